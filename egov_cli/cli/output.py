@@ -1,0 +1,192 @@
+"""Showing results: Rich on a terminal, plain text when piped, JSON for scripts.
+
+Data goes to stdout; messages, warnings, progress and errors go to stderr. Colour follows the
+terminal: none when not a terminal, with ``NO_COLOR`` or ``--no-color``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+_consoles: dict[str, Console] = {}
+_no_color = False
+
+
+def set_no_color(value: bool) -> None:
+    global _no_color
+    _no_color = value
+    _consoles.clear()
+
+
+def _console(stderr: bool) -> Console:
+    name = "err" if stderr else "out"
+    stream = sys.stderr if stderr else sys.stdout
+    console = _consoles.get(name)
+    if console is None or console.file is not stream:
+        from rich.console import Console
+
+        console = Console(
+            file=stream,
+            stderr=stderr,
+            no_color=_no_color or bool(os.environ.get("NO_COLOR")),
+            highlight=False,
+            soft_wrap=False,
+            # Not a terminal (a pipe, a file, a scheduler's log): no wrapping at 80 columns.
+            width=None if stream.isatty() else 10_000,
+        )
+        _consoles[name] = console
+    return console
+
+
+def out() -> Console:
+    return _console(stderr=False)
+
+
+def err() -> Console:
+    return _console(stderr=True)
+
+
+def stdout_is_terminal() -> bool:
+    return out().is_terminal
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, SQLModel objects, dates and decimals as plain JSON values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: to_jsonable(v) for k, v in asdict(value).items()}
+    if hasattr(value, "model_dump"):
+        return {k: to_jsonable(v) for k, v in value.model_dump().items()}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def message(text: str, *, quiet: bool = False, style: str | None = None) -> None:
+    """A message for people, on stderr (silent with --quiet)."""
+    if not quiet:
+        err().print(text, style=style, markup=False, highlight=False)
+
+
+def warning(text: str) -> None:
+    err().print(f"Warnung: {text}", style="yellow", markup=False, highlight=False)
+
+
+def plain(text: str) -> None:
+    """Text for stdout, as is (no markup)."""
+    out().print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def strip_control(text: str) -> str:
+    """Drop terminal escape and other control characters from user-supplied text."""
+    return "".join(
+        c
+        for c in text
+        if c in "\n\t" or (ord(c) >= 32 and ord(c) != 127 and not 0x80 <= ord(c) < 0xA0)
+    )
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return strip_control(str(value))
+
+
+def table(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    justify: dict[int, str] | None = None,
+) -> None:
+    """A table on stdout: a Rich table on a terminal, plain tab-separated text when piped."""
+    cells = [[cell(v) for v in row] for row in rows]
+    if not stdout_is_terminal():
+        if title:
+            sys.stdout.write(title + "\n")
+        sys.stdout.write("\t".join(headers) + "\n")
+        for row in cells:
+            sys.stdout.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n")
+        if caption:
+            sys.stdout.write(caption + "\n")
+        sys.stdout.flush()
+        return
+    from rich.table import Table
+
+    tbl = Table(
+        title=title,
+        caption=caption,
+        header_style="bold",
+        title_justify="left",
+        caption_justify="left",
+    )
+    for i, header in enumerate(headers):
+        tbl.add_column(header, justify=(justify or {}).get(i, "left"), overflow="fold")  # type: ignore[arg-type]
+    for row in cells:
+        tbl.add_row(*row)
+    out().print(tbl)
+
+
+def key_values(pairs: Sequence[tuple[str, Any]], *, title: str | None = None) -> None:
+    """A two-column list of labelled values."""
+    table([(k, v) for k, v in pairs], ["Feld", "Wert"], title=title)
+
+
+@contextmanager
+def progress(
+    description: str, total: int | None, *, quiet: bool = False
+) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr; silent when stderr is not a terminal or with --quiet.
+
+    Yields ``advance(n)``.
+    """
+    console = err()
+    if quiet or not console.is_terminal:
+        yield lambda _n: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)

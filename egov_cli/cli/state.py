@@ -1,0 +1,71 @@
+"""What a command knows about its invocation: catalogue, actor, output mode."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from egov_cli.config import Settings
+    from egov_cli.db import Catalogue
+    from egov_cli.history import ChangeContext
+
+
+@dataclass
+class State:
+    db_option: str | None = None
+    actor_option: str | None = None
+    quiet: bool = False
+    json: bool = False
+    _settings: Settings | None = field(default=None, repr=False)
+    _catalogue: Catalogue | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from egov_cli.config import Settings
+
+            self._settings = Settings.resolve(self.db_option, self.actor_option)
+        return self._settings
+
+    def catalogue(self) -> Catalogue:
+        """The opened catalogue (checked: exists, schema matches)."""
+        if self._catalogue is None:
+            from egov_cli.db import open_catalogue
+
+            self._catalogue = open_catalogue(self.settings.db)
+        return self._catalogue
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """The command's one transaction: all or nothing."""
+        from egov_cli.db import transaction
+
+        with transaction(self.catalogue(), write=write) as session:
+            yield session
+
+    def change_context(self, source: str, import_id: int | None = None) -> ChangeContext:
+        from egov_cli.history import ChangeContext
+
+        return ChangeContext(actor=self.settings.actor, source=source, import_id=import_id)
+
+
+def state(ctx: typer.Context) -> State:
+    """The State of the root command (created by the app callback)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+def use_json(ctx: typer.Context, json: bool) -> State:
+    """Record that this command answers in JSON (errors too) and return the state."""
+    st = state(ctx)
+    st.json = st.json or json
+    return st

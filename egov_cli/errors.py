@@ -1,0 +1,138 @@
+"""The one error family of egov-cli and its named exit codes.
+
+Every error a user can cause is an :class:`EgovError` with a message that names what is wrong
+(file, sheet, row, column, value) and a hint that says how to fix it. The CLI turns it into a
+message on stderr and the error's exit code, in one place (``egov_cli.cli.app``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of the ``egov`` command (documented in the README)."""
+
+    OK = 0
+    FAILURE = 1  # unexpected failure
+    USAGE = 2  # wrong options or arguments (reported by Typer)
+    INVALID_INPUT = 3  # a value, row or file did not validate
+    NOT_FOUND = 4  # no such service, department, procedure, target, file
+    CONFLICT = 5  # already exists, duplicate key, concurrent change
+    SCHEMA_MISMATCH = 6  # catalogue schema older or newer than this program
+    DATABASE = 7  # catalogue cannot be opened, is locked or read-only
+    FILE_ERROR = 8  # a file cannot be read or written
+    ABORTED = 9  # the user declined a confirmation
+    TARGET_AT_RISK = 10  # report run --fail-on at-risk: a target is at risk
+    TARGET_MISSED = 11  # report run --fail-on missed/at-risk: a target is missed
+
+
+class EgovError(Exception):
+    """An error the user can understand and act on."""
+
+    exit_code: ExitCode = ExitCode.FAILURE
+
+    def __init__(self, message: str, hint: str | None = None, *, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = details or []
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "error": type(self).__name__,
+            "exit_code": int(self.exit_code),
+            "message": self.message,
+            "hint": self.hint,
+            "details": self.details,
+        }
+
+
+class ValidationError(EgovError):
+    """A single value did not validate (a key, a date, a level, a flag ...)."""
+
+    exit_code = ExitCode.INVALID_INPUT
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file, located as precisely as possible."""
+
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    hint: str | None = None
+
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
+        if self.value not in (None, ""):
+            text += f" (value {self.value!r})"
+        if self.hint:
+            text += f" - {self.hint}"
+        return text
+
+
+class InputRejected(EgovError):
+    """A file had invalid rows; nothing was written. ``problems`` lists every one."""
+
+    exit_code = ExitCode.INVALID_INPUT
+
+    def __init__(
+        self, problems: list[Problem], message: str | None = None, hint: str | None = None
+    ):
+        count = len(problems)
+        super().__init__(
+            message or f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
+            hint
+            or "Fix the listed cells and run the command again, or use --on-error skip "
+            "--rejects FILE.xlsx to import the valid rows and send the rest back.",
+            details=[str(p) for p in problems],
+        )
+        self.problems = problems
+
+
+class NotFound(EgovError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class Conflict(EgovError):
+    exit_code = ExitCode.CONFLICT
+
+
+class SchemaMismatch(EgovError):
+    exit_code = ExitCode.SCHEMA_MISMATCH
+
+
+class DatabaseError(EgovError):
+    exit_code = ExitCode.DATABASE
+
+
+class FileError(EgovError):
+    exit_code = ExitCode.FILE_ERROR
+
+
+class Aborted(EgovError):
+    exit_code = ExitCode.ABORTED
+
+
+class TargetAlert(EgovError):
+    """Raised by the unattended report run when ``--fail-on`` is met."""
+
+    exit_code = ExitCode.TARGET_AT_RISK

@@ -1,0 +1,1 @@
+"""Catalogue rules: functions that take a session and return data. No printing, no commit."""

@@ -1,0 +1,46 @@
+"""Consistent copies of a SQLite catalogue, safe while others write (SQLite online backup)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from egov_cli.errors import FileError
+
+
+def unused_name(path: Path) -> Path:
+    """``path``, or ``path`` with ``-2``, ``-3`` ... before the suffix if it exists."""
+    if not path.exists():
+        return path
+    n = 2
+    while True:
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
+def backup_sqlite(source: Path, destination: Path) -> Path:
+    """Copy ``source`` to ``destination`` through SQLite's online backup; atomic rename at the end."""
+    if destination.exists():
+        raise FileError(f"{destination} exists already.", "Choose another file name.")
+    partial = destination.with_name(destination.name + ".partial")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        dst = sqlite3.connect(partial)
+        try:
+            with dst:
+                src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+            src.close()
+        os.replace(partial, destination)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise FileError(
+            f"Cannot write the backup {destination}: {exc}.", "Check the folder."
+        ) from exc
+    return destination

@@ -1,0 +1,88 @@
+"""The services commands through the CLI: output forms, exit codes, confirmation."""
+
+from __future__ import annotations
+
+import json
+
+from tests.helpers import egov
+
+
+def test_add_edit_and_list_through_the_cli(db_url: str) -> None:
+    assert egov("departments", "add", "32", "Ordnungsamt").exit_code == 0
+    added = egov(
+        "services",
+        "add",
+        "Gewerbe Anmeldung",
+        "--leika",
+        "99 050 012 104 000",
+        "-d",
+        "32",
+        "--level",
+        "3 - Online-Leistung",
+        "--json",
+    )
+    assert added.exit_code == 0, added.stderr
+    assert json.loads(added.stdout)["service"]["leika_key"] == "99050012104000"
+    edited = egov(
+        "services",
+        "edit",
+        "99050012104000",
+        "--level",
+        "Online-Transaktion",
+        "--go-live",
+        "01.10.2026",
+    )
+    assert edited.exit_code == 0, edited.stderr
+    listed = json.loads(egov("services", "list", "--json").stdout)
+    assert [(s["level"], s["go_live"]) for s in listed] == [(4, "2026-10-01")]
+
+
+def test_a_bad_key_is_a_clear_error_with_exit_code_3_and_no_traceback(db_url: str) -> None:
+    result = egov("services", "add", "X", "--leika", "9905001210400")
+    assert result.exit_code == 3
+    assert "LeiKa key '9905001210400' is not 14 digits (it has 13 digits)" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_errors_come_as_json_on_stderr_with_json(db_url: str) -> None:
+    result = egov("services", "show", "12345678901234", "--json")
+    assert result.exit_code == 4
+    error = json.loads(result.stderr)
+    assert error["error"] == "NotFound"
+    assert error["exit_code"] == 4
+
+
+def test_remove_needs_yes_when_not_on_a_terminal(db_url: str) -> None:
+    egov("services", "add", "Hundesteuer", "--leika", "99102013002000")
+    refused = egov("services", "remove", "99102013002000")
+    assert refused.exit_code == 9
+    assert "--yes" in refused.stderr
+    assert egov("services", "remove", "99102013002000", "--yes").exit_code == 0
+    history = json.loads(egov("services", "history", "99102013002000", "--json").stdout)
+    assert [h["action"] for h in history] == ["create", "delete"]
+
+
+def test_a_missing_catalogue_says_how_to_create_one(tmp_path: object) -> None:
+    result = egov("--db", f"{tmp_path}/nowhere.db", "services", "list")
+    assert result.exit_code == 7
+    assert "egov init" in result.stderr
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    from typer.main import get_command
+
+    from egov_cli.cli.app import app
+
+    root = get_command(app)
+    missing = []
+
+    def walk(cmd: object, path: list[str]) -> None:
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                walk(sub, [*path, name])
+        elif "Example:" not in (getattr(cmd, "help", "") or ""):
+            missing.append(" ".join(path))
+
+    walk(root, [])
+    assert missing == []
