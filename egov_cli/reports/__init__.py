@@ -1,0 +1,1 @@
+"""Reports: SQL aggregation into report documents (``document.Report``); no formatting here."""

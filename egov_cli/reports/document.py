@@ -1,0 +1,93 @@
+"""The shape every report takes, whatever its output format.
+
+A report builder (``egov_cli/reports/<name>.py``) aggregates in SQL and returns a :class:`Report`:
+headline figures, tables and charts, with labels in German and English. The renderers
+(``egov_cli/exporters/report_*.py`` and the Rich view in ``egov_cli/cli``) turn any Report into
+md / html / xlsx / csv / json / a terminal view, so a new report needs no new renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+# How a value is shown: plain text, whole number, share (0..1 -> "42,5 %"), decimal, date,
+# maturity level (number; its label comes from the report's scale).
+Kind = Literal["text", "int", "share", "decimal", "date", "level", "status", "flag"]
+
+
+@dataclass(frozen=True)
+class Label:
+    de: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.de if lang == "de" else self.en
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    label: Label
+    kind: Kind = "text"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure, e.g. "Online-Quote 42,5 %"."""
+
+    key: str
+    label: Label
+    value: Any
+    kind: Kind = "int"
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: Label
+    columns: tuple[Col, ...]
+    rows: tuple[dict[str, Any], ...]
+    note: Label | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    name: Label
+    points: tuple[tuple[Any, float], ...]  # (x, y): x is a category label or a date
+    style: Literal["bar", "line", "dashed"] = "bar"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart: ``bar`` (categories, e.g. the level distribution) or ``burnup`` (dates)."""
+
+    key: str
+    title: Label
+    kind: Literal["bar", "burnup"]
+    series: tuple[Series, ...]
+    x_label: Label | None = None
+    y_label: Label | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: Label
+    figures: tuple[Figure, ...] = ()
+    tables: tuple[Table, ...] = ()
+    charts: tuple[Chart, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str  # readiness, targets, overdue, changes, sdg, coverage
+    title: Label
+    generated_at: datetime  # aware UTC; tests pin it
+    catalogue: str  # where the data came from (path or URL without password)
+    filters: dict[str, str]  # what was filtered, for the header ("alle Leistungen" when empty)
+    sections: tuple[Section, ...]
+    scale_labels: dict[int, str] = field(default_factory=dict)  # level -> label
+    as_of: date | None = None  # the day the figures refer to (default: generated_at's date)
+    alerts: tuple[str, ...] = ()  # e.g. "at-risk", "missed": what report run --fail-on looks at
