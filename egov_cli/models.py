@@ -143,6 +143,7 @@ class ChangeRecord(SQLModel, table=True):
     __table_args__ = (
         Index("ix_change_entity", "entity", "entity_id", "changed_at"),
         Index("ix_change_field_time", "field", "changed_at"),
+        Index("ix_change_entity_key", "entity", "entity_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -20,6 +20,7 @@ from egov_cli.services.common import (
     procedure_by_name,
     service_search_text,
 )
+from egov_cli.services.reference import fill_from_reference
 from egov_cli.services.scale import load_scale
 from egov_cli.text import search_fold
 from egov_cli.values import leika_key_warning, parse_leika_key
@@ -253,8 +254,8 @@ def add_service(session: Session, ctx: ChangeContext, values: Mapping[str, Any])
     unknown = set(values) - set(EDITABLE) - {"department", "procedure"}
     if unknown:
         raise ValidationError(f"Unknown service fields: {', '.join(sorted(unknown))}.")
-    clean = {k: v for k, v in values.items() if v is not None}
-    warnings = _check(session, clean, None)
+    clean, warnings = fill_from_reference({k: v for k, v in values.items() if v is not None})
+    warnings += _check(session, clean, None)
     resolved = _resolve_links(session, clean)
     service = Service(**resolved, created_at=ctx.at, updated_at=ctx.at)
     service.search_text = service_search_text(resolved)

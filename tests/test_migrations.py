@@ -1,0 +1,111 @@
+"""Schema versions: creating, upgrading, and refusing catalogues this program does not fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from egov_cli.db import (
+    HEAD_REVISION,
+    Catalogue,
+    current_revision,
+    make_engine,
+    open_catalogue,
+    transaction,
+)
+from egov_cli.errors import SchemaMismatch
+from egov_cli.history import ChangeContext
+from egov_cli.migrate import _run_upgrade, init_catalogue, script_head, upgrade_catalogue
+from egov_cli.services.catalogue import ServiceFilter, add_service, list_services
+from egov_cli.services.departments import add_department
+from egov_cli.services.scale import seed_default_scale
+from tests.helpers import egov
+
+pytestmark = pytest.mark.sqlite_only
+
+
+def test_the_program_knows_the_head_of_its_shipped_migrations() -> None:
+    assert script_head() == HEAD_REVISION
+
+
+def _oldest_catalogue(path: Path, ctx: ChangeContext) -> None:
+    """A catalogue at the first schema revision, filled through the services."""
+    engine = make_engine(str(path))
+    _run_upgrade(engine, "0001")
+    with transaction(Catalogue(str(path), engine)) as s:
+        seed_default_scale(s)
+        add_department(s, ctx, "32", "Ordnungsamt")
+        add_service(
+            s,
+            ctx,
+            {
+                "name": "Gewerbe Anmeldung",
+                "leika_key": "99050012104000",
+                "department": "32",
+                "level": 3,
+            },
+        )
+    engine.dispose()
+
+
+def test_an_older_catalogue_is_refused_with_the_upgrade_command_named(
+    tmp_path: Path, ctx: ChangeContext
+) -> None:
+    path = tmp_path / "alt.db"
+    _oldest_catalogue(path, ctx)
+    with pytest.raises(SchemaMismatch) as info:
+        open_catalogue(str(path))
+    assert "has schema 0001; this egov needs 0002" in info.value.message
+    assert info.value.hint == "Run 'egov db upgrade' (it writes a backup first)."
+
+
+def test_upgrading_writes_a_backup_and_keeps_every_record(
+    tmp_path: Path, ctx: ChangeContext
+) -> None:
+    path = tmp_path / "alt.db"
+    _oldest_catalogue(path, ctx)
+    result = upgrade_catalogue(str(path))
+    assert result.upgraded_from == "0001"
+    assert result.backup is not None
+    assert Path(result.backup).exists()
+    assert current_revision(make_engine(result.backup)) == "0001"
+    catalogue = open_catalogue(str(path))
+    with transaction(catalogue) as s:
+        rows = list_services(s, ServiceFilter()).rows
+    assert [(r.leika_key, r.department, r.level) for r in rows] == [("99050012104000", "32", 3)]
+    assert "ix_change_entity_key" in {
+        i["name"] for i in inspect(catalogue.engine).get_indexes("change_record")
+    }
+
+
+def test_a_newer_catalogue_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "neu.db"
+    init_catalogue(str(path))
+    engine = make_engine(str(path))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    result = egov("--db", str(path), "services", "list")
+    assert result.exit_code == 6
+    assert "newer than this egov knows" in result.stderr
+    assert "pip install --upgrade egov-cli" in result.stderr
+    init_again = egov("--db", str(path), "init")
+    assert init_again.exit_code == 6
+    assert current_revision(engine) == "0099"
+
+
+def test_init_twice_leaves_the_catalogue_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    assert egov("--db", str(path), "init").exit_code == 0
+    again = egov("--db", str(path), "init")
+    assert again.exit_code == 0
+    assert "ist aktuell" in again.stderr
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 15000
