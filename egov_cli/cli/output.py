@@ -61,25 +61,30 @@ def stdout_is_terminal() -> bool:
     return out().is_terminal
 
 
-def to_jsonable(value: Any) -> Any:
+def _json_default(value: Any) -> Any:
     """Dataclasses, SQLModel objects, dates and decimals as plain JSON values."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {k: to_jsonable(v) for k, v in asdict(value).items()}
+        return asdict(value)
     if hasattr(value, "model_dump"):
-        return {k: to_jsonable(v) for k, v in value.model_dump().items()}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [to_jsonable(v) for v in value]
+        return value.model_dump()
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def to_jsonable(value: Any) -> Any:
+    """``value`` as plain JSON types (via the same rules as :func:`print_json`)."""
+    return json.loads(json.dumps(value, default=_json_default, ensure_ascii=False))
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2) + "\n")
+    """JSON on stdout: indented for people on a terminal, compact (and fast) otherwise."""
+    indent = 2 if stdout_is_terminal() else None
+    sys.stdout.write(json.dumps(data, default=_json_default, ensure_ascii=False, indent=indent) + "\n")
     sys.stdout.flush()
 
 

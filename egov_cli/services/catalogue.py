@@ -63,7 +63,7 @@ class ServiceView:
     updated_at: datetime
 
     def as_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return dict(self.__dict__)
 
 
 VIEW_FIELDS = tuple(f.name for f in fields(ServiceView))
@@ -103,11 +103,9 @@ class ServicePage:
 
 
 def _view_columns() -> list[Any]:
-    return [
-        col(getattr(Service, name)).label(name)
-        for name in VIEW_FIELDS
-        if name not in ("department", "procedure")
-    ] + [col(Department.code).label("department"), col(Procedure.name).label("procedure")]
+    """The columns of a ServiceView, in its field order (so rows map positionally)."""
+    links = {"department": col(Department.code), "procedure": col(Procedure.name)}
+    return [links[name] if name in links else col(getattr(Service, name)) for name in VIEW_FIELDS]
 
 
 def apply_filter(query: Select[Any], flt: ServiceFilter) -> Select[Any]:
@@ -160,7 +158,7 @@ def list_services(
     if limit is not None:
         query = query.limit(limit).offset(offset)
         total = session.execute(count_query).scalar_one()
-    rows = [ServiceView(**row._mapping) for row in session.execute(query)]
+    rows = [ServiceView(*row) for row in session.execute(query)]
     if limit is None:
         total = len(rows)
     return ServicePage(rows, total, offset)

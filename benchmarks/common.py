@@ -1,0 +1,102 @@
+"""Helpers for the benchmark scripts: timing whole processes, building big catalogues fast."""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from egov_cli.db import Catalogue, make_engine, transaction
+from egov_cli.migrate import init_catalogue
+from egov_cli.models import ChangeRecord, Department, Service
+
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+
+
+def run_median(cmd: Sequence[str], runs: int = 7, env: dict[str, str] | None = None) -> float:
+    """Median wall time of ``cmd`` as a whole process, after one warm-up run."""
+    full_env = {**os.environ, **(env or {})}
+    subprocess.run(cmd, check=True, capture_output=True, env=full_env)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=full_env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def egov_cmd(*args: str) -> list[str]:
+    return [str(BIN / "egov"), *args]
+
+
+def build_catalogue(path: Path, services: int, history_per_service: int = 0, seed: int = 1) -> str:
+    """A catalogue with ``services`` services in 20 departments and optional level history."""
+    rng = random.Random(seed)
+    target = str(path)
+    init_catalogue(target)
+    engine = make_engine(target)
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    with transaction(Catalogue(target, engine)) as s:
+        s.execute(
+            insert(Department),
+            [{"code": str(10 + i), "name": f"Amt {10 + i}", "created_at": now, "updated_at": now} for i in range(20)],
+        )
+        rows = []
+        for i in range(services):
+            rows.append(
+                {
+                    "leika_key": f"99{i:012d}",
+                    "name": f"Leistung {i} Straße",
+                    "search_text": f"leistung {i} strasse",
+                    "department_id": 1 + i % 20,
+                    "level": rng.randint(0, 4),
+                    "status": rng.choice(["planned", "in_progress", "live"]),
+                    "topic": rng.choice(["Bauen & Wohnen", "Familie & Kind", "Mobilität & Reisen"]),
+                    "sdg_annex2": i % 7 == 0,
+                    "target_level": 3,
+                    "target_date": date(2026, 12, 31),
+                    "created_at": now - timedelta(days=400),
+                    "updated_at": now,
+                }
+            )
+        s.execute(insert(Service), rows)
+        if history_per_service:
+            batch: list[dict[str, object]] = []
+            for i in range(services):
+                for h in range(history_per_service):
+                    batch.append(
+                        {
+                            "changed_at": now - timedelta(days=rng.randint(1, 365), seconds=h),
+                            "actor": "bench",
+                            "source": "import",
+                            "entity": "service",
+                            "entity_id": i + 1,
+                            "entity_key": f"99{i:012d}",
+                            "action": "update",
+                            "field": "level",
+                            "old_value": str(rng.randint(0, 3)),
+                            "new_value": str(rng.randint(1, 4)),
+                        }
+                    )
+                if len(batch) >= 50_000:
+                    s.execute(insert(ChangeRecord), batch)
+                    batch = []
+            if batch:
+                s.execute(insert(ChangeRecord), batch)
+    engine.dispose()
+    return target
+
+
+def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
+    from tabulate import tabulate
+
+    return tabulate(rows, headers=headers, floatfmt=".3f")
