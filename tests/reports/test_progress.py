@@ -1,0 +1,171 @@
+"""Progress from the change history: level at a date, pace, forecast, status, burn-up."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from egov_cli.db import Catalogue, transaction
+from egov_cli.history import ChangeContext
+from egov_cli.reports.progress import (
+    AT_RISK,
+    MISSED,
+    ON_TRACK,
+    count_at_level,
+    count_procedures,
+    day_start,
+    levels_at,
+    progress,
+    service_targets,
+)
+from egov_cli.services.catalogue import ServiceFilter, edit_service
+from egov_cli.services.targets import add_target
+
+from .conftest import KEYS, NOW, at
+
+ALL = ServiceFilter()
+
+
+def _add(cat: Catalogue, name: str, **values: object) -> None:
+    with transaction(cat) as s:
+        add_target(s, at("2026-01-05"), name, today=date(2026, 1, 5), **values)  # type: ignore[arg-type]
+
+
+def test_the_level_at_a_date_comes_from_the_earliest_later_update(city: Catalogue) -> None:
+    with transaction(city) as s:
+        start = levels_at(s, ALL, day_start(date(2026, 1, 1)))
+        may = levels_at(s, ALL, datetime(2026, 5, 15, tzinfo=UTC))
+        today = levels_at(s, ALL, NOW)
+    # 1.1.: A=1 B=3 C=2 D=3 E=0; F and G did not exist yet
+    assert start == {0: 1, 1: 1, 2: 1, 3: 2}
+    # 15.5.: A=3 B=3 C=2 D=2 E=0 F=3 G=1
+    assert may == {0: 1, 1: 1, 2: 2, 3: 3}
+    assert today == {0: 1, 2: 1, 3: 4, 4: 1}
+
+
+def test_counting_at_a_date_respects_the_scope(city: Catalogue) -> None:
+    with transaction(city) as s:
+        start = day_start(date(2026, 1, 1))
+        assert count_at_level(s, ALL, 3, start) == 2
+        assert count_at_level(s, ALL, 3) == 5
+        assert count_at_level(s, ServiceFilter(department="50"), 3, start) == 1
+        assert count_at_level(s, ServiceFilter(department="50"), 3) == 1
+        assert count_at_level(s, ServiceFilter(topic="familie"), 3) == 2
+
+
+def test_a_level_target_reports_start_today_pace_forecast_and_status(city: Catalogue) -> None:
+    _add(city, "Online 2026", threshold_level=3, goal_count=10)
+    with transaction(city) as s:
+        from egov_cli.services.targets import find_target
+
+        p = progress(s, find_target(s, "Online 2026"), NOW)
+    # period: 1.1.2026 00:00 Berlin (31.12.2025 23:00 UTC) to 25.11.2026 09:00 UTC = 328 d 10 h
+    weeks = (328 + 10 / 24) / 7
+    assert (p.start_count, p.current_count, p.goal, p.remaining) == (2, 5, 10, 5)
+    assert p.weeks_elapsed == pytest.approx(weeks, abs=1e-4)
+    assert p.weeks_left == pytest.approx(36 / 7, abs=1e-4)
+    assert p.pace == pytest.approx(3 / weeks, abs=1e-4)
+    assert p.pace_needed == pytest.approx(5 / (36 / 7), abs=1e-4)
+    assert p.forecast == pytest.approx(5 + 3 / weeks * 36 / 7, abs=0.01)
+    assert p.status == AT_RISK
+
+
+def test_the_burn_up_starts_at_the_start_count_and_ends_today(city: Catalogue) -> None:
+    _add(city, "Online 2026", threshold_level=3, goal_count=6)
+    with transaction(city) as s:
+        from egov_cli.services.targets import find_target
+
+        p = progress(s, find_target(s, "Online 2026"), NOW)
+    points = dict(p.burnup)
+    assert p.burnup[0] == (date(2026, 1, 1), 2)
+    assert p.burnup[-1] == (date(2026, 11, 25), 5)
+    assert len(p.burnup) == 48  # 47 weekly points from 1.1. (to 19.11.) plus today
+    # A reaches 3 on 2.3.; F (created at 3) and G do on 1.4. and 1.9.; D drops on 4.5.; C on 1.6.
+    assert points[date(2026, 2, 26)] == 2
+    assert points[date(2026, 3, 5)] == 3
+    assert points[date(2026, 4, 2)] == 4
+    assert points[date(2026, 5, 7)] == 3
+    assert points[date(2026, 6, 4)] == 4
+    assert points[date(2026, 9, 3)] == 5
+
+
+def test_a_share_goal_is_rounded_up_from_the_scope(city: Catalogue) -> None:
+    _add(city, "Sozialamt", threshold_level=3, goal_share=0.5, department="50")
+    with transaction(city) as s:
+        from egov_cli.services.targets import find_target
+
+        p = progress(s, find_target(s, "Sozialamt"), NOW)
+    # scope C, D, E: half of 3 is 1.5 -> 2; only C is at 3+ today, D was at the start
+    assert (p.scope_size, p.goal, p.start_count, p.current_count) == (3, 2, 1, 1)
+    assert p.pace == 0
+    assert p.status == AT_RISK
+
+
+def test_a_target_whose_due_date_passed_unreached_is_missed(city: Catalogue) -> None:
+    _add(city, "Halbjahr", threshold_level=3, goal_count=6, due_date=date(2026, 6, 30))
+    _add(city, "Erreicht", threshold_level=3, goal_count=5, due_date=date(2026, 6, 30))
+    with transaction(city) as s:
+        from egov_cli.services.targets import find_target
+
+        missed = progress(s, find_target(s, "Halbjahr"), NOW)
+        reached = progress(s, find_target(s, "Erreicht"), NOW)
+    assert (missed.status, missed.weeks_left, missed.pace_needed) == (MISSED, 0, None)
+    assert (reached.status, reached.reached, reached.remaining) == (ON_TRACK, True, 0)
+
+
+def test_a_target_on_pace_is_on_track(city: Catalogue) -> None:
+    _add(city, "Klein", threshold_level=3, goal_count=6)
+    with transaction(city) as s:
+        from egov_cli.services.targets import find_target
+
+        p = progress(s, find_target(s, "Klein"), NOW)
+    assert p.forecast is not None
+    assert p.forecast < 6
+    assert p.status == AT_RISK
+    _add(city, "Machbar", threshold_level=3, goal_count=6, due_date=date(2027, 6, 30),
+         start_date=date(2026, 1, 1))  # fmt: skip
+    with transaction(city) as s:
+        from egov_cli.services.targets import find_target
+
+        p = progress(s, find_target(s, "Machbar"), NOW)
+    assert p.forecast is not None
+    assert p.forecast >= 6
+    assert p.status == ON_TRACK
+
+
+def test_digitales_amt_counts_each_procedure_once_from_its_history(city: Catalogue) -> None:
+    _add(city, "Digitales Amt", kind="digitales_amt")
+    with transaction(city) as s:
+        from egov_cli.services.targets import find_target
+
+        # P1 serves A and B (counted once); P2 submits since 5.10.; P3 is not on BayernPortal
+        assert count_procedures(s, ALL) == 2
+        assert count_procedures(s, ALL, datetime(2026, 10, 1, tzinfo=UTC)) == 1
+        assert count_procedures(s, ServiceFilter(department="50")) == 1
+        p = progress(s, find_target(s, "Digitales Amt"), NOW)
+    assert (p.goal, p.scope_size, p.start_count, p.current_count) == (50, 3, 1, 2)
+    assert p.burnup[0] == (date(2026, 1, 1), 1)
+    assert p.burnup[-1] == (date(2026, 11, 25), 2)
+    assert p.status == AT_RISK
+
+
+def test_per_service_targets_are_counted_as_met_overdue_and_due_soon(city: Catalogue) -> None:
+    with transaction(city) as s:
+        st = service_targets(s, ALL, date(2026, 11, 25), 30)
+    # A met (3 of 3), D below 3 due 1.12. (soon), E below 2 since 1.10. (overdue)
+    assert (st.total, st.met, st.overdue, st.due_soon, st.open, st.status) == (
+        3, 1, 1, 1, 1, MISSED,
+    )  # fmt: skip
+
+
+def test_a_reused_id_does_not_inherit_the_history_of_a_removed_service(
+    city: Catalogue, ctx: ChangeContext
+) -> None:
+    from egov_cli.services.catalogue import add_service, remove_service
+
+    with transaction(city) as s:
+        remove_service(s, at("2026-11-01"), KEYS["G"])
+        new = add_service(s, ctx, {"name": "Neu", "level": 1})
+        edit_service(s, ctx, str(new.service.id), {"level": 1})
+        assert count_at_level(s, ALL, 3, datetime(2026, 11, 25, 9, 30, tzinfo=UTC)) == 4
