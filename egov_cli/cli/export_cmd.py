@@ -1,9 +1,228 @@
-"""Placeholder: commands of this group are registered here."""
+"""``egov export`` and ``egov template``: workbooks a department can edit and send back."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from egov_cli.cli import output
+from egov_cli.cli.state import use_json
+
+if TYPE_CHECKING:
+    from egov_cli.cli.state import State
+
+Opt = typer.Option
+JsonOpt = Annotated[bool, Opt("--json", help="Print what was written as JSON.")]
+LangOpt = Annotated[
+    str, Opt("--lang", help="Language of headers and labels: de or en.", case_sensitive=False)
+]
+
+EXPORT_HELP = """Export services to .xlsx, .csv or .json, with the filters of 'egov services list'.
+
+The format follows the file's extension (or --format); '-' writes CSV or JSON to stdout.
+
+xlsx: German headers from the import's column schema (--lang en for English), frozen and
+filtered header row, LeiKa keys as text, dates as Excel dates, dropdowns for department,
+maturity level, status and yes/no, levels shaded, a sheet with the maturity scale and what the
+file holds. Edit it and import it back with 'egov import FILE'.
+
+CSV: UTF-8 with BOM and ';' (German Excel); --encoding and --delimiter override. Text that
+begins with = + - @ or a tab is written with a leading apostrophe so that no spreadsheet runs it
+as a formula; 'egov import' removes that apostrophe again.
+
+JSON: {"metadata": {"format": "egov-services", "version": 1, "generated_at", "catalogue",
+"filter", "row_count", "columns", "scale"}, "rows": [{field: value, ...}]} with stored values:
+level numbers, status codes, true/false, dates as YYYY-MM-DD, null where empty.
+
+--per-department DIR writes one workbook per department, named by its code, ready to mail.
+
+Example: egov export amt32.xlsx --department 32 --below 3
+"""
+
+
+def _catalogue_name(st: State) -> str:
+    from pathlib import Path
+
+    from egov_cli.config import is_url
+
+    catalogue = st.catalogue()
+    return catalogue.label if is_url(catalogue.target) else Path(catalogue.target).name
+
+
+def _lang(lang: str) -> str:
+    from egov_cli.errors import ValidationError
+
+    value = lang.lower()
+    if value not in ("de", "en"):
+        raise ValidationError(f"--lang {lang!r} is not known.", "Use de or en.")
+    return value
+
+
+def export(
+    ctx: typer.Context,
+    file: Annotated[
+        str | None,
+        typer.Argument(help="File to write (.xlsx, .csv, .json), or - for stdout (CSV/JSON)."),
+    ] = None,
+    format_: Annotated[
+        str | None, Opt("--format", "-f", help="xlsx, csv or json (default: from the extension).")
+    ] = None,
+    department: Annotated[
+        str | None, Opt("--department", "-d", help="Only this department (code).")
+    ] = None,
+    level: Annotated[str | None, Opt("--level", "-l", help="Exactly this level.")] = None,
+    below: Annotated[str | None, Opt("--below", help="Below this level.")] = None,
+    min_level: Annotated[str | None, Opt("--min-level", help="At least this level.")] = None,
+    status: Annotated[str | None, Opt("--status", "-s", help="Only this status.")] = None,
+    topic: Annotated[str | None, Opt("--topic", help="Only this OZG Themenfeld.")] = None,
+    search: Annotated[
+        str | None, Opt("--search", "-q", help="Free text (ignores case and umlaut spelling).")
+    ] = None,
+    columns: Annotated[
+        str | None,
+        Opt(
+            "--columns",
+            "-c",
+            help="Columns to write, in this order, by field or header "
+            "(e.g. leika_key,name,Reifegrad). Default: all.",
+        ),
+    ] = None,
+    lang: LangOpt = "de",
+    per_department: Annotated[
+        str | None,
+        Opt("--per-department", help="Write one file per department into this folder."),
+    ] = None,
+    delimiter: Annotated[str, Opt("--delimiter", help="CSV delimiter (default ;).")] = ";",
+    encoding: Annotated[
+        str | None,
+        Opt(
+            "--encoding",
+            help="CSV encoding (default utf-8-sig, i.e. UTF-8 with BOM; utf-8 on stdout).",
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    import sys
+
+    from egov_cli.cli.catalogue_cmd import _filter
+    from egov_cli.errors import ValidationError
+    from egov_cli.exporters.columns import select_columns
+    from egov_cli.exporters.csv_writer import check_delimiter, check_encoding
+    from egov_cli.exporters.services_export import (
+        ExportOptions,
+        export_per_department,
+        export_services,
+        format_of,
+    )
+    from egov_cli.services.scale import load_scale
+
+    st = use_json(ctx, json)
+    if (file is None) == (per_department is None):
+        raise ValidationError(
+            "Give either a FILE or --per-department DIR.",
+            "E.g. egov export services.xlsx, or egov export --per-department mails/.",
+        )
+    if file == "-" and json:
+        raise ValidationError(
+            "--json cannot be combined with writing to stdout (-).", "Leave out --json."
+        )
+    fmt = format_of(file, format_) if file is not None else format_of("x.xlsx", format_)
+    if encoding is not None:
+        check_encoding(encoding)
+    options = ExportOptions(
+        columns=select_columns(columns),
+        lang=_lang(lang),
+        delimiter=check_delimiter(delimiter),
+        encoding=encoding,
+    )
+    name = _catalogue_name(st)
+    with st.session() as session:
+        scale = load_scale(session)
+        flt = _filter(department, level, below, min_level, status, topic, search, scale)
+        if per_department is not None:
+            written = export_per_department(
+                session, per_department, fmt, options, scale=scale, flt=flt, catalogue=name
+            )
+        else:
+            assert file is not None
+            if file == "-":
+                sys.stdout.flush()
+            one = export_services(
+                session,
+                file,
+                fmt,
+                options,
+                scale=scale,
+                flt=flt,
+                catalogue=name,
+                stdout=sys.stdout.buffer if file == "-" else None,
+            )
+            written = [one]
+    if json:
+        output.print_json(
+            {
+                "format": fmt,
+                "files": [
+                    {"path": w.path, "rows": w.rows, "department": w.department} for w in written
+                ],
+                "rows": sum(w.rows for w in written),
+            }
+        )
+    if per_department is not None:
+        for w in written:
+            output.message(f"{w.path}: {w.rows} Leistungen", quiet=st.quiet)
+        output.message(
+            f"{len(written)} Dateien in {per_department} ({sum(w.rows for w in written)} "
+            f"Leistungen, {flt.describe()})",
+            quiet=st.quiet,
+        )
+    else:
+        target = "stdout" if file == "-" else file
+        output.message(
+            f"{written[0].rows} Leistungen exportiert nach {target} ({flt.describe()})",
+            quiet=st.quiet,
+        )
+
+
+export.__doc__ = EXPORT_HELP
+
+
+def template(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="Workbook to write (.xlsx).")],
+    lang: LangOpt = "de",
+    json: JsonOpt = False,
+) -> None:
+    """Write an empty import workbook: the import's headers, key column formatted as text,
+    dropdowns for department, level, status and yes/no, frozen header, and a sheet that
+    explains each column. Fill it in and read it with 'egov import FILE'.
+
+    Example: egov template vorlage.xlsx
+    """
+    from pathlib import Path
+
+    from egov_cli.errors import ValidationError
+    from egov_cli.exporters.services_export import department_codes
+    from egov_cli.exporters.template import write_template
+    from egov_cli.services.scale import load_scale
+
+    st = use_json(ctx, json)
+    if Path(file).suffix.lower() != ".xlsx":
+        raise ValidationError(
+            f"The template is a workbook; {file!r} does not end in .xlsx.",
+            "E.g. egov template vorlage.xlsx",
+        )
+    with st.session() as session:
+        scale = load_scale(session)
+        departments = department_codes(session)
+    write_template(Path(file), scale=scale, departments=departments, lang=_lang(lang))
+    if json:
+        output.print_json({"path": file, "departments": departments, "levels": scale.numbers})
+    output.message(f"Importvorlage geschrieben: {file}", quiet=st.quiet)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add ``export`` and ``template`` to the root app."""
+    app.command("export", help=EXPORT_HELP)(export)
+    app.command("template")(template)

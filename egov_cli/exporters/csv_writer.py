@@ -1,0 +1,194 @@
+"""Service lists as CSV for German Excel: UTF-8 with BOM and ``;`` by default.
+
+Headers come from the column schema, values are what people read (``3 - Online-Leistung``,
+``in Umsetzung``, ``ja``, ``31.12.2026``), so the file imports back unchanged. Text that a
+spreadsheet program would run as a formula is neutralised with a leading apostrophe
+(:mod:`egov_cli.exporters.safety`); numbers, negative ones included, stay numbers.
+
+With an encoding that cannot hold every character (``cp1252``), the first value that cannot be
+written is reported with its row and column; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from egov_cli import schema
+from egov_cli.errors import FileError, ValidationError
+from egov_cli.exporters.columns import people_converters
+from egov_cli.exporters.files import atomic_path
+from egov_cli.exporters.safety import DANGEROUS_START, PREFIX, neutralise
+
+if TYPE_CHECKING:
+    from egov_cli.services.scale import Scale
+
+DEFAULT_DELIMITER = ";"
+DEFAULT_ENCODING = "utf-8-sig"  # UTF-8 with BOM: German Excel then reads umlauts right
+STDOUT_ENCODING = "utf-8"  # no BOM in a pipe
+_UNICODE = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-32"})
+_NEEDS_CHECK = DANGEROUS_START | {PREFIX}
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name; a ValidationError for an unknown encoding."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError as exc:
+        raise ValidationError(
+            f"Unknown encoding {encoding!r}.",
+            "Use utf-8-sig (the default, for Excel), utf-8 or cp1252.",
+        ) from exc
+
+
+def check_delimiter(delimiter: str) -> str:
+    text = {"\\t": "\t", "tab": "\t"}.get(delimiter.lower(), delimiter)
+    if len(text) != 1 or text in "\"'\r\n":
+        raise ValidationError(
+            f"Delimiter {delimiter!r} is not a single character.",
+            "Use ; (the default), , or tab.",
+        )
+    return text
+
+
+def _safe_text(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    return neutralise(value) if value[0] in _NEEDS_CHECK else value
+
+
+def _day_de(value: Any) -> Any:
+    if value is None:
+        return None
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+
+
+def _day_iso(value: Any) -> Any:
+    if value is None:
+        return None
+    return value.isoformat()[:10] if isinstance(value, date) else value
+
+
+def csv_converters(
+    columns: Sequence[schema.Column], scale: Scale, lang: str
+) -> list[Callable[[Any], Any]]:
+    """Per column: stored value -> CSV cell (text neutralised, dates as text)."""
+    converters: list[Callable[[Any], Any]] = []
+    for column, people in zip(columns, people_converters(columns, scale, lang), strict=True):
+        if column.kind == schema.TEXT:
+            converters.append(_safe_text)
+        elif column.kind == schema.DATE:
+            converters.append(_day_de if lang == "de" else _day_iso)
+        else:
+            converters.append(people)
+    return converters
+
+
+def write_csv_stream(
+    stream: IO[str],
+    columns: Sequence[schema.Column],
+    rows: Iterable[Sequence[Any]],
+    *,
+    scale: Scale,
+    lang: str = "de",
+    delimiter: str = DEFAULT_DELIMITER,
+    encoding: str = DEFAULT_ENCODING,
+    file_label: str = "-",
+) -> int:
+    """Write header and rows to a text stream; returns the number of rows."""
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
+    headers = [c.header(lang) for c in columns]
+    check = check_encoding(encoding) not in _UNICODE
+    if check:
+        _check_row(headers, 1, headers, encoding, file_label)
+    writer.writerow(headers)
+    converters = csv_converters(columns, scale, lang)
+    pairs = list(enumerate(converters))
+    count = 0
+    writerow = writer.writerow
+    for count, row in enumerate(rows, start=1):
+        cells = [convert(row[i]) for i, convert in pairs]
+        if check:
+            _check_row(cells, count + 1, headers, encoding, file_label)
+        writerow(cells)
+    return count
+
+
+def _check_row(
+    cells: Sequence[Any], line: int, headers: Sequence[str], encoding: str, file_label: str
+) -> None:
+    try:
+        "".join(c for c in cells if isinstance(c, str)).encode(encoding)
+    except UnicodeEncodeError:
+        for header, cell in zip(headers, cells, strict=True):
+            if not isinstance(cell, str):
+                continue
+            try:
+                cell.encode(encoding)
+            except UnicodeEncodeError as exc:
+                char = cell[exc.start]
+                raise FileError(
+                    f"{file_label}: row {line}, column {header!r}: the character {char!r} "
+                    f"(U+{ord(char):04X}) cannot be written in {encoding} (value {cell!r}). "
+                    "Nothing was written.",
+                    "Write UTF-8 instead (--encoding utf-8-sig, which Excel reads), or replace "
+                    "the character in the catalogue.",
+                ) from None
+        raise
+
+
+def write_csv(
+    path: Path,
+    columns: Sequence[schema.Column],
+    rows: Iterable[Sequence[Any]],
+    *,
+    scale: Scale,
+    lang: str = "de",
+    delimiter: str = DEFAULT_DELIMITER,
+    encoding: str = DEFAULT_ENCODING,
+) -> int:
+    """Write a CSV file atomically; returns the number of rows."""
+    path = Path(path)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as stream:
+        return write_csv_stream(
+            stream,
+            columns,
+            rows,
+            scale=scale,
+            lang=lang,
+            delimiter=delimiter,
+            encoding=encoding,
+            file_label=str(path),
+        )
+
+
+def write_csv_binary(
+    binary: IO[bytes],
+    columns: Sequence[schema.Column],
+    rows: Iterable[Sequence[Any]],
+    *,
+    scale: Scale,
+    lang: str = "de",
+    delimiter: str = DEFAULT_DELIMITER,
+    encoding: str = STDOUT_ENCODING,
+) -> int:
+    """Write CSV to a binary stream (stdout); returns the number of rows."""
+    stream = io.TextIOWrapper(binary, encoding=encoding, newline="", write_through=False)
+    try:
+        return write_csv_stream(
+            stream,
+            columns,
+            rows,
+            scale=scale,
+            lang=lang,
+            delimiter=delimiter,
+            encoding=encoding,
+        )
+    finally:
+        stream.flush()
+        stream.detach()
