@@ -123,6 +123,90 @@ def backup(
         output.message(f"Sicherung geschrieben: {written}", quiet=st.quiet)
 
 
+def _show_transfer(st: object, result: object, json: bool, verb: str) -> None:
+    from egov_cli.formats import number
+    from egov_cli.services.transfer import TransferResult
+
+    assert isinstance(result, TransferResult)
+    if json:
+        output.print_json(result)
+        return
+    output.table(
+        [(name, number(count)) for name, count in result.counts.items()],
+        ["Tabelle", "Datensätze"],
+        title=f"{verb}: {result.source} -> {result.destination}",
+        justify={1: "right"},
+    )
+    state_ok = (
+        "geprüft: Anzahl und Prüfsumme stimmen überein" if result.verified else "NICHT bestätigt"
+    )
+    output.message(f"Prüfsumme {result.checksum[:16]}… ({state_ok})", quiet=False)
+
+
+ReplaceOpt = Annotated[
+    bool, typer.Option("--replace", help="Overwrite a destination that already holds a catalogue.")
+]
+
+
+@db_app.command("copy")
+def copy(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="Destination: a file path or a database URL.")],
+    replace: ReplaceOpt = False,
+    json: JsonOpt = False,
+) -> None:
+    """Copy the whole catalogue to another database (SQLite <-> PostgreSQL), verified.
+
+    Services, departments, procedures, targets, history and import records are copied; counts
+    and a content checksum are compared on both sides.
+
+    Example: egov db copy --to postgresql://egov@dbserver/egov
+    """
+    from egov_cli.services.transfer import copy_catalogue
+
+    st = use_json(ctx, json)
+    with output.progress("Kopiere", None, quiet=st.quiet or json) as advance:
+        result = copy_catalogue(st.catalogue(), to, replace=replace, progress=advance)
+    _show_transfer(st, result, json, "Kopiert")
+
+
+@db_app.command("dump")
+def dump(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Dump file to write (.jsonl.gz; must not exist).")],
+    json: JsonOpt = False,
+) -> None:
+    """Write an engine-independent, versioned dump of the whole catalogue (for backups and moves).
+
+    Example: egov db dump katalog-2026-11-25.jsonl.gz
+    """
+    from egov_cli.services.transfer import dump_catalogue
+
+    st = use_json(ctx, json)
+    with output.progress("Sichere", None, quiet=st.quiet or json) as advance:
+        result = dump_catalogue(st.catalogue(), file, progress=advance)
+    _show_transfer(st, result, json, "Gesichert")
+
+
+@db_app.command("restore")
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A dump written by 'egov db dump'.")],
+    replace: ReplaceOpt = False,
+    json: JsonOpt = False,
+) -> None:
+    """Restore a dump into the catalogue given by --db (new or empty; --replace to overwrite).
+
+    Example: egov --db neu.db db restore katalog-2026-11-25.jsonl.gz
+    """
+    from egov_cli.services.transfer import restore_catalogue
+
+    st = use_json(ctx, json)
+    with output.progress("Stelle wieder her", None, quiet=st.quiet or json) as advance:
+        result = restore_catalogue(file, st.settings.db, replace=replace, progress=advance)
+    _show_transfer(st, result, json, "Wiederhergestellt")
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.add_typer(db_app, name="db")
