@@ -44,7 +44,7 @@ BATCH = 5_000
 
 #: Every table of a catalogue, parents before children.
 TABLES: tuple[Table, ...] = tuple(
-    m.__table__  # type: ignore[attr-defined]
+    m.__table__  # type: ignore[union-attr]
     for m in (
         MaturityLevel, Setting, Department, Procedure, ImportRun, Service, ChangeRecord, Target,
         ReportRun, ReferenceUpdate,
