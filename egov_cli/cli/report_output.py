@@ -1,0 +1,252 @@
+"""Writing a report: the one function every report command uses (:func:`emit_report`).
+
+- Format: ``--format`` if given; else from the ``--output`` file's extension; else ``rich`` on
+  a terminal and ``md`` when stdout is a pipe or file (so ``egov report readiness > x.md``
+  gives Markdown, not terminal drawing).
+- Output: ``--output FILE`` writes atomically (a temporary file in the same folder, then a
+  rename): no half-written report ever carries the final name. ``-`` (or no ``--output``)
+  means stdout.
+- Every written report is recorded (``report_run``), so ``report changes --since last`` knows.
+
+The clock: reports use the current time, or ``EGOV_NOW`` (ISO 8601, e.g.
+``EGOV_NOW=2026-11-25T09:00:00Z``) when set: for tests and reproducible reports.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from egov_cli.cli import output as out
+
+if TYPE_CHECKING:
+    from egov_cli.cli.state import State
+    from egov_cli.reports.document import Report
+
+NOW_ENV = "EGOV_NOW"
+FORMAT_CHOICES = ("rich", "md", "html", "xlsx", "csv", "json")
+_BY_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx",
+              ".csv": "csv", ".json": "json", ".txt": "rich"}  # fmt: skip
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="rich, md, html, xlsx, csv or json. Default: from the --output file's extension, "
+        "else rich on a terminal and md otherwise.",
+    ),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option("--output", "-o", help="Write to this file ('-' for stdout, the default)."),
+]
+LangOpt = Annotated[
+    str, typer.Option("--lang", help="Language of labels, numbers and dates: de or en.")
+]
+
+
+def report_now() -> datetime:
+    """Now (aware UTC), or the time pinned with EGOV_NOW."""
+    from egov_cli.errors import ValidationError
+
+    pinned = os.environ.get(NOW_ENV, "").strip()
+    if not pinned:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(
+            f"{NOW_ENV}={pinned!r} is not an ISO 8601 time.",
+            f"Write e.g. {NOW_ENV}=2026-11-25T09:00:00Z, or unset {NOW_ENV}.",
+        ) from None
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def check_lang(lang: str) -> str:
+    from egov_cli.errors import ValidationError
+
+    value = lang.strip().lower()
+    if value not in ("de", "en"):
+        raise ValidationError(f"--lang {lang!r} is not supported.", "Use --lang de or --lang en.")
+    return value
+
+
+def resolve_format(fmt: str | None, output: str | None) -> str:
+    """The format to write (see the module docstring)."""
+    from egov_cli.errors import ValidationError
+
+    if fmt:
+        value = fmt.strip().lower()
+        if value not in FORMAT_CHOICES:
+            raise ValidationError(
+                f"--format {fmt!r} is not a report format.",
+                f"Use one of {', '.join(FORMAT_CHOICES)}.",
+            )
+        return value
+    if output and output != "-":
+        return _BY_SUFFIX.get(Path(output).suffix.lower(), "md")
+    return "rich" if out.stdout_is_terminal() else "md"
+
+
+def render(report: Report, fmt: str, lang: str) -> bytes:
+    """The report in ``fmt`` as the bytes of a file (text formats in UTF-8)."""
+    if fmt == "xlsx":
+        from egov_cli.exporters import report_xlsx
+
+        return report_xlsx.render(report, lang)
+    if fmt == "rich":
+        from egov_cli.cli.report_view import render_text
+
+        text = render_text(report, lang)
+    elif fmt == "md":
+        from egov_cli.exporters import report_md
+
+        text = report_md.render(report, lang)
+    elif fmt == "html":
+        from egov_cli.exporters import report_html
+
+        text = report_html.render(report, lang)
+    elif fmt == "csv":
+        from egov_cli.exporters import report_csv
+
+        text = report_csv.render(report, lang)
+    else:
+        from egov_cli.exporters import report_json
+
+        text = report_json.render(report, lang)
+    return text.encode("utf-8")
+
+
+def _temp_beside(path: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file in ``path``'s folder (flushed to disk)."""
+    from egov_cli.errors import FileError
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise FileError(
+            f"Cannot write {path}: {exc.strerror or exc}.",
+            "Check that the folder exists and is writable.",
+        ) from None
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise FileError(
+            f"Cannot write {path}: {exc.strerror or exc}.",
+            "Check free disk space and permissions; nothing was written.",
+        ) from None
+    return temp
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and a rename (replacing ``path``)."""
+    from egov_cli.errors import FileError
+
+    temp = _temp_beside(path, data)
+    try:
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise FileError(
+            f"Cannot write {path}: {exc.strerror or exc}.",
+            "Is the file open in another program (Excel)? Close it and try again.",
+        ) from None
+    return path
+
+
+def write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Write ``data`` to ``folder/stem.suffix``, or ``stem-2.suffix``, ``stem-3.suffix`` ...:
+    never replacing an existing file, never leaving a half-written one under a final name."""
+    from egov_cli.errors import FileError
+
+    temp = _temp_beside(folder / f"{stem}.{suffix}", data)
+    try:
+        n = 1
+        while True:
+            target = folder / (f"{stem}.{suffix}" if n == 1 else f"{stem}-{n}.{suffix}")
+            try:
+                os.link(temp, target)  # fails if target exists: no overwrite, even in a race
+                return target
+            except FileExistsError:
+                n += 1
+            except OSError:
+                # File systems without hard links: a rename after a check (good enough there).
+                if target.exists():
+                    n += 1
+                    continue
+                os.replace(temp, target)
+                return target
+    except OSError as exc:
+        raise FileError(
+            f"Cannot write into {folder}: {exc.strerror or exc}.",
+            "Check that the folder is writable.",
+        ) from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def record_all(st: State, runs: list[tuple[Report, str, str | None]]) -> None:
+    """Record written reports as (report, format, file or None for stdout), in one transaction
+    (for ``report changes --since last``)."""
+    from egov_cli.reports.builders import record_run
+
+    with st.session(write=True) as session:
+        for report, fmt, target in runs:
+            record_run(
+                session,
+                report.name,
+                generated_at=report.generated_at,
+                actor=st.settings.actor,
+                format=fmt,
+                output=target,
+            )
+
+
+def emit_report(
+    st: State, report: Report, fmt: str | None, output: str | None, lang: str = "de"
+) -> Path | None:
+    """Show or write ``report`` (see the module docstring); returns the file written, if any."""
+    from egov_cli.errors import ValidationError
+
+    lang = check_lang(lang)
+    chosen = resolve_format(fmt, output)
+    to_stdout = output in (None, "", "-")
+    written: Path | None = None
+    if to_stdout:
+        if chosen == "rich" and out.stdout_is_terminal():
+            from egov_cli.cli.report_view import print_report
+
+            print_report(report, lang, out.out())
+        elif chosen == "xlsx":
+            if out.stdout_is_terminal():
+                raise ValidationError(
+                    "An xlsx report is a binary file and cannot be shown in the terminal.",
+                    "Add --output report.xlsx (or pipe it: > report.xlsx).",
+                )
+            data = render(report, chosen, lang)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(render(report, chosen, lang).decode("utf-8"))
+            sys.stdout.flush()
+    else:
+        assert output is not None
+        written = write_atomic(Path(output).expanduser(), render(report, chosen, lang))
+        out.message(f"Bericht geschrieben: {written}", quiet=st.quiet)
+    record_all(st, [(report, chosen, str(written) if written else None)])
+    return written

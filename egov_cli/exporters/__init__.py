@@ -1,0 +1,1 @@
+"""Writers of files: spreadsheets and reports."""
