@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from egov_cli.models import ReportRun
     from egov_cli.reports.document import Report
+    from egov_cli.services.catalogue import ServiceFilter
 
 #: The default horizon of the ``overdue`` report's "due soon" list, in days.
 DEFAULT_DUE_WITHIN_DAYS = 30
@@ -47,6 +48,7 @@ class ReportOptions:
     the ``changes`` report (``--since last``); neither = the whole history.
     ``due_within_days`` (overdue): also list services due within this many days.
     ``target`` (targets): only the target with this name.
+    ``max_rows``: the most rows of a service list (the rest is counted in the table's note).
     """
 
     department: str | None = None
@@ -57,6 +59,30 @@ class ReportOptions:
     since_last: bool = False
     due_within_days: int = DEFAULT_DUE_WITHIN_DAYS
     target: str | None = None
+    max_rows: int = 500
+
+    def service_filter(self) -> ServiceFilter:
+        """The scope filters as a service filter."""
+        from egov_cli.services.catalogue import ServiceFilter
+
+        return ServiceFilter(
+            department=self.department,
+            topic=self.topic,
+            leika_type=self.leika_type,
+            sdg_annex2=self.sdg_annex2,
+        )
+
+    def header_filters(self) -> dict[str, str]:
+        """The scope filters for the report header (empty: all services)."""
+        shown = {
+            "department": self.department,
+            "topic": self.topic,
+            "leika_type": self.leika_type,
+            "sdg_annex2": None
+            if self.sdg_annex2 is None
+            else ("ja" if self.sdg_annex2 else "nein"),
+        }
+        return {k: v for k, v in shown.items() if v}
 
 
 #: ``Builder(session, catalogue_label, now, options) -> Report``

@@ -1,0 +1,118 @@
+"""The ``sdg`` report: SDG Annex II services (Single Digital Gateway) below the top level of the
+maturity scale (level 4 on the OZG 1.1 scale; the scale's highest level in general)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from egov_cli.models import Department, Service
+from egov_cli.reports.builders import ReportOptions
+from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
+from egov_cli.reports.progress import local_day, scoped
+from egov_cli.services.catalogue import ServiceFilter
+from egov_cli.services.scale import load_scale
+
+TITLE = Label("SDG-Anhang II", "SDG Annex II")
+
+
+def build(session: Session, catalogue_label: str, now: datetime, options: ReportOptions) -> Report:
+    """SDG Annex II services below the scale's highest level, with the level distribution."""
+    scale = load_scale(session)
+    top = max(scale.numbers) if scale.numbers else 0
+    base = options.service_filter()
+    flt = ServiceFilter(
+        department=base.department, topic=base.topic, leika_type=base.leika_type, sdg_annex2=True
+    )
+    level = col(Service.level)
+    counts = {
+        int(lv): int(n)
+        for lv, n in session.execute(
+            scoped(select(level, func.count()).select_from(Service), flt).group_by(level)
+        ).all()
+    }
+    total = sum(counts.values())
+    below = sum(n for lv, n in counts.items() if lv < top)
+    rows = session.execute(
+        scoped(
+            select(
+                col(Service.leika_key),
+                col(Service.name),
+                col(Department.code).label("department"),
+                level,
+                col(Service.target_level),
+                col(Service.target_date),
+                col(Service.status),
+            ).select_from(Service),
+            flt,
+        )
+        .where(level < top)
+        .order_by(level, col(Department.code), col(Service.name), col(Service.id))
+        .limit(options.max_rows)
+    ).all()
+    section = Section(
+        "sdg",
+        TITLE,
+        figures=(
+            Figure("services", Label("SDG-Leistungen", "SDG services"), total),
+            Figure("top_level", Label("Höchster Reifegrad", "Top level"), top, "level"),
+            Figure("at_top", Label("Auf höchstem Reifegrad", "At the top level"), total - below),
+            Figure("below_top", Label("Darunter", "Below it"), below),
+            Figure(
+                "share_at_top",
+                Label("Anteil auf höchstem Reifegrad", "Share at the top level"),
+                (total - below) / total if total else None,
+                "share",
+            ),
+        ),
+        tables=(
+            Table(
+                "below_top",
+                Label(
+                    f"SDG-Leistungen unter Reifegrad {top} ({scale.label(top)})",
+                    f"SDG services below level {top} ({scale.label(top)})",
+                ),
+                (
+                    Col("leika_key", Label("LeiKa-Schlüssel", "LeiKa key")),
+                    Col("name", Label("Leistung", "Service")),
+                    Col("department", Label("Amt", "Department")),
+                    Col("level", Label("Reifegrad", "Level"), "level"),
+                    Col("target_level", Label("Zielreifegrad", "Target level"), "level"),
+                    Col("target_date", Label("Zieldatum", "Target date"), "date"),
+                    Col("status", Label("Status", "Status"), "status"),
+                ),
+                tuple(dict(r._mapping) for r in rows),
+                note=None
+                if below <= len(rows)
+                else Label(f"{len(rows)} von {below} gezeigt.", f"{len(rows)} of {below} shown."),
+            ),
+        ),
+        charts=(
+            Chart(
+                "sdg_levels",
+                Label("SDG-Leistungen nach Reifegrad", "SDG services by maturity level"),
+                "bar",
+                (
+                    Series(
+                        Label("Leistungen", "Services"),
+                        tuple(
+                            (f"{lv.level} {lv.label}", float(counts.get(lv.level, 0)))
+                            for lv in scale.levels
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    )
+    return Report(
+        name="sdg",
+        title=TITLE,
+        generated_at=now,
+        catalogue=catalogue_label,
+        filters=options.header_filters() | {"sdg_annex2": "ja"},
+        sections=(section,),
+        scale_labels={lv.level: lv.label for lv in scale.levels},
+        as_of=local_day(now),
+    )

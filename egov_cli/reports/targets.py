@@ -1,0 +1,363 @@
+"""The ``targets`` report: each target with progress, pace, forecast, burn-up and the services
+(or, for Digitales Amt, the online procedures) that still have to move; and per-service targets.
+
+Target status values in tables are the codes ``on-track``, ``at-risk``, ``missed``
+(labels: ``egov_cli.reports.progress.STATUS_LABELS``); the rule is in each table's note.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session, col
+
+from egov_cli.models import Department, Procedure, Service
+from egov_cli.reports.builders import ReportOptions
+from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
+from egov_cli.reports.progress import (
+    STATUS_RULE,
+    Progress,
+    ServiceTargets,
+    alerts_of,
+    all_progress,
+    local_day,
+    scoped,
+    service_targets,
+)
+from egov_cli.services.scale import Scale, load_scale
+from egov_cli.services.targets import DIGITALES_AMT, scope_filter
+
+TITLE = Label("Ziele", "Targets")
+PER_SERVICE = Label("Zielvorgaben je Leistung", "Per-service targets")
+KIND_LABELS = {
+    "level": Label("Reifegrad", "maturity level"),
+    DIGITALES_AMT: Label("Digitales Amt", "Digitales Amt"),
+}
+
+STATUS_COLUMNS = (
+    Col("target", Label("Ziel", "Target")),
+    Col("scope", Label("Umfang", "Scope")),
+    Col("threshold", Label("Schwelle", "Threshold"), "level"),
+    Col("goal", Label("Zielwert", "Goal"), "int"),
+    Col("start", Label("Stand Beginn", "At start"), "int"),
+    Col("current", Label("Stand heute", "Today"), "int"),
+    Col("forecast", Label("Prognose", "Forecast"), "decimal"),
+    Col("due", Label("Fällig", "Due"), "date"),
+    Col("status", Label("Status", "Status"), "status"),
+)
+
+
+def scope_text(p: Progress) -> str:
+    """The target's scope in a few words (the filter values; ``alle`` when none)."""
+    base = "Online-Dienste (BayernPortal, elektr. Einreichung)" if p.kind == DIGITALES_AMT else ""
+    parts = [f"{k}={v}" for k, v in p.scope.items()]
+    text = ", ".join(parts) if parts else "alle"
+    return f"{base}: {text}" if base else text
+
+
+def status_row(p: Progress) -> dict[str, Any]:
+    return {
+        "target": p.name,
+        "scope": scope_text(p),
+        "threshold": p.threshold_level,
+        "goal": p.goal,
+        "start": p.start_count,
+        "current": p.current_count,
+        "forecast": p.forecast,
+        "due": p.due_date,
+        "status": p.status,
+    }
+
+
+def per_service_row(st: ServiceTargets) -> dict[str, Any]:
+    return {
+        "target": PER_SERVICE.de,
+        "scope": f"{st.total} Leistungen mit Zielreifegrad und Zieldatum",
+        "threshold": None,
+        "goal": st.total,
+        "start": None,
+        "current": st.met,
+        "forecast": None,
+        "due": None,
+        "status": st.status,
+    }
+
+
+def status_table(progresses: list[Progress], st: ServiceTargets | None) -> Table:
+    rows = [status_row(p) for p in progresses]
+    if st is not None and st.total:
+        rows.append(per_service_row(st))
+    return Table(
+        "target_status",
+        Label("Zielstatus", "Target status"),
+        STATUS_COLUMNS,
+        tuple(rows),
+        note=Label(
+            STATUS_RULE.de + " Zielvorgaben je Leistung: verfehlt, sobald eine Leistung ihr "
+            "Zieldatum unter ihrem Zielreifegrad überschritten hat.",
+            STATUS_RULE.en + " Per-service targets: missed as soon as a service is past its "
+            "target date below its target level.",
+        ),
+    )
+
+
+def status_figures(progresses: list[Progress]) -> tuple[Figure, ...]:
+    count = {
+        s: sum(1 for p in progresses if p.status == s) for s in ("on-track", "at-risk", "missed")
+    }
+    return (
+        Figure("targets", Label("Ziele", "Targets"), len(progresses)),
+        Figure("targets_on_track", Label("im Plan", "on track"), count["on-track"]),
+        Figure("targets_at_risk", Label("gefährdet", "at risk"), count["at-risk"]),
+        Figure("targets_missed", Label("verfehlt", "missed"), count["missed"]),
+    )
+
+
+def burnup_chart(p: Progress) -> Chart:
+    series = [
+        Series(
+            Label("Erreicht", "Reached"),
+            tuple((d, float(n)) for d, n in p.burnup),
+            "line",
+        ),
+        Series(
+            Label("Ziellinie", "Goal line"),
+            ((p.start_date, float(p.start_count)), (p.due_date, float(p.goal))),
+            "dashed",
+        ),
+    ]
+    if p.forecast is not None and p.today <= p.due_date:
+        series.append(
+            Series(
+                Label("Prognose", "Forecast"),
+                ((p.today, float(p.current_count)), (p.due_date, float(p.forecast))),
+                "dashed",
+            )
+        )
+    return Chart(
+        f"burnup_{p.target_id}",
+        Label(f"Burn-up: {p.name}", f"Burn-up: {p.name}"),
+        "burnup",
+        tuple(series),
+        x_label=Label("Woche", "Week"),
+        y_label=(
+            Label("Online-Dienste", "Online procedures")
+            if p.kind == DIGITALES_AMT
+            else Label("Leistungen ab Schwelle", "Services at threshold or above")
+        ),
+    )
+
+
+def target_figures(p: Progress) -> tuple[Figure, ...]:
+    return (
+        Figure("kind", Label("Art", "Kind"), KIND_LABELS[p.kind].de, "text"),
+        Figure("scope", Label("Umfang", "Scope"), scope_text(p), "text"),
+        Figure("scope_size", Label("Im Umfang", "In scope"), p.scope_size),
+        Figure("threshold", Label("Schwelle", "Threshold"), p.threshold_level, "level"),
+        Figure("goal", Label("Zielwert", "Goal"), p.goal),
+        Figure("start_date", Label("Beginn", "Start"), p.start_date, "date"),
+        Figure("due_date", Label("Fällig", "Due"), p.due_date, "date"),
+        Figure("start_count", Label("Stand Beginn", "At start"), p.start_count),
+        Figure("current_count", Label("Stand heute", "Today"), p.current_count),
+        Figure("share_reached", Label("Zielerreichung", "Goal reached"), p.share_reached, "share"),
+        Figure("remaining", Label("Noch offen", "Still to go"), p.remaining),
+        Figure(
+            "pace", Label("Tempo bisher (je Woche)", "Pace so far (per week)"), p.pace, "decimal"
+        ),
+        Figure(
+            "pace_needed",
+            Label("Nötiges Tempo (je Woche)", "Pace needed (per week)"),
+            p.pace_needed,
+            "decimal",
+        ),
+        Figure("weeks_left", Label("Wochen bis Fälligkeit", "Weeks left"), p.weeks_left, "decimal"),
+        Figure(
+            "forecast",
+            Label("Prognose zum Fälligkeitsdatum", "Forecast for the due date"),
+            p.forecast,
+            "decimal",
+        ),
+        Figure("status", Label("Status", "Status"), p.status, "status"),
+    )
+
+
+_MOVE_COLUMNS = (
+    Col("leika_key", Label("LeiKa-Schlüssel", "LeiKa key")),
+    Col("name", Label("Leistung", "Service")),
+    Col("department", Label("Amt", "Department")),
+    Col("level", Label("Reifegrad", "Level"), "level"),
+    Col("target_level", Label("Zielreifegrad", "Target level"), "level"),
+    Col("target_date", Label("Zieldatum", "Target date"), "date"),
+    Col("status", Label("Status", "Status"), "status"),
+)
+
+
+def services_to_move(session: Session, p: Progress, target: Any, limit: int) -> Table:
+    """Services in scope below the threshold, closest first (highest level, then name)."""
+    assert p.threshold_level is not None
+    flt = scope_filter(target)
+    base = scoped(
+        select(
+            col(Service.leika_key),
+            col(Service.name),
+            col(Department.code).label("department"),
+            col(Service.level),
+            col(Service.target_level),
+            col(Service.target_date),
+            col(Service.status),
+        ).select_from(Service),
+        flt,
+    ).where(col(Service.level) < p.threshold_level)
+    total = session.execute(
+        scoped(select(func.count()).select_from(Service), flt).where(
+            col(Service.level) < p.threshold_level
+        )
+    ).scalar_one()
+    rows = session.execute(
+        base.order_by(col(Service.level).desc(), col(Service.name), col(Service.id)).limit(limit)
+    ).all()
+    return Table(
+        f"to_move_{p.target_id}",
+        Label("Leistungen, die sich noch bewegen müssen", "Services that still have to move"),
+        _MOVE_COLUMNS,
+        tuple(dict(r._mapping) for r in rows),
+        note=_more_note(total, len(rows)),
+    )
+
+
+def _more_note(total: int, shown: int) -> Label | None:
+    if total <= shown:
+        return None
+    return Label(
+        f"{shown} von {total} gezeigt (die nächsten zuerst).",
+        f"{shown} of {total} shown (closest first).",
+    )
+
+
+def procedures_to_move(session: Session, p: Progress, target: Any, limit: int) -> Table:
+    """Online procedures serving the scope that are not yet on BayernPortal or do not yet
+    submit electronically."""
+    flt = scope_filter(target)
+    serving = (
+        scoped(
+            select(col(Service.procedure_id), func.count().label("services")).select_from(Service),
+            flt,
+        )
+        .where(col(Service.procedure_id).is_not(None))
+        .group_by(col(Service.procedure_id))
+    )
+    served = serving.subquery()
+    missing = or_(
+        col(Procedure.bayernportal) == False,  # noqa: E712
+        col(Procedure.submits_electronically) == False,  # noqa: E712
+    )
+    query = (
+        select(
+            col(Procedure.name),
+            col(Procedure.bayernportal),
+            col(Procedure.submits_electronically),
+            served.c.services,
+        )
+        .select_from(Procedure)
+        .join(served, served.c.procedure_id == col(Procedure.id))
+        .where(missing)
+        .order_by(served.c.services.desc(), col(Procedure.name))
+    )
+    rows = session.execute(query.limit(limit)).all()
+    total = session.execute(
+        select(func.count())
+        .select_from(Procedure)
+        .join(served, served.c.procedure_id == col(Procedure.id))
+        .where(missing)
+    ).scalar_one()
+    return Table(
+        f"to_move_{p.target_id}",
+        Label("Online-Dienste, die noch fehlen", "Online procedures still missing"),
+        (
+            Col("name", Label("Online-Dienst", "Online procedure")),
+            Col("bayernportal", Label("BayernPortal", "BayernPortal"), "flag"),
+            Col("submits_electronically", Label("Elektr. Einreichung", "Submits online"), "flag"),
+            Col("services", Label("Leistungen", "Services"), "int"),
+        ),
+        tuple(dict(r._mapping) for r in rows),
+        note=_more_note(total, len(rows)),
+    )
+
+
+def per_service_section(st: ServiceTargets, options: ReportOptions) -> Section:
+    return Section(
+        "per_service",
+        PER_SERVICE,
+        figures=(
+            Figure("with_target", Label("Mit Zielvorgabe", "With a target"), st.total),
+            Figure("met", Label("Erreicht", "Met"), st.met),
+            Figure("open", Label("Offen, noch nicht fällig", "Open, not yet due"), st.open),
+            Figure(
+                "due_soon",
+                Label(
+                    f"Fällig in {options.due_within_days} Tagen",
+                    f"Due within {options.due_within_days} days",
+                ),
+                st.due_soon,
+            ),
+            Figure("overdue", Label("Überfällig", "Overdue"), st.overdue),
+            Figure("status", Label("Status", "Status"), st.status, "status"),
+        ),
+    )
+
+
+def build(session: Session, catalogue_label: str, now: datetime, options: ReportOptions) -> Report:
+    """Each target with progress, pace, forecast, burn-up and what still has to move."""
+    from egov_cli.services.targets import find_target, list_targets
+
+    scale: Scale = load_scale(session)
+    today = local_day(now)
+    targets = [find_target(session, options.target)] if options.target else list_targets(session)
+    progresses = all_progress(session, now, options.target)
+    st = (
+        None
+        if options.target
+        else service_targets(session, options.service_filter(), today, options.due_within_days)
+    )
+    sections = [
+        Section(
+            "overview",
+            Label("Überblick", "Overview"),
+            figures=status_figures(progresses),
+            tables=(status_table(progresses, st),),
+        )
+    ]
+    for target, p in zip(targets, progresses, strict=True):
+        to_move = (
+            procedures_to_move(session, p, target, options.max_rows)
+            if p.kind == DIGITALES_AMT
+            else services_to_move(session, p, target, options.max_rows)
+        )
+        sections.append(
+            Section(
+                f"target_{p.target_id}",
+                Label(f"Ziel: {p.name}", f"Target: {p.name}"),
+                figures=target_figures(p),
+                tables=(to_move,),
+                charts=(burnup_chart(p),),
+            )
+        )
+    if st is not None:
+        sections.append(per_service_section(st, options))
+    statuses = [p.status for p in progresses] + ([st.status] if st is not None and st.total else [])
+    filters = options.header_filters()
+    if options.target:
+        filters["target"] = options.target
+    return Report(
+        name="targets",
+        title=TITLE,
+        generated_at=now,
+        catalogue=catalogue_label,
+        filters=filters,
+        sections=tuple(sections),
+        scale_labels={lv.level: lv.label for lv in scale.levels},
+        as_of=today,
+        alerts=alerts_of(statuses),
+    )
