@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy import exc as sa_exc
@@ -162,6 +164,45 @@ def database_error(exc: sa_exc.DBAPIError, label: str) -> DatabaseError:
     else:
         hint = "Nothing was written. Check the catalogue with 'egov db info'."
     return DatabaseError(f"Catalogue {label}: {detail}", hint)
+
+
+T = TypeVar("T")
+
+#: Driver messages of conflicts that go away when the transaction runs again.
+TRANSIENT_MESSAGES = (
+    "database is locked",
+    "database table is locked",
+    "could not serialize access",
+    "deadlock detected",
+    "duplicate key value violates unique constraint",
+    "unique constraint failed",
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for a lock, serialization or concurrent-insert conflict (worth one more try)."""
+    cause = exc.__cause__ if isinstance(exc, DatabaseError) else exc
+    if not isinstance(cause, sa_exc.OperationalError | sa_exc.IntegrityError | sa_exc.DBAPIError):
+        return False
+    text_ = str(cause.orig if cause.orig is not None else cause).lower()
+    return any(m in text_ for m in TRANSIENT_MESSAGES)
+
+
+def run_transaction(catalogue: Catalogue, work: Callable[[Session], T], *, attempts: int = 6) -> T:
+    """Run ``work`` in one writing transaction; when it collides with a concurrent writer
+    (locked, serialization failure, concurrent insert of the same key), run it again from the
+    start, up to ``attempts`` times with growing pauses. Then a clear DatabaseError."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction(catalogue, write=True) as session:
+                return work(session)
+        except (DatabaseError, sa_exc.DBAPIError) as exc:
+            if attempt == attempts or not is_transient(exc):
+                if isinstance(exc, DatabaseError):
+                    raise
+                raise database_error(exc, catalogue.label) from exc
+            time.sleep(min(0.05 * 2**attempt, 2.0) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
 
 
 @contextmanager

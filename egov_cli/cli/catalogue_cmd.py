@@ -10,7 +10,9 @@ from egov_cli.cli import output
 from egov_cli.cli.state import use_json
 
 if TYPE_CHECKING:
-    from egov_cli.services.catalogue import ServiceFilter, ServiceView
+    from sqlmodel import Session
+
+    from egov_cli.services.catalogue import ServiceChange, ServiceFilter, ServiceView
     from egov_cli.services.scale import Scale
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
@@ -267,9 +269,11 @@ def add(
         bayernportal_url=bayernportal_url, go_live=go_live, target_level=target_level,
         target_date=target_date, sdg_annex2=sdg, cases_per_year=cases, notes=notes,
     )  # fmt: skip
-    with st.session(write=True) as session:
-        values = _parse_fields(raw, load_scale(session))
-        change = add_service(session, st.change_context("services add"), values)
+    change = st.run_write(
+        lambda session: add_service(
+            session, st.change_context("services add"), _parse_fields(raw, load_scale(session))
+        )
+    )
     _report_change(st, "Angelegt", change, json)
 
 
@@ -318,12 +322,15 @@ def edit(
     )  # fmt: skip
     if all(v is None for v in raw.values()):
         raise ValidationError("Nothing to change.", "Give at least one option, e.g. --level 3.")
-    with st.session(write=True) as session:
+
+    def work(session: Session) -> ServiceChange:
         values = _parse_fields(raw, load_scale(session))
         for required in ("name", "level", "status", "sdg_annex2"):
             if required in values and values[required] is None:
                 raise ValidationError(f"{required} cannot be empty.")
-        change = edit_service(session, st.change_context("services edit"), service, values)
+        return edit_service(session, st.change_context("services edit"), service, values)
+
+    change = st.run_write(work)
     _report_change(st, "Geändert", change, json)
 
 
@@ -349,22 +356,24 @@ def remove(
     from egov_cli.services.catalogue import find_service, remove_service, view
 
     st = use_json(ctx, json)
-    with st.session(write=not dry_run) as session:
+    with st.session() as session:
         target = view(session, find_service(session, service))
-        label = f"{target.leika_key or '#' + str(target.id)} {target.name}"
-        if dry_run:
-            output.message(f"Würde entfernen: {label} (--dry-run: nichts geändert)", quiet=st.quiet)
-            if json:
-                output.print_json({"would_remove": target.as_dict()})
-            return
-        if not yes:
-            if not sys.stdin.isatty():
-                raise Aborted(
-                    f"Not removing {label} without confirmation.", "Add --yes to remove it."
-                )
-            if not typer.confirm(f"{label} entfernen?", default=False):
-                raise Aborted("Nothing removed.")
-        removed = remove_service(session, st.change_context("services remove"), service)
+    label = f"{target.leika_key or '#' + str(target.id)} {target.name}"
+    if dry_run:
+        output.message(f"Würde entfernen: {label} (--dry-run: nichts geändert)", quiet=st.quiet)
+        if json:
+            output.print_json({"would_remove": target.as_dict()})
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise Aborted(f"Not removing {label} without confirmation.", "Add --yes to remove it.")
+        if not typer.confirm(f"{label} entfernen?", default=False):
+            raise Aborted("Nothing removed.")
+    removed = st.run_write(
+        lambda session: remove_service(
+            session, st.change_context("services remove"), str(target.id)
+        )
+    )
     if json:
         output.print_json({"removed": removed.as_dict()})
     else:
@@ -453,8 +462,11 @@ def departments_add(
     from egov_cli.services.departments import add_department
 
     st = use_json(ctx, json)
-    with st.session(write=True) as session:
-        dept = add_department(session, st.change_context("departments add"), code, name, contact)
+    dept = st.run_write(
+        lambda session: add_department(
+            session, st.change_context("departments add"), code, name, contact
+        )
+    )
     if json:
         output.print_json(dept)
     else:
@@ -480,8 +492,8 @@ def departments_rename(
     st = use_json(ctx, json)
     if name is None and new_code is None and contact is None:
         raise ValidationError("Nothing to change.", "Give a new name, --code or --contact.")
-    with st.session(write=True) as session:
-        dept, changes = rename_department(
+    dept, changes = st.run_write(
+        lambda session: rename_department(
             session,
             st.change_context("departments rename"),
             code,
@@ -489,6 +501,7 @@ def departments_rename(
             new_code=new_code,
             contact=contact,
         )
+    )
     if json:
         output.print_json({"department": dept, "changes": changes})
     else:
@@ -608,10 +621,11 @@ def procedures_add(
     values = _procedure_values(
         url, provision, bayernportal, auth, bayernid, bundid, epayment, submits
     )
-    with st.session(write=True) as session:
-        procedure = add_procedure(
+    procedure = st.run_write(
+        lambda session: add_procedure(
             session, st.change_context("procedures add"), {"name": name, **values}
         )
+    )
     if json:
         output.print_json(procedure)
     else:
@@ -649,10 +663,9 @@ def procedures_edit(
     )
     if new_name is not None:
         values["name"] = new_name.strip()
-    with st.session(write=True) as session:
-        procedure, changes = edit_procedure(
-            session, st.change_context("procedures edit"), name, values
-        )
+    procedure, changes = st.run_write(
+        lambda session: edit_procedure(session, st.change_context("procedures edit"), name, values)
+    )
     if json:
         output.print_json({"procedure": procedure, "changes": changes})
     else:

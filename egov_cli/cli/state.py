@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from egov_cli.config import Settings
     from egov_cli.db import Catalogue
     from egov_cli.history import ChangeContext
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -49,6 +52,13 @@ class State:
 
         with transaction(self.catalogue(), write=write) as session:
             yield session
+
+    def run_write(self, work: Callable[[Session], T]) -> T:
+        """The command's one writing transaction, run again from the start if it collides with
+        a concurrent writer (bounded; then a clear error and nothing written)."""
+        from egov_cli.db import run_transaction
+
+        return run_transaction(self.catalogue(), work)
 
     def change_context(self, source: str, import_id: int | None = None) -> ChangeContext:
         from egov_cli.history import ChangeContext
