@@ -78,6 +78,8 @@ def parse_leika_key(value: object) -> str | None:
         raw = str(value).strip()
         if fold(raw) in NO_KEY_TEXTS or raw.lower() in NO_KEY_TEXTS:
             return None
+        if re.fullmatch(r"\d+\.0+", raw):  # a key Excel stored as a number, written as text
+            raw = raw.split(".", 1)[0]
         text = re.sub(r"[\s.\u00a0'_]", "", raw) if not re.search(r"[eE]\+?\d+$", raw) else raw
         if re.fullmatch(r"\d(?:[.,]\d+)?[eE]\+?\d+", text):  # scientific notation from Excel
             try:
@@ -87,8 +89,6 @@ def parse_leika_key(value: object) -> str | None:
             if not number.is_integer():
                 raise _bad_key(raw)
             text = str(int(number))
-        if text.endswith(".0") and text[:-2].isdigit():
-            text = text[:-2]
     if not text.isascii() or not text.isdigit() or len(text) != LEIKA_KEY_LENGTH:
         raise _bad_key(value)
     return text
