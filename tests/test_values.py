@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import pytest
@@ -148,39 +149,29 @@ def test_control_characters_in_text_are_refused() -> None:
 
 @given(ANY_VALUE)
 def test_the_key_parser_raises_nothing_but_a_validation_error(value: object) -> None:
-    try:
+    with contextlib.suppress(ValidationError):
         parse_leika_key(value)
-    except ValidationError:
-        pass
 
 
 @given(ANY_VALUE)
 def test_the_date_parser_raises_nothing_but_a_validation_error(value: object) -> None:
-    try:
+    with contextlib.suppress(ValidationError):
         parse_date(value)
-    except ValidationError:
-        pass
 
 
 @given(ANY_VALUE)
 def test_the_flag_parser_raises_nothing_but_a_validation_error(value: object) -> None:
-    try:
+    with contextlib.suppress(ValidationError):
         parse_flag(value)
-    except ValidationError:
-        pass
 
 
 @given(ANY_VALUE)
 def test_the_level_parser_raises_nothing_but_a_validation_error(value: object) -> None:
-    try:
+    with contextlib.suppress(ValidationError):
         SCALE.parse(value)
-    except ValidationError:
-        pass
 
 
 @given(ANY_VALUE)
 def test_the_number_parser_raises_nothing_but_a_validation_error(value: object) -> None:
-    try:
+    with contextlib.suppress(ValidationError):
         parse_int(value)
-    except ValidationError:
-        pass
