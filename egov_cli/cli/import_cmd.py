@@ -1,9 +1,226 @@
-"""Placeholder: commands of this group are registered here."""
+"""``egov import FILE``: bring a department's spreadsheet into the catalogue."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from egov_cli.cli import output
+from egov_cli.cli.state import State, use_json
+
+if TYPE_CHECKING:
+    from egov_cli.services.imports import ImportResult
+
+MAX_SHOWN = 200
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add ``egov import`` to the root app."""
+    app.command("import")(import_)
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None, typer.Argument(help="The workbook (.xlsx, .xlsm) or CSV file (.csv, .txt).")
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="Sheet name or number (default: first with a header)."),
+    ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option("--header-row", min=1, help="Row of the headers (default: found)."),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help='Map a header to a field: --map "Nummer=leika_key" (repeatable; =- ignores).',
+        ),
+    ] = None,
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode",
+            help="upsert: add and change; insert: only new services; update: only existing.",
+        ),
+    ] = "upsert",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    on_error: Annotated[
+        str,
+        typer.Option(
+            "--on-error",
+            help="abort: any bad row stops the import (nothing written); skip: import the "
+            "valid rows and report the rest.",
+        ),
+    ] = "abort",
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects", help="With --on-error skip: write rejected rows to this .xlsx file."
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="CSV encoding (default: detected).")
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", help="CSV delimiter: ; , or tab (default: detected)."),
+    ] = None,
+    describe_format: Annotated[
+        bool,
+        typer.Option("--describe-format", help="Describe the columns egov reads; import nothing."),
+    ] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Import services from a spreadsheet: new ones are added, changed ones updated.
+
+    Headers are matched to the catalogue's columns ignoring case, spaces and umlaut spelling
+    (see --describe-format). Every change is recorded with this import as its source; by default
+    one bad row stops the whole import and every problem is listed.
+
+    Example: egov import amt32.xlsx --dry-run
+    """
+    st = use_json(ctx, json)
+    if describe_format:
+        _describe(json)
+        return
+    if file is None:
+        raise typer.BadParameter("Missing FILE (or use --describe-format).", param_hint="FILE")
+
+    from egov_cli.importers import read_file
+    from egov_cli.importers.headers import parse_mapping
+    from egov_cli.importers.types import ReadOptions
+    from egov_cli.services.imports import ImportOptions, apply_import
+    from egov_cli.services.scale import load_scale
+
+    options = ImportOptions(mode=mode.strip().lower(), on_error=on_error.strip().lower())
+    read_options = ReadOptions(
+        sheet=sheet,
+        header_row=header_row,
+        mapping=parse_mapping(map_ or []),
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+    with st.session(write=not dry_run) as session:
+        scale = load_scale(session)
+        with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as advance:
+            data = read_file(file, scale, read_options, advance)
+        result = apply_import(session, st.settings.actor, data, options, dry_run=dry_run)
+        if rejects is not None and result.rejected_rows and not dry_run:
+            from egov_cli.importers.rejects import write_rejects
+
+            write_rejects(
+                rejects,
+                data.headers,
+                [
+                    (
+                        r.raw,
+                        "; ".join(
+                            p.message + (f" - {p.hint}" if p.hint else "") for p in r.problems
+                        ),
+                    )
+                    for r in result.rejected_rows
+                ],
+            )
+    if json:
+        output.print_json(result)
+        return
+    _summary(st, result, rejects)
+
+
+def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
+    where = result.file_name + (f", Blatt {result.sheet!r}" if result.sheet else "")
+    head = "Probelauf (nichts geschrieben)" if result.dry_run else f"Import {result.import_id}"
+    output.plain(f"{head}: {where}, Kopfzeile {result.header_row}, Modus {result.mode}")
+    output.plain(
+        f"  neu: {result.created}, geändert: {result.changed}, "
+        f"unverändert: {result.unchanged}, abgelehnt: {result.rejected}"
+    )
+    if result.new_departments:
+        output.plain(f"  neue Ämter: {', '.join(result.new_departments)}")
+    if result.new_procedures:
+        output.plain(f"  neue Online-Dienste: {', '.join(result.new_procedures)}")
+    for change in result.changed_procedures:
+        for name, (old, new) in change.changes.items():
+            output.plain(
+                f"  Online-Dienst {change.name}: {name}: "
+                f"{output.cell(old) or '-'} -> {output.cell(new) or '-'}"
+            )
+    if result.dry_run:
+        for diff in result.changes[:MAX_SHOWN]:
+            output.plain(f"  Zeile {diff.row}: {diff.leika_key or '#' + str(diff.id)} {diff.name}")
+            for name, (old, new) in diff.changes.items():
+                output.plain(
+                    f"      {name}: {output.cell(old) or '-'} -> {output.cell(new) or '-'}"
+                )
+        if len(result.changes) > MAX_SHOWN:
+            output.plain(
+                f"  ... und {len(result.changes) - MAX_SHOWN} weitere geänderte Leistungen (alle: --json)"
+            )
+    if result.unknown_headers:
+        output.message(
+            f"Nicht erkannte Spalten (ignoriert): {', '.join(result.unknown_headers)}",
+            quiet=st.quiet,
+        )
+    for warning in result.warnings[:MAX_SHOWN]:
+        output.warning(warning)
+    if len(result.warnings) > MAX_SHOWN:
+        output.warning(
+            f"... und {len(result.warnings) - MAX_SHOWN} weitere Warnungen (alle: --json)"
+        )
+    if result.rejected_rows:
+        output.warning(f"{result.rejected} Zeilen wurden nicht importiert:")
+        shown = 0
+        for row in result.rejected_rows:
+            for problem in row.problems:
+                if shown < MAX_SHOWN:
+                    output.message(f"  - {output.strip_control(str(problem))}")
+                shown += 1
+        if shown > MAX_SHOWN:
+            output.message(f"  ... und {shown - MAX_SHOWN} weitere Probleme (alle: --json)")
+        if rejects is not None and not result.dry_run:
+            output.message(f"Abgelehnte Zeilen mit Fehlerspalte: {rejects}", quiet=st.quiet)
+
+
+def _describe(json: bool) -> None:
+    from egov_cli.schema import COLUMNS
+
+    if json:
+        output.print_json(
+            [
+                {
+                    "field": c.field,
+                    "header_de": c.de,
+                    "header_en": c.en,
+                    "aliases": list(c.aliases),
+                    "kind": c.kind,
+                    "required": c.required,
+                    "entity": c.entity,
+                    "allowed": [t.de for t in c.terms] if c.terms else None,
+                    "help": c.help_de,
+                }
+                for c in COLUMNS
+            ]
+        )
+        return
+    output.table(
+        [
+            (
+                c.field,
+                c.de,
+                c.en,
+                c.kind + (" (Pflicht)" if c.required else ""),
+                ", ".join(c.aliases),
+                c.help_de + (f" Werte: {', '.join(t.de for t in c.terms)}." if c.terms else ""),
+            )
+            for c in COLUMNS
+        ],
+        ["Feld", "Spalte", "Column", "Art", "Auch erkannt", "Bedeutung"],
+        title="Spalten für egov import",
+    )

@@ -1,0 +1,164 @@
+"""Benchmark of ``egov import``: a seeded 100,000-row x 14-column workbook.
+
+Times, as whole processes and in the same run:
+  * a bare script: python-calamine reads the workbook, sqlite3 executemany inserts the rows;
+  * ``egov import`` into an empty catalogue;
+  * ``egov import`` (upsert) of the same workbook with half the rows changed into that full
+    catalogue.
+and reports the peak memory (max RSS) of each. Goal: egov at most 2x the bare script, peak
+memory under 400 MB.
+
+Run: python benchmarks/bench_import.py [--rows N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+HEADERS = [
+    "LeiKa-Schlüssel", "Leistung", "Bürgerfreundliche Bezeichnung", "LeiKa-Typ", "OZG-ID",
+    "OZG-Leistung", "Themenfeld", "Lebenslage", "Amt", "Reifegrad", "Umsetzungsstatus",
+    "Online seit", "SDG Anhang II", "Fallzahl pro Jahr",
+]  # fmt: skip
+TOPICS = ["Bauen & Wohnen", "Familie & Kind", "Mobilität & Reisen", "Gesundheit", "Umwelt"]
+STATUSES = ["geplant", "in Umsetzung", "Pilot", "live"]
+WORDS = ["Antrag", "Erlaubnis", "Anmeldung", "Bescheinigung", "Genehmigung", "Auskunft"]
+OBJECTS = ["Gewerbe", "Hund", "Wohnsitz", "Bauvorhaben", "Gaststätte", "Fahrzeug", "Baum"]
+
+# Run by the timing wrapper in its own process: time one command, report its peak memory.
+TIMER = """
+import resource, subprocess, sys, time, json
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+elapsed = time.perf_counter() - start
+peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024, "rc": done.returncode,
+                  "stderr": done.stderr[-2000:]}))
+"""
+
+BARE = """
+import sqlite3, sys
+from python_calamine import CalamineWorkbook
+rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_name("Leistungen").to_python()
+db = sqlite3.connect(sys.argv[2])
+db.execute("CREATE TABLE service (" + ", ".join(f"c{i}" for i in range(14)) + ")")
+db.executemany("INSERT INTO service VALUES (" + ", ".join("?" * 14) + ")", rows[1:])
+db.commit()
+"""
+
+
+def rows(count: int, seed: int, changed_share: float = 0.0) -> list[list[object]]:
+    rng = random.Random(seed)
+    change = random.Random(seed + 1)
+    out = []
+    for i in range(count):
+        key = f"99{i:09d}{rng.randrange(1000):03d}"
+        name = f"{rng.choice(OBJECTS)} {rng.choice(WORDS)} {i}"
+        level = rng.randrange(5)
+        status = rng.choice(STATUSES)
+        cases = rng.randrange(10, 50_000)
+        if changed_share and change.random() < changed_share:
+            level = (level + 1) % 5
+            cases += 1
+        out.append(
+            [
+                key,
+                name,
+                f"{name} (online)",
+                rng.choice(["1", "2/3", "4", "5"]),
+                f"{10000 + i % 600}",
+                f"OZG-Leistung {i % 600}",
+                rng.choice(TOPICS),
+                f"Lebenslage {i % 55}",
+                f"{30 + i % 12}",
+                level,
+                status,
+                date(2020, 1, 1) + timedelta(days=rng.randrange(2000)),
+                rng.choice(["ja", "nein"]),
+                cases,
+            ]
+        )
+    return out
+
+
+def write_workbook(path: Path, data: list[list[object]]) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Leistungen")
+    day = book.add_format({"num_format": "dd.mm.yyyy"})
+    sheet.write_row(0, 0, HEADERS)
+    for r, row in enumerate(data, start=1):
+        for c, value in enumerate(row):
+            if c == 11:
+                sheet.write_datetime(r, c, value, day)
+            elif isinstance(value, str):
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write_number(r, c, value)
+    book.close()
+
+
+def timed(*command: str, env: dict[str, str] | None = None) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", TIMER, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
+    result: dict[str, object] = json.loads(done.stdout)
+    if result["rc"] != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result['stderr']}")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--keep", type=Path, help="Keep the files in this folder.")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="egov-bench-"))
+    try:
+        first, second = work / "services.xlsx", work / "services_changed.xlsx"
+        print(f"Writing {args.rows:,}-row workbooks ...", file=sys.stderr)
+        write_workbook(first, rows(args.rows, args.seed))
+        write_workbook(second, rows(args.rows, args.seed, changed_share=0.5))
+        egov = [sys.executable, "-m", "egov_cli"]
+        catalogue = work / "catalogue.db"
+        env = {"EGOV_ACTOR": "benchmark", "NO_COLOR": "1"}
+        subprocess.run([*egov, "--db", str(catalogue), "init"], check=True, capture_output=True)
+
+        results = [
+            ("bare calamine + sqlite3 executemany", timed(sys.executable, "-c", BARE, str(first), str(work / "bare.db"))),
+            ("egov import, empty catalogue", timed(*egov, "--db", str(catalogue), "--quiet", "import", str(first), env=env)),
+            ("egov import, full catalogue, upsert (half changed)", timed(*egov, "--db", str(catalogue), "--quiet", "import", str(second), env=env)),
+        ]  # fmt: skip
+        bare = float(results[0][1]["seconds"])  # type: ignore[arg-type]
+        print(f"\n{args.rows:,} rows x {len(HEADERS)} columns")
+        print(f"{'run':<52} {'seconds':>8} {'x bare':>7} {'peak MB':>8}")
+        for name, result in results:
+            seconds = float(result["seconds"])  # type: ignore[arg-type]
+            peak = float(result["peak_mb"])  # type: ignore[arg-type]
+            print(f"{name:<52} {seconds:>8.2f} {seconds / bare:>7.2f} {peak:>8.0f}")
+        print("goal: egov at most 2.00 x bare, peak memory under 400 MB")
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for path in (first, second, catalogue):
+                shutil.copy2(path, args.keep / path.name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""Reading spreadsheets for ``egov import``: pure functions, the catalogue is never touched.
+
+:func:`read_file` finds the sheet and its header row, matches the headers to the column schema
+(``egov_cli.schema``), parses every cell and returns an :class:`ImportFile` with the valid rows
+and every problem, located by file, sheet, row, column and value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from egov_cli.errors import FileError, InputRejected, Problem
+from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
+from egov_cli.importers.rows import RowParser, is_blank_row
+from egov_cli.importers.types import ImportColumn, ImportFile, ParsedRow, ReadOptions
+from egov_cli.importers.xlsx import SheetData, column_letters
+from egov_cli.values import leika_key_warning
+
+if TYPE_CHECKING:
+    from egov_cli.services.scale import Scale
+
+__all__ = ["ImportColumn", "ImportFile", "ParsedRow", "ReadOptions", "read_file"]
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+PROGRESS_STEP = 2000
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_file(
+    path: Path,
+    scale: Scale,
+    options: ReadOptions | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportFile:
+    """Read and check a spreadsheet. Raises FileError/InputRejected for file-level problems
+    (unreadable file, no such sheet, no header); row problems are in ``problems``."""
+    options = options or ReadOptions()
+    path = Path(path)
+    if not path.is_file():
+        raise FileError(
+            f"No file {str(path)!r}.", "Check the path (quote it if it contains spaces)."
+        )
+    suffix = path.suffix.lower()
+    if suffix not in WORKBOOK_SUFFIXES + TEXT_SUFFIXES:
+        raise FileError(
+            f"{path.name}: egov imports .xlsx, .xlsm and .csv files (also .xls, .ods, .txt).",
+            "Save the file from Excel as .xlsx or as CSV.",
+        )
+    try:
+        sha = file_sha256(path)
+    except OSError as exc:
+        raise FileError(f"{path.name} cannot be read: {exc.strerror or exc}.") from exc
+    if suffix in TEXT_SUFFIXES:
+        from egov_cli.importers.csv_reader import read_csv
+
+        data = read_csv(path, options.encoding, options.delimiter)
+        head = _take(data, options)
+        found = _header(path.name, None, head, options)
+        if found is None:
+            raise _no_header(path.name, None, options)
+        return _read_rows(path.name, sha, data, head, found, scale, progress)
+
+    from egov_cli.importers.xlsx import Workbook
+
+    book = Workbook(path)
+    try:
+        names = _sheet_candidates(book.sheet_names, options.sheet, path.name)
+        for name in names:
+            data = book.sheet(name)
+            head = _take(data, options)
+            found = _header(path.name, name, head, options)
+            if found is None:
+                if options.sheet is not None:
+                    raise _no_header(path.name, name, options)
+                continue
+            book.scan_formulas(data)
+            return _read_rows(path.name, sha, data, head, found, scale, progress)
+        raise _no_header(path.name, None, options, sheets=book.sheet_names)
+    finally:
+        book.close()
+
+
+def _take(data: SheetData, options: ReadOptions) -> list[tuple[int, list[Any]]]:
+    """The first rows of a sheet (consumed from its iterator), for finding the header."""
+    wanted = max(HEADER_SEARCH_ROWS, options.header_row or 0)
+    head: list[tuple[int, list[Any]]] = []
+    for item in data.rows:
+        head.append(item)
+        if len(head) >= wanted:
+            break
+    return head
+
+
+def _sheet_candidates(names: list[str], wanted: str | None, file_name: str) -> list[str]:
+    if wanted is None:
+        return names
+    if wanted in names:
+        return [wanted]
+    lowered = {n.strip().lower(): n for n in names}
+    if wanted.strip().lower() in lowered:
+        return [lowered[wanted.strip().lower()]]
+    if wanted.isdigit() and 1 <= int(wanted) <= len(names):
+        return [names[int(wanted) - 1]]
+    raise FileError(
+        f"{file_name} has no sheet {wanted!r}.",
+        f"Sheets: {', '.join(repr(n) for n in names)}. Choose one with --sheet NAME.",
+    )
+
+
+def _header(
+    file_name: str,
+    sheet: str | None,
+    head: list[tuple[int, list[Any]]] | list[list[Any]],
+    options: ReadOptions,
+) -> tuple[int, HeaderMatch] | None:
+    """(1-based header row, match) or None where no row looks like a header."""
+    rows = [item[1] if isinstance(item, tuple) else item for item in head]
+    if options.header_row is not None:
+        index = options.header_row - 1
+        if index >= len(rows):
+            where = f"{file_name}, sheet {sheet!r}" if sheet else file_name
+            raise FileError(
+                f"{where} has no row {options.header_row}.",
+                "Check --header-row (rows are counted as Excel shows them, from 1).",
+            )
+        match = match_cells(rows[index], options.mapping)
+        if not match.columns:
+            return None
+        return options.header_row, match
+    found = find_header(rows, options.mapping)
+    return None if found is None else (found[0] + 1, found[1])
+
+
+def _no_header(
+    file_name: str, sheet: str | None, options: ReadOptions, sheets: list[str] | None = None
+) -> FileError:
+    where = f"{file_name}, sheet {sheet!r}" if sheet else file_name
+    if options.header_row is not None:
+        return FileError(
+            f"{where}: row {options.header_row} names no column egov knows.",
+            'Map its headers with --map "Header=field" (see egov import --describe-format), '
+            "or choose another row with --header-row N.",
+        )
+    searched = f" (sheets searched: {', '.join(repr(s) for s in sheets)})" if sheets else ""
+    return FileError(
+        f"{where}: no header row found in the first {HEADER_SEARCH_ROWS} rows{searched}.",
+        "The header row must name at least two columns (e.g. LeiKa-Schlüssel, Leistung). "
+        'Map other headers with --map "Header=field", name the row with --header-row N '
+        "or the sheet with --sheet NAME; egov import --describe-format lists the columns.",
+    )
+
+
+def _read_rows(
+    file_name: str,
+    sha: str,
+    data: SheetData,
+    head: list[tuple[int, list[Any]]],
+    found: tuple[int, HeaderMatch],
+    scale: Scale,
+    progress: Callable[[int], None] | None,
+) -> ImportFile:
+    header_row, match = found
+    sheet = data.name or None
+    header_cells = next(cells for number, cells in head if number == header_row)
+    if match.duplicates:
+        raise InputRejected(
+            [
+                Problem(
+                    f"columns {first!r} and {second!r} both name the field {field!r}",
+                    file=file_name,
+                    sheet=sheet,
+                    row=header_row,
+                    column=second,
+                    hint=f'Ignore one of them with --map "{second}=-", or rename it.',
+                )
+                for first, second, field in match.duplicates
+            ]
+        )
+    parser = RowParser(match.columns, scale, file_name, sheet)
+    by_index = {c.index: c for c in match.columns}
+    formulas: dict[int, list[tuple[int, str]]] = {}
+    for (f_row, f_col), formula in data.formulas_without_value.items():
+        if f_col in by_index:
+            formulas.setdefault(f_row, []).append((f_col, formula))
+    rows: list[ParsedRow] = []
+    problems: list[Problem] = []
+    rejected_raw: dict[int, list[Any]] = {}
+    bare_keys: list[int] = []
+    count = 0
+    pending = 0
+
+    def body() -> Any:
+        for number, cells in head:
+            if number > header_row:
+                yield number, cells
+        yield from data.rows
+
+    for number, cells in body():
+        pending += 1
+        if pending >= PROGRESS_STEP and progress is not None:
+            progress(pending)
+            pending = 0
+        if is_blank_row(cells):
+            continue
+        count += 1
+        values, row_problems = parser.parse(number, cells)
+        if formulas and number in formulas:
+            for f_col, formula in formulas[number]:
+                column = by_index[f_col]
+                if column:
+                    values.pop(column.field, None)
+                    row_problems.append(
+                        Problem(
+                            f"cell {column_letters(f_col + data.column_offset)}{number} holds a formula without a "
+                            "saved result",
+                            file=file_name,
+                            sheet=sheet,
+                            row=number,
+                            column=column.header,
+                            value=formula,
+                            hint="Open the file in Excel, let it calculate and save it again, "
+                            "or replace the formula by its value.",
+                        )
+                    )
+        if not values and not row_problems:
+            row_problems.append(
+                Problem(
+                    "the row has values only in columns egov does not know",
+                    file=file_name,
+                    sheet=sheet,
+                    row=number,
+                    hint="Fill in the recognised columns, delete the row, or map its columns "
+                    'with --map "Header=field".',
+                )
+            )
+        if row_problems:
+            problems.extend(row_problems)
+            rejected_raw[number] = cells
+            continue
+        key = values.get("leika_key")
+        if key is not None and key.endswith("000000") and leika_key_warning(key):
+            bare_keys.append(number)
+        rows.append(ParsedRow(number, values, cells))
+    if progress is not None and pending:
+        progress(pending)
+    warnings = []
+    if bare_keys:
+        shown = ", ".join(map(str, bare_keys[:10])) + (" ..." if len(bare_keys) > 10 else "")
+        warnings.append(
+            f"{len(bare_keys)} rows have a LeiKa key of a bare Leistungsobjekt (no Verrichtung; "
+            f"rows {shown}); prefer the key of the concrete service where there is one."
+        )
+    return ImportFile(
+        file_name=file_name,
+        sha256=sha,
+        sheet=sheet,
+        header_row=header_row,
+        headers=["" if c is None else str(c) for c in header_cells],
+        columns=match.columns,
+        unknown_headers=match.unknown,
+        rows=rows,
+        problems=problems,
+        rejected_raw=rejected_raw,
+        warnings=warnings,
+        data_rows=count,
+    )

@@ -1,0 +1,95 @@
+"""Reading CSV and text files as German Excel and other programs write them.
+
+Encoding: UTF-8 with or without BOM, else cp1252 (what Excel on Windows writes), else latin-1;
+``--encoding`` overrides. Delimiter: ``;`` (German Excel), ``,`` or tab, detected from the first
+lines (``--delimiter`` overrides).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from egov_cli.errors import FileError
+from egov_cli.importers.xlsx import SheetData
+
+DELIMITERS = (";", ",", "\t")
+_NAMED = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
+
+
+def decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
+    """(text, encoding used)."""
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise FileError(
+                f"Unknown encoding {encoding!r}.", "Use e.g. utf-8, cp1252 or latin-1."
+            ) from exc
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            raise FileError(
+                f"{name} is not valid {encoding}: byte {data[exc.start]:#04x} at position "
+                f"{exc.start}.",
+                "Leave out --encoding to let egov detect it, or save the file as UTF-8.",
+            ) from exc
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    for candidate in ("utf-8", "cp1252"):
+        try:
+            return data.decode(candidate), candidate
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most, and most even, columns."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:20]
+    best, best_score = ";", -1.0
+    for delimiter in DELIMITERS:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+        widths = [len(r) for r in rows if len(r) > 1]
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        score = widths.count(common) * 1000 + common
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> SheetData:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileError(f"{path.name} cannot be read: {exc.strerror or exc}.") from exc
+    text, _used = decode(data, encoding, path.name)
+    if delimiter:
+        delimiter = _NAMED.get(delimiter.lower(), delimiter)
+        if len(delimiter) != 1:
+            raise FileError(
+                f"--delimiter {delimiter!r} is not a single character.",
+                "Use ; or , or tab.",
+            )
+    else:
+        delimiter = sniff_delimiter(text[:65536])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            yield from enumerate(reader, start=1)
+        except csv.Error as exc:
+            raise FileError(
+                f"{path.name}, line {reader.line_num}: {exc}.",
+                "Check the quoting in that line (a quote that is never closed?).",
+            ) from exc
+
+    return SheetData("", rows(), text.count("\n") + 1)

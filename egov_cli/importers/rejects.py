@@ -1,0 +1,71 @@
+"""Writing the rejected rows of an import back to a workbook the sender can fix and resend."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from egov_cli.errors import FileError
+
+ERROR_HEADER = "Fehler"
+
+
+def write_rejects(
+    path: Path, headers: Sequence[str], rows: Sequence[tuple[Sequence[Any], str]]
+) -> None:
+    """Write ``rows`` (cells as read, error text) under ``headers`` plus an error column.
+
+    The file appears complete or not at all: it is written under a temporary name in the same
+    folder and then renamed.
+    """
+    import xlsxwriter
+
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileError(f"No folder {str(folder)!r} for the rejects file.", "Create it first.")
+    handle, temp_name = tempfile.mkstemp(prefix=".egov-rejects-", suffix=".xlsx", dir=folder)
+    os.close(handle)
+    try:
+        book = xlsxwriter.Workbook(temp_name, {"strings_to_numbers": False})
+        sheet = book.add_worksheet("Abgelehnt")
+        bold = book.add_format({"bold": True})
+        date_format = book.add_format({"num_format": "dd.mm.yyyy"})
+        stamp_format = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
+        width = max([len(headers), *(len(cells) for cells, _e in rows)])
+        names = [*headers, *[""] * (width - len(headers))]
+        for col, header in enumerate([*names, ERROR_HEADER]):
+            sheet.write_string(0, col, header, bold)
+        for number, (cells, error) in enumerate(rows, start=1):
+            for col, value in enumerate(cells):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, datetime):
+                    sheet.write_datetime(number, col, value, stamp_format)
+                elif isinstance(value, date):
+                    sheet.write_datetime(number, col, value, date_format)
+                elif isinstance(value, time | timedelta):
+                    sheet.write_string(number, col, str(value))
+                elif isinstance(value, bool):
+                    sheet.write_boolean(number, col, value)
+                elif isinstance(value, int | float):
+                    sheet.write_number(number, col, value)
+                else:
+                    sheet.write_string(number, col, str(value))
+            sheet.write_string(number, width, error)
+        sheet.freeze_panes(1, 0)
+        sheet.set_column(width, width, 80)
+        book.close()
+        os.replace(temp_name, path)
+    except OSError as exc:
+        raise FileError(
+            f"The rejects file {str(path)!r} cannot be written: {exc.strerror or exc}.",
+            "Close it in Excel if it is open, or choose another path.",
+        ) from exc
+    finally:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)

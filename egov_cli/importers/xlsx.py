@@ -1,0 +1,211 @@
+"""Reading workbooks (.xlsx, .xlsm, also .xls and .ods) with python-calamine.
+
+calamine is fast but does not tell formulas from values: a formula cell whose result was never
+saved (files written by scripts rather than by Excel) reads as blank. The sheet's XML is scanned
+for such cells; the scan skips every stretch of XML without a formula, so a workbook without
+formulas costs one pass over the compressed sheet. openpyxl (read-only, with defusedxml) is
+used only where calamine cannot open a file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+from egov_cli.errors import FileError
+
+_CHUNK = 1 << 20
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S)
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+
+
+@dataclass
+class SheetData:
+    """One sheet: its name, its rows (1-based row number, cells) and cells needing a word."""
+
+    name: str
+    rows: Iterator[tuple[int, list[Any]]]
+    total: int | None
+    #: (row, 0-based column) -> formula text, for formula cells without a saved result
+    formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)
+    column_offset: int = 0  # the sheet's first used column (cells start there)
+
+
+def column_index(letters: str) -> int:
+    """0-based column number of ``A``, ``Z``, ``AA`` ..."""
+    number = 0
+    for ch in letters:
+        number = number * 26 + (ord(ch) - 64)
+    return number - 1
+
+
+def column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class Workbook:
+    """An open workbook; ``sheet(name)`` reads one sheet."""
+
+    def __init__(self, path: Path):
+        from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+        self.path = path
+        self._openpyxl: Any = None
+        try:
+            self._book: Any = CalamineWorkbook.from_path(str(path))
+            self.sheet_names: list[str] = list(self._book.sheet_names)
+        except PasswordError as exc:
+            raise FileError(
+                f"{path.name}: the workbook is password-protected.",
+                "Save a copy without a password and import that.",
+            ) from exc
+        except (CalamineError, OSError, ValueError) as exc:
+            self._book = None
+            self.sheet_names = self._open_with_openpyxl(exc)
+
+    def _open_with_openpyxl(self, cause: Exception) -> list[str]:
+        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise FileError(
+                f"{self.path.name} cannot be read as a spreadsheet: {cause}",
+                "Save it from Excel as .xlsx (or as CSV) and import that.",
+            ) from cause
+        import defusedxml  # noqa: F401  (openpyxl uses it when installed)
+        from openpyxl import load_workbook
+
+        try:
+            self._openpyxl = load_workbook(self.path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise FileError(
+                f"{self.path.name} cannot be read as a workbook: {exc}",
+                "Open it in Excel, save it as .xlsx and import that copy.",
+            ) from exc
+        return list(self._openpyxl.sheetnames)
+
+    def sheet(self, name: str) -> SheetData:
+        """A sheet's rows (read lazily from calamine's parsed sheet)."""
+        if self._book is None:
+            return self._openpyxl_sheet(name)
+        sheet = self._book.get_sheet_by_name(name)
+        start = sheet.start
+        total = sheet.end[0] + 1 if sheet.end else 0
+        # iter_rows() yields from the sheet's first row, cells from the first used column.
+        rows = ((number, cells) for number, cells in enumerate(sheet.iter_rows(), start=1))
+        data = SheetData(name, rows, total)
+        data.column_offset = start[1] if start else 0
+        return data
+
+    def scan_formulas(self, data: SheetData) -> None:
+        """Note the sheet's formula cells without a saved result (xlsx/xlsm only)."""
+        if self._book is None or self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            return
+        found = formulas_without_value(self.path, self.sheet_names.index(data.name))
+        data.formulas_without_value = {
+            (row, col - data.column_offset): text for (row, col), text in found.items()
+        }
+
+    def _openpyxl_sheet(self, name: str) -> SheetData:
+        ws = self._openpyxl[name]
+
+        def rows() -> Iterator[tuple[int, list[Any]]]:
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield number, ["" if v is None else v for v in values]
+
+        return SheetData(name, rows(), ws.max_row)
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
+        if self._openpyxl is not None:
+            self._openpyxl.close()
+
+
+def _sheet_part(archive: zipfile.ZipFile, index: int) -> str | None:
+    """The zip member holding the ``index``-th sheet (workbook order)."""
+    from defusedxml import ElementTree
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    sheets = list(book.iter(f"{ns_main}sheet"))
+    if index >= len(sheets):
+        return None
+    rel_id = sheets[index].get(f"{ns_rel}id")
+    for rel in rels:
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target") or ""
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return posixpath.normpath(posixpath.join("xl", target))
+    return None
+
+
+def formulas_without_value(path: Path, index: int) -> dict[tuple[int, int], str]:
+    """(1-based row, 0-based column) -> formula, for formula cells with no saved result.
+
+    A formula whose result is the empty text (``t="str"`` with an empty value) has a result.
+    """
+    found: dict[tuple[int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, index)
+            if part is None:
+                return found
+            with archive.open(part) as stream:
+                rest = b""
+                while True:
+                    chunk = stream.read(_CHUNK)
+                    buffer = rest + chunk
+                    if not chunk:
+                        _scan(buffer, found)
+                        break
+                    cut = buffer.rfind(b"</row>")
+                    if cut < 0:
+                        rest = buffer
+                        continue
+                    cut += len(b"</row>")
+                    _scan(buffer[:cut], found)
+                    rest = buffer[cut:]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return found
+    return found
+
+
+def _scan(piece: bytes, found: dict[tuple[int, int], str]) -> None:
+    if not _FORMULA.search(piece):
+        return
+    for match in _CELL.finditer(piece):
+        inner = match.group(2)
+        if not inner or not _FORMULA.search(inner):
+            continue
+        value = _VALUE.search(inner)
+        if value is not None and value.group(1):
+            continue
+        attrs = match.group(1)
+        kind = _TYPE.search(attrs)
+        if value is not None and kind is not None and kind.group(1) == b"str":
+            continue  # a formula whose saved result is empty text
+        ref = _REF.search(attrs)
+        if ref is None:
+            continue
+        formula = _FORMULA_TEXT.search(inner)
+        text = (formula.group(1) or b"").decode("utf-8", "replace") if formula else ""
+        found[(int(ref.group(2)), column_index(ref.group(1).decode()))] = "=" + unescape(text)
