@@ -1,0 +1,208 @@
+"""Report builders on the small city catalogue (tests/reports/conftest.py), pinned clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from egov_cli.db import Catalogue, transaction
+from egov_cli.errors import NotFound
+from egov_cli.reports.builders import ReportOptions, build, last_run, record_run, report_names
+from egov_cli.reports.document import Report, Section, Table
+from egov_cli.services.catalogue import remove_service
+from egov_cli.services.targets import add_target
+
+from .conftest import KEYS, NOW, at
+
+LABEL = "city.db"
+
+
+def _build(cat: Catalogue, name: str, **options: Any) -> Report:
+    with transaction(cat) as s:
+        return build(name, s, LABEL, NOW, ReportOptions(**options))
+
+
+def _section(report: Report, key: str) -> Section:
+    return next(s for s in report.sections if s.key == key)
+
+
+def _table(report: Report, key: str) -> Table:
+    return next(t for s in report.sections for t in s.tables if t.key == key)
+
+
+def _figures(section: Section) -> dict[str, Any]:
+    return {f.key: f.value for f in section.figures}
+
+
+@pytest.fixture
+def with_targets(city: Catalogue) -> Catalogue:
+    with transaction(city) as s:
+        add_target(s, at("2026-01-05"), "Online 2026", today=date(2026, 1, 5),
+                   threshold_level=3, goal_count=10)  # fmt: skip
+        add_target(s, at("2026-01-05"), "Sozialamt", today=date(2026, 1, 5),
+                   threshold_level=3, goal_count=1, department="50")  # fmt: skip
+    return city
+
+
+def test_the_registry_names_the_reports_and_refuses_unknown_ones(city: Catalogue) -> None:
+    assert {"readiness", "targets", "overdue", "changes", "sdg"} <= set(report_names())
+    with transaction(city) as s, pytest.raises(NotFound) as exc:
+        build("nonsense", s, LABEL, NOW)
+    assert exc.value.message == "No report 'nonsense'."
+
+
+def test_readiness_headline_figures_and_level_distribution(with_targets: Catalogue) -> None:
+    report = _build(with_targets, "readiness")
+    assert (report.name, report.generated_at, report.catalogue) == ("readiness", NOW, LABEL)
+    assert report.filters == {}
+    assert report.scale_labels[3] == "Online-Leistung"
+    overview = _figures(_section(report, "overview"))
+    assert overview["services"] == 7
+    assert overview["online"] == 5
+    assert overview["online_share"] == pytest.approx(5 / 7)
+    assert overview["online_threshold"] == 3
+    assert [overview[f"level_{lv}"] for lv in range(5)] == [1, 0, 1, 4, 1]
+    chart = _section(report, "overview").charts[0]
+    assert chart.series[0].points[3] == ("3 Online-Leistung", 4.0)
+
+
+def test_readiness_per_department_and_topic(with_targets: Catalogue) -> None:
+    report = _build(with_targets, "readiness")
+    departments = {r["department"]: r for r in _table(report, "departments").rows}
+    assert departments["32"]["services"] == 4
+    assert departments["32"]["online"] == 4
+    assert departments["50"]["level_0"] == 1
+    assert departments["50"]["online_share"] == pytest.approx(1 / 3)
+    topics = {r["topic"]: (r["services"], r["online"]) for r in _table(report, "topics").rows}
+    assert topics == {"Familie": (2, 2), "ohne Themenfeld": (5, 3)}
+
+
+def test_readiness_target_status_and_alerts(with_targets: Catalogue) -> None:
+    report = _build(with_targets, "readiness")
+    rows = {r["target"]: r for r in _table(report, "target_status").rows}
+    assert rows["Online 2026"]["status"] == "at-risk"
+    assert (rows["Sozialamt"]["current"], rows["Sozialamt"]["status"]) == (1, "on-track")
+    # E is past its target date (1.10.) below its target level: the per-service targets are missed
+    assert rows["Zielvorgaben je Leistung"]["status"] == "missed"
+    assert report.alerts == ("missed", "at-risk")
+    assert "verfehlt = Fälligkeitsdatum vorbei" in (_table(report, "target_status").note.de)  # type: ignore[union-attr]
+
+
+def test_readiness_with_a_department_filter(with_targets: Catalogue) -> None:
+    report = _build(with_targets, "readiness", department="50")
+    assert report.filters == {"department": "50"}
+    assert _figures(_section(report, "overview"))["services"] == 3
+
+
+def test_the_online_share_follows_the_scale_threshold(with_targets: Catalogue) -> None:
+    from sqlalchemy import update
+
+    from egov_cli.models import MaturityLevel
+
+    with transaction(with_targets) as s:
+        s.execute(update(MaturityLevel).where(MaturityLevel.level == 3).values(online=False))  # type: ignore[arg-type]
+    overview = _figures(_section(_build(with_targets, "readiness"), "overview"))
+    assert (overview["online_threshold"], overview["online"]) == (4, 1)
+
+
+def test_targets_report_has_progress_burn_up_and_services_to_move(
+    with_targets: Catalogue,
+) -> None:
+    report = _build(with_targets, "targets")
+    section = next(s for s in report.sections if s.title.de == "Ziel: Online 2026")
+    figures = _figures(section)
+    assert (figures["start_count"], figures["current_count"], figures["goal"]) == (2, 5, 10)
+    assert figures["status"] == "at-risk"
+    burnup = section.charts[0]
+    assert burnup.kind == "burnup"
+    reached, goal_line, forecast = burnup.series
+    assert reached.points[0] == (date(2026, 1, 1), 2.0)
+    assert reached.points[-1] == (date(2026, 11, 25), 5.0)
+    assert goal_line.points == ((date(2026, 1, 1), 2.0), (date(2026, 12, 31), 10.0))
+    assert forecast.points[0] == (date(2026, 11, 25), 5.0)
+    to_move = section.tables[0]
+    # below 3: D (2), E (0); closest first
+    assert [r["name"] for r in to_move.rows] == ["Leistung D", "Leistung E"]
+    assert report.alerts == ("missed", "at-risk")
+
+
+def test_targets_report_for_one_target_only(with_targets: Catalogue) -> None:
+    report = _build(with_targets, "targets", target="Sozialamt")
+    assert report.filters == {"target": "Sozialamt"}
+    assert report.sections[0].key == "overview"
+    assert len(report.sections) == 2
+    assert report.alerts == ()
+
+
+def test_a_digitales_amt_target_lists_the_procedures_still_missing(city: Catalogue) -> None:
+    with transaction(city) as s:
+        add_target(s, at("2026-01-05"), "DA", today=date(2026, 1, 5), kind="digitales_amt")
+    report = _build(city, "targets")
+    section = next(s for s in report.sections if s.title.de == "Ziel: DA")
+    assert _figures(section)["current_count"] == 2
+    assert [(r["name"], r["bayernportal"], r["services"]) for r in section.tables[0].rows] == [
+        ("P3", False, 1)
+    ]
+
+
+def test_overdue_lists_past_and_soon_due_services(city: Catalogue) -> None:
+    report = _build(city, "overdue", due_within_days=10)
+    overdue = _table(report, "overdue").rows
+    soon = _table(report, "due_soon").rows
+    assert [(r["name"], r["days_overdue"]) for r in overdue] == [("Leistung E", 55)]
+    assert [(r["name"], r["days_left"]) for r in soon] == [("Leistung D", 6)]
+    assert report.alerts == ("missed",)
+    assert report.filters == {"due_within_days": "10"}
+    assert _build(city, "overdue", due_within_days=5).sections[0].tables[1].rows == ()
+
+
+def test_changes_since_a_date(city: Catalogue) -> None:
+    report = _build(city, "changes", since=date(2026, 5, 1))
+    ups = [(r["name"], r["before"], r["after"]) for r in _table(report, "level_ups").rows]
+    downs = [(r["name"], r["before"], r["after"]) for r in _table(report, "level_downs").rows]
+    assert ups == [("Leistung G", 1, 3), ("Leistung C", 2, 4)]  # by department, then name
+    assert downs == [("Leistung D", 3, 2)]
+    assert _table(report, "new_services").rows == ()
+    assert [r["name"] for r in _table(report, "go_lives").rows] == ["Leistung G"]
+    assert report.filters["since"] == "2026-04-30T22:00+00:00"
+
+
+def test_changes_since_the_start_lists_new_services(city: Catalogue) -> None:
+    report = _build(city, "changes", since=date(2026, 3, 15))
+    assert [r["name"] for r in _table(report, "new_services").rows] == ["Leistung F", "Leistung G"]
+    # G was created after the date: it is new, not a level up
+    assert [r["name"] for r in _table(report, "level_ups").rows] == ["Leistung C"]
+
+
+def test_changes_since_last_uses_the_last_recorded_run(city: Catalogue) -> None:
+    with transaction(city) as s:
+        assert last_run(s, "changes") is None
+        record_run(s, "changes", generated_at=datetime(2026, 8, 1, 6, 0, tzinfo=UTC),
+                   actor="cron", format="html", output="out/changes.html")  # fmt: skip
+        record_run(s, "readiness", generated_at=datetime(2026, 11, 1, 6, 0, tzinfo=UTC),
+                   actor="cron", format="html")  # fmt: skip
+        assert last_run(s, "changes") == datetime(2026, 8, 1, 6, 0, tzinfo=UTC)
+    report = _build(city, "changes", since_last=True)
+    assert [r["name"] for r in _table(report, "level_ups").rows] == ["Leistung G"]
+    assert _table(report, "level_downs").rows == ()
+    assert report.filters["since"] == "last (2026-08-01T06:00+00:00)"
+
+
+def test_removed_services_show_in_the_changes(city: Catalogue) -> None:
+    with transaction(city) as s:
+        remove_service(s, at("2026-11-20"), KEYS["E"])
+    report = _build(city, "changes", since=date(2026, 11, 1))
+    assert [r["leika_key"] for r in _table(report, "removed").rows] == [KEYS["E"]]
+
+
+def test_sdg_lists_annex_ii_services_below_the_top_level(city: Catalogue) -> None:
+    report = _build(city, "sdg")
+    figures = _figures(report.sections[0])
+    assert (figures["services"], figures["top_level"], figures["at_top"]) == (3, 4, 1)
+    assert [(r["name"], r["level"]) for r in _table(report, "below_top").rows] == [
+        ("Leistung E", 0),
+        ("Leistung B", 3),
+    ]
+    assert report.filters == {"sdg_annex2": "ja"}
