@@ -1,9 +1,150 @@
-"""Placeholder: commands of this group are registered here."""
+"""``egov demo``: a demo catalogue to try everything on, and its readiness report."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from egov_cli.cli import output
+from egov_cli.cli.report_output import FormatOpt, LangOpt, OutputOpt
+from egov_cli.cli.state import State, state
+
+if TYPE_CHECKING:
+    from egov_cli.db import Catalogue
+
+DEFAULT_DEMO_DB = "egov-demo.db"
+
+
+def demo(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help=f"Where to create the demo catalogue: a file (default: {DEFAULT_DEMO_DB} in "
+            "the current folder) or an empty PostgreSQL database URL. Never the catalogue of "
+            "EGOV_DB.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing demo file.")] = False,
+    fmt: FormatOpt = None,
+    out: OutputOpt = None,
+    lang: LangOpt = "de",
+) -> None:
+    """Build a demo catalogue (about 120 services of a Bavarian city with a year of history
+    and a year-end target) and show its readiness report.
+
+    Example: egov demo --db demo.db
+    """
+    import os
+
+    from egov_cli.cli.report_output import check_lang, emit_report, report_now, resolve_format
+    from egov_cli.config import is_url
+    from egov_cli.db import describe, open_catalogue, transaction
+    from egov_cli.errors import Conflict
+    from egov_cli.reports.builders import build
+    from egov_cli.services.demo import build_demo
+
+    check_lang(lang)
+    resolve_format(fmt, out)
+    st = state(ctx)
+    target = (db or DEFAULT_DEMO_DB).strip()
+    now = report_now()
+    actor = st.settings.actor
+    output.message("Lege den Demo-Katalog an ...", quiet=st.quiet)
+    if is_url(target):
+        catalogue = _empty_database(target)
+        with transaction(catalogue) as session:
+            result = build_demo(session, actor, now)
+    else:
+        path = Path(target).expanduser()
+        if path.exists() and not force:
+            raise Conflict(
+                f"{path} exists already; the demo does not overwrite it.",
+                "Add --force to replace it, or choose another file with --db.",
+            )
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        _remove_database_files(temp)
+        try:
+            catalogue = _new_sqlite(str(temp))
+            with transaction(catalogue) as session:
+                result = build_demo(session, actor, now)
+            _close_sqlite(catalogue)
+            _remove_database_files(path, keep_main=True)
+            os.replace(temp, path)
+        finally:
+            _remove_database_files(temp)
+        catalogue = open_catalogue(str(path))
+    demo_state = State(db_option=target, actor_option=st.actor_option, quiet=st.quiet)
+    with transaction(catalogue, write=False) as session:
+        report = build("readiness", session, describe(target), now)
+    emit_report(demo_state, report, fmt, out, lang)
+    catalogue.engine.dispose()
+    shown = describe(target)
+    flag = f'--db "{shown}"' if " " in shown else f"--db {shown}"
+    output.message(
+        f"Demo-Katalog {shown}: {result.services} Leistungen, {result.departments} Ämter, "
+        f"{result.procedures} Online-Dienste, {result.changes} datierte Änderungen im letzten "
+        f"Jahr, Ziel '{result.target}'.\n"
+        f"Weiter: egov {flag} report targets | egov {flag} services list | "
+        f"egov {flag} report readiness --format html --output bericht.html",
+        quiet=st.quiet,
+    )
+
+
+def _new_sqlite(target: str) -> Catalogue:
+    from egov_cli.db import open_catalogue
+    from egov_cli.migrate import init_catalogue
+
+    init_catalogue(target)
+    return open_catalogue(target)
+
+
+def _empty_database(url: str) -> Catalogue:
+    """An initialised, empty catalogue at ``url`` (initialised here if it has no schema)."""
+    from sqlalchemy import func, select
+
+    from egov_cli.db import current_revision, describe, make_engine, open_catalogue
+    from egov_cli.errors import Conflict
+    from egov_cli.migrate import init_catalogue
+    from egov_cli.models import Service
+
+    engine = make_engine(url)
+    try:
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
+    if revision is None:
+        init_catalogue(url)
+    catalogue = open_catalogue(url)
+    with catalogue.engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(Service)).scalar_one()
+    if count:
+        catalogue.engine.dispose()
+        raise Conflict(
+            f"The catalogue {describe(url)} already holds {count} services; the demo needs an "
+            "empty one.",
+            "Give the demo an empty database (or a file) with --db.",
+        )
+    return catalogue
+
+
+def _close_sqlite(catalogue: Catalogue) -> None:
+    """Close every connection: SQLite then folds its write-ahead log into the file and removes
+    it, so the file alone is the complete catalogue."""
+    catalogue.engine.dispose()
+
+
+def _remove_database_files(path: Path, *, keep_main: bool = False) -> None:
+    """Remove a SQLite file and its -wal / -shm companions (only the companions: keep_main)."""
+    base = path
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(str(base) + suffix).unlink(missing_ok=True)
+    if not keep_main:
+        base.unlink(missing_ok=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    app.command("demo")(demo)

@@ -124,6 +124,12 @@ def render(report: Report, fmt: str, lang: str) -> bytes:
     return text.encode("utf-8")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _temp_beside(path: Path, data: bytes) -> Path:
     """``data`` in a new temporary file in ``path``'s folder (flushed to disk)."""
     from egov_cli.errors import FileError
@@ -139,6 +145,7 @@ def _temp_beside(path: Path, data: bytes) -> Path:
         ) from None
     temp = Path(name)
     try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -33,7 +33,6 @@ def escape(text: object) -> str:
     """Text safe inside a Markdown table cell or heading: no pipes, markup or HTML take effect."""
     line = one_line(text)
     line = _SPECIAL.sub(r"\\\1", line)
-    line = line.replace("&", "&amp;")
     line = _NUMBERED.sub(r"\1\\\2", line)
     return _LEADING.sub(lambda m: m.group(1) + "\\", line)
 
