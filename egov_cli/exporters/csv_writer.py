@@ -14,14 +14,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from egov_cli import schema
 from egov_cli.errors import FileError, ValidationError
-from egov_cli.exporters.columns import people_converters
+from egov_cli.exporters.columns import people_columns
 from egov_cli.exporters.files import atomic_path
 from egov_cli.exporters.safety import DANGEROUS_START, PREFIX, neutralise
 
@@ -56,43 +55,35 @@ def check_delimiter(delimiter: str) -> str:
     return text
 
 
-def _safe_text(value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    return neutralise(value) if value[0] in _NEEDS_CHECK else value
+def _safe_texts(values: Sequence[Any]) -> list[Any]:
+    return [v if not v or v[0] not in _NEEDS_CHECK else neutralise(v) for v in values]
 
 
-def _day_de(value: Any) -> Any:
-    if value is None:
-        return None
-    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+def _days_de(values: Sequence[Any]) -> list[Any]:
+    return [None if v is None else f"{v.day:02d}.{v.month:02d}.{v.year:04d}" for v in values]
 
 
-def _day_iso(value: Any) -> Any:
-    if value is None:
-        return None
-    return value.isoformat()[:10] if isinstance(value, date) else value
+def _days_iso(values: Sequence[Any]) -> list[Any]:
+    return [None if v is None else v.isoformat()[:10] for v in values]
 
 
-def csv_converters(
-    columns: Sequence[schema.Column], scale: Scale, lang: str
-) -> list[Callable[[Any], Any]]:
-    """Per column: stored value -> CSV cell (text neutralised, dates as text)."""
-    converters: list[Callable[[Any], Any]] = []
-    for column, people in zip(columns, people_converters(columns, scale, lang), strict=True):
+def csv_rows(
+    rows: Sequence[Sequence[Any]], columns: Sequence[schema.Column], scale: Scale, lang: str
+) -> list[tuple[Any, ...]]:
+    """The rows as CSV cells: people's values, text neutralised, dates as text."""
+    converted = people_columns(rows, columns, scale, lang)
+    for i, column in enumerate(columns):
         if column.kind == schema.TEXT:
-            converters.append(_safe_text)
+            converted[i] = _safe_texts(converted[i])
         elif column.kind == schema.DATE:
-            converters.append(_day_de if lang == "de" else _day_iso)
-        else:
-            converters.append(people)
-    return converters
+            converted[i] = (_days_de if lang == "de" else _days_iso)(converted[i])
+    return list(zip(*converted, strict=True))
 
 
 def write_csv_stream(
     stream: IO[str],
     columns: Sequence[schema.Column],
-    rows: Iterable[Sequence[Any]],
+    rows: Sequence[Sequence[Any]],
     *,
     scale: Scale,
     lang: str = "de",
@@ -103,20 +94,13 @@ def write_csv_stream(
     """Write header and rows to a text stream; returns the number of rows."""
     writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
     headers = [c.header(lang) for c in columns]
-    check = check_encoding(encoding) not in _UNICODE
-    if check:
-        _check_row(headers, 1, headers, encoding, file_label)
+    cells = csv_rows(rows, columns, scale, lang)
+    if check_encoding(encoding) not in _UNICODE:
+        for line, row in enumerate([headers, *cells], start=1):
+            _check_row(row, line, headers, encoding, file_label)
     writer.writerow(headers)
-    converters = csv_converters(columns, scale, lang)
-    pairs = list(enumerate(converters))
-    count = 0
-    writerow = writer.writerow
-    for count, row in enumerate(rows, start=1):
-        cells = [convert(row[i]) for i, convert in pairs]
-        if check:
-            _check_row(cells, count + 1, headers, encoding, file_label)
-        writerow(cells)
-    return count
+    writer.writerows(cells)
+    return len(cells)
 
 
 def _check_row(
@@ -145,7 +129,7 @@ def _check_row(
 def write_csv(
     path: Path,
     columns: Sequence[schema.Column],
-    rows: Iterable[Sequence[Any]],
+    rows: Sequence[Sequence[Any]],
     *,
     scale: Scale,
     lang: str = "de",
@@ -170,7 +154,7 @@ def write_csv(
 def write_csv_binary(
     binary: IO[bytes],
     columns: Sequence[schema.Column],
-    rows: Iterable[Sequence[Any]],
+    rows: Sequence[Sequence[Any]],
     *,
     scale: Scale,
     lang: str = "de",

@@ -30,7 +30,7 @@ where a value is empty. Text is written as is (JSON has no formulas).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -64,7 +64,7 @@ def metadata(meta: ExportMeta, columns: Sequence[schema.Column], lang: str) -> d
 def write_json_stream(
     stream: IO[str],
     columns: Sequence[schema.Column],
-    rows: Iterable[Sequence[Any]],
+    rows: Sequence[Sequence[Any]],
     meta: ExportMeta,
 ) -> int:
     """Write the document to a text stream; returns the number of rows."""
@@ -86,7 +86,7 @@ def write_json_stream(
 
 
 def write_json(
-    path: Path, columns: Sequence[schema.Column], rows: Iterable[Sequence[Any]], meta: ExportMeta
+    path: Path, columns: Sequence[schema.Column], rows: Sequence[Sequence[Any]], meta: ExportMeta
 ) -> int:
     """Write the JSON document atomically (UTF-8, no BOM); returns the number of rows."""
     with atomic_path(Path(path)) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as stream:

@@ -7,7 +7,7 @@ named by its code (made safe for Windows file names), ready to mail.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -101,7 +101,7 @@ def _meta(
 def _write(
     fmt: str,
     path: Path,
-    rows: Iterable[Sequence[Any]],
+    rows: Sequence[Sequence[Any]],
     options: ExportOptions,
     meta: ExportMeta,
     departments: Sequence[str],

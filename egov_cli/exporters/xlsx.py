@@ -21,7 +21,7 @@ temporary file that replaces the target only when complete.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,7 +34,7 @@ from egov_cli.exporters.columns import (
     ExportMeta,
     level_text,
     level_texts,
-    people_converters,
+    people_rows,
 )
 from egov_cli.exporters.files import atomic_path
 
@@ -46,6 +46,7 @@ LAST_ROW = 1_048_575
 #: Fills for the maturity levels, lowest to highest; a scale of any length picks from these.
 LEVEL_FILLS = ("#F4CCCC", "#FCE5CD", "#FFF2CC", "#D9EAD3", "#B6D7A8", "#93C47D")
 HEADER_FILL = "#1F4E78"
+DATE_FORMATS = {"de": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
 
 SHEETS = {
     "de": {"data": "Leistungen", "info": "Info", "columns": "Spalten", "lists": "Listen"},
@@ -132,9 +133,9 @@ class Styles:
     levels: list[Any]
 
 
-def open_workbook(path: Path) -> Any:
+def open_workbook(path: Path, lang: str = "de") -> Any:
     """An xlsxwriter workbook streaming rows to disk; text is never turned into formulas,
-    links or numbers."""
+    links or numbers, so a name such as ``=HYPERLINK(...)`` is a text cell."""
     import xlsxwriter
 
     return xlsxwriter.Workbook(
@@ -144,6 +145,7 @@ def open_workbook(path: Path) -> Any:
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
+            "default_date_format": DATE_FORMATS[lang],
         },
     )
 
@@ -162,7 +164,7 @@ def make_styles(workbook: Any, scale: Scale, lang: str) -> Styles:
             }
         ),
         text=workbook.add_format({"num_format": "@"}),
-        date=workbook.add_format({"num_format": "DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD"}),
+        date=workbook.add_format({"num_format": DATE_FORMATS[lang]}),
         wrap=workbook.add_format({"text_wrap": True, "valign": "top"}),
         title=workbook.add_format({"bold": True, "font_size": 13}),
         bold=workbook.add_format({"bold": True}),
@@ -294,45 +296,22 @@ def _list_source(column: schema.Column, sources: dict[str, str]) -> str | None:
 def write_rows(
     sheet: Any,
     columns: Sequence[schema.Column],
-    rows: Iterable[Sequence[Any]],
-    styles: Styles,
+    rows: Sequence[Sequence[Any]],
     scale: Scale,
     lang: str,
 ) -> int:
     """Write the rows (stored values, in column order) below the header; returns how many.
 
-    Text is always written as a text cell (never a formula), numbers as numbers, dates as dates.
+    Cells take their number format from their column (text, date; see
+    :func:`prepare_data_sheet`), so no cell needs a format of its own. The workbook never turns
+    text into formulas, links or numbers (:func:`open_workbook`): text stays a text cell,
+    numbers stay numbers, dates are dates; empty values leave the cell empty.
     """
-    converters = people_converters(columns, scale, lang)
-    write_string = sheet.write_string
-    write_number = sheet.write_number
-    write_datetime = sheet.write_datetime
-    plan: list[tuple[Any, Any, Any]] = []
-    for column, convert in zip(columns, converters, strict=True):
-        if column.kind in (schema.INT, schema.ID):
-            plan.append((None, write_number, None))
-        elif column.kind == schema.DATE:
-            plan.append((convert, write_datetime, styles.date))
-        elif column.kind in (schema.KEY, schema.TEXT):
-            plan.append((None, write_string, styles.text))
-        else:
-            plan.append((convert, write_string, None))
-    plan_items = list(enumerate(plan))
+    write_row = sheet.write_row
     r = 0
-    for r, row in enumerate(rows, start=1):
-        for c, (convert, write, cell_format) in plan_items:
-            value = row[c]
-            if value is None or value == "":
-                continue
-            if convert is not None:
-                value = convert(value)
-                if value is None:
-                    continue
-            write(r, c, value, cell_format)
-    if r:
-        sheet.autofilter(0, 0, r, len(columns) - 1)
-    else:
-        sheet.autofilter(0, 0, 0, len(columns) - 1)
+    for r, row in enumerate(people_rows(rows, columns, scale, lang), start=1):
+        write_row(r, 0, row)
+    sheet.autofilter(0, 0, r, len(columns) - 1)
     return r
 
 
@@ -430,7 +409,7 @@ def close_workbook(workbook: Any, path: Path) -> None:
 def write_workbook(
     path: Path,
     columns: Sequence[schema.Column],
-    rows: Iterable[Sequence[Any]],
+    rows: Sequence[Sequence[Any]],
     *,
     scale: Scale,
     departments: Sequence[str],
@@ -445,14 +424,14 @@ def write_workbook(
     """
     path = Path(path)
     with atomic_path(path) as tmp:
-        workbook = open_workbook(tmp)
+        workbook = open_workbook(tmp, lang)
         styles = make_styles(workbook, scale, lang)
         # The data sheet comes first (the import reads the first sheet it recognises); its
         # dropdowns point at the lists sheet written last.
         lists = dropdown_lists(scale, departments, lang)
         sources = list_sources(SHEETS[lang]["lists"], lists)
         data = prepare_data_sheet(workbook, columns, styles, sources, scale, lang)
-        count = write_rows(data, columns, rows, styles, scale, lang)
+        count = write_rows(data, columns, rows, scale, lang)
         write_info_sheet(workbook, styles, scale, _with_count(meta, count), lang)
         write_columns_sheet(workbook, columns, styles, scale, lang)
         write_lists_sheet(workbook, lists, lang)
