@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from egov_cli import schema
 from egov_cli.errors import FileError, InputRejected, Problem
 from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
-from egov_cli.importers.rows import RowParser, is_blank_row
+from egov_cli.importers.rows import is_blank_row, parse_column
 from egov_cli.importers.types import ImportColumn, ImportFile, ParsedRow, ReadOptions
 from egov_cli.importers.xlsx import SheetData, column_letters
-from egov_cli.values import leika_key_warning
 
 if TYPE_CHECKING:
     from egov_cli.services.scale import Scale
@@ -187,52 +188,78 @@ def _read_rows(
                 for first, second, field in match.duplicates
             ]
         )
-    parser = RowParser(match.columns, scale, file_name, sheet)
     by_index = {c.index: c for c in match.columns}
     formulas: dict[int, list[tuple[int, str]]] = {}
     for (f_row, f_col), formula in data.formulas_without_value.items():
         if f_col in by_index:
             formulas.setdefault(f_row, []).append((f_col, formula))
-    rows: list[ParsedRow] = []
-    problems: list[Problem] = []
-    rejected_raw: dict[int, list[Any]] = {}
-    bare_keys: list[int] = []
-    count = 0
+
+    body: list[tuple[int, list[Any]]] = []
     pending = 0
-
-    def body() -> Any:
-        for number, cells in head:
-            if number > header_row:
-                yield number, cells
-        yield from data.rows
-
-    for number, cells in body():
+    for number, cells in chain((item for item in head if item[0] > header_row), data.rows):
         pending += 1
         if pending >= PROGRESS_STEP and progress is not None:
             progress(pending)
             pending = 0
-        if is_blank_row(cells):
-            continue
-        count += 1
-        values, row_problems = parser.parse(number, cells)
+        if not is_blank_row(cells):
+            body.append((number, cells))
+    if progress is not None and pending:
+        progress(pending)
+
+    # Column by column: each column's cells converted in one go.
+    problems_by_row: dict[int, list[Problem]] = {}
+    fields: list[str] = []
+    converted: list[list[Any]] = []
+    for column in match.columns:
+        index = column.index
+        try:
+            cells_of = [cells[index] for _number, cells in body]
+        except IndexError:  # ragged rows (CSV)
+            cells_of = [cells[index] if index < len(cells) else "" for _n, cells in body]
+        clean, errors = parse_column(schema.BY_FIELD[column.field], cells_of, scale)
+        for position, exc in errors:
+            number = body[position][0]
+            problems_by_row.setdefault(number, []).append(
+                Problem(
+                    exc.message,
+                    file=file_name,
+                    sheet=sheet,
+                    row=number,
+                    column=column.header,
+                    value=cells_of[position],
+                    hint=exc.hint,
+                )
+            )
+        fields.append(column.field)
+        converted.append(clean)
+
+    rows: list[ParsedRow] = []
+    problems: list[Problem] = []
+    rejected_raw: dict[int, list[Any]] = {}
+    bare_keys: list[int] = []
+    key_values = converted[fields.index("leika_key")] if "leika_key" in fields else None
+    for position, ((number, cells), row_values) in enumerate(
+        zip(body, zip(*converted, strict=True), strict=True)
+    ):
+        values = {f: v for f, v in zip(fields, row_values, strict=True) if v is not None}
+        row_problems = problems_by_row.get(number, [])
         if formulas and number in formulas:
             for f_col, formula in formulas[number]:
                 column = by_index[f_col]
-                if column:
-                    values.pop(column.field, None)
-                    row_problems.append(
-                        Problem(
-                            f"cell {column_letters(f_col + data.column_offset)}{number} holds a formula without a "
-                            "saved result",
-                            file=file_name,
-                            sheet=sheet,
-                            row=number,
-                            column=column.header,
-                            value=formula,
-                            hint="Open the file in Excel, let it calculate and save it again, "
-                            "or replace the formula by its value.",
-                        )
+                values.pop(column.field, None)
+                row_problems.append(
+                    Problem(
+                        f"cell {column_letters(f_col + data.column_offset)}{number} holds a "
+                        "formula without a saved result",
+                        file=file_name,
+                        sheet=sheet,
+                        row=number,
+                        column=column.header,
+                        value=formula,
+                        hint="Open the file in Excel, let it calculate and save it again, "
+                        "or replace the formula by its value.",
                     )
+                )
         if not values and not row_problems:
             row_problems.append(
                 Problem(
@@ -248,12 +275,12 @@ def _read_rows(
             problems.extend(row_problems)
             rejected_raw[number] = cells
             continue
-        key = values.get("leika_key")
-        if key is not None and key.endswith("000000") and leika_key_warning(key):
-            bare_keys.append(number)
+        if key_values is not None:
+            key = key_values[position]
+            if key is not None and key.endswith("000000"):
+                bare_keys.append(number)
         rows.append(ParsedRow(number, values, cells))
-    if progress is not None and pending:
-        progress(pending)
+    count = len(body)
     warnings = []
     if bare_keys:
         shown = ", ".join(map(str, bare_keys[:10])) + (" ..." if len(bare_keys) > 10 else "")

@@ -9,13 +9,12 @@ Vocabulary terms, flags and levels repeat a lot: each distinct cell value is par
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from egov_cli import schema
-from egov_cli.errors import Problem, ValidationError
-from egov_cli.importers.types import ImportColumn
+from egov_cli.errors import ValidationError
 from egov_cli.parsing import parse_value
 
 if TYPE_CHECKING:
@@ -23,134 +22,6 @@ if TYPE_CHECKING:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAX_TEXT = 32_767
-
-Converter = Callable[[Any], Any]
-
-
-def _text(column: schema.Column, scale: Scale) -> Converter:
-    def convert(value: Any) -> Any:
-        if type(value) is str:
-            text = value.strip()
-            if not text:
-                return None
-            if len(text) <= _MAX_TEXT and not _CONTROL.search(text):
-                return text
-        return parse_value(column, value, scale)
-
-    return convert
-
-
-def _key(column: schema.Column, scale: Scale) -> Converter:
-    def convert(value: Any) -> Any:
-        if type(value) is str and len(value) == 14 and value.isascii() and value.isdigit():
-            return value
-        return parse_value(column, value, scale)
-
-    return convert
-
-
-def _int(column: schema.Column, scale: Scale) -> Converter:
-    minimum = 1 if column.kind == schema.ID else 0
-
-    def convert(value: Any) -> Any:
-        if type(value) is int and value >= minimum:
-            return value
-        if type(value) is float and value.is_integer() and value >= minimum:
-            return int(value)
-        return parse_value(column, value, scale)
-
-    return convert
-
-
-def _date(column: schema.Column, scale: Scale) -> Converter:
-    def convert(value: Any) -> Any:
-        if type(value) is datetime:
-            return value.date()
-        if type(value) is date:
-            return value
-        return parse_value(column, value, scale)
-
-    return convert
-
-
-def _cached(column: schema.Column, scale: Scale) -> Converter:
-    """For terms, flags and levels: each distinct value is parsed once."""
-    cache: dict[tuple[type, Any], Any] = {}
-
-    def convert(value: Any) -> Any:
-        key = (type(value), value)
-        try:
-            result = cache[key]
-        except KeyError:
-            try:
-                result = parse_value(column, value, scale)
-            except ValidationError as exc:
-                result = exc
-            cache[key] = result
-        if isinstance(result, ValidationError):
-            raise result
-        return result
-
-    return convert
-
-
-_FACTORIES: dict[str, Callable[[schema.Column, Scale], Converter]] = {
-    schema.TEXT: _text,
-    schema.KEY: _key,
-    schema.INT: _int,
-    schema.ID: _int,
-    schema.DATE: _date,
-    schema.FLAG: _cached,
-    schema.TERM: _cached,
-    schema.LEVEL: _cached,
-}
-
-
-def converter(column: schema.Column, scale: Scale) -> Converter:
-    return _FACTORIES[column.kind](column, scale)
-
-
-class RowParser:
-    """Turns a row's cells into clean values (blank cells left out) or problems."""
-
-    def __init__(
-        self, columns: Sequence[ImportColumn], scale: Scale, file_name: str, sheet: str | None
-    ):
-        self.specs = [
-            (c.index, c.header, c.field, converter(schema.BY_FIELD[c.field], scale))
-            for c in columns
-        ]
-        self.file_name = file_name
-        self.sheet = sheet
-
-    def parse(self, row: int, cells: Sequence[Any]) -> tuple[dict[str, Any], list[Problem]]:
-        values: dict[str, Any] = {}
-        problems: list[Problem] = []
-        width = len(cells)
-        for index, header, field, convert in self.specs:
-            if index >= width:
-                continue
-            cell = cells[index]
-            if cell is None or cell == "":
-                continue
-            try:
-                value = convert(cell)
-            except ValidationError as exc:
-                problems.append(
-                    Problem(
-                        exc.message,
-                        file=self.file_name,
-                        sheet=self.sheet,
-                        row=row,
-                        column=header,
-                        value=cell,
-                        hint=exc.hint,
-                    )
-                )
-                continue
-            if value is not None:
-                values[field] = value
-        return values, problems
 
 
 def is_blank_row(cells: Sequence[Any]) -> bool:
@@ -161,3 +32,79 @@ def is_blank_row(cells: Sequence[Any]) -> bool:
             continue
         return False
     return True
+
+
+_SLOW = object()
+
+
+def _fast_column(column: schema.Column, cells: list[Any], cache: dict[Any, Any]) -> list[Any]:
+    """Convert a whole column with list comprehensions; cells needing care become ``_SLOW``."""
+    kind = column.kind
+    slow = _SLOW
+    if kind == schema.TEXT:
+        out = [
+            (v.strip() or None) if type(v) is str else (None if v is None else slow) for v in cells
+        ]
+        texts = [v for v in out if type(v) is str]
+        if texts and (
+            max(map(len, texts)) > _MAX_TEXT or _CONTROL.search("\n".join(texts)) is not None
+        ):
+            out = [
+                slow if type(v) is str and (len(v) > _MAX_TEXT or _CONTROL.search(v)) else v
+                for v in out
+            ]
+        return out
+    if kind == schema.KEY:
+        return [
+            v
+            if type(v) is str and len(v) == 14 and v.isascii() and v.isdigit()
+            else (None if v == "" or v is None else slow)
+            for v in cells
+        ]
+    if kind in (schema.INT, schema.ID):
+        low = 1 if kind == schema.ID else 0
+        return [
+            int(v)
+            if type(v) is float and v.is_integer() and v >= low
+            else (v if type(v) is int and v >= low else (None if v == "" or v is None else slow))
+            for v in cells
+        ]
+    if kind == schema.DATE:
+        return [
+            v.date()
+            if type(v) is datetime
+            else (v if type(v) is date else (None if v == "" or v is None else slow))
+            for v in cells
+        ]
+    # terms, flags, levels: each distinct value parsed once (booleans always on their own)
+    get = cache.get
+    return [
+        (None if v == "" or v is None else get(v, slow)) if type(v) is not bool else slow
+        for v in cells
+    ]
+
+
+def parse_column(
+    column: schema.Column, cells: list[Any], scale: Scale
+) -> tuple[list[Any], list[tuple[int, ValidationError]]]:
+    """Clean values of a column's cells (None where blank) and (position, error) pairs."""
+    cache: dict[Any, Any] = {}
+    if column.kind in (schema.FLAG, schema.TERM, schema.LEVEL):
+        for value in set(cells):  # each distinct value once
+            if value == "" or value is None or type(value) is bool:
+                continue
+            try:
+                cache[value] = parse_value(column, value, scale)
+            except ValidationError:
+                continue  # reported below, per cell
+    out = _fast_column(column, cells, cache)
+    errors: list[tuple[int, ValidationError]] = []
+    for position, value in enumerate(out):
+        if value is not _SLOW:
+            continue
+        try:
+            out[position] = parse_value(column, cells[position], scale)
+        except ValidationError as exc:
+            out[position] = None
+            errors.append((position, exc))
+    return out, errors

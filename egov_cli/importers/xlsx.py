@@ -101,13 +101,9 @@ class Workbook:
         if self._book is None:
             return self._openpyxl_sheet(name)
         sheet = self._book.get_sheet_by_name(name)
-        start = sheet.start
-        total = sheet.end[0] + 1 if sheet.end else 0
-        # iter_rows() yields from the sheet's first row, cells from the first used column.
-        rows = ((number, cells) for number, cells in enumerate(sheet.iter_rows(), start=1))
-        data = SheetData(name, rows, total)
-        data.column_offset = start[1] if start else 0
-        return data
+        # One call into calamine for all cells (from A1, so positions are columns).
+        cells = sheet.to_python(skip_empty_area=False)
+        return SheetData(name, iter(enumerate(cells, start=1)), len(cells))
 
     def scan_formulas(self, data: SheetData) -> None:
         """Note the sheet's formula cells without a saved result (xlsx/xlsm only)."""
@@ -190,6 +186,8 @@ def formulas_without_value(path: Path, index: int) -> dict[tuple[int, int], str]
 
 
 def _scan(piece: bytes, found: dict[tuple[int, int], str]) -> None:
+    if b"<f" not in piece and b":f" not in piece:  # quick: most stretches hold no formula
+        return
     if not _FORMULA.search(piece):
         return
     for match in _CELL.finditer(piece):

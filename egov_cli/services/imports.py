@@ -15,20 +15,21 @@ is written.
 from __future__ import annotations
 
 import dataclasses
+import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlmodel import Session
 
 from egov_cli import history, schema
 from egov_cli.errors import InputRejected, Problem, ValidationError
 from egov_cli.history import ChangeContext
 from egov_cli.importers.types import ImportFile, ParsedRow
-from egov_cli.models import Department, ImportRun, Procedure, Service, utcnow
+from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service, utcnow
 from egov_cli.services.reference import fill_from_reference
 from egov_cli.services.scale import load_scale
 from egov_cli.text import fold
@@ -44,6 +45,7 @@ SERVICE_FIELDS = (
 )  # fmt: skip
 #: Fields the federal reference catalogue can fill from a LeiKa key.
 REFERENCE_FIELDS = ("name", "leika_type", "ozg_id", "ozg_name", "topic", "life_event")
+_REFERENCE_SET = frozenset(REFERENCE_FIELDS)
 #: Defaults of a new service (as the Service model has them).
 NEW_DEFAULTS: dict[str, Any] = {"level": 0, "status": "planned", "sdg_annex2": False}
 _SEARCH_FIELDS = ("name", "citizen_name", "leika_key", "ozg_name", "notes")
@@ -221,6 +223,10 @@ class _Planner:
         self.new_departments: dict[str, str] = {}  # code -> name
         self.new_procedures: dict[str, dict[str, Any]] = {}  # name -> attributes
         self.headers = {c.field: c.header for c in data.columns}
+        self._dept_cache: dict[str, str] = {}
+        self._new_dept_folded: dict[str, str] = {}
+        self._proc_cache: dict[str, str] = {}
+        self._new_proc_folded: dict[str, str] = {}
 
     def problem(
         self, row: int, message: str, field: str | None, value: object, hint: str | None
@@ -364,7 +370,7 @@ class _Planner:
 
     def _fill(self, row: ParsedRow, values: dict[str, Any], existing: int | None) -> dict[str, Any]:
         """Fill empty reference fields from the LeiKa key (only where the catalogue is empty)."""
-        if values.get("leika_key") is None or all(f in values for f in REFERENCE_FIELDS):
+        if values.get("leika_key") is None or _REFERENCE_SET <= values.keys():
             return values
         filled, warnings = fill_from_reference(values)
         for warning in warnings:
@@ -378,35 +384,25 @@ class _Planner:
         return {**values, **added} if added else values
 
     def _links(self, item: _Planned) -> bool:
-        cat = self.cat
         values = item.values
         code = values.get("department")
         if code is not None:
-            known = code if code in cat.dept_by_code else cat.dept_folded.get(fold(code))
+            known = self._department(code)
             if known is None:
-                known = next((c for c in self.new_departments if fold(c) == fold(code)), None)
-            if known is None:
-                if len(code) > 32:
-                    self.problem(
-                        item.row.row,
-                        f"department code is {len(code)} characters long; at most 32 are allowed",
-                        "department",
-                        code,
-                        "Use the department's short code, e.g. 32 or FB3.",
-                    )
-                    return False
-                self.new_departments[code] = values.get("department_name") or code
-                known = code
+                self.problem(
+                    item.row.row,
+                    f"department code is {len(code)} characters long; at most 32 are allowed",
+                    "department",
+                    code,
+                    "Use the department's short code, e.g. 32 or FB3.",
+                )
+                return False
+            if values.get("department_name") and self.new_departments.get(known) == known:
+                self.new_departments[known] = values["department_name"]
             item.department_code = known
         name = values.get("procedure")
         if name is not None:
-            known = name if name in cat.procedures else cat.proc_folded.get(fold(name))
-            if known is None:
-                known = next((n for n in self.new_procedures if fold(n) == fold(name)), None)
-            if known is None:
-                self.new_procedures[name] = {}
-                known = name
-            item.procedure_name = known
+            item.procedure_name = self._procedure(name)
         elif any(f in values for f in schema.PROCEDURE_ATTRIBUTES):
             given = next(f for f in schema.PROCEDURE_ATTRIBUTES if f in values)
             self.problem(
@@ -418,6 +414,44 @@ class _Planner:
             )
             return False
         return True
+
+    def _department(self, code: str) -> str | None:
+        """The code of the department ``code`` names (new ones are noted); None if invalid."""
+        known = self._dept_cache.get(code)
+        if known is not None:
+            return known
+        cat = self.cat
+        folded = fold(code)
+        if code in cat.dept_by_code:
+            known = code
+        else:
+            known = cat.dept_folded.get(folded) or self._new_dept_folded.get(folded)
+        if known is None:
+            if len(code) > 32:
+                return None
+            self.new_departments[code] = code
+            self._new_dept_folded[folded] = code
+            known = code
+        self._dept_cache[code] = known
+        return known
+
+    def _procedure(self, name: str) -> str:
+        """The name of the procedure ``name`` names (new ones are noted)."""
+        known = self._proc_cache.get(name)
+        if known is not None:
+            return known
+        cat = self.cat
+        folded = fold(name)
+        if name in cat.procedures:
+            known = name
+        else:
+            known = cat.proc_folded.get(folded) or self._new_proc_folded.get(folded)
+        if known is None:
+            self.new_procedures[name] = {}
+            self._new_proc_folded[folded] = name
+            known = name
+        self._proc_cache[name] = known
+        return known
 
     def _procedures(self, planned: list[_Planned]) -> list[_Planned]:
         """Procedure attributes: rows naming one procedure must agree."""
@@ -567,6 +601,83 @@ def apply_import(
     return _write(session, ctx_actor, at, result, cat, planner, new_items, changed)
 
 
+HISTORY_COLUMNS = (
+    "changed_at", "actor", "source", "import_id", "entity", "entity_id", "entity_key", "action",
+    "field", "old_value", "new_value",
+)  # fmt: skip
+BATCH = 20_000
+SQLITE_CACHE_KB = 128_000
+_POS = {name: i for i, name in enumerate(SERVICE_FIELDS)}
+
+
+def _as_text(value: object) -> str | None:
+    """``history.as_text``, quicker for text."""
+    if value is None or type(value) is str:
+        return value
+    return history.as_text(value)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(ensure_ascii=False) uses
+
+
+def _snapshot(values: dict[str, Any]) -> str:
+    """``history.snapshot`` (same text), quicker: keys taken in sorted order, text as is."""
+    out: dict[str, Any] = {}
+    for name in sorted(values):
+        value = values[name]
+        if value is None or value == "":
+            continue
+        out[name] = value if type(value) is str else history.as_text(value)
+    return _ENCODER.encode(out)
+
+
+class _Bulk:
+    """executemany straight on the driver, with the column types' own value conversions.
+
+    The rows are tuples in a given column order; values the driver cannot take as they are
+    (dates on SQLite) are converted by the column type's bind processor, as SQLAlchemy would.
+    """
+
+    def __init__(self, session: Session):
+        self.connection = session.connection()
+        self.dialect = self.connection.dialect
+        self.marker = "?" if self.dialect.paramstyle == "qmark" else "%s"
+        if self.dialect.name == "sqlite":
+            # A larger page cache for this transaction: index updates of 100,000 rows
+            # otherwise spill pages to the WAL again and again.
+            self.connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+        self._processors: dict[tuple[str, str], Any] = {}
+
+    def _processor(self, table: Any, name: str) -> Any:
+        key = (table.name, name)
+        if key not in self._processors:
+            self._processors[key] = table.c[name].type.bind_processor(self.dialect)
+        return self._processors[key]
+
+    def needs(self, table: Any, name: str) -> bool:
+        return self._processor(table, name) is not None
+
+    def process(self, table: Any, name: str, value: Any) -> Any:
+        processor = self._processor(table, name)
+        return value if processor is None or value is None else processor(value)
+
+    def insert(self, table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            sql = (
+                f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                f"VALUES ({', '.join([self.marker] * len(columns))})"
+            )
+            self.connection.exec_driver_sql(sql, rows)
+
+    def update_sql(self, table: Any, columns: tuple[str, ...]) -> str:
+        sets = ", ".join(f"{c} = {self.marker}" for c in columns)
+        return f"UPDATE {table.name} SET {sets} WHERE id = {self.marker}"
+
+    def execute(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self.connection.exec_driver_sql(sql, rows)
+
+
 def _by_row(problems: list[Problem]) -> dict[int, list[Problem]]:
     rows: dict[int, list[Problem]] = {}
     for problem in problems:
@@ -646,38 +757,54 @@ def _write(
 
     table = Service.__table__  # type: ignore[attr-defined]
     idx = cat.index
+    bulk = _Bulk(session)
+    at_db = bulk.process(table, "created_at", at)
+    history_table = ChangeRecord.__table__  # type: ignore[attr-defined]
+    count = history.insert_records(session, records)  # departments and procedures: few
+    head = (bulk.process(history_table, "changed_at", at), actor, "import", run.id, "service")
+
     # New services: ids allocated here so that history can name them without a round trip.
     if new_items:
-        postgres = session.get_bind().dialect.name == "postgresql"
+        postgres = bulk.dialect.name == "postgresql"
         if postgres:
             session.execute(text("LOCK TABLE service IN SHARE ROW EXCLUSIVE MODE"))
         next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-        inserts: list[dict[str, Any]] = []
-        for offset, item in enumerate(new_items):
-            sid = next_id + offset
-            values = item.values
-            row = {name: values.get(name) for name in SERVICE_FIELDS}
-            for name, default in NEW_DEFAULTS.items():
-                if row[name] is None:
-                    row[name] = default
-            row["id"] = sid
-            row["department_id"] = dept_ids[item.department_code] if item.department_code else None
-            row["procedure_id"] = proc_ids[item.procedure_name] if item.procedure_name else None
-            row["search_text"] = fast_search_text(row)
-            row["created_at"] = at
-            row["updated_at"] = at
-            inserts.append(row)
-            shown = {
-                name: row.get(name)
-                for name in SHOWN_FIELDS
-                if name not in ("department", "procedure")
-            }
-            shown["department"] = item.department_code
-            shown["procedure"] = item.procedure_name
-            records.append(
-                history.created(ctx, "service", sid, row["leika_key"] or f"#{sid}", shown)
-            )
-        session.execute(insert(table), inserts)
+        columns = (*SERVICE_FIELDS, "id", "department_id", "procedure_id", "search_text",
+                   "created_at", "updated_at")  # fmt: skip
+        dates = [SERVICE_FIELDS.index(n) for n in SERVICE_FIELDS if bulk.needs(table, n)]
+        for start in range(0, len(new_items), BATCH):
+            service_rows: list[tuple[Any, ...]] = []
+            history_rows: list[tuple[Any, ...]] = []
+            for offset, item in enumerate(new_items[start : start + BATCH], start=start):
+                sid = next_id + offset
+                get = item.values.get
+                values = [get(name) for name in SERVICE_FIELDS]
+                for name, default in NEW_DEFAULTS.items():
+                    if values[_POS[name]] is None:
+                        values[_POS[name]] = default
+                row = dict(zip(SERVICE_FIELDS, values, strict=True))
+                row["department"] = item.department_code
+                row["procedure"] = item.procedure_name
+                key = values[0] or f"#{sid}"
+                history_rows.append((*head, sid, key, "create", None, None, _snapshot(row)))
+                for position in dates:
+                    values[position] = bulk.process(
+                        table, SERVICE_FIELDS[position], values[position]
+                    )
+                service_rows.append(
+                    (
+                        *values,
+                        sid,
+                        dept_ids[item.department_code] if item.department_code else None,
+                        proc_ids[item.procedure_name] if item.procedure_name else None,
+                        fast_search_text(row),
+                        at_db,
+                        at_db,
+                    )
+                )
+            bulk.insert(table, columns, service_rows)
+            bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
+            count += len(history_rows)
         if postgres:
             session.execute(
                 text(
@@ -687,33 +814,36 @@ def _write(
             )
 
     if changed:
-        names = (*SERVICE_FIELDS, "department_id", "procedure_id", "search_text")
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("p_id"))
-            .values({**{name: bindparam(f"p_{name}") for name in names}, "updated_at": at})
-        )
-        params: list[dict[str, Any]] = []
-        for item, diff, columns in changed:
-            sid = item.existing_id
-            assert sid is not None
-            old = cat.services[sid]
-            new = {name: old[idx[name]] for name in (*SERVICE_FIELDS, "department_id")}
-            new["procedure_id"] = old[idx["procedure_id"]]
-            for name, value in columns.items():
-                if name == "department":
-                    new["department_id"] = dept_ids[value]
-                elif name == "procedure":
-                    new["procedure_id"] = proc_ids[value]
-                else:
-                    new[name] = value
-            new["search_text"] = fast_search_text(new)
-            params.append({f"p_{k}": v for k, v in new.items()} | {"p_id": sid})
-            records.extend(
-                history.updated(ctx, "service", sid, new["leika_key"] or f"#{sid}", diff)
-            )
-        session.execute(statement, params)
-
-    count = history.insert_records(session, records)
+        names = (*SERVICE_FIELDS, "department_id", "procedure_id", "search_text", "updated_at")
+        sql = bulk.update_sql(table, names)
+        converted = [n for n in names[:-1] if bulk.needs(table, n)]
+        for start in range(0, len(changed), BATCH):
+            params: list[tuple[Any, ...]] = []
+            history_rows = []
+            for item, diff, columns_changed in changed[start : start + BATCH]:
+                sid = item.existing_id
+                assert sid is not None
+                old = cat.services[sid]
+                new = {name: old[idx[name]] for name in (*SERVICE_FIELDS, "department_id")}
+                new["procedure_id"] = old[idx["procedure_id"]]
+                for name, value in columns_changed.items():
+                    if name == "department":
+                        new["department_id"] = dept_ids[value]
+                    elif name == "procedure":
+                        new["procedure_id"] = proc_ids[value]
+                    else:
+                        new[name] = value
+                new["search_text"] = fast_search_text(new)
+                key = new["leika_key"] or f"#{sid}"
+                for name, (old_value, new_value) in diff.items():
+                    history_rows.append(
+                        (*head, sid, key, "update", name, _as_text(old_value), _as_text(new_value))
+                    )
+                for name in converted:
+                    new[name] = bulk.process(table, name, new[name])
+                params.append((*(new[n] for n in names[:-1]), at_db, sid))
+            bulk.execute(sql, params)
+            bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
+            count += len(history_rows)
     session.flush()
     return dataclasses.replace(result, import_id=run.id, history_records=count)
