@@ -447,3 +447,27 @@ def test_the_template_is_an_empty_workbook_with_dropdowns_and_a_column_guide(
     assert date.today()  # the template carries no export date: it describes itself
     info_text = [r[0] for r in book["Info"].iter_rows(values_only=True) if r[0]]
     assert info_text[1].startswith("Leere Importvorlage")
+
+
+def test_a_file_open_in_another_program_is_a_clear_error_and_stays_as_it_was(
+    full: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import egov_cli.exporters.files as files
+
+    (tmp_path / "out").mkdir()
+    path = tmp_path / "out" / "alle.xlsx"
+    path.write_bytes(b"open in Excel")
+
+    def locked(src: object, dst: object) -> None:
+        raise PermissionError(13, "The process cannot access the file", str(dst))
+
+    monkeypatch.setattr(files.os, "replace", locked)
+    with pytest.raises(FileError) as info:
+        _export(full, path, "xlsx")
+    assert info.value.message == (f"Cannot write {path}: permission denied or the file is in use.")
+    assert info.value.hint == (
+        "Close the file if it is open (e.g. in Excel), check that the folder is writable, "
+        "or choose another file name."
+    )
+    assert path.read_bytes() == b"open in Excel"
+    assert [p.name for p in path.parent.iterdir()] == ["alle.xlsx"]
