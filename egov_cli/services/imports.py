@@ -162,7 +162,7 @@ class _Catalogue:
 def _load(session: Session) -> _Catalogue:
     table = Service.__table__  # type: ignore[attr-defined]
     columns = ("id", "department_id", "procedure_id", *SERVICE_FIELDS)
-    rows = session.execute(select(*(table.c[c] for c in columns))).tuples().all()
+    rows = session.execute(select(*(table.c[c] for c in columns))).all()
     services: dict[int, tuple[Any, ...]] = {}
     by_key: dict[str, int] = {}
     keyless: dict[str, list[int]] = {}
@@ -176,7 +176,7 @@ def _load(session: Session) -> _Catalogue:
     dept_folded: dict[str, str] = {}
     for dept_id, code, name in session.execute(
         select(Department.id, Department.code, Department.name)  # type: ignore[call-overload]
-    ).tuples():
+    ):
         dept_by_code[code] = dept_id
         dept_folded.setdefault(fold(code), code)
         dept_folded.setdefault(fold(name), code)
@@ -370,7 +370,7 @@ class _Planner:
 
     def _fill(self, row: ParsedRow, values: dict[str, Any], existing: int | None) -> dict[str, Any]:
         """Fill empty reference fields from the LeiKa key (only where the catalogue is empty)."""
-        if values.get("leika_key") is None or _REFERENCE_SET <= values.keys():
+        if values.get("leika_key") is None or values.keys() >= _REFERENCE_SET:
             return values
         filled, warnings = fill_from_reference(values)
         for warning in warnings:
@@ -380,7 +380,8 @@ class _Planner:
             return values
         if existing is not None:
             old = self.cat.services[existing]
-            added = {k: v for k, v in added.items() if old[self.cat.index[k]] in (None, "")}
+            index = self.cat.index
+            added = {k: v for k, v in added.items() if k in index and old[index[k]] in (None, "")}
         return {**values, **added} if added else values
 
     def _links(self, item: _Planned) -> bool:

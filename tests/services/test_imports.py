@@ -1,0 +1,263 @@
+"""Applying imports: plan, modes, all-or-nothing, history, idempotence, procedures."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from egov_cli.db import Catalogue, transaction
+from egov_cli.errors import InputRejected
+from egov_cli.importers import ReadOptions, read_file
+from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service
+from egov_cli.services.common import service_search_text
+from egov_cli.services.imports import ImportOptions, ImportResult, apply_import
+from egov_cli.services.scale import load_scale
+
+AT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+HEADER = "LeiKa-Schlüssel;Leistung;Amt;Reifegrad;Umsetzungsstatus;Online-Dienst;E-Payment\n"
+
+
+def write(tmp_path: Path, body: str, name: str = "amt.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def run(catalogue: Catalogue, path: Path, dry_run: bool = False, **options: str) -> ImportResult:
+    with transaction(catalogue) as session:
+        data = read_file(path, load_scale(session), ReadOptions())
+        return apply_import(
+            session, "tester", data, ImportOptions(**options), dry_run=dry_run, at=AT
+        )
+
+
+def services(catalogue: Catalogue) -> list[tuple[object, ...]]:
+    with transaction(catalogue, write=False) as session:
+        rows = session.exec(select(Service).order_by(Service.id)).all()  # type: ignore[arg-type]
+        return [(s.leika_key, s.name, s.level, s.status) for s in rows]
+
+
+def test_a_new_file_creates_services_departments_and_procedures_with_history(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "99990012104000;Gewerbeanmeldung;32;3;live;Gewerbe-Online;ja\n"
+        "99990012105000;Gewerbeabmeldung;32;2;;Gewerbe-Online;\n",
+    )
+    result = run(catalogue, path)
+    assert (result.created, result.changed, result.unchanged, result.rejected) == (2, 0, 0, 0)
+    assert result.new_departments == ["32"]
+    assert result.new_procedures == ["Gewerbe-Online"]
+    assert services(catalogue) == [
+        ("99990012104000", "Gewerbeanmeldung", 3, "live"),
+        ("99990012105000", "Gewerbeabmeldung", 2, "planned"),
+    ]
+    with transaction(catalogue, write=False) as session:
+        run_row = session.exec(select(ImportRun)).one()
+        assert (run_row.file_name, run_row.mode, run_row.created_count, run_row.actor) == (
+            "amt.csv",
+            "upsert",
+            2,
+            "tester",
+        )
+        records = session.exec(select(ChangeRecord).order_by(ChangeRecord.id)).all()  # type: ignore[arg-type]
+        assert {(r.entity, r.action, r.source, r.import_id) for r in records} == {
+            ("department", "create", "import", run_row.id),
+            ("procedure", "create", "import", run_row.id),
+            ("service", "create", "import", run_row.id),
+        }
+        created = [r for r in records if r.entity == "service"]
+        assert json.loads(created[0].new_value or "") == {
+            "department": "32",
+            "leika_key": "99990012104000",
+            "level": "3",
+            "name": "Gewerbeanmeldung",
+            "procedure": "Gewerbe-Online",
+            "sdg_annex2": "false",
+            "status": "live",
+        }
+        assert session.exec(select(Procedure)).one().epayment is True
+        service = session.exec(select(Service)).first()
+        assert service is not None
+        assert service.search_text == service_search_text(service.model_dump())
+        assert service.created_at.replace(tzinfo=UTC) == AT
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "99990012104000;Gewerbeanmeldung;32;3;live;Gewerbe-Online;ja\n")
+    run(catalogue, path)
+    second = run(catalogue, path)
+    assert (second.created, second.changed, second.unchanged) == (0, 0, 1)
+    assert second.new_departments == []
+    assert second.new_procedures == []
+    with transaction(catalogue, write=False) as session:
+        assert len(session.exec(select(ChangeRecord)).all()) == 3
+        assert len(session.exec(select(ImportRun)).all()) == 2
+
+
+def test_changes_are_planned_field_by_field_and_a_dry_run_writes_nothing(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    run(catalogue, write(tmp_path, "99990012104000;Gewerbeanmeldung;32;3;live;;\n"))
+    changed = write(tmp_path, "99990012104000;Gewerbeanmeldung;33;4;;;\n", "v2.csv")
+    preview = run(catalogue, changed, dry_run=True)
+    assert preview.import_id is None
+    assert [(d.row, d.leika_key, d.changes) for d in preview.changes] == [
+        (2, "99990012104000", {"department": ("32", "33"), "level": (3, 4)})
+    ]
+    assert preview.new_departments == ["33"]
+    assert services(catalogue) == [("99990012104000", "Gewerbeanmeldung", 3, "live")]
+    applied = run(catalogue, changed)
+    assert applied.changes == preview.changes
+    assert services(catalogue) == [("99990012104000", "Gewerbeanmeldung", 4, "live")]
+    with transaction(catalogue, write=False) as session:
+        updates = session.exec(select(ChangeRecord).where(ChangeRecord.action == "update")).all()
+        assert sorted((r.field, r.old_value, r.new_value, r.import_id) for r in updates) == [
+            ("department", "32", "33", applied.import_id),
+            ("level", "3", "4", applied.import_id),
+        ]
+        assert {d.code for d in session.exec(select(Department)).all()} == {"32", "33"}
+
+
+def test_one_bad_row_aborts_everything_and_lists_every_problem(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "99990012104000;Gewerbeanmeldung;32;3;;;\n"
+        "99990012104000;Doppelt;32;3;;;\n"
+        "123;Kaputt;32;3;;;\n",
+    )
+    with pytest.raises(InputRejected) as caught:
+        run(catalogue, path)
+    assert caught.value.details == [
+        "amt.csv, row 2, column 'LeiKa-Schlüssel': LeiKa key appears again in row 3 "
+        "(value '99990012104000') - Each service may appear once in a file: merge the rows "
+        "or delete one.",
+        "amt.csv, row 3, column 'LeiKa-Schlüssel': LeiKa key appears again in row 2 "
+        "(value '99990012104000') - Each service may appear once in a file: merge the rows "
+        "or delete one.",
+        "amt.csv, row 4, column 'LeiKa-Schlüssel': LeiKa key '123' is not 14 digits (it has 3 "
+        "digits). (value '123') - Write the 14-digit key, e.g. 99050012104000 (spaces are fine), "
+        "or 'nicht im LeiKa'.",
+    ]
+    assert services(catalogue) == []
+    with transaction(catalogue, write=False) as session:
+        assert session.exec(select(ImportRun)).all() == []
+        assert session.exec(select(Department)).all() == []
+
+
+def test_skip_imports_the_valid_rows_and_reports_the_rejected_ones(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "99990012104000;Gewerbeanmeldung;32;3;;;\n123;Kaputt;32;3;;;\n")
+    result = run(catalogue, path, on_error="skip")
+    assert (result.created, result.rejected) == (1, 1)
+    assert [(r.row, r.raw) for r in result.rejected_rows] == [
+        (3, ["123", "Kaputt", "32", "3", "", "", ""])
+    ]
+    assert services(catalogue) == [("99990012104000", "Gewerbeanmeldung", 3, "planned")]
+
+
+def test_insert_and_update_modes_refuse_what_they_do_not_do(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    run(catalogue, write(tmp_path, "99990012104000;Gewerbeanmeldung;;;;;\n"))
+    again = write(tmp_path, "99990012104000;Gewerbeanmeldung;;2;;;\n", "again.csv")
+    with pytest.raises(InputRejected) as caught:
+        run(catalogue, again, mode="insert")
+    assert caught.value.problems[0].message == (
+        "service 1 exists already (--mode insert adds new services only)"
+    )
+    unknown = write(tmp_path, "99990012105000;Gewerbeabmeldung;;;;;\n", "unknown.csv")
+    with pytest.raises(InputRejected) as caught:
+        run(catalogue, unknown, mode="update")
+    assert caught.value.problems[0].message == (
+        "no such service in the catalogue (--mode update changes existing services only)"
+    )
+
+
+def test_rows_that_disagree_about_a_procedure_name_both_rows(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "99990012104000;Gewerbeanmeldung;;;;Gewerbe-Online;ja\n"
+        "99990012105000;Gewerbeabmeldung;;;;gewerbe online;nein\n",
+    )
+    with pytest.raises(InputRejected) as caught:
+        run(catalogue, path)
+    assert [(p.row, p.message, p.value) for p in caught.value.problems] == [
+        (2, "online procedure 'Gewerbe-Online': row 3 gives another value for this column", True),
+        (3, "online procedure 'Gewerbe-Online': row 2 gives another value for this column", False),
+    ]
+
+
+def test_procedure_details_update_the_named_procedure(catalogue: Catalogue, tmp_path: Path) -> None:
+    run(catalogue, write(tmp_path, "99990012104000;Gewerbeanmeldung;;;;Gewerbe-Online;nein\n"))
+    result = run(
+        catalogue,
+        write(tmp_path, "99990012104000;Gewerbeanmeldung;;;;Gewerbe-Online;ja\n", "v2.csv"),
+    )
+    assert [(c.name, c.changes) for c in result.changed_procedures] == [
+        ("Gewerbe-Online", {"epayment": (False, True)})
+    ]
+    assert result.changed == 0
+    with transaction(catalogue, write=False) as session:
+        assert session.exec(select(Procedure)).one().epayment is True
+
+
+def test_services_without_key_are_matched_by_id_or_name(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    run(catalogue, write(tmp_path, "nicht im LeiKa;Baumfällung;;1;;;\n"))
+    second = run(catalogue, write(tmp_path, "nicht im LeiKa;baumfaellung;;2;;;\n", "v2.csv"))
+    assert (second.created, second.changed) == (0, 1)
+    path = tmp_path / "ids.csv"
+    path.write_text("ID;Leistung;Reifegrad\n1;Baumfällung;3\n99;Neu;1\n", encoding="utf-8")
+    with pytest.raises(InputRejected) as caught:
+        run(catalogue, path)
+    assert [str(p) for p in caught.value.problems] == [
+        "ids.csv, row 3, column 'ID': no service with ID 99 in the catalogue (value 99) - "
+        "Leave the ID empty for new services; egov assigns IDs."
+    ]
+
+
+def test_new_service_ids_continue_after_existing_ones(catalogue: Catalogue, tmp_path: Path) -> None:
+    run(catalogue, write(tmp_path, "99990012104000;A;;;;;\n"))
+    run(catalogue, write(tmp_path, "99990012105000;B;;;;;\n", "b.csv"))
+    with transaction(catalogue) as session:
+        session.add(Service(name="by hand"))
+        session.flush()
+    with transaction(catalogue, write=False) as session:
+        assert [s.id for s in session.exec(select(Service)).all()] == [1, 2, 3]
+
+
+REFERENCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"
+
+
+@pytest.mark.slow
+def test_the_federal_reference_catalogue_imports_with_every_problem_row_reported(
+    catalogue: Catalogue,
+) -> None:
+    source = REFERENCE / "ozg_umsetzungskatalog_leika.csv"
+    if not source.exists():
+        pytest.skip(f"reference file not present at {source}")
+    with transaction(catalogue) as session:
+        data = read_file(source, load_scale(session), ReadOptions())
+        assert data.unknown_headers == ["sdg1", "gesetzeskuerzel"]
+        with pytest.raises(InputRejected) as caught:
+            apply_import(session, "tester", data, ImportOptions(), at=AT)
+        assert sorted({p.row for p in caught.value.problems}) == [5209, 5210, 5236, 5237]
+    result = run(catalogue, source, on_error="skip")
+    assert (result.rows, result.created, result.rejected) == (5249, 5245, 4)
+    assert result.created + result.rejected == result.rows
+    again = run(catalogue, source, on_error="skip")
+    assert (again.created, again.changed, again.unchanged, again.rejected) == (0, 0, 5245, 4)
