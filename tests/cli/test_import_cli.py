@@ -1,0 +1,100 @@
+"""``egov import`` on the command line: summary, dry run, JSON, errors, rejects file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from tests.helpers import egov
+
+HEADER = "LeiKa-Schlüssel;Leistung;Amt;Reifegrad\n"
+
+
+@pytest.fixture
+def sheet(tmp_path: Path) -> Path:
+    path = tmp_path / "amt32.csv"
+    path.write_text(
+        HEADER + "99990012104000;Gewerbeanmeldung;32;3\n99990012105000;Gewerbeabmeldung;32;2\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_import_prints_the_summary_after_the_change(db_url: str, sheet: Path) -> None:
+    result = egov("import", str(sheet))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Import 1: amt32.csv, Kopfzeile 1, Modus upsert",
+        "  neu: 2, geändert: 0, unverändert: 0, abgelehnt: 0",
+        "  neue Ämter: 32",
+    ]
+
+
+def test_a_dry_run_shows_field_differences_and_writes_nothing(
+    db_url: str, sheet: Path, tmp_path: Path
+) -> None:
+    egov("import", str(sheet))
+    changed = tmp_path / "v2.csv"
+    changed.write_text(HEADER + "99990012104000;Gewerbeanmeldung;32;4\n", encoding="utf-8")
+    result = egov("import", str(changed), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Probelauf (nichts geschrieben): v2.csv, Kopfzeile 1, Modus upsert",
+        "  neu: 0, geändert: 1, unverändert: 0, abgelehnt: 0",
+        "  Zeile 2: 99990012104000 Gewerbeanmeldung",
+        "      level: 3 -> 4",
+    ]
+    shown = egov("services", "show", "99990012104000", "--json")
+    assert json.loads(shown.stdout)["level"] == 3
+
+
+def test_json_prints_the_import_result(db_url: str, sheet: Path) -> None:
+    result = egov("import", str(sheet), "--json")
+    data = json.loads(result.stdout)
+    assert (data["created"], data["import_id"], data["new_departments"]) == (2, 1, ["32"])
+
+
+def test_a_bad_row_exits_non_zero_naming_the_cell_and_writes_nothing(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + "99990012104000;A;32;3\n99990012105000;B;32;sieben\n", "utf-8")
+    result = egov("import", str(path))
+    assert result.exit_code == 3
+    assert "bad.csv, row 3, column 'Reifegrad': Reifegrad 'sieben' is not a level" in result.stderr
+    assert json.loads(egov("services", "list", "--json").stdout) == []
+
+
+def test_skip_with_rejects_writes_the_rejected_rows_with_an_error_column(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + "99990012104000;A;32;3\n123;B;32;2\n", "utf-8")
+    rejects = tmp_path / "zurueck.xlsx"
+    result = egov("import", str(path), "--on-error", "skip", "--rejects", str(rejects))
+    assert result.exit_code == 0, result.stderr
+    assert "neu: 1, geändert: 0, unverändert: 0, abgelehnt: 1" in result.stdout
+    assert "bad.csv, row 3, column 'LeiKa-Schlüssel': LeiKa key '123'" in result.stderr
+    rows = CalamineWorkbook.from_path(str(rejects)).get_sheet_by_name("Abgelehnt").to_python()
+    assert rows[0] == ["LeiKa-Schlüssel", "Leistung", "Amt", "Reifegrad", "Fehler"]
+    assert rows[1][:4] == ["123", "B", "32", "2"]
+    assert rows[1][4].startswith("LeiKa key '123' is not 14 digits")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".egov")] == []
+
+
+def test_describe_format_lists_the_schema(db_url: str) -> None:
+    result = egov("import", "--describe-format", "--json")
+    columns = json.loads(result.stdout)
+    assert columns[1]["field"] == "leika_key"
+    assert columns[1]["header_de"] == "LeiKa-Schlüssel"
+    plain = egov("import", "--describe-format")
+    assert "LeiKa-Schlüssel" in plain.stdout
+
+
+def test_a_missing_file_is_a_file_error(db_url: str, tmp_path: Path) -> None:
+    result = egov("import", str(tmp_path / "fehlt.xlsx"))
+    assert result.exit_code == 8
+    assert "No file" in result.stderr
