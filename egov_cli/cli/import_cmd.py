@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -107,27 +108,33 @@ def import_(
         encoding=encoding,
         delimiter=delimiter,
     )
-    with st.session(write=not dry_run) as session:
-        scale = load_scale(session)
-        with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as advance:
-            data = read_file(file, scale, read_options, advance)
-        result = apply_import(session, st.settings.actor, data, options, dry_run=dry_run)
-        if rejects is not None and result.rejected_rows and not dry_run:
-            from egov_cli.importers.rejects import write_rejects
+    # The import allocates millions of small objects and frees none of them until it ends:
+    # the cyclic garbage collector would walk them again and again for nothing.
+    gc.disable()
+    try:
+        with st.session(write=not dry_run) as session:
+            scale = load_scale(session)
+            with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as advance:
+                data = read_file(file, scale, read_options, advance)
+            result = apply_import(session, st.settings.actor, data, options, dry_run=dry_run)
+            if rejects is not None and result.rejected_rows and not dry_run:
+                from egov_cli.importers.rejects import write_rejects
 
-            write_rejects(
-                rejects,
-                data.headers,
-                [
-                    (
-                        r.raw,
-                        "; ".join(
-                            p.message + (f" - {p.hint}" if p.hint else "") for p in r.problems
-                        ),
-                    )
-                    for r in result.rejected_rows
-                ],
-            )
+                write_rejects(
+                    rejects,
+                    data.headers,
+                    [
+                        (
+                            r.raw,
+                            "; ".join(
+                                p.message + (f" - {p.hint}" if p.hint else "") for p in r.problems
+                            ),
+                        )
+                        for r in result.rejected_rows
+                    ],
+                )
+    finally:
+        gc.enable()
     if json:
         output.print_json(result)
         return
