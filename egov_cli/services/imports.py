@@ -607,7 +607,7 @@ HISTORY_COLUMNS = (
     "field", "old_value", "new_value",
 )  # fmt: skip
 BATCH = 20_000
-SQLITE_CACHE_KB = 128_000
+SQLITE_CACHE_KB = 64_000
 _POS = {name: i for i, name in enumerate(SERVICE_FIELDS)}
 
 
