@@ -14,7 +14,7 @@ Values are given in two forms:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -103,13 +103,31 @@ def _sql_columns(columns: Sequence[schema.Column]) -> list[Any]:
     return sql
 
 
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def sort_key(row: Sequence[Any]) -> str:
+    """Department code, name (ignoring case, umlauts spelled out), id; no department last.
+
+    One string per row: comparing strings is several times faster than comparing tuples.
+    """
+    department, name, ident = row[-1], row[-3].casefold(), row[-2]
+    if not name.isascii():
+        name = name.translate(_UMLAUTS)
+    if department is None:
+        return f"1\x00{name}\x00{ident:012d}"
+    return f"0{department.casefold()}\x00{name}\x00{ident:012d}"
+
+
 def fetch_rows(
     session: Session, columns: Sequence[schema.Column], flt: ServiceFilter | None = None
 ) -> list[Sequence[Any]]:
     """Stored values of ``columns`` for every service matching ``flt``, one query.
 
-    Each row holds the values in the order of ``columns`` and, last, the service's department
-    code (for grouping by department).
+    Each row holds the values in the order of ``columns``, then the service's name, id and,
+    last, its department code (for grouping by department). Rows are sorted by department code,
+    name and id, the same way on every database (SQLite and PostgreSQL order text differently);
+    sorting here is also several times faster than an ORDER BY over wide rows in SQLite.
     """
     from sqlalchemy import select
     from sqlmodel import col
@@ -118,86 +136,163 @@ def fetch_rows(
     from egov_cli.services.catalogue import ServiceFilter, apply_filter
 
     query = (
-        select(*_sql_columns(columns), col(Department.code).label("_department"))
+        select(
+            *_sql_columns(columns),
+            col(Service.name).label("_name"),
+            col(Service.id).label("_id"),
+            col(Department.code).label("_department"),
+        )
         .select_from(Service)
         .outerjoin(Department, col(Service.department_id) == col(Department.id))
         .outerjoin(Procedure, col(Service.procedure_id) == col(Procedure.id))
     )
-    query = apply_filter(query, flt or ServiceFilter()).order_by(
-        col(Department.code), col(Service.name), col(Service.id)
-    )
-    # Core execution on the session's connection: no ORM row processing for a plain select.
-    return list(session.connection().execute(query).all())
+    query = apply_filter(query, flt or ServiceFilter())
+    # The driver's rows as they are (no per-value processing by SQLAlchemy): a third faster on
+    # 100,000 rows. SQLite gives dates as ISO text and yes/no as 1/0; the converters below take
+    # both forms.
+    result = session.connection().execute(query)
+    try:
+        rows: list[Sequence[Any]] = list(result.cursor.fetchall())
+    finally:
+        result.close()
+    rows.sort(key=sort_key)
+    return rows
 
 
 # --- values ------------------------------------------------------------------------------------
 #
-# Values are converted a column at a time (dict lookups through map(), list comprehensions),
-# which costs a fraction of calling a converter per cell; a 100,000-row export converts in well
-# under a second.
+# A row is converted by one function made for the chosen columns: a single expression per
+# column (a dict lookup for labels, a check for empty text), compiled once per export. That is
+# about twice as fast as converting a column at a time, and several times faster than calling a
+# converter per cell. The generated code holds only column positions and names of the helpers
+# below, never data.
 
-Column = list[Any]
-
-
-def _labels(values: Sequence[Any], labels: dict[Any, Any]) -> Column:
-    """Each stored value as its label; an unknown value as text, None stays None."""
-    table: dict[Any, Any] = dict(labels)
-    table[None] = None
-    for value in set(values) - table.keys():
-        table[value] = str(value)
-    return list(map(table.__getitem__, values))
+RowConverter = Callable[[Sequence[Any]], tuple[Any, ...]]
 
 
-def _blank_to_none(values: Sequence[Any]) -> Column:
-    return [v if v != "" else None for v in values]
+def as_date(value: Any) -> date | None:
+    """A stored date as a date (SQLite hands out ISO text, PostgreSQL dates)."""
+    if value is None or type(value) is date:
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
-def _dates(values: Sequence[Any]) -> Column:
-    return [v.date() if isinstance(v, datetime) else v for v in values]
+def german_day(value: Any) -> str:
+    """``31.12.2026`` from a stored date (ISO text or date)."""
+    if type(value) is str:
+        return f"{value[8:10]}.{value[5:7]}.{value[:4]}"
+    day = as_date(value)
+    assert day is not None
+    return f"{day:%d.%m.%Y}"
 
 
-def people_columns(
-    rows: Sequence[Sequence[Any]], columns: Sequence[schema.Column], scale: Scale, lang: str = "de"
-) -> list[Column]:
-    """The rows' values as people read them, column by column (``result[c][r]``).
+def iso_day(value: Any) -> str:
+    """``2026-12-31`` from a stored date (ISO text or date)."""
+    if type(value) is str:
+        return value[:10]
+    day = as_date(value)
+    assert day is not None
+    return day.isoformat()
 
-    Text stays text (None where empty), numbers stay numbers, dates stay dates; levels, terms
-    and flags become the labels the dropdowns offer (and the import reads).
+
+def row_converter(
+    columns: Sequence[schema.Column], scale: Scale, lang: str = "de", *, csv: bool = False
+) -> RowConverter:
+    """A function turning a stored row into the cells people read, in the order of ``columns``.
+
+    Levels (``3 - Online-Leistung``), vocabulary terms and yes/no become the labels the
+    dropdowns offer and the import reads (an unknown stored value stays as it is); numbers and
+    keys stay as stored; empty text becomes None. For a workbook dates become dates; for CSV
+    (``csv=True``) dates become text (``31.12.2026``, ISO in English) and text a spreadsheet
+    would run as a formula is neutralised (:mod:`egov_cli.exporters.safety`).
     """
+    from egov_cli.exporters.safety import DANGEROUS_START, PREFIX, neutralise
+
     yes, no = YES_NO[lang]
-    levels = {lv.level: level_text(lv.level, scale) for lv in scale.levels}
-    flags = {True: yes, False: no}
-    stored = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(columns) + 1)]
-    converted: list[Column] = []
-    for column, values in zip(columns, stored, strict=False):
+    namespace: dict[str, Any] = {
+        "as_date": as_date,
+        "day": german_day if lang == "de" else iso_day,
+        "neutralise": neutralise,
+        "STARTS": tuple(DANGEROUS_START | {PREFIX}),
+    }
+    expressions: list[str] = []
+    for i, column in enumerate(columns):
+        v = f"r[{i}]"
         kind = column.kind
-        if kind == schema.LEVEL:
-            converted.append(_labels(values, levels))
-        elif kind == schema.TERM:
-            assert column.terms is not None
-            converted.append(_labels(values, {t.code: t.label(lang) for t in column.terms}))
-        elif kind == schema.FLAG:
-            converted.append(_labels(values, flags))
+        if kind in (schema.LEVEL, schema.TERM, schema.FLAG):
+            if kind == schema.LEVEL:
+                labels: dict[Any, str] = {
+                    lv.level: level_text(lv.level, scale) for lv in scale.levels
+                }
+            elif kind == schema.TERM:
+                assert column.terms is not None
+                labels = {t.code: t.label(lang) for t in column.terms}
+            else:
+                labels = {True: yes, False: no}  # 1/0 from SQLite find these too
+            namespace[f"label{i}"] = labels.get
+            expressions.append(f"label{i}({v}, {v})")
         elif kind == schema.DATE:
-            converted.append(_dates(values))
-        elif kind in (schema.INT, schema.ID):
-            converted.append(list(values))
-        else:
-            converted.append(_blank_to_none(values))
-    return converted
+            helper = "day" if csv else "as_date"
+            expressions.append(f"(None if {v} is None else {helper}({v}))")
+        elif kind == schema.TEXT:
+            if csv:
+                expressions.append(f"(neutralise({v}) if {v} and {v}.startswith(STARTS) else {v})")
+            else:
+                expressions.append(f"({v} or None)")
+        else:  # keys and numbers as stored
+            expressions.append(v)
+    source = "lambda r: (" + ", ".join(expressions) + ",)"
+    converter: RowConverter = eval(compile(source, "<egov export row>", "eval"), namespace)
+    return converter
 
 
 def people_rows(
     rows: Sequence[Sequence[Any]], columns: Sequence[schema.Column], scale: Scale, lang: str = "de"
 ) -> list[tuple[Any, ...]]:
-    """The rows' values as people read them (see :func:`people_columns`), row by row."""
-    return list(zip(*people_columns(rows, columns, scale, lang), strict=True))
+    """The rows' cells as people read them (see :func:`row_converter`)."""
+    return list(map(row_converter(columns, scale, lang), rows))
 
 
 def machine_value(value: Any) -> Any:
-    """A stored value for JSON: ISO dates, everything else as stored."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()[:10] if not isinstance(value, datetime) else value.isoformat()
+    """A value for JSON: ISO dates, everything else as it is."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def machine_rows(
+    rows: Sequence[Sequence[Any]], columns: Sequence[schema.Column]
+) -> list[dict[str, Any]]:
+    """The rows as JSON objects: stored values, dates as ``YYYY-MM-DD``, yes/no as booleans."""
+    converters: list[Callable[[Any], Any]] = []
+    for column in columns:
+        if column.kind == schema.DATE:
+            converters.append(_iso_day)
+        elif column.kind == schema.FLAG:
+            converters.append(_bool)
+        else:
+            converters.append(_value)
+    fields = [c.field for c in columns]
+    pairs = list(zip(fields, converters, strict=True))
+    return [{f: convert(row[i]) for i, (f, convert) in enumerate(pairs)} for row in rows]
+
+
+def _iso_day(value: Any) -> Any:
+    day = as_date(value)
+    return None if day is None else day.isoformat()
+
+
+def _bool(value: Any) -> Any:
+    return None if value is None else bool(value)
+
+
+def _value(value: Any) -> Any:
     return value
 
 

@@ -20,9 +20,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from egov_cli import schema
 from egov_cli.errors import FileError, ValidationError
-from egov_cli.exporters.columns import people_columns
+from egov_cli.exporters.columns import row_converter
 from egov_cli.exporters.files import atomic_path
-from egov_cli.exporters.safety import DANGEROUS_START, PREFIX, neutralise
 
 if TYPE_CHECKING:
     from egov_cli.services.scale import Scale
@@ -31,7 +30,6 @@ DEFAULT_DELIMITER = ";"
 DEFAULT_ENCODING = "utf-8-sig"  # UTF-8 with BOM: German Excel then reads umlauts right
 STDOUT_ENCODING = "utf-8"  # no BOM in a pipe
 _UNICODE = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-32"})
-_NEEDS_CHECK = DANGEROUS_START | {PREFIX}
 
 
 def check_encoding(encoding: str) -> str:
@@ -55,29 +53,11 @@ def check_delimiter(delimiter: str) -> str:
     return text
 
 
-def _safe_texts(values: Sequence[Any]) -> list[Any]:
-    return [v if not v or v[0] not in _NEEDS_CHECK else neutralise(v) for v in values]
-
-
-def _days_de(values: Sequence[Any]) -> list[Any]:
-    return [None if v is None else f"{v.day:02d}.{v.month:02d}.{v.year:04d}" for v in values]
-
-
-def _days_iso(values: Sequence[Any]) -> list[Any]:
-    return [None if v is None else v.isoformat()[:10] for v in values]
-
-
 def csv_rows(
     rows: Sequence[Sequence[Any]], columns: Sequence[schema.Column], scale: Scale, lang: str
 ) -> list[tuple[Any, ...]]:
     """The rows as CSV cells: people's values, text neutralised, dates as text."""
-    converted = people_columns(rows, columns, scale, lang)
-    for i, column in enumerate(columns):
-        if column.kind == schema.TEXT:
-            converted[i] = _safe_texts(converted[i])
-        elif column.kind == schema.DATE:
-            converted[i] = (_days_de if lang == "de" else _days_iso)(converted[i])
-    return list(zip(*converted, strict=True))
+    return list(map(row_converter(columns, scale, lang, csv=True), rows))
 
 
 def write_csv_stream(

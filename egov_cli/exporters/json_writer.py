@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from egov_cli import schema
-from egov_cli.exporters.columns import ExportMeta, machine_value
+from egov_cli.exporters.columns import ExportMeta, machine_rows, machine_value
 from egov_cli.exporters.files import atomic_path
 
 FORMAT_NAME = "egov-services"
@@ -72,14 +72,12 @@ def write_json_stream(
 
     materialised = list(rows)
     meta = replace(meta, row_count=len(materialised))
-    fields = [c.field for c in columns]
     head = json.dumps(
         {"metadata": metadata(meta, columns, meta.lang)}, ensure_ascii=False, indent=2
     )
     stream.write(head[:-2].rstrip() + ',\n  "rows": [')
     dumps = json.JSONEncoder(ensure_ascii=False, default=machine_value).encode
-    for i, row in enumerate(materialised):
-        record = dict(zip(fields, row, strict=False))
+    for i, record in enumerate(machine_rows(materialised, columns)):
         stream.write(("\n    " if i == 0 else ",\n    ") + dumps(record))
     stream.write("\n  ]\n}\n" if materialised else "]\n}\n")
     return len(materialised)

@@ -402,10 +402,18 @@ def test_an_unknown_extension_is_an_error() -> None:
     assert info.value.message == "Cannot tell the format of 'liste.ods' from its extension."
 
 
-def test_the_query_returns_department_code_last_for_grouping(full: Catalogue) -> None:
+def test_rows_end_with_name_id_and_department_code_and_are_sorted_alike_everywhere(
+    full: Catalogue,
+) -> None:
     with transaction(full, write=False) as s:
-        rows = list(fetch_rows(s, select_columns("name"), ServiceFilter(department="32")))
-    assert rows == [("Gewerbeanmeldung", "32")]
+        rows = [tuple(r) for r in fetch_rows(s, select_columns("leika_key"))]
+    assert [(r[1], r[3]) for r in rows] == [
+        (MINUS_NAME, "3/1"),
+        ("Gewerbeanmeldung", "32"),
+        (FORMULA_NAME, "50"),
+        ("Ohne Amt: Sondernutzung öffentlicher Straßen", None),
+    ]
+    assert rows[1][0] == "99050012104000"
 
 
 def _scale(catalogue: Catalogue) -> Scale:
