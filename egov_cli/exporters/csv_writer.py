@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 DEFAULT_DELIMITER = ";"
 DEFAULT_ENCODING = "utf-8-sig"  # UTF-8 with BOM: German Excel then reads umlauts right
 STDOUT_ENCODING = "utf-8"  # no BOM in a pipe
-_UNICODE = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-32"})
 
 
 def check_encoding(encoding: str) -> str:
@@ -60,8 +59,7 @@ def csv_rows(
     return list(map(row_converter(columns, scale, lang, csv=True), rows))
 
 
-def write_csv_stream(
-    stream: IO[str],
+def csv_bytes(
     columns: Sequence[schema.Column],
     rows: Sequence[Sequence[Any]],
     *,
@@ -70,15 +68,35 @@ def write_csv_stream(
     delimiter: str = DEFAULT_DELIMITER,
     encoding: str = DEFAULT_ENCODING,
     file_label: str = "-",
+) -> bytes:
+    """The whole CSV file, encoded (built in memory and encoded at once: fast)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    headers = [c.header(lang) for c in columns]
+    cells = csv_rows(rows, columns, scale, lang)
+    writer.writerow(headers)
+    writer.writerows(cells)
+    try:
+        return buffer.getvalue().encode(encoding)
+    except UnicodeEncodeError:
+        for line, row in enumerate([headers, *cells], start=1):
+            _check_row(row, line, headers, encoding, file_label)
+        raise
+
+
+def write_csv_stream(
+    stream: IO[str],
+    columns: Sequence[schema.Column],
+    rows: Sequence[Sequence[Any]],
+    *,
+    scale: Scale,
+    lang: str = "de",
+    delimiter: str = DEFAULT_DELIMITER,
 ) -> int:
     """Write header and rows to a text stream; returns the number of rows."""
     writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
-    headers = [c.header(lang) for c in columns]
+    writer.writerow([c.header(lang) for c in columns])
     cells = csv_rows(rows, columns, scale, lang)
-    if check_encoding(encoding) not in _UNICODE:
-        for line, row in enumerate([headers, *cells], start=1):
-            _check_row(row, line, headers, encoding, file_label)
-    writer.writerow(headers)
     writer.writerows(cells)
     return len(cells)
 
@@ -118,17 +136,18 @@ def write_csv(
 ) -> int:
     """Write a CSV file atomically; returns the number of rows."""
     path = Path(path)
-    with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as stream:
-        return write_csv_stream(
-            stream,
-            columns,
-            rows,
-            scale=scale,
-            lang=lang,
-            delimiter=delimiter,
-            encoding=encoding,
-            file_label=str(path),
-        )
+    data = csv_bytes(
+        columns,
+        rows,
+        scale=scale,
+        lang=lang,
+        delimiter=delimiter,
+        encoding=encoding,
+        file_label=str(path),
+    )
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return len(rows)
 
 
 def write_csv_binary(
@@ -142,17 +161,8 @@ def write_csv_binary(
     encoding: str = STDOUT_ENCODING,
 ) -> int:
     """Write CSV to a binary stream (stdout); returns the number of rows."""
-    stream = io.TextIOWrapper(binary, encoding=encoding, newline="", write_through=False)
-    try:
-        return write_csv_stream(
-            stream,
-            columns,
-            rows,
-            scale=scale,
-            lang=lang,
-            delimiter=delimiter,
-            encoding=encoding,
-        )
-    finally:
-        stream.flush()
-        stream.detach()
+    binary.write(
+        csv_bytes(columns, rows, scale=scale, lang=lang, delimiter=delimiter, encoding=encoding)
+    )
+    binary.flush()
+    return len(rows)
