@@ -241,7 +241,7 @@ def row_converter(
             expressions.append(f"(None if {v} is None else {helper}({v}))")
         elif kind == schema.TEXT:
             if csv:
-                expressions.append(f"(neutralise({v}) if {v} and {v}.startswith(STARTS) else {v})")
+                expressions.append(f"(neutralise(t) if (t := {v}) and t.startswith(STARTS) else t)")
             else:
                 expressions.append(f"({v} or None)")
         else:  # keys and numbers as stored

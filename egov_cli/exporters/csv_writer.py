@@ -73,12 +73,12 @@ def csv_bytes(
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     headers = [c.header(lang) for c in columns]
-    cells = csv_rows(rows, columns, scale, lang)
     writer.writerow(headers)
-    writer.writerows(cells)
+    writer.writerows(map(row_converter(columns, scale, lang, csv=True), rows))
     try:
         return buffer.getvalue().encode(encoding)
     except UnicodeEncodeError:
+        cells = csv_rows(rows, columns, scale, lang)
         for line, row in enumerate([headers, *cells], start=1):
             _check_row(row, line, headers, encoding, file_label)
         raise
