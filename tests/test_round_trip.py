@@ -208,11 +208,6 @@ def test_an_unchanged_csv_export_of_plain_text_imports_without_changes(
     assert _snapshot(full) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The CSV export writes '=..., '-..., '@... (CSV injection guard); the import does "
-    "not yet remove that apostrophe (egov_cli.exporters.safety.restore does).",
-)
 def test_importing_an_unchanged_csv_export_changes_nothing(full: Catalogue, tmp_path: Path) -> None:
     path = tmp_path / "alle.csv"
     _export(full, path, "csv")

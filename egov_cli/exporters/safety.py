@@ -7,37 +7,12 @@ on the recipient's machine. egov therefore writes such text with a leading apost
 (never a formula), so no prefix is needed there and the workbook holds the text exactly.
 Numbers are never text here, so negative numbers stay numbers.
 
-The prefix is reversible, so a CSV round trip gives back the original text:
-
-* :func:`neutralise` adds one apostrophe where the text, after any apostrophes it already
-  starts with, begins with a dangerous character (``'=x`` becomes ``''=x``).
-* :func:`restore` removes exactly that one apostrophe again, and leaves every other text alone.
-
-``restore(neutralise(text)) == text`` for every text. A hand-written ``'=x`` (the usual way to
-type such text in Excel) is read as ``=x``.
+The functions live in :mod:`egov_cli.cellsafety`, shared with the import, which removes the
+prefix again (``restore(neutralise(text)) == text`` for every text).
 """
 
 from __future__ import annotations
 
-#: First characters that make a spreadsheet program read a CSV cell as a formula.
-DANGEROUS_START = frozenset("=+-@\t\r")
-PREFIX = "'"
+from egov_cli.cellsafety import DANGEROUS_START, PREFIX, is_dangerous, neutralise, restore
 
-
-def is_dangerous(text: str) -> bool:
-    """True where ``text`` (after any leading apostrophes) begins with a formula character."""
-    return text.lstrip(PREFIX)[:1] in DANGEROUS_START and text.lstrip(PREFIX) != ""
-
-
-def neutralise(text: str) -> str:
-    """``text`` made safe for a CSV cell: one apostrophe in front where it is needed."""
-    if text and (text[0] in DANGEROUS_START or (text[0] == PREFIX and is_dangerous(text))):
-        return PREFIX + text
-    return text
-
-
-def restore(text: str) -> str:
-    """The text :func:`neutralise` was given: the one added apostrophe removed."""
-    if text[:1] == PREFIX and is_dangerous(text):
-        return text[1:]
-    return text
+__all__ = ["DANGEROUS_START", "PREFIX", "is_dangerous", "neutralise", "restore"]

@@ -3,6 +3,10 @@
 Encoding: UTF-8 with or without BOM, else cp1252 (what Excel on Windows writes), else latin-1;
 ``--encoding`` overrides. Delimiter: ``;`` (German Excel), ``,`` or tab, detected from the first
 lines (``--delimiter`` overrides).
+
+Text the CSV export neutralised against formula injection (``'=SUMME(...)``, ``'-Test``) comes
+back without that one apostrophe (:func:`egov_cli.cellsafety.restore`), so an exported CSV
+imports back unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from egov_cli.cellsafety import PREFIX, restore
 from egov_cli.errors import FileError
 from egov_cli.importers.xlsx import SheetData
 
@@ -82,10 +87,15 @@ def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> SheetDa
     else:
         delimiter = sniff_delimiter(text[:65536])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    prefixed = PREFIX in text
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            yield from enumerate(reader, start=1)
+            if not prefixed:
+                yield from enumerate(reader, start=1)
+                return
+            for number, cells in enumerate(reader, start=1):
+                yield number, [restore(c) if c[:1] == PREFIX else c for c in cells]
         except csv.Error as exc:
             raise FileError(
                 f"{path.name}, line {reader.line_num}: {exc}.",

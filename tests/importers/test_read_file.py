@@ -196,3 +196,15 @@ def test_an_unmapped_target_is_a_clear_error() -> None:
         caught.value.message
         == "--map 'Nummer=Telefon': 'Telefon' is not a column of the catalogue."
     )
+
+
+def test_the_apostrophe_the_csv_export_puts_before_formula_text_is_removed(
+    tmp_path: Path, scale: Scale
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("Leistung;Bemerkungen\n'=HYPERLINK(1);'-Test\n''@x;'plain\n", encoding="utf-8")
+    data = read_file(path, scale, ReadOptions())
+    assert [r.values for r in data.rows] == [
+        {"name": "=HYPERLINK(1)", "notes": "-Test"},
+        {"name": "'@x", "notes": "'plain"},
+    ]
