@@ -160,9 +160,26 @@ def _temp_beside(path: Path, data: bytes) -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and a rename (replacing ``path``)."""
+    """Write ``data`` to ``path`` via a temporary file and a rename (replacing ``path``); a
+    device or pipe (``/dev/null``, a FIFO) is written into, never replaced."""
+    import stat
+
     from egov_cli.errors import FileError
 
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise FileError(f"Cannot write {path}: it is a folder.", "Give a file name.")
+    if mode is not None and not stat.S_ISREG(mode):
+        # A device or pipe (/dev/null, NUL, a FIFO): write into it, never replace it.
+        try:
+            with path.open("wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise FileError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        return path
     temp = _temp_beside(path, data)
     try:
         os.replace(temp, path)

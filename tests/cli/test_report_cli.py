@@ -228,3 +228,29 @@ def test_the_example_schedule_in_reports_is_valid() -> None:
     )
     assert [r.name for r in plan.reports] == ["readiness", "targets", "overdue", "changes"]
     assert plan.reports[3].options == {"since_last": True, "since": None}
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_pipe_given_as_output_is_written_into_not_replaced(tmp_path: Path) -> None:
+    import os
+    import stat
+    import threading
+
+    from egov_cli.cli.report_output import write_atomic
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, b"# Bericht\n")
+    reader.join(timeout=5)
+    assert received == [b"# Bericht\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_a_folder_given_as_output_is_a_file_error(seeded: str, tmp_path: Path) -> None:
+    result = egov("report", "readiness", "--output", str(tmp_path))
+    assert result.exit_code == 8
+    assert f"Cannot write {tmp_path}: it is a folder." in result.stderr
