@@ -145,11 +145,6 @@ def test_edited_cells_are_imported_and_nothing_else(full: Catalogue, tmp_path: P
     assert after[untouched] == before[untouched]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The import reads a blank cell as 'no change', so emptying a cell in the workbook "
-    "does not clear the field (fields are cleared with 'egov services edit KEY --notes \"\"').",
-)
 def test_emptying_a_cell_clears_the_field(full: Catalogue, tmp_path: Path) -> None:
     path = tmp_path / "alle.xlsx"
     _export(full, path, "xlsx")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from itertools import chain
+from itertools import chain, islice, zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -196,26 +196,30 @@ def _read_rows(
 
     body: list[tuple[int, list[Any]]] = []
     pending = 0
+    append = body.append
     for number, cells in chain((item for item in head if item[0] > header_row), data.rows):
         pending += 1
         if pending >= PROGRESS_STEP and progress is not None:
             progress(pending)
             pending = 0
-        if not is_blank_row(cells):
-            body.append((number, cells))
+        # Quick test first: a row's first cell is nearly always filled.
+        first = cells[0] if cells else None
+        filled = first is not None and (type(first) is not str or first.strip() != "")
+        if filled or not is_blank_row(cells):
+            append((number, cells))
     if progress is not None and pending:
         progress(pending)
 
-    # Column by column: each column's cells converted in one go.
+    # Column by column: the rows turned into columns once, each column converted in one go.
+    wanted = {column.index for column in match.columns}
+    width = max(wanted) + 1 if wanted else 0
+    transposed = list(islice(zip_longest(*(cells for _number, cells in body), fillvalue=""), width))
     problems_by_row: dict[int, list[Problem]] = {}
     fields: list[str] = []
     converted: list[list[Any]] = []
     for column in match.columns:
         index = column.index
-        try:
-            cells_of = [cells[index] for _number, cells in body]
-        except IndexError:  # ragged rows (CSV)
-            cells_of = [cells[index] if index < len(cells) else "" for _n, cells in body]
+        cells_of = list(transposed[index]) if index < len(transposed) else [""] * len(body)
         clean, errors = parse_column(schema.BY_FIELD[column.field], cells_of, scale)
         for position, exc in errors:
             number = body[position][0]
@@ -241,12 +245,13 @@ def _read_rows(
     for position, ((number, cells), row_values) in enumerate(
         zip(body, zip(*converted, strict=True), strict=True)
     ):
-        values = {f: v for f, v in zip(fields, row_values, strict=True) if v is not None}
+        # A blank cell is kept as None: it clears the field (see services.imports).
+        values = dict(zip(fields, row_values, strict=True))
         row_problems = problems_by_row.get(number, [])
         if formulas and number in formulas:
             for f_col, formula in formulas[number]:
                 column = by_index[f_col]
-                values.pop(column.field, None)
+                values[column.field] = None
                 row_problems.append(
                     Problem(
                         f"cell {column_letters(f_col + data.column_offset)}{number} holds a "
@@ -260,7 +265,7 @@ def _read_rows(
                         "or replace the formula by its value.",
                     )
                 )
-        if not values and not row_problems:
+        if not row_problems and all(v is None for v in row_values):
             row_problems.append(
                 Problem(
                     "the row has values only in columns egov does not know",

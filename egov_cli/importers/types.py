@@ -30,7 +30,12 @@ class ImportColumn:
 
 @dataclass
 class ParsedRow:
-    """A valid row: its row number in the file, its clean values and its cells as read."""
+    """A valid row: its row number in the file, its clean values and its cells as read.
+
+    ``values`` has an entry for every recognised column of the file: None where the cell is
+    blank (a blank cell clears the field of an existing service), so a field that is missing
+    from ``values`` is one the file has no column for (it is left alone).
+    """
 
     row: int
     values: dict[str, Any]

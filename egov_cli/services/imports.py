@@ -6,6 +6,15 @@ unchanged / rejected services with field-level differences, creates unknown depa
 online procedures, and writes everything with executemany (services and history), recorded as
 one :class:`~egov_cli.models.ImportRun` that is the source of every change record.
 
+Blank cells: a blank cell in a column the file has clears that field of an existing service (a
+department that empties a cell means it); a column the file does not have leaves the field
+alone. Exceptions: the reference fields (name, LeiKa type, OZG id and name, Themenfeld,
+Lebenslage, SDG Annex II) left blank are filled from the federal reference catalogue where the
+LeiKa key is in it; a blank name, level, status or SDG flag (fields a service always has) keeps
+the existing service's value, and a new service gets the defaults (level 0, status planned, not
+in SDG Annex II; a new service needs a name). Blank cells of online-procedure details and of the
+department name say nothing (the procedure or department is shared with other services).
+
 All or nothing: with ``on_error="abort"`` any problem raises ``InputRejected`` listing every
 problem, before anything is written; with ``on_error="skip"`` the valid rows are written and
 the result lists the rejected ones. With ``dry_run`` the same result is computed and nothing
@@ -30,7 +39,7 @@ from egov_cli.errors import InputRejected, Problem, ValidationError
 from egov_cli.history import ChangeContext
 from egov_cli.importers.types import ImportFile, ParsedRow
 from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service, utcnow
-from egov_cli.services.reference import fill_from_reference
+from egov_cli.services.reference import fill_from_reference, load_reference
 from egov_cli.services.scale import load_scale
 from egov_cli.text import fold
 
@@ -46,6 +55,10 @@ SERVICE_FIELDS = (
 #: Fields the federal reference catalogue can fill from a LeiKa key.
 REFERENCE_FIELDS = ("name", "leika_type", "ozg_id", "ozg_name", "topic", "life_event")
 _REFERENCE_SET = frozenset(REFERENCE_FIELDS)
+#: Fields every service has: a blank cell keeps the current value (new services: defaults).
+_ALWAYS_SET = ("name", "level", "status", "sdg_annex2")
+#: How many rows a summarised warning names as examples.
+WARNING_EXAMPLES = 5
 #: Defaults of a new service (as the Service model has them).
 NEW_DEFAULTS: dict[str, Any] = {"level": 0, "status": "planned", "sdg_annex2": False}
 _SEARCH_FIELDS = ("name", "citizen_name", "leika_key", "ozg_name", "notes")
@@ -227,6 +240,9 @@ class _Planner:
         self._new_dept_folded: dict[str, str] = {}
         self._proc_cache: dict[str, str] = {}
         self._new_proc_folded: dict[str, str] = {}
+        self._reference = load_reference().by_key
+        self.not_in_reference: list[tuple[int, str]] = []  # (row, key)
+        self.reference_notes: list[tuple[int, str]] = []  # (row, warning)
 
     def problem(
         self, row: int, message: str, field: str | None, value: object, hint: str | None
@@ -247,7 +263,9 @@ class _Planner:
         rows = self.data.rows
         self._duplicates(rows, "leika_key", "LeiKa key")
         self._duplicates(rows, "id", "ID")
-        keyless = [r for r in rows if "leika_key" not in r.values and "id" not in r.values]
+        keyless = [
+            r for r in rows if r.values.get("leika_key") is None and r.values.get("id") is None
+        ]
         self._duplicates(keyless, "name", "name (without LeiKa key)", folded=True)
         planned: list[_Planned] = []
         matched: dict[int, int] = {}  # service id -> row
@@ -258,7 +276,29 @@ class _Planner:
             if item is not None:
                 planned.append(item)
         planned = self._procedures(planned)
+        self._summarise_warnings()
         return [p for p in planned if p.row.row not in self.problems]
+
+    def _summarise_warnings(self) -> None:
+        """Reference warnings, summarised: a count and the first few rows, not one per row."""
+        missing = self.not_in_reference
+        if missing:
+            shown = ", ".join(f"row {row}: {key}" for row, key in missing[:WARNING_EXAMPLES])
+            more = " ..." if len(missing) > WARNING_EXAMPLES else ""
+            self.warnings.append(
+                f"{len(missing)} row{'s have' if len(missing) > 1 else ' has'} a LeiKa key that "
+                f"is not in the reference catalogue ({shown}{more}); the services are kept as "
+                "given (local services and newer keys exist). Check the keys with "
+                "'egov reference search'."
+            )
+        notes = self.reference_notes
+        for row, note in notes[:WARNING_EXAMPLES]:
+            self.warnings.append(f"row {row}: {note}")
+        if len(notes) > WARNING_EXAMPLES:
+            self.warnings.append(
+                f"... and {len(notes) - WARNING_EXAMPLES} more such warnings about values "
+                "taken from the reference catalogue."
+            )
 
     def _duplicates(
         self, rows: Iterable[ParsedRow], name: str, label: str, *, folded: bool = False
@@ -311,7 +351,7 @@ class _Planner:
                 )
                 return None
             existing = sid
-        if existing is None and key is None and sid is None and "name" in values:
+        if existing is None and key is None and sid is None and values.get("name"):
             candidates = cat.keyless_by_name.get(fold(values["name"]), [])
             if len(candidates) > 1:
                 self.problem(
@@ -369,20 +409,36 @@ class _Planner:
         return item
 
     def _fill(self, row: ParsedRow, values: dict[str, Any], existing: int | None) -> dict[str, Any]:
-        """Fill empty reference fields from the LeiKa key (only where the catalogue is empty)."""
-        if values.get("leika_key") is None or values.keys() >= _REFERENCE_SET:
-            return values
-        filled, warnings = fill_from_reference(values)
-        for warning in warnings:
-            self.warnings.append(f"row {row.row}: {warning}")
-        added = {k: v for k, v in filled.items() if k not in values and v not in (None, "")}
-        if not added:
-            return values
-        if existing is not None:
-            old = self.cat.services[existing]
-            index = self.cat.index
-            added = {k: v for k, v in added.items() if k in index and old[index[k]] in (None, "")}
-        return {**values, **added} if added else values
+        """Blank and missing reference fields filled from the LeiKa key; blank cells of fields
+        every service has left out (the current value, or the default, stays).
+
+        A blank reference cell takes the reference's value (an existing service's value too);
+        a reference field the file has no column for is filled only where the catalogue has
+        nothing.
+        """
+        key = values.get("leika_key")
+        if key is not None and not all(values.get(f) is not None for f in _REFERENCE_SET):
+            if key not in self._reference:
+                self.not_in_reference.append((row.row, key))
+            else:
+                filled, warnings = fill_from_reference(values)
+                self.reference_notes.extend((row.row, warning) for warning in warnings)
+                added = {
+                    k: v for k, v in filled.items() if values.get(k) is None and v not in (None, "")
+                }
+                if added and existing is not None:
+                    old = self.cat.services[existing]
+                    index = self.cat.index
+                    added = {
+                        k: v
+                        for k, v in added.items()
+                        if k in values or (k in index and old[index[k]] in (None, ""))
+                    }
+                if added:
+                    values = {**values, **added}
+        if any(values.get(f, 0) is None for f in _ALWAYS_SET):
+            values = {k: v for k, v in values.items() if v is not None or k not in _ALWAYS_SET}
+        return values
 
     def _links(self, item: _Planned) -> bool:
         values = item.values
@@ -404,8 +460,8 @@ class _Planner:
         name = values.get("procedure")
         if name is not None:
             item.procedure_name = self._procedure(name)
-        elif any(f in values for f in schema.PROCEDURE_ATTRIBUTES):
-            given = next(f for f in schema.PROCEDURE_ATTRIBUTES if f in values)
+        elif any(values.get(f) is not None for f in schema.PROCEDURE_ATTRIBUTES):
+            given = next(f for f in schema.PROCEDURE_ATTRIBUTES if values.get(f) is not None)
             self.problem(
                 item.row.row,
                 "online procedure details without an online procedure",
@@ -462,9 +518,9 @@ class _Planner:
                 continue
             attrs = given.setdefault(item.procedure_name, {})
             for column, attr in schema.PROCEDURE_ATTRIBUTES.items():
-                if column not in item.values:
+                value = item.values.get(column)
+                if value is None:  # blank or no column: says nothing about the procedure
                     continue
-                value = item.values[column]
                 if attr in attrs and attrs[attr][0] != value:
                     first_value, first_row = attrs[attr]
                     for row, shown in ((item.row.row, value), (first_row, first_value)):
@@ -502,7 +558,7 @@ def apply_import(
     scale = load_scale(session)
     for row in data.rows:  # levels were parsed against the same scale; check nothing slipped by
         for name in ("level", "target_level"):
-            if name in row.values and row.values[name] not in scale.numbers:
+            if row.values.get(name) is not None and row.values[name] not in scale.numbers:
                 scale.check(row.values[name], name)
     cat = _load(session)
     planner = _Planner(data, cat, options)
@@ -530,15 +586,15 @@ def apply_import(
             if name in idx and name != "id" and old[idx[name]] != value:
                 changes[name] = (old[idx[name]], value)
                 columns[name] = value
-        if item.department_code is not None:
-            old_id = old[idx["department_id"]]
-            if cat.dept_code_of.get(old_id) != item.department_code:
-                changes["department"] = (cat.dept_code_of.get(old_id), item.department_code)
+        if "department" in item.values:  # a blank cell clears the department
+            old_code = cat.dept_code_of.get(old[idx["department_id"]])
+            if old_code != item.department_code:
+                changes["department"] = (old_code, item.department_code)
                 columns["department"] = item.department_code
-        if item.procedure_name is not None:
-            old_id = old[idx["procedure_id"]]
-            if cat.proc_name_of.get(old_id) != item.procedure_name:
-                changes["procedure"] = (cat.proc_name_of.get(old_id), item.procedure_name)
+        if "procedure" in item.values:  # a blank cell clears the online procedure
+            old_name = cat.proc_name_of.get(old[idx["procedure_id"]])
+            if old_name != item.procedure_name:
+                changes["procedure"] = (old_name, item.procedure_name)
                 columns["procedure"] = item.procedure_name
         if changes:
             ordered = {k: changes[k] for k in SHOWN_FIELDS if k in changes}
@@ -829,9 +885,9 @@ def _write(
                 new["procedure_id"] = old[idx["procedure_id"]]
                 for name, value in columns_changed.items():
                     if name == "department":
-                        new["department_id"] = dept_ids[value]
+                        new["department_id"] = None if value is None else dept_ids[value]
                     elif name == "procedure":
-                        new["procedure_id"] = proc_ids[value]
+                        new["procedure_id"] = None if value is None else proc_ids[value]
                     else:
                         new[name] = value
                 new["search_text"] = fast_search_text(new)

@@ -261,3 +261,111 @@ def test_the_federal_reference_catalogue_imports_with_every_problem_row_reported
     assert result.created + result.rejected == result.rows
     again = run(catalogue, source, on_error="skip")
     assert (again.created, again.changed, again.unchanged, again.rejected) == (0, 0, 5245, 4)
+
+
+def _write_csv(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _service(catalogue: Catalogue, key: str) -> Service:
+    with transaction(catalogue, write=False) as session:
+        return session.exec(select(Service).where(Service.leika_key == key)).one()
+
+
+def test_a_blank_cell_clears_the_field_and_a_missing_column_leaves_it_alone(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    head = "LeiKa-Schlüssel;Leistung;Amt;Online-Dienst;Bemerkungen;Online-URL;Fallzahl pro Jahr\n"
+    run(
+        catalogue,
+        _write_csv(
+            tmp_path,
+            "v1.csv",
+            head + "99990012104000;Gewerbeanmeldung;32;Gewerbe-Online;alt;https://a.de;12\n",
+        ),
+    )
+    cleared = _write_csv(
+        tmp_path,
+        "v2.csv",
+        "LeiKa-Schlüssel;Leistung;Online-Dienst;Bemerkungen;Online-URL\n"
+        "99990012104000;Gewerbeanmeldung;;;\n",
+    )
+    result = run(catalogue, cleared)
+    assert [d.changes for d in result.changes] == [
+        {
+            "procedure": ("Gewerbe-Online", None),
+            "online_url": ("https://a.de", None),
+            "notes": ("alt", None),
+        }
+    ]
+    service = _service(catalogue, "99990012104000")
+    assert (service.procedure_id, service.notes, service.online_url) == (None, None, None)
+    assert (service.department_id, service.cases_per_year) == (1, 12)  # no column: left alone
+    with transaction(catalogue, write=False) as session:
+        records = session.exec(
+            select(ChangeRecord).where(ChangeRecord.import_id == result.import_id)
+        ).all()
+        assert sorted((r.field, r.old_value, r.new_value) for r in records) == [
+            ("notes", "alt", None),
+            ("online_url", "https://a.de", None),
+            ("procedure", "Gewerbe-Online", None),
+        ]
+    assert run(catalogue, cleared).changed == 0
+
+
+def test_blank_name_level_and_status_keep_the_values_a_service_always_has(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    run(catalogue, write(tmp_path, "99990012104000;Gewerbeanmeldung;32;3;live;;\n"))
+    result = run(catalogue, write(tmp_path, "99990012104000;;;;;;\n", "blank.csv"))
+    assert (result.changed, result.unchanged, result.rejected) == (1, 0, 0)
+    assert [d.changes for d in result.changes] == [{"department": ("32", None)}]
+    assert services(catalogue) == [("99990012104000", "Gewerbeanmeldung", 3, "live")]
+
+
+def test_a_new_service_with_blank_level_and_status_gets_the_defaults(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    run(catalogue, write(tmp_path, "99990012104000;Gewerbeanmeldung;;;;;\n"))
+    assert services(catalogue) == [("99990012104000", "Gewerbeanmeldung", 0, "planned")]
+
+
+def test_blank_reference_cells_are_filled_from_the_reference_catalogue(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    head = "LeiKa-Schlüssel;Leistung;Themenfeld;OZG-ID;Bemerkungen\n"
+    run(
+        catalogue,
+        _write_csv(tmp_path, "v1.csv", head + "99050012104000;Gewerbe;Eigenes Thema;;x\n"),
+    )
+    service = _service(catalogue, "99050012104000")
+    assert (service.name, service.topic, service.ozg_id, service.leika_type) == (
+        "Gewerbe",
+        "Eigenes Thema",
+        "10294",
+        "2/3",
+    )
+    result = run(catalogue, _write_csv(tmp_path, "v2.csv", head + "99050012104000;;;;\n"))
+    assert [d.changes for d in result.changes] == [
+        {
+            "name": ("Gewerbe", "Gewerbe Anmeldung"),
+            "topic": ("Eigenes Thema", "Unternehmensführung & -entwicklung"),
+            "notes": ("x", None),
+        }
+    ]
+
+
+def test_keys_missing_from_the_reference_give_one_summarised_warning(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    body = "".join(f"999900121{n:05d};Leistung {n};;;;;\n" for n in range(40))
+    result = run(catalogue, write(tmp_path, body))
+    assert result.created == 40
+    assert result.warnings == [
+        "40 rows have a LeiKa key that is not in the reference catalogue (row 2: "
+        "99990012100000, row 3: 99990012100001, row 4: 99990012100002, row 5: 99990012100003, "
+        "row 6: 99990012100004 ...); the services are kept as given (local services and newer "
+        "keys exist). Check the keys with 'egov reference search'."
+    ]
