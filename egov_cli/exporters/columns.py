@@ -2,8 +2,9 @@
 
 Columns come from the one column schema (:mod:`egov_cli.schema`), the same the import reads, so
 a file egov wrote imports back unchanged. Rows are fetched with one query over service,
-department and procedure, filtered with the :class:`~egov_cli.services.catalogue.ServiceFilter`
-of ``egov services list`` and sorted like it (department code, name, id).
+department and (where a procedure column is chosen) procedure, filtered with the
+:class:`~egov_cli.services.catalogue.ServiceFilter` of ``egov services list``, and sorted by
+department code, name and id, ignoring case and umlaut spelling, the same on every database.
 
 Values are given in two forms:
 
@@ -28,10 +29,7 @@ if TYPE_CHECKING:
     from egov_cli.services.catalogue import ServiceFilter
     from egov_cli.services.scale import Scale
 
-LANGS = ("de", "en")
 YES_NO = {"de": ("ja", "nein"), "en": ("yes", "no")}
-#: Columns whose values come from a list (a dropdown in the workbook).
-LIST_KINDS = frozenset({schema.LEVEL, schema.TERM, schema.FLAG})
 
 
 def select_columns(spec: str | Sequence[str] | None) -> list[schema.Column]:
