@@ -82,6 +82,7 @@ def demo(
         report = build("readiness", session, describe(target), now)
     emit_report(demo_state, report, fmt, out, lang)
     catalogue.engine.dispose()
+    demo_state.catalogue().engine.dispose()  # close the file completely (no -wal left beside)
     shown = describe(target)
     flag = f'--db "{shown}"' if " " in shown else f"--db {shown}"
     output.message(
