@@ -112,27 +112,33 @@ def import_(
     # the cyclic garbage collector would walk them again and again for nothing.
     gc.disable()
     try:
-        with st.session(write=not dry_run) as session:
+        with st.session() as session:
             scale = load_scale(session)
-            with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as advance:
-                data = read_file(file, scale, read_options, advance)
-            result = apply_import(session, st.settings.actor, data, options, dry_run=dry_run)
-            if rejects is not None and result.rejected_rows and not dry_run:
-                from egov_cli.importers.rejects import write_rejects
+        # The file is read once; the write below may run again (a concurrent writer).
+        with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as advance:
+            data = read_file(file, scale, read_options, advance)
+        actor = st.settings.actor
+        if dry_run:
+            with st.session() as session:
+                result = apply_import(session, actor, data, options, dry_run=True)
+        else:
+            result = st.run_write(lambda session: apply_import(session, actor, data, options))
+        if rejects is not None and result.rejected_rows and not dry_run:
+            from egov_cli.importers.rejects import write_rejects
 
-                write_rejects(
-                    rejects,
-                    data.headers,
-                    [
-                        (
-                            r.raw,
-                            "; ".join(
-                                p.message + (f" - {p.hint}" if p.hint else "") for p in r.problems
-                            ),
-                        )
-                        for r in result.rejected_rows
-                    ],
-                )
+            write_rejects(
+                rejects,
+                data.headers,
+                [
+                    (
+                        r.raw,
+                        "; ".join(
+                            p.message + (f" - {p.hint}" if p.hint else "") for p in r.problems
+                        ),
+                    )
+                    for r in result.rejected_rows
+                ],
+            )
     finally:
         gc.enable()
     if json:
@@ -145,10 +151,19 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
     where = result.file_name + (f", Blatt {result.sheet!r}" if result.sheet else "")
     head = "Probelauf (nichts geschrieben)" if result.dry_run else f"Import {result.import_id}"
     output.plain(f"{head}: {where}, Kopfzeile {result.header_row}, Modus {result.mode}")
-    output.plain(
+    counts = (
         f"  neu: {result.created}, geändert: {result.changed}, "
         f"unverändert: {result.unchanged}, abgelehnt: {result.rejected}"
     )
+    if result.rejected:
+        rows = "1 Zeile" if result.rejected == 1 else f"{result.rejected} Zeilen"
+        if result.dry_run:
+            counts += f" ({rows} würden nicht importiert)"
+        elif rejects is not None:
+            counts += f" ({rows} nicht importiert, stehen mit Fehlerspalte in {rejects})"
+        else:
+            counts += f" ({rows} nicht importiert; --rejects DATEI.xlsx speichert sie)"
+    output.plain(counts)
     if result.new_departments:
         output.plain(f"  neue Ämter: {', '.join(result.new_departments)}")
     if result.new_procedures:

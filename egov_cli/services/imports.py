@@ -212,18 +212,68 @@ def _load(session: Session) -> _Catalogue:
     )
 
 
+def _search_fold(value: object) -> str:
+    """``text.search_fold``, quick for ASCII text (most of it)."""
+    lowered = str(value).casefold()
+    if lowered.isascii():
+        return lowered
+    lowered = lowered.translate(_UMLAUTS)
+    if not lowered.isascii():
+        decomposed = unicodedata.normalize("NFKD", lowered)
+        lowered = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return lowered
+
+
 def fast_search_text(values: dict[str, Any]) -> str:
     """The same text as ``services.common.service_search_text``, quicker for plain text."""
-    parts = []
-    for name in _SEARCH_FIELDS:
-        value = values.get(name)
-        if value:
-            lowered = str(value).casefold().translate(_UMLAUTS)
-            if not lowered.isascii():
-                decomposed = unicodedata.normalize("NFKD", lowered)
-                lowered = "".join(c for c in decomposed if not unicodedata.combining(c))
-            parts.append(lowered)
-    return " | ".join(parts)
+    return " | ".join(
+        [_search_fold(value) for name in _SEARCH_FIELDS if (value := values.get(name))]
+    )
+
+
+def search_texts(columns: dict[str, list[Any]], count: int) -> list[str]:
+    """``fast_search_text`` of ``count`` rows given as columns (field -> values)."""
+    folded = [
+        [_search_fold(v) if v else None for v in columns[name]]
+        for name in _SEARCH_FIELDS
+        if name in columns
+    ]
+    if not folded:
+        return [""] * count
+    return [" | ".join([p for p in parts if p is not None]) for parts in zip(*folded, strict=True)]
+
+
+_encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+
+
+def snapshots(columns: dict[str, list[Any]], count: int) -> list[str]:
+    """``history.snapshot`` (the same JSON text) of ``count`` rows given as columns."""
+    fragments: list[list[str | None]] = []
+    for name in sorted(columns):
+        values = columns[name]
+        if values.count(None) == len(values):
+            continue  # an empty column adds nothing
+        head = _encode_text(name) + ": "
+        kinds = set(map(type, values)) - {type(None)}
+        if kinds == {str}:
+            column = [head + _encode_text(v) if v else None for v in values]
+        elif kinds == {int}:
+            column = [None if v is None else f'{head}"{v}"' for v in values]
+        elif kinds == {bool}:
+            yes, no = head + '"true"', head + '"false"'
+            column = [None if v is None else (yes if v else no) for v in values]
+        else:
+            column = [
+                None if v is None or v == "" else head + _encode_text(str(history.as_text(v)))
+                for v in values
+            ]
+        fragments.append(column)
+    if not fragments:
+        return ["{}"] * count
+    return [
+        "{" + ", ".join([f for f in parts if f is not None]) + "}"
+        for parts in zip(*fragments, strict=True)
+    ]
 
 
 class _Planner:
@@ -241,6 +291,10 @@ class _Planner:
         self._proc_cache: dict[str, str] = {}
         self._new_proc_folded: dict[str, str] = {}
         self._reference = load_reference().by_key
+        fields = data.fields
+        self._procedure_columns = [f for f in schema.PROCEDURE_ATTRIBUTES if f in fields]
+        self._always_columns = [f for f in _ALWAYS_SET if f in fields]
+        self._all_reference_columns = fields >= _REFERENCE_SET
         self.not_in_reference: list[tuple[int, str]] = []  # (row, key)
         self.reference_notes: list[tuple[int, str]] = []  # (row, warning)
 
@@ -417,10 +471,10 @@ class _Planner:
         nothing.
         """
         key = values.get("leika_key")
-        if key is not None and not all(values.get(f) is not None for f in _REFERENCE_SET):
+        if key is not None:
             if key not in self._reference:
                 self.not_in_reference.append((row.row, key))
-            else:
+            elif not self._all_reference_columns or any(values[f] is None for f in _REFERENCE_SET):
                 filled, warnings = fill_from_reference(values)
                 self.reference_notes.extend((row.row, warning) for warning in warnings)
                 added = {
@@ -436,7 +490,7 @@ class _Planner:
                     }
                 if added:
                     values = {**values, **added}
-        if any(values.get(f, 0) is None for f in _ALWAYS_SET):
+        if self._always_columns and any(values.get(f, 0) is None for f in self._always_columns):
             values = {k: v for k, v in values.items() if v is not None or k not in _ALWAYS_SET}
         return values
 
@@ -460,8 +514,10 @@ class _Planner:
         name = values.get("procedure")
         if name is not None:
             item.procedure_name = self._procedure(name)
-        elif any(values.get(f) is not None for f in schema.PROCEDURE_ATTRIBUTES):
-            given = next(f for f in schema.PROCEDURE_ATTRIBUTES if values.get(f) is not None)
+        elif self._procedure_columns and any(
+            values.get(f) is not None for f in self._procedure_columns
+        ):
+            given = next(f for f in self._procedure_columns if values.get(f) is not None)
             self.problem(
                 item.row.row,
                 "online procedure details without an online procedure",
@@ -674,20 +730,6 @@ def _as_text(value: object) -> str | None:
     return history.as_text(value)
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(ensure_ascii=False) uses
-
-
-def _snapshot(values: dict[str, Any]) -> str:
-    """``history.snapshot`` (same text), quicker: keys taken in sorted order, text as is."""
-    out: dict[str, Any] = {}
-    for name in sorted(values):
-        value = values[name]
-        if value is None or value == "":
-            continue
-        out[name] = value if type(value) is str else history.as_text(value)
-    return _ENCODER.encode(out)
-
-
 class _Bulk:
     """executemany straight on the driver, with the column types' own value conversions.
 
@@ -708,8 +750,13 @@ class _Bulk:
     def _processor(self, table: Any, name: str) -> Any:
         key = (table.name, name)
         if key not in self._processors:
-            self._processors[key] = table.c[name].type.bind_processor(self.dialect)
+            # The dialect's own type (e.g. SQLite's DATETIME), as SQLAlchemy would bind it.
+            column_type = table.c[name].type.dialect_impl(self.dialect)
+            self._processors[key] = column_type.bind_processor(self.dialect)
         return self._processors[key]
+
+    def processor(self, table: Any, name: str) -> Any:
+        return self._processor(table, name)
 
     def needs(self, table: Any, name: str) -> bool:
         return self._processor(table, name) is not None
@@ -828,37 +875,44 @@ def _write(
         next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         columns = (*SERVICE_FIELDS, "id", "department_id", "procedure_id", "search_text",
                    "created_at", "updated_at")  # fmt: skip
-        dates = [SERVICE_FIELDS.index(n) for n in SERVICE_FIELDS if bulk.needs(table, n)]
+        converted = [n for n in SERVICE_FIELDS if bulk.needs(table, n)]
         for start in range(0, len(new_items), BATCH):
-            service_rows: list[tuple[Any, ...]] = []
-            history_rows: list[tuple[Any, ...]] = []
-            for offset, item in enumerate(new_items[start : start + BATCH], start=start):
-                sid = next_id + offset
-                get = item.values.get
-                values = [get(name) for name in SERVICE_FIELDS]
-                for name, default in NEW_DEFAULTS.items():
-                    if values[_POS[name]] is None:
-                        values[_POS[name]] = default
-                row = dict(zip(SERVICE_FIELDS, values, strict=True))
-                row["department"] = item.department_code
-                row["procedure"] = item.procedure_name
-                key = values[0] or f"#{sid}"
-                history_rows.append((*head, sid, key, "create", None, None, _snapshot(row)))
-                for position in dates:
-                    values[position] = bulk.process(
-                        table, SERVICE_FIELDS[position], values[position]
-                    )
-                service_rows.append(
-                    (
-                        *values,
-                        sid,
-                        dept_ids[item.department_code] if item.department_code else None,
-                        proc_ids[item.procedure_name] if item.procedure_name else None,
-                        fast_search_text(row),
-                        at_db,
-                        at_db,
-                    )
+            batch = new_items[start : start + BATCH]
+            count_here = len(batch)
+            # Column by column: each field's values of the batch in one list.
+            cols: dict[str, list[Any]] = {}
+            for name in SERVICE_FIELDS:
+                values = [item.values.get(name) for item in batch]
+                default = NEW_DEFAULTS.get(name)
+                if default is not None:
+                    values = [default if v is None else v for v in values]
+                cols[name] = values
+            cols["department"] = [item.department_code for item in batch]
+            cols["procedure"] = [item.procedure_name for item in batch]
+            ids = list(range(next_id + start, next_id + start + count_here))
+            history_rows: list[tuple[Any, ...]] = [
+                (*head, sid, key or f"#{sid}", "create", None, None, snapshot)
+                for sid, key, snapshot in zip(
+                    ids, cols["leika_key"], snapshots(cols, count_here), strict=True
                 )
+            ]
+            texts = search_texts(cols, count_here)
+            for name in converted:
+                process = bulk.processor(table, name)
+                cols[name] = [None if v is None else process(v) for v in cols[name]]
+            service_rows = list(
+                zip(
+                    *(cols[name] for name in SERVICE_FIELDS),
+                    ids,
+                    [dept_ids[c] if c else None for c in cols["department"]],
+                    [proc_ids[n] if n else None for n in cols["procedure"]],
+                    texts,
+                    [at_db] * count_here,
+                    [at_db] * count_here,
+                    strict=True,
+                )
+            )
+            del cols
             bulk.insert(table, columns, service_rows)
             bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
             count += len(history_rows)

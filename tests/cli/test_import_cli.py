@@ -98,3 +98,37 @@ def test_a_missing_file_is_a_file_error(db_url: str, tmp_path: Path) -> None:
     result = egov("import", str(tmp_path / "fehlt.xlsx"))
     assert result.exit_code == 8
     assert "No file" in result.stderr
+
+
+def test_skip_says_in_the_summary_line_how_many_rows_were_rejected_and_where_they_are(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + "99990012104000;A;32;3\n123;B;32;2\n1;C;32;2\n", "utf-8")
+    rejects = tmp_path / "zurueck.xlsx"
+    result = egov("import", str(path), "--on-error", "skip", "--rejects", str(rejects))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1] == (
+        "  neu: 1, geändert: 0, unverändert: 0, abgelehnt: 2 "
+        f"(2 Zeilen nicht importiert, stehen mit Fehlerspalte in {rejects})"
+    )
+    without = egov("import", str(path), "--on-error", "skip")
+    assert without.exit_code == 0, without.stderr
+    assert without.stdout.splitlines()[1] == (
+        "  neu: 0, geändert: 0, unverändert: 1, abgelehnt: 2 "
+        "(2 Zeilen nicht importiert; --rejects DATEI.xlsx speichert sie)"
+    )
+
+
+def test_a_hundred_rows_with_keys_missing_from_the_reference_print_one_warning(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "viele.csv"
+    path.write_text(
+        HEADER + "".join(f"999900121{n:05d};Leistung {n};32;1\n" for n in range(100)), "utf-8"
+    )
+    result = egov("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "reference catalogue" in line]
+    assert len(warnings) == 1
+    assert "100 rows have a LeiKa key that is not in the reference catalogue" in warnings[0]

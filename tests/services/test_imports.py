@@ -369,3 +369,85 @@ def test_keys_missing_from_the_reference_give_one_summarised_warning(
         "row 6: 99990012100004 ...); the services are kept as given (local services and newer "
         "keys exist). Check the keys with 'egov reference search'."
     ]
+
+
+def test_an_import_rolled_back_runs_again_from_the_start_with_the_same_file(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "99990012104000;Gewerbeanmeldung;32;3;live;Gewerbe-Online;ja\n")
+    with transaction(catalogue, write=False) as session:
+        data = read_file(path, load_scale(session), ReadOptions())
+
+    class Collision(Exception):
+        pass
+
+    with pytest.raises(Collision), transaction(catalogue) as session:
+        apply_import(session, "tester", data, ImportOptions(), at=AT)
+        raise Collision
+    with transaction(catalogue) as session:
+        result = apply_import(session, "tester", data, ImportOptions(), at=AT)
+    assert (result.created, result.new_departments, result.new_procedures) == (
+        1,
+        ["32"],
+        ["Gewerbe-Online"],
+    )
+    assert services(catalogue) == [("99990012104000", "Gewerbeanmeldung", 3, "live")]
+
+
+def test_bulk_snapshots_are_the_text_of_the_history_snapshot() -> None:
+    from datetime import date
+
+    from egov_cli.history import snapshot
+    from egov_cli.services.imports import snapshots
+
+    rows = [
+        {"name": 'Straße "A"\n', "level": 3, "sdg_annex2": True, "go_live": date(2026, 1, 2)},
+        {"name": "B", "level": None, "sdg_annex2": False, "go_live": None, "notes": ""},
+    ]
+    columns = {k: [r.get(k) for r in rows] for k in ("name", "level", "sdg_annex2", "go_live")}
+    columns["notes"] = [None, ""]
+    assert snapshots(columns, 2) == [snapshot(r) for r in rows]
+
+
+def test_concurrent_imports_of_the_same_new_key_end_in_one_row(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """A writer that commits the key after this import planned it as new: the insert collides,
+    the import runs again from the start and updates the service instead."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from egov_cli.db import run_transaction
+
+    if catalogue.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers up front (BEGIN IMMEDIATE): no collision there")
+    path = write(tmp_path, "99990012104000;Gewerbeanmeldung;;4;;;\n")
+    with transaction(catalogue, write=False) as session:
+        data = read_file(path, load_scale(session), ReadOptions())
+    other = catalogue.engine.connect()
+    other_tx = other.begin()
+    other.execute(
+        text(
+            "INSERT INTO service (leika_key, name, level, status, sdg_annex2, search_text, "
+            "created_at, updated_at) VALUES ('99990012104000', 'Von Hand', 1, 'planned', false, "
+            "'', now(), now())"
+        )
+    )
+    attempts: list[int] = []
+    results: list[ImportResult] = []
+
+    def work(session: object) -> ImportResult:
+        attempts.append(1)
+        return apply_import(session, "tester", data, ImportOptions(), at=AT)  # type: ignore[arg-type]
+
+    thread = threading.Thread(target=lambda: results.append(run_transaction(catalogue, work)))
+    thread.start()
+    time.sleep(1.0)  # the import has planned the key as new and waits for the table lock
+    other_tx.commit()
+    other.close()
+    thread.join(30)
+    assert len(attempts) == 2
+    assert (results[0].created, results[0].changed) == (0, 1)
+    assert services(catalogue) == [("99990012104000", "Gewerbeanmeldung", 4, "planned")]
