@@ -167,7 +167,7 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
     st = use_json(ctx, json)
     with st.session() as session:
         scale = load_scale(session)
-        progresses = all_progress(session, utcnow())
+        progresses = all_progress(session, utcnow(), weekly=False)
     if json:
         output.print_json([_progress_dict(p) for p in progresses])
         return

@@ -93,48 +93,95 @@ def scoped(query: Any, flt: ServiceFilter) -> Select[Any]:
     return apply_filter(joined, flt)
 
 
-def level_at(at: Any) -> ColumnElement[int]:
-    """The level of the (outer) service row at time ``at``: see the module docstring.
+def first_level_changes(after: datetime | None, *, created_after: datetime | None = None) -> Any:
+    """Per service, the ``old_value`` (as a number) of its earliest level update after
+    ``after`` (None: since its creation), as a subquery (``service_id``, ``old_level``).
 
-    Only level updates made since the service's creation count (a reused id never inherits
-    a removed service's history).
+    One pass over the level updates (``ix_change_field_time``) with a window function, the
+    same SQL on SQLite and PostgreSQL. Only updates made since the service's creation count
+    (a reused id never inherits a removed service's history).
     """
     change = aliased(ChangeRecord)
-    earliest_after = (
-        select(cast(col(change.old_value), Integer))
+    ordered = func.row_number().over(
+        partition_by=col(change.entity_id), order_by=(col(change.changed_at), col(change.id))
+    )
+    numbered = (
+        select(
+            col(change.entity_id).label("service_id"),
+            cast(col(change.old_value), Integer).label("old_level"),
+            ordered.label("rn"),
+        )
+        .select_from(change)
+        .join(Service, col(Service.id) == col(change.entity_id))
         .where(
             col(change.entity) == "service",
-            col(change.entity_id) == col(Service.id),
             col(change.field) == "level",
-            col(change.changed_at) > at,
             col(change.changed_at) >= col(Service.created_at),
         )
-        .order_by(col(change.changed_at), col(change.id))
-        .limit(1)
-        .correlate(Service)
-        .scalar_subquery()
     )
-    return func.coalesce(earliest_after, col(Service.level))
+    if after is not None:
+        numbered = numbered.where(col(change.changed_at) > after)
+    if created_after is not None:
+        numbered = numbered.where(
+            col(Service.created_at) > created_after, col(change.changed_at) > created_after
+        )
+    sub = numbered.subquery()
+    return select(sub.c.service_id, sub.c.old_level).where(sub.c.rn == 1).subquery()
+
+
+def _at_least(value: Any, threshold: int) -> ColumnElement[int]:
+    return case((value >= threshold, 1), else_=0)
+
+
+def _sum(value: Any) -> Any:
+    return func.coalesce(func.sum(value), 0)
+
+
+def _changed_services(first: Any, flt: ServiceFilter) -> Any:
+    """A query over ``first`` (see :func:`first_level_changes`) joined with its services and
+    narrowed by the filter: driven by the (few) changed services, each found by primary key."""
+    return scoped(
+        select().select_from(first).join(Service, col(Service.id) == first.c.service_id), flt
+    )
 
 
 def count_at_level(
     session: Session, flt: ServiceFilter, threshold: int, at: datetime | None = None
 ) -> int:
-    """Services in scope at ``threshold`` or higher at time ``at`` (None: now)."""
-    query = scoped(select(func.count()).select_from(Service), flt)
+    """Services in scope at ``threshold`` or higher at time ``at`` (None: now).
+
+    The count of services existing at ``at`` by their current level, corrected for every
+    service whose level changed since: minus its current level, plus its level then.
+    """
+    level = col(Service.level)
+    query = scoped(select(func.count()).select_from(Service), flt).where(level >= threshold)
     if at is None:
-        query = query.where(col(Service.level) >= threshold)
-    else:
-        query = query.where(col(Service.created_at) <= at, level_at(at) >= threshold)
-    return int(session.execute(query).scalar_one())
+        return int(session.execute(query).scalar_one())
+    current = session.execute(query.where(col(Service.created_at) <= at)).scalar_one()
+    first = first_level_changes(at)
+    correction = (
+        _changed_services(first, flt)
+        .add_columns(_sum(_at_least(first.c.old_level, threshold) - _at_least(level, threshold)))
+        .where(col(Service.created_at) <= at)
+    )
+    return int(current) + int(session.execute(correction).scalar_one())
 
 
 def levels_at(session: Session, flt: ServiceFilter, at: datetime) -> dict[int, int]:
     """Level -> number of services in scope at time ``at`` (the distribution then)."""
-    level = level_at(at).label("lv")
-    query = scoped(select(level, func.count()).select_from(Service), flt)
-    query = query.where(col(Service.created_at) <= at).group_by(level)
-    return {int(lv): int(n) for lv, n in session.execute(query).all()}
+    level = col(Service.level)
+    existing = col(Service.created_at) <= at
+    counts: dict[int, int] = {}
+    current = scoped(select(level, func.count()).select_from(Service), flt)
+    for lv, n in session.execute(current.where(existing).group_by(level)).all():
+        counts[int(lv)] = int(n)
+    first = first_level_changes(at)
+    changed = _changed_services(first, flt).where(existing)
+    for column, sign in ((level, -1), (first.c.old_level, 1)):
+        grouped = changed.add_columns(column, func.count()).group_by(column)
+        for lv, n in session.execute(grouped).all():
+            counts[int(lv)] = counts.get(int(lv), 0) + sign * int(n)
+    return {lv: n for lv, n in sorted(counts.items()) if n}
 
 
 def _crossing(value: Any, threshold: int) -> ColumnElement[int]:
@@ -144,25 +191,20 @@ def _crossing(value: Any, threshold: int) -> ColumnElement[int]:
 def level_burnup(
     session: Session, flt: ServiceFilter, threshold: int, points: list[datetime], current: int
 ) -> list[int]:
-    """The count at or above ``threshold`` at each of ``points`` (ascending), in two queries.
+    """The count at or above ``threshold`` at each of ``points`` (ascending), in three queries.
 
     count(T) = count now - (threshold crossings after T): level updates whose old and new
     value lie on different sides of the threshold, and new services that started at or above it.
     """
     if not points:
         return []
-    first = points[0]
+    first_point = points[0]
     update_delta = _crossing(col(ChangeRecord.new_value), threshold) - _crossing(
         col(ChangeRecord.old_value), threshold
     )
     updates = scoped(
         select(
-            *[
-                func.coalesce(
-                    func.sum(case((col(ChangeRecord.changed_at) > t, update_delta), else_=0)), 0
-                )
-                for t in points
-            ]
+            *[_sum(case((col(ChangeRecord.changed_at) > t, update_delta), else_=0)) for t in points]
         )
         .select_from(ChangeRecord)
         .join(Service, col(Service.id) == col(ChangeRecord.entity_id)),
@@ -170,33 +212,30 @@ def level_burnup(
     ).where(
         col(ChangeRecord.entity) == "service",
         col(ChangeRecord.field) == "level",
-        col(ChangeRecord.changed_at) > first,
+        col(ChangeRecord.changed_at) > first_point,
         col(ChangeRecord.changed_at) >= col(Service.created_at),
     )
-    start_level = level_at(col(Service.created_at))
+    # services created after a point that started at or above the threshold: by current level,
+    # corrected for those whose level changed since their creation
+    level = col(Service.level)
+    created_at = col(Service.created_at)
     created = scoped(
         select(
-            *[
-                func.coalesce(
-                    func.sum(
-                        case(
-                            (
-                                and_(col(Service.created_at) > t, start_level >= threshold),
-                                1,
-                            ),
-                            else_=0,
-                        )
-                    ),
-                    0,
-                )
-                for t in points
-            ]
+            *[_sum(case((created_at > t, _at_least(level, threshold)), else_=0)) for t in points]
         ).select_from(Service),
         flt,
-    ).where(col(Service.created_at) > first)
+    ).where(created_at > first_point)
+    first = first_level_changes(None, created_after=first_point)
+    start_delta = _at_least(first.c.old_level, threshold) - _at_least(level, threshold)
+    corrected = (
+        _changed_services(first, flt)
+        .add_columns(*[_sum(case((created_at > t, start_delta), else_=0)) for t in points])
+        .where(created_at > first_point)
+    )
     moved = session.execute(updates).one()
     added = session.execute(created).one()
-    return [current - int(m) - int(a) for m, a in zip(moved, added, strict=True)]
+    fixed = session.execute(corrected).one()
+    return [current - int(m) - int(a) - int(c) for m, a, c in zip(moved, added, fixed, strict=True)]
 
 
 # --- Digitales Amt -----------------------------------------------------------------------------
@@ -326,13 +365,16 @@ def status_of(*, reached: bool, today: date, due: date, forecast: float | None, 
     return ON_TRACK
 
 
-def progress(session: Session, target: Target, now: datetime) -> Progress:
-    """Progress of one target at ``now`` (aware UTC), all figures from SQL aggregation."""
+def progress(session: Session, target: Target, now: datetime, *, weekly: bool = True) -> Progress:
+    """Progress of one target at ``now`` (aware UTC), all figures from SQL aggregation.
+
+    ``weekly=False`` skips the weekly burn-up (the burn-up then holds the start and today).
+    """
     now = aware(now)
     today = local_day(now)
     flt = scope_filter(target)
     start = day_start(target.start_date)
-    points = week_points(start, now)
+    points = week_points(start, now) if weekly else ([start, now] if start < now else [now])
     if target.kind == DIGITALES_AMT:
         size = procedure_scope_size(session, flt)
         current = count_procedures(session, flt)
@@ -390,12 +432,14 @@ def progress(session: Session, target: Target, now: datetime) -> Progress:
     )
 
 
-def all_progress(session: Session, now: datetime, name: str | None = None) -> list[Progress]:
+def all_progress(
+    session: Session, now: datetime, name: str | None = None, *, weekly: bool = True
+) -> list[Progress]:
     """Progress of every target (or the one named), by due date and name."""
     from egov_cli.services.targets import find_target, list_targets
 
     targets = [find_target(session, name)] if name else list_targets(session)
-    return [progress(session, t, now) for t in targets]
+    return [progress(session, t, now, weekly=weekly) for t in targets]
 
 
 # --- per-service targets -----------------------------------------------------------------------

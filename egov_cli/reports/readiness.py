@@ -154,7 +154,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
     ).all():
         by_topic[(tp if tp is not None else NO_TOPIC.de,)][int(lv)] = int(n)
 
-    progresses = all_progress(session, now)
+    progresses = all_progress(session, now, weekly=False)
     st = service_targets(session, flt, today, options.due_within_days)
     statuses = [p.status for p in progresses] + ([st.status] if st.total else [])
 
