@@ -2,7 +2,8 @@
 
 A service's level at time T is the ``old_value`` of its earliest level update after T, if there
 is one, else its current level; a service created after T did not exist at T. This is one
-correlated subquery per service (on ``ix_change_entity``), the same SQL on SQLite and PostgreSQL.
+window function over the level updates (``ix_change_field_time``) picking each service's first
+update after T, joined to the services it concerns; the same SQL on SQLite and PostgreSQL.
 
 The weekly burn-up counts are derived in one aggregate query from the current count, going back
 through the threshold crossings recorded since the start of the period (level updates whose old
