@@ -148,9 +148,24 @@ def test_edited_cells_are_imported_and_nothing_else(full: Catalogue, tmp_path: P
 def test_emptying_a_cell_clears_the_field(full: Catalogue, tmp_path: Path) -> None:
     path = tmp_path / "alle.xlsx"
     _export(full, path, "xlsx")
-    _edit(path, {("Gewerbeanmeldung", "Bemerkungen"): None})
+    _edit(path, {("Gewerbeanmeldung", "Bemerkungen"): None, (MINUS_NAME, "Amt"): "50"})
     result = _import(full, path)
-    assert [set(d.changes) for d in result.changes] == [{"notes"}]
+    assert {d.name: set(d.changes) for d in result.changes} == {
+        "Gewerbeanmeldung": {"notes"},
+        MINUS_NAME: {"department"},
+    }
+    after = {r["name"]: r for r in _snapshot(full)}
+    assert after["Gewerbeanmeldung"]["notes"] is None
+    assert after[MINUS_NAME]["department"] == "50"
+
+
+def test_an_edited_csv_export_imports_exactly_the_edits(full: Catalogue, tmp_path: Path) -> None:
+    path = tmp_path / "alle.csv"
+    _export(full, path, "csv")
+    text = path.read_text("utf-8-sig").replace("1 - Information", "2 - Formular-Assistent")
+    path.write_text(text, "utf-8-sig")
+    result = _import(full, path)
+    assert {d.name: d.changes for d in result.changes} == {MINUS_NAME: {"level": (1, 2)}}
 
 
 def test_a_second_import_of_the_edited_file_changes_nothing(
