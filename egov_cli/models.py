@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -144,6 +144,16 @@ class ChangeRecord(SQLModel, table=True):
         Index("ix_change_entity", "entity", "entity_id", "changed_at"),
         Index("ix_change_field_time", "field", "changed_at"),
         Index("ix_change_entity_key", "entity", "entity_key"),
+        # level updates of services, for progress (see egov_cli.reports.progress)
+        Index(
+            "ix_change_level",
+            "entity_id",
+            "changed_at",
+            "old_value",
+            "new_value",
+            sqlite_where=text("entity = 'service' AND field = 'level'"),
+            postgresql_where=text("entity = 'service' AND field = 'level'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
