@@ -224,8 +224,26 @@ def _report_change(st: Any, verb: str, change: Any, json: bool) -> None:
     output.message(f"{verb}: {s.leika_key or '#' + str(s.id)} {s.name} (ID {s.id})", quiet=st.quiet)
     for name, (old, new) in change.changes.items():
         output.message(
-            f"  {name}: {output.cell(old) or '-'} -> {output.cell(new) or '-'}", quiet=st.quiet
+            f"  {_field_label(name)}: {_shown(name, old) or '-'} -> {_shown(name, new) or '-'}",
+            quiet=st.quiet,
         )
+
+
+def _field_label(name: str) -> str:
+    from egov_cli.schema import BY_FIELD
+
+    return BY_FIELD[name].de if name in BY_FIELD else name
+
+
+def _shown(name: str, value: Any) -> str:
+    """A field value as people read it: status and addressee by their German labels."""
+    from egov_cli.vocab import ADDRESSEES, STATUSES, label_of
+
+    if name == "status" and isinstance(value, str):
+        return label_of(STATUSES, value)
+    if name == "addressee" and isinstance(value, str):
+        return label_of(ADDRESSEES, value)
+    return output.cell(value)
 
 
 @services_app.command("add")

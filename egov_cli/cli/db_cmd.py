@@ -65,10 +65,24 @@ def info(ctx: typer.Context, json: JsonOpt = False) -> None:
             ("Schema", result.schema_revision),
             ("Größe", megabytes(result.size_bytes)),
             ("Reifegradmodell", f"{result.scale} (online ab Stufe {result.online_from_level})"),
-            *[(name, number(count)) for name, count in result.counts.items()],
+            *[
+                (_COUNT_LABELS.get(name, name), number(count))
+                for name, count in result.counts.items()
+            ],
         ],
         title="Katalog",
     )
+
+
+_COUNT_LABELS = {
+    "services": "Leistungen",
+    "departments": "Ämter",
+    "procedures": "Online-Dienste",
+    "targets": "Ziele",
+    "history": "Änderungen (Historie)",
+    "imports": "Importe",
+    "reports": "Berichte",
+}
 
 
 @db_app.command("upgrade")
