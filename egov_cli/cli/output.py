@@ -42,8 +42,8 @@ def _console(stderr: bool) -> Console:
             no_color=_no_color or bool(os.environ.get("NO_COLOR")),
             highlight=False,
             soft_wrap=False,
-            # Not a terminal (a pipe, a file, a scheduler's log): no wrapping at 80 columns.
-            width=None if stream.isatty() else 10_000,
+            # Messages to a pipe, a file or a scheduler's log are not wrapped at 80 columns.
+            width=10_000 if stderr and not stream.isatty() else None,
         )
         _consoles[name] = console
     return console
