@@ -612,10 +612,13 @@ def apply_import(
     options = options or ImportOptions()
     at = at or utcnow()
     scale = load_scale(session)
-    for row in data.rows:  # levels were parsed against the same scale; check nothing slipped by
-        for name in ("level", "target_level"):
-            if row.values.get(name) is not None and row.values[name] not in scale.numbers:
-                scale.check(row.values[name], name)
+    numbers = set(scale.numbers)
+    for name in ("level", "target_level"):  # parsed against the same scale; nothing slipped by?
+        if name in data.fields:
+            for row in data.rows:
+                value = row.values.get(name)
+                if value is not None and value not in numbers:
+                    scale.check(value, name)
     cat = _load(session)
     planner = _Planner(data, cat, options)
     planned = planner.plan()
