@@ -127,7 +127,12 @@ def export(
         raise ValidationError(
             "--json cannot be combined with writing to stdout (-).", "Leave out --json."
         )
-    fmt = format_of(file, format_) if file is not None else format_of("x.xlsx", format_)
+    # --per-department writes workbooks unless --format says otherwise.
+    fmt = (
+        format_of(file, format_)
+        if file is not None
+        else (format_of("-", format_) if format_ else "xlsx")
+    )
     if encoding is not None:
         check_encoding(encoding)
     options = ExportOptions(

@@ -143,3 +143,13 @@ def test_help_shows_an_example(command: str) -> None:
     result = egov(command, "--help")
     assert result.exit_code == 0
     assert f"Example: egov {command} " in result.stdout
+
+
+def test_per_department_can_write_csv_files(full: Catalogue, tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    result = egov("export", "--per-department", str(folder), "--format", "csv", "-d", "3/1")
+    assert result.exit_code == 0, result.stderr
+    assert [p.name for p in folder.iterdir()] == ["3_1.csv"]
+    assert (folder / "3_1.csv").read_text("utf-8-sig").splitlines()[1].split(";")[2] == (
+        "'" + MINUS_NAME
+    )
