@@ -194,9 +194,10 @@ def run(
     import sys
 
     from egov_cli import formats
-    from egov_cli.cli.report_output import record_all, render, report_now, write_new
+    from egov_cli.cli.report_output import record_all, render, report_now
     from egov_cli.errors import ExitCode, TargetAlert, ValidationError
     from egov_cli.exporters.report_common import EXTENSIONS, as_of
+    from egov_cli.files import write_new
     from egov_cli.reports.builders import ReportOptions, build, report_names
     from egov_cli.services.schedule import FAIL_ON, dated_stem, load_schedule
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from egov_cli.cli import output as out
+from egov_cli.files import write_atomic
 
 if TYPE_CHECKING:
     from egov_cli.cli.state import State
@@ -122,105 +122,6 @@ def render(report: Report, fmt: str, lang: str) -> bytes:
 
         text = report_json.render(report, lang)
     return text.encode("utf-8")
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _temp_beside(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file in ``path``'s folder (flushed to disk)."""
-    from egov_cli.errors import FileError
-
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise FileError(
-            f"Cannot write {path}: {exc.strerror or exc}.",
-            "Check that the folder exists and is writable.",
-        ) from None
-    temp = Path(name)
-    try:
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise FileError(
-            f"Cannot write {path}: {exc.strerror or exc}.",
-            "Check free disk space and permissions; nothing was written.",
-        ) from None
-    return temp
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and a rename (replacing ``path``); a
-    device or pipe (``/dev/null``, a FIFO) is written into, never replaced."""
-    import stat
-
-    from egov_cli.errors import FileError
-
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        mode = None
-    if mode is not None and stat.S_ISDIR(mode):
-        raise FileError(f"Cannot write {path}: it is a folder.", "Give a file name.")
-    if mode is not None and not stat.S_ISREG(mode):
-        # A device or pipe (/dev/null, NUL, a FIFO): write into it, never replace it.
-        try:
-            with path.open("wb") as handle:
-                handle.write(data)
-        except OSError as exc:
-            raise FileError(f"Cannot write {path}: {exc.strerror or exc}.") from None
-        return path
-    temp = _temp_beside(path, data)
-    try:
-        os.replace(temp, path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise FileError(
-            f"Cannot write {path}: {exc.strerror or exc}.",
-            "Is the file open in another program (Excel)? Close it and try again.",
-        ) from None
-    return path
-
-
-def write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
-    """Write ``data`` to ``folder/stem.suffix``, or ``stem-2.suffix``, ``stem-3.suffix`` ...:
-    never replacing an existing file, never leaving a half-written one under a final name."""
-    from egov_cli.errors import FileError
-
-    temp = _temp_beside(folder / f"{stem}.{suffix}", data)
-    try:
-        n = 1
-        while True:
-            target = folder / (f"{stem}.{suffix}" if n == 1 else f"{stem}-{n}.{suffix}")
-            try:
-                os.link(temp, target)  # fails if target exists: no overwrite, even in a race
-                return target
-            except FileExistsError:
-                n += 1
-            except OSError:
-                # File systems without hard links: a rename after a check (good enough there).
-                if target.exists():
-                    n += 1
-                    continue
-                os.replace(temp, target)
-                return target
-    except OSError as exc:
-        raise FileError(
-            f"Cannot write into {folder}: {exc.strerror or exc}.",
-            "Check that the folder is writable.",
-        ) from None
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def record_all(st: State, runs: list[tuple[Report, str, str | None]]) -> None:

@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 from egov_cli import schema
 from egov_cli.errors import FileError, ValidationError
 from egov_cli.exporters.columns import row_converter
-from egov_cli.exporters.files import atomic_path
+from egov_cli.files import atomic_path
 
 if TYPE_CHECKING:
     from egov_cli.services.scale import Scale

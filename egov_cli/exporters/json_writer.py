@@ -36,7 +36,7 @@ from typing import IO, Any
 
 from egov_cli import schema
 from egov_cli.exporters.columns import ExportMeta, machine_rows, machine_value
-from egov_cli.exporters.files import atomic_path
+from egov_cli.files import atomic_path
 
 FORMAT_NAME = "egov-services"
 FORMAT_VERSION = 1

@@ -19,8 +19,8 @@ from egov_cli import schema
 from egov_cli.errors import ValidationError
 from egov_cli.exporters import csv_writer, json_writer
 from egov_cli.exporters.columns import ExportMeta, fetch_rows, filter_fields, filter_text
-from egov_cli.exporters.files import ensure_folder, safe_file_stem, unique_names
 from egov_cli.exporters.xlsx import write_workbook
+from egov_cli.files import ensure_folder, safe_file_stem, unique_names
 
 if TYPE_CHECKING:
     from sqlmodel import Session

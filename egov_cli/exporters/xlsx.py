@@ -36,7 +36,7 @@ from egov_cli.exporters.columns import (
     level_texts,
     people_rows,
 )
-from egov_cli.exporters.files import atomic_path
+from egov_cli.files import atomic_path
 
 if TYPE_CHECKING:
     from egov_cli.services.scale import Scale

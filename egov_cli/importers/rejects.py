@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from egov_cli.errors import FileError
+from egov_cli.files import atomic_path
 
 ERROR_HEADER = "Fehler"
 
@@ -28,10 +27,8 @@ def write_rejects(
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise FileError(f"No folder {str(folder)!r} for the rejects file.", "Create it first.")
-    handle, temp_name = tempfile.mkstemp(prefix=".egov-rejects-", suffix=".xlsx", dir=folder)
-    os.close(handle)
-    try:
-        book = xlsxwriter.Workbook(temp_name, {"strings_to_numbers": False})
+    with atomic_path(path) as temp_name:
+        book = xlsxwriter.Workbook(str(temp_name), {"strings_to_numbers": False})
         sheet = book.add_worksheet("Abgelehnt")
         bold = book.add_format({"bold": True})
         date_format = book.add_format({"num_format": "dd.mm.yyyy"})
@@ -60,12 +57,3 @@ def write_rejects(
         sheet.freeze_panes(1, 0)
         sheet.set_column(width, width, 80)
         book.close()
-        os.replace(temp_name, path)
-    except OSError as exc:
-        raise FileError(
-            f"The rejects file {str(path)!r} cannot be written: {exc.strerror or exc}.",
-            "Close it in Excel if it is open, or choose another path.",
-        ) from exc
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)

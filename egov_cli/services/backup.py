@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
 from egov_cli.errors import FileError
+from egov_cli.files import atomic_path
 
 
 def unused_name(path: Path) -> Path:
@@ -25,22 +25,23 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
     """Copy ``source`` to ``destination`` through SQLite's online backup; atomic rename at the end."""
     if destination.exists():
         raise FileError(f"{destination} exists already.", "Choose another file name.")
-    partial = destination.with_name(destination.name + ".partial")
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-        dst = sqlite3.connect(partial)
+    except OSError as exc:
+        raise FileError(f"Cannot create the folder {destination.parent}: {exc.strerror}.") from exc
+    with atomic_path(destination) as partial:
         try:
-            with dst:
-                src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dst.close()
-            src.close()
-        os.replace(partial, destination)
-    except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
-        raise FileError(
-            f"Cannot write the backup {destination}: {exc}.", "Check the folder."
-        ) from exc
+            src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+            dst = sqlite3.connect(partial)
+            try:
+                with dst:
+                    src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+                src.close()
+        except sqlite3.Error as exc:
+            raise FileError(
+                f"Cannot write the backup {destination}: {exc}.", "Check the folder."
+            ) from exc
     return destination

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from egov_cli.db import HEAD_REVISION, Catalogue, current_revision, describe, make_engine
 from egov_cli.errors import Conflict, FileError, SchemaMismatch, ValidationError
+from egov_cli.files import atomic_path
 from egov_cli.models import (
     ChangeRecord,
     Department,
@@ -251,36 +251,29 @@ def dump_catalogue(
         raise FileError(
             f"{path} exists already.", "Choose another file name; a dump never overwrites one."
         )
-    partial = path.with_name(path.name + ".partial")
     digest = _Digest()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with gzip.open(partial, "wt", encoding="utf-8") as out, source.engine.connect() as conn:
-            header = {
-                "format": DUMP_FORMAT,
-                "version": DUMP_VERSION,
-                "schema": current_revision(source.engine),
-                "source": source.label,
-                "created_at": utcnow().isoformat(),
-            }
-            out.write(json.dumps(header, ensure_ascii=False) + "\n")
-            for table in TABLES:
-                for row in _rows(conn, table):
-                    digest.add(table.name, row)
-                    out.write(json.dumps([table.name, row], ensure_ascii=False) + "\n")
-                    if progress:
-                        progress(1)
-            out.write(
-                json.dumps({"end": True, "counts": digest.counts, "checksum": digest.checksum})
-                + "\n"
-            )
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise FileError(
-            f"Cannot write the dump {path}: {exc.strerror or exc}.",
-            "Check the folder and free space.",
-        ) from exc
+    with (
+        atomic_path(path) as partial,
+        gzip.open(partial, "wt", encoding="utf-8") as out,
+        source.engine.connect() as conn,
+    ):
+        header = {
+            "format": DUMP_FORMAT,
+            "version": DUMP_VERSION,
+            "schema": current_revision(source.engine),
+            "source": source.label,
+            "created_at": utcnow().isoformat(),
+        }
+        out.write(json.dumps(header, ensure_ascii=False) + "\n")
+        for table in TABLES:
+            for row in _rows(conn, table):
+                digest.add(table.name, row)
+                out.write(json.dumps([table.name, row], ensure_ascii=False) + "\n")
+                if progress:
+                    progress(1)
+        out.write(
+            json.dumps({"end": True, "counts": digest.counts, "checksum": digest.checksum}) + "\n"
+        )
     return TransferResult(source.label, str(path), digest.counts, digest.checksum, True)
 
 

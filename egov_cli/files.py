@@ -2,7 +2,8 @@
 
 A file is written under a temporary name in the target folder and moved onto its final name
 with :func:`os.replace` only when it is complete, so a crash, a full disk or Ctrl+C never
-leaves a half-written file under the final name.
+leaves a half-written file under the final name. Used by every writer: exports, reports,
+rejects files, backups and dumps.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,9 +90,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
         handle, name = tempfile.mkstemp(
             prefix=f".{path.stem[:40]}.", suffix=".tmp" + path.suffix, dir=path.parent or "."
         )
+        os.close(handle)
+        os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private; ours are ordinary files
     except OSError as exc:
         raise _describe_os_error(path, exc) from exc
-    os.close(handle)
     tmp = Path(name)
     try:
         yield tmp
@@ -121,3 +124,94 @@ def ensure_folder(folder: Path) -> Path:
             "Check the path and its permissions.",
         ) from exc
     return folder
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _temp_beside(path: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file in ``path``'s folder (flushed to disk)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise FileError(
+            f"Cannot write {path}: {exc.strerror or exc}.",
+            "Check that the folder exists and is writable.",
+        ) from None
+    temp = Path(name)
+    try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise FileError(
+            f"Cannot write {path}: {exc.strerror or exc}.",
+            "Check free disk space and permissions; nothing was written.",
+        ) from None
+    return temp
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and a rename (replacing ``path``); a
+    device or pipe (``/dev/null``, a FIFO) is written into, never replaced."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise FileError(f"Cannot write {path}: it is a folder.", "Give a file name.")
+    if mode is not None and not stat.S_ISREG(mode):
+        # A device or pipe (/dev/null, NUL, a FIFO): write into it, never replace it.
+        try:
+            with path.open("wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise FileError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        return path
+    temp = _temp_beside(path, data)
+    try:
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise FileError(
+            f"Cannot write {path}: {exc.strerror or exc}.",
+            "Is the file open in another program (Excel)? Close it and try again.",
+        ) from None
+    return path
+
+
+def write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Write ``data`` to ``folder/stem.suffix``, or ``stem-2.suffix``, ``stem-3.suffix`` ...:
+    never replacing an existing file, never leaving a half-written one under a final name."""
+    temp = _temp_beside(folder / f"{stem}.{suffix}", data)
+    try:
+        n = 1
+        while True:
+            target = folder / (f"{stem}.{suffix}" if n == 1 else f"{stem}-{n}.{suffix}")
+            try:
+                os.link(temp, target)  # fails if target exists: no overwrite, even in a race
+                return target
+            except FileExistsError:
+                n += 1
+            except OSError:
+                # File systems without hard links: a rename after a check (good enough there).
+                if target.exists():
+                    n += 1
+                    continue
+                os.replace(temp, target)
+                return target
+    except OSError as exc:
+        raise FileError(
+            f"Cannot write into {folder}: {exc.strerror or exc}.",
+            "Check that the folder is writable.",
+        ) from None
+    finally:
+        temp.unlink(missing_ok=True)
