@@ -67,7 +67,7 @@ def _service_raw(**kwargs: str | None) -> dict[str, str | None]:
     return dict(kwargs)
 
 
-def _filter(
+def service_filter(
     department: str | None,
     level: str | None,
     below: str | None,
@@ -119,7 +119,7 @@ def list_(
     paged = not (json or all_ or not output.stdout_is_terminal())
     with st.session() as session:
         scale = load_scale(session)
-        flt = _filter(department, level, below, min_level, status, topic, search, scale)
+        flt = service_filter(department, level, below, min_level, status, topic, search, scale)
         result = list_services(
             session,
             flt,

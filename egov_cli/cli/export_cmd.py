@@ -105,7 +105,7 @@ def export(
 ) -> None:
     import sys
 
-    from egov_cli.cli.catalogue_cmd import _filter
+    from egov_cli.cli.catalogue_cmd import service_filter
     from egov_cli.errors import ValidationError
     from egov_cli.exporters.columns import select_columns
     from egov_cli.exporters.csv_writer import check_delimiter, check_encoding
@@ -144,7 +144,7 @@ def export(
     name = _catalogue_name(st)
     with st.session() as session:
         scale = load_scale(session)
-        flt = _filter(department, level, below, min_level, status, topic, search, scale)
+        flt = service_filter(department, level, below, min_level, status, topic, search, scale)
         if per_department is not None:
             written = export_per_department(
                 session, per_department, fmt, options, scale=scale, flt=flt, catalogue=name

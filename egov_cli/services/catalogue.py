@@ -146,8 +146,14 @@ def list_services(
     base = select(*_view_columns()).select_from(Service)
     base = base.outerjoin(Department, col(Service.department_id) == col(Department.id))
     base = base.outerjoin(Procedure, col(Service.procedure_id) == col(Procedure.id))
+    # Department (services without one last), then name ignoring case and umlaut spelling
+    # (search_text starts with the folded name), then id: the same order on every database
+    # and the same as the export's.
     query = apply_filter(base, flt).order_by(
-        col(Department.code), col(Service.name), col(Service.id)
+        col(Department.code).is_(None),
+        func.lower(Department.code),
+        col(Service.search_text),
+        col(Service.id),
     )
     count_query = apply_filter(
         select(func.count())

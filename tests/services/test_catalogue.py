@@ -142,3 +142,19 @@ def test_a_failed_command_writes_nothing(filled: Catalogue, ctx: ChangeContext) 
         add_service(s, ctx, {"name": "Fehler", "level": 99})
     with transaction(filled) as s:
         assert list_services(s, ServiceFilter(search="bleiben")).total == 0
+
+
+def test_listing_ignores_case_and_umlauts_and_puts_services_without_department_last(
+    filled: Catalogue, ctx: ChangeContext
+) -> None:
+    with transaction(filled) as s:
+        add_service(s, ctx, {"name": "amtliche Bescheinigung", "department": "32", "level": 0})
+        add_service(s, ctx, {"name": "Ohne Amt", "level": 0})
+        names = [(r.department, r.name) for r in list_services(s, ServiceFilter()).rows]
+    assert names == [
+        ("32", "amtliche Bescheinigung"),
+        ("32", "Gewerbe Anmeldung"),
+        ("32", "Sondernutzung Straße"),
+        ("50", "Ärztliche Bescheinigung"),
+        (None, "Ohne Amt"),
+    ]
