@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, build_catalogue, egov_cmd, run_median, table  # noqa: E402
+from common import PYTHON, build_catalogue, egov_cmd, run_median, table
 
 HEAVY = ("sqlalchemy", "sqlmodel", "openpyxl", "tabulate", "xlsxwriter", "python_calamine")
 
