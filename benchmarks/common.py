@@ -48,7 +48,10 @@ def build_catalogue(path: Path, services: int, history_per_service: int = 0, see
     with transaction(Catalogue(target, engine)) as s:
         s.execute(
             insert(Department),
-            [{"code": str(10 + i), "name": f"Amt {10 + i}", "created_at": now, "updated_at": now} for i in range(20)],
+            [
+                {"code": str(10 + i), "name": f"Amt {10 + i}", "created_at": now, "updated_at": now}
+                for i in range(20)
+            ],
         )
         rows = []
         for i in range(services):

@@ -338,7 +338,7 @@ def main(argv: list[str]) -> None:
     # A year of changes: most services move up one step at some point, some go online.
     events: list[tuple[date, str, str, int, str | None, int | None, date | None]] = []
     year_end = date(STICHTAG.year, 12, 31)
-    for dept, key, name in services:
+    for _dept, key, name in services:
         level = levels[key]
         if level < 3 and rng.random() < 0.35:
             # agreed at the start of the year: online by 31.12., or by 30.09. (then overdue)
