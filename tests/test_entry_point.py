@@ -29,7 +29,9 @@ def _egov(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 def test_the_entry_point_creates_a_catalogue_and_answers_in_json(tmp_path: Path) -> None:
     env = {"EGOV_DB": str(tmp_path / "stadt.db")}
     assert _egov("init", env=env).returncode == 0
-    added = _egov("services", "add", "Hundesteuer Anmeldung", "--leika", "99102013001000", "--json", env=env)
+    added = _egov(
+        "services", "add", "Hundesteuer Anmeldung", "--leika", "99102013001000", "--json", env=env
+    )
     assert added.returncode == 0, added.stderr
     listed = _egov("services", "list", "--json", env=env)
     assert [s["name"] for s in json.loads(listed.stdout)] == ["Hundesteuer Anmeldung"]
@@ -59,7 +61,9 @@ def test_help_imports_no_database_or_spreadsheet_library() -> None:
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         f"print('HEAVY=' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip().splitlines()[-1] == "HEAVY="
 
 

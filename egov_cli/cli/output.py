@@ -84,7 +84,9 @@ def to_jsonable(value: Any) -> Any:
 def print_json(data: Any) -> None:
     """JSON on stdout: indented for people on a terminal, compact (and fast) otherwise."""
     indent = 2 if stdout_is_terminal() else None
-    sys.stdout.write(json.dumps(data, default=_json_default, ensure_ascii=False, indent=indent) + "\n")
+    sys.stdout.write(
+        json.dumps(data, default=_json_default, ensure_ascii=False, indent=indent) + "\n"
+    )
     sys.stdout.flush()
 
 
