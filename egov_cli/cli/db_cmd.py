@@ -157,6 +157,9 @@ def _show_transfer(st: object, result: object, json: bool, verb: str) -> None:
     output.message(f"Prüfsumme {result.checksum[:16]}… ({state_ok})", quiet=False)
 
 
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would be copied or restored; write nothing.")
+]
 ReplaceOpt = Annotated[
     bool, typer.Option("--replace", help="Overwrite a destination that already holds a catalogue.")
 ]
@@ -167,6 +170,7 @@ def copy(
     ctx: typer.Context,
     to: Annotated[str, typer.Option("--to", help="Destination: a file path or a database URL.")],
     replace: ReplaceOpt = False,
+    dry_run: DryRunOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """Copy the whole catalogue to another database (SQLite <-> PostgreSQL), verified.
@@ -176,9 +180,12 @@ def copy(
 
     Example: egov db copy --to postgresql://egov@dbserver/egov
     """
-    from egov_cli.services.transfer import copy_catalogue
+    from egov_cli.services.transfer import copy_catalogue, plan_copy
 
     st = use_json(ctx, json)
+    if dry_run:
+        _show_transfer(st, plan_copy(st.catalogue(), to), json, "Probelauf, nichts kopiert")
+        return
     with output.progress("Kopiere", None, quiet=st.quiet or json) as advance:
         result = copy_catalogue(st.catalogue(), to, replace=replace, progress=advance)
     _show_transfer(st, result, json, "Kopiert")
@@ -207,15 +214,20 @@ def restore(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A dump written by 'egov db dump'.")],
     replace: ReplaceOpt = False,
+    dry_run: DryRunOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """Restore a dump into the catalogue given by --db (new or empty; --replace to overwrite).
 
     Example: egov --db neu.db db restore katalog-2026-11-25.jsonl.gz
     """
-    from egov_cli.services.transfer import restore_catalogue
+    from egov_cli.services.transfer import plan_restore, restore_catalogue
 
     st = use_json(ctx, json)
+    if dry_run:
+        plan = plan_restore(file, st.settings.db)
+        _show_transfer(st, plan, json, "Probelauf, nichts wiederhergestellt")
+        return
     with output.progress("Stelle wieder her", None, quiet=st.quiet or json) as advance:
         result = restore_catalogue(file, st.settings.db, replace=replace, progress=advance)
     _show_transfer(st, result, json, "Wiederhergestellt")

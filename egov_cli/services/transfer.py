@@ -243,6 +243,33 @@ def copy_catalogue(
     return TransferResult(source.label, describe(target), counts, checksum, verified)
 
 
+def plan_copy(source: Catalogue, target: str) -> TransferResult:
+    """What ``copy_catalogue`` would copy (counts and checksum of the source); writes nothing."""
+    counts, checksum = content_checksum(source.engine)
+    return TransferResult(source.label, describe(target), counts, checksum, False)
+
+
+def plan_restore(path: Path, target: str) -> TransferResult:
+    """What ``restore_catalogue`` would restore, checked against the dump's end marker; writes
+    nothing."""
+    header, records, trailer = _dump_records(path)
+    digest = _Digest()
+    for name, row in records:
+        if name not in digest.counts:
+            raise ValidationError(
+                f"Unknown table {name!r} in the dump.", "Is it a dump of a newer egov?"
+            )
+        digest.add(name, row)
+    verified = (digest.counts, digest.checksum) == (trailer.get("counts"), trailer.get("checksum"))
+    if not verified:
+        raise ValidationError(
+            f"{path}: the records do not match the dump's checksum.", "The dump is damaged."
+        )
+    return TransferResult(
+        str(header.get("source")), describe(target), digest.counts, digest.checksum, True
+    )
+
+
 def dump_catalogue(
     source: Catalogue, path: Path, progress: Callable[[int], None] | None = None
 ) -> TransferResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,22 @@ def test_db_dump_and_restore_through_the_cli(filled: Catalogue, tmp_path: Path) 
     restored = egov("--db", str(tmp_path / "neu.db"), "db", "restore", str(dump))
     assert restored.exit_code == 0, restored.stderr
     assert "Anzahl und Prüfsumme stimmen überein" in restored.stderr
+
+
+def test_a_dry_run_restore_checks_the_dump_and_writes_nothing(
+    filled: Catalogue, tmp_path: Path
+) -> None:
+    dump = tmp_path / "k.jsonl.gz"
+    dump_catalogue(filled, dump)
+    result = egov(
+        "--db", str(tmp_path / "neu.db"), "db", "restore", str(dump), "--dry-run", "--json"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["counts"]["service"] == 2
+    assert not (tmp_path / "neu.db").exists()
+
+
+def test_a_dry_run_copy_writes_nothing(filled: Catalogue, tmp_path: Path) -> None:
+    result = egov("db", "copy", "--to", str(tmp_path / "kopie.db"), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert not (tmp_path / "kopie.db").exists()
