@@ -17,7 +17,7 @@ from egov_cli import schema
 from egov_cli.errors import FileError, InputRejected, Problem
 from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
 from egov_cli.importers.rows import is_blank_row, parse_column
-from egov_cli.importers.types import ImportColumn, ImportFile, ParsedRow, ReadOptions
+from egov_cli.importers.types import ImportColumn, ImportFile, ParsedRow, RawCells, ReadOptions
 from egov_cli.importers.xlsx import SheetData, column_letters
 
 if TYPE_CHECKING:
@@ -194,35 +194,42 @@ def _read_rows(
         if f_col in by_index:
             formulas.setdefault(f_row, []).append((f_col, formula))
 
-    body: list[tuple[int, list[Any]]] = []
-    pending = 0
-    append = body.append
-    for number, cells in chain((item for item in head if item[0] > header_row), data.rows):
-        pending += 1
-        if pending >= PROGRESS_STEP and progress is not None:
-            progress(pending)
-            pending = 0
+    # The data rows, without blank ones, a stretch at a time (for the progress bar).
+    body: list[list[Any]] = []
+    all_numbers: list[int] = []
+    source = chain((item for item in head if item[0] > header_row), data.rows)
+    while chunk := list(islice(source, PROGRESS_STEP)):
         # Quick test first: a row's first cell is nearly always filled.
-        first = cells[0] if cells else None
-        filled = first is not None and (type(first) is not str or first.strip() != "")
-        if filled or not is_blank_row(cells):
-            append((number, cells))
-    if progress is not None and pending:
-        progress(pending)
+        kept = [
+            item
+            for item in chunk
+            if (
+                (first := item[1][0] if item[1] else None) is not None
+                and (type(first) is not str or first.strip() != "")
+            )
+            or not is_blank_row(item[1])
+        ]
+        all_numbers.extend([number for number, _cells in kept])
+        body.extend([cells for _number, cells in kept])
+        if progress is not None:
+            progress(len(chunk))
+    data.rows = iter(())  # the sheet's rows are not needed any more
+    count = len(body)
 
     # Column by column: the rows turned into columns once, each column converted in one go.
-    wanted = {column.index for column in match.columns}
-    width = max(wanted) + 1 if wanted else 0
-    transposed = list(islice(zip_longest(*(cells for _number, cells in body), fillvalue=""), width))
+    lengths = list(map(len, body))
+    uniform = not lengths or min(lengths) == max(lengths)
+    transposed: list[tuple[Any, ...]] = list(zip_longest(*body, fillvalue=""))
     problems_by_row: dict[int, list[Problem]] = {}
     fields: list[str] = []
     converted: list[list[Any]] = []
+    blank_column: tuple[Any, ...] = ("",) * count
     for column in match.columns:
         index = column.index
-        cells_of = list(transposed[index]) if index < len(transposed) else [""] * len(body)
+        cells_of = transposed[index] if index < len(transposed) else blank_column
         clean, errors = parse_column(schema.BY_FIELD[column.field], cells_of, scale)
         for position, exc in errors:
-            number = body[position][0]
+            number = all_numbers[position]
             problems_by_row.setdefault(number, []).append(
                 Problem(
                     exc.message,
@@ -237,55 +244,71 @@ def _read_rows(
         fields.append(column.field)
         converted.append(clean)
 
-    rows: list[ParsedRow] = []
-    problems: list[Problem] = []
-    rejected_raw: dict[int, list[Any]] = {}
-    bare_keys: list[int] = []
-    key_values = converted[fields.index("leika_key")] if "leika_key" in fields else None
-    for position, ((number, cells), row_values) in enumerate(
-        zip(body, zip(*converted, strict=True), strict=True)
-    ):
-        # A blank cell is kept as None: it clears the field (see services.imports).
-        values = dict(zip(fields, row_values, strict=True))
-        row_problems = problems_by_row.get(number, [])
-        if formulas and number in formulas:
-            for f_col, formula in formulas[number]:
-                column = by_index[f_col]
-                values[column.field] = None
-                row_problems.append(
-                    Problem(
-                        f"cell {column_letters(f_col + data.column_offset)}{number} holds a "
-                        "formula without a saved result",
-                        file=file_name,
-                        sheet=sheet,
-                        row=number,
-                        column=column.header,
-                        value=formula,
-                        hint="Open the file in Excel, let it calculate and save it again, "
-                        "or replace the formula by its value.",
-                    )
-                )
-        if not row_problems and all(v is None for v in row_values):
-            row_problems.append(
+    for number, cells_with_formula in formulas.items():
+        for f_col, formula in cells_with_formula:
+            column = by_index[f_col]
+            problems_by_row.setdefault(number, []).append(
                 Problem(
-                    "the row has values only in columns egov does not know",
+                    f"cell {column_letters(f_col + data.column_offset)}{number} holds a "
+                    "formula without a saved result",
                     file=file_name,
                     sheet=sheet,
                     row=number,
-                    hint="Fill in the recognised columns, delete the row, or map its columns "
-                    'with --map "Header=field".',
+                    column=column.header,
+                    value=formula,
+                    hint="Open the file in Excel, let it calculate and save it again, "
+                    "or replace the formula by its value.",
                 )
             )
-        if row_problems:
-            problems.extend(row_problems)
-            rejected_raw[number] = cells
+    # Rows with values only in columns egov does not know: blank in every recognised column.
+    if converted:
+        emptiest = min(converted, key=lambda values: values.count(None))
+        candidates = [p for p, v in enumerate(emptiest) if v is None]
+        for values in converted:
+            if not candidates:
+                break
+            candidates = [p for p in candidates if values[p] is None]
+    else:
+        candidates = list(range(count))
+    for position in candidates:
+        number = all_numbers[position]
+        if number in problems_by_row:
             continue
-        if key_values is not None:
-            key = key_values[position]
-            if key is not None and key.endswith("000000"):
-                bare_keys.append(number)
-        rows.append(ParsedRow(number, values, cells))
-    count = len(body)
+        problems_by_row[number] = [
+            Problem(
+                "the row has values only in columns egov does not know",
+                file=file_name,
+                sheet=sheet,
+                row=number,
+                hint="Fill in the recognised columns, delete the row, or map its columns "
+                'with --map "Header=field".',
+            )
+        ]
+
+    problems: list[Problem] = []
+    rejected_raw: dict[int, list[Any]] = {}
+    numbers = all_numbers
+    if problems_by_row:
+        position_of = {number: p for p, number in enumerate(all_numbers)}
+        bad = set()
+        for number in sorted(n for n in problems_by_row if n in position_of):
+            problems.extend(problems_by_row[number])
+            rejected_raw[number] = body[position_of[number]]
+            bad.add(position_of[number])
+        if bad:
+            keep = [p for p in range(count) if p not in bad]
+            numbers = [all_numbers[p] for p in keep]
+            converted = [[values[p] for p in keep] for values in converted]
+    del body
+    raw = RawCells(all_numbers, transposed, None if uniform else lengths)
+    bare_keys: list[int] = []
+    if "leika_key" in fields:
+        keys = converted[fields.index("leika_key")]
+        bare_keys = [
+            number
+            for number, key in zip(numbers, keys, strict=True)
+            if key is not None and key.endswith("000000")
+        ]
     warnings = []
     if bare_keys:
         shown = ", ".join(map(str, bare_keys[:10])) + (" ..." if len(bare_keys) > 10 else "")
@@ -301,9 +324,11 @@ def _read_rows(
         headers=["" if c is None else str(c) for c in header_cells],
         columns=match.columns,
         unknown_headers=match.unknown,
-        rows=rows,
+        numbers=numbers,
+        values=dict(zip(fields, converted, strict=True)),
         problems=problems,
         rejected_raw=rejected_raw,
         warnings=warnings,
         data_rows=count,
+        raw=raw,
     )

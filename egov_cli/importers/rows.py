@@ -37,7 +37,7 @@ def is_blank_row(cells: Sequence[Any]) -> bool:
 _SLOW = object()
 
 
-def _fast_column(column: schema.Column, cells: list[Any], cache: dict[Any, Any]) -> list[Any]:
+def _fast_column(column: schema.Column, cells: Sequence[Any], cache: dict[Any, Any]) -> list[Any]:
     """Convert a whole column with list comprehensions; cells needing care become ``_SLOW``."""
     kind = column.kind
     slow = _SLOW
@@ -85,7 +85,7 @@ def _fast_column(column: schema.Column, cells: list[Any], cache: dict[Any, Any])
 
 
 def parse_column(
-    column: schema.Column, cells: list[Any], scale: Scale
+    column: schema.Column, cells: Sequence[Any], scale: Scale
 ) -> tuple[list[Any], list[tuple[int, ValidationError]]]:
     """Clean values of a column's cells (None where blank) and (position, error) pairs."""
     cache: dict[Any, Any] = {}
@@ -99,9 +99,9 @@ def parse_column(
                 continue  # reported below, per cell
     out = _fast_column(column, cells, cache)
     errors: list[tuple[int, ValidationError]] = []
-    for position, value in enumerate(out):
-        if value is not _SLOW:
-            continue
+    if _SLOW not in out:
+        return out, errors
+    for position in [p for p, value in enumerate(out) if value is _SLOW]:
         try:
             out[position] = parse_value(column, cells[position], scale)
         except ValidationError as exc:

@@ -42,9 +42,40 @@ class ParsedRow:
     raw: list[Any]
 
 
+class RawCells:
+    """The cells of a sheet's data rows as read, kept column by column (the cell objects are
+    mostly the parsed values themselves), so that any row can be given back as read (for the
+    rejects file) without keeping a list per row alive."""
+
+    def __init__(
+        self, numbers: list[int], columns: list[tuple[Any, ...]], lengths: list[int] | None
+    ) -> None:
+        self.numbers = numbers
+        self.columns = columns
+        self.lengths = lengths  # each row's length where rows differ (CSV); else None
+        self._position: dict[int, int] | None = None
+
+    def row(self, number: int) -> list[Any]:
+        """The cells of row ``number`` as read ([] for a row that is not a data row)."""
+        if self._position is None:
+            self._position = {n: i for i, n in enumerate(self.numbers)}
+        position = self._position.get(number)
+        if position is None:
+            return []
+        cells = [column[position] for column in self.columns]
+        if self.lengths is not None:
+            del cells[self.lengths[position] :]
+        return cells
+
+
 @dataclass
 class ImportFile:
-    """A read file: nothing here has touched the catalogue."""
+    """A read file: nothing here has touched the catalogue.
+
+    The valid rows are kept column by column: ``numbers`` are their row numbers in the file,
+    ``values`` maps every recognised field to its clean values (None where the cell is blank),
+    aligned with ``numbers``. :attr:`rows` gives the same rows one by one.
+    """
 
     file_name: str
     sha256: str
@@ -53,13 +84,37 @@ class ImportFile:
     headers: list[str]  # the header row's cells as text (for the rejects file)
     columns: list[ImportColumn]
     unknown_headers: list[str]
-    rows: list[ParsedRow]
+    numbers: list[int]
+    values: dict[str, list[Any]]
     problems: list[Problem]
     #: cells of rows with problems, by row number (for the rejects file)
     rejected_raw: dict[int, list[Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     data_rows: int = 0  # non-blank rows below the header
+    raw: RawCells | None = None  # every data row's cells as read
 
     @property
     def fields(self) -> set[str]:
         return {c.field for c in self.columns}
+
+    @property
+    def rows(self) -> list[ParsedRow]:
+        """The valid rows one by one (values by field, cells as read)."""
+        names = list(self.values)
+        raw = self.raw
+        return [
+            ParsedRow(
+                number, dict(zip(names, row_values, strict=True)), raw.row(number) if raw else []
+            )
+            for number, row_values in zip(
+                self.numbers,
+                zip(*self.values.values(), strict=True) if names else [()] * len(self.numbers),
+                strict=True,
+            )
+        ]
+
+    def raw_row(self, number: int) -> list[Any]:
+        """The cells of row ``number`` as read."""
+        if number in self.rejected_raw:
+            return self.rejected_raw[number]
+        return self.raw.row(number) if self.raw is not None else []

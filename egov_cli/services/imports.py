@@ -26,9 +26,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, select, text, update
@@ -37,7 +37,7 @@ from sqlmodel import Session
 from egov_cli import history, schema
 from egov_cli.errors import InputRejected, Problem, ValidationError
 from egov_cli.history import ChangeContext
-from egov_cli.importers.types import ImportFile, ParsedRow
+from egov_cli.importers.types import ImportFile
 from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service, utcnow
 from egov_cli.services.reference import fill_from_reference, load_reference
 from egov_cli.services.scale import load_scale
@@ -143,13 +143,32 @@ class ImportResult:
     history_records: int = 0
 
 
+_ABSENT: Any = type("_Absent", (), {"__repr__": lambda self: "<absent>"})()
+"""A planned value that leaves the field alone (no column, or a blank cell of a field every
+service has)."""
+
+
 @dataclass
-class _Planned:
-    row: ParsedRow
-    values: dict[str, Any]
-    existing_id: int | None = None
-    department_code: str | None = None
-    procedure_name: str | None = None
+class _Plan:
+    """The planned rows, column by column (aligned lists)."""
+
+    numbers: list[int]
+    existing: list[int | None]
+    values: dict[str, list[Any]]  # field -> values; _ABSENT leaves the field alone
+    departments: list[str | None] | None  # department codes (None: no department column)
+    procedures: list[str | None] | None  # procedure names (None: no procedure column)
+
+    def take(self, keep: list[int]) -> _Plan:
+        def pick(values: list[Any]) -> list[Any]:
+            return [values[i] for i in keep]
+
+        return _Plan(
+            pick(self.numbers),
+            pick(self.existing),
+            {name: pick(values) for name, values in self.values.items()},
+            None if self.departments is None else pick(self.departments),
+            None if self.procedures is None else pick(self.procedures),
+        )
 
 
 @dataclass
@@ -172,9 +191,13 @@ class _Catalogue:
         self.index = {name: i for i, name in enumerate(self.columns)}
 
 
-def _load(session: Session) -> _Catalogue:
+def _load(session: Session, fields: set[str]) -> _Catalogue:
+    """The catalogue's services with the fields the plan needs: the file's own, the key and
+    name, the search text's and the reference's fields."""
     table = Service.__table__  # type: ignore[attr-defined]
-    columns = ("id", "department_id", "procedure_id", *SERVICE_FIELDS)
+    wanted = fields | {"leika_key", "name", *_SEARCH_FIELDS, *REFERENCE_FIELDS, "sdg_annex2"}
+    columns = ("id", "department_id", "procedure_id", "leika_key", "name",
+               *(f for f in SERVICE_FIELDS if f in wanted and f not in ("leika_key", "name")))  # fmt: skip
     rows = session.execute(select(*(table.c[c] for c in columns))).all()
     services: dict[int, tuple[Any, ...]] = {}
     by_key: dict[str, int] = {}
@@ -285,6 +308,7 @@ class _Planner:
         self.warnings: list[str] = list(data.warnings)
         self.new_departments: dict[str, str] = {}  # code -> name
         self.new_procedures: dict[str, dict[str, Any]] = {}  # name -> attributes
+        self.procedure_values: dict[str, dict[str, Any]] = {}
         self.headers = {c.field: c.header for c in data.columns}
         self._dept_cache: dict[str, str] = {}
         self._new_dept_folded: dict[str, str] = {}
@@ -293,7 +317,6 @@ class _Planner:
         self._reference = load_reference().by_key
         fields = data.fields
         self._procedure_columns = [f for f in schema.PROCEDURE_ATTRIBUTES if f in fields]
-        self._always_columns = [f for f in _ALWAYS_SET if f in fields]
         self._all_reference_columns = fields >= _REFERENCE_SET
         self.not_in_reference: list[tuple[int, str]] = []  # (row, key)
         self.reference_notes: list[tuple[int, str]] = []  # (row, warning)
@@ -313,25 +336,48 @@ class _Planner:
             )
         )
 
-    def plan(self) -> list[_Planned]:
-        rows = self.data.rows
-        self._duplicates(rows, "leika_key", "LeiKa key")
-        self._duplicates(rows, "id", "ID")
-        keyless = [
-            r for r in rows if r.values.get("leika_key") is None and r.values.get("id") is None
-        ]
-        self._duplicates(keyless, "name", "name (without LeiKa key)", folded=True)
-        planned: list[_Planned] = []
-        matched: dict[int, int] = {}  # service id -> row
-        for row in rows:
-            if row.row in self.problems:
-                continue
-            item = self._plan_row(row, matched)
-            if item is not None:
-                planned.append(item)
-        planned = self._procedures(planned)
+    def plan(self) -> _Plan:
+        data = self.data
+        values = data.values
+        numbers = data.numbers
+        keys = values.get("leika_key")
+        ids = values.get("id")
+        self._duplicates(numbers, keys, "leika_key", "LeiKa key")
+        self._duplicates(numbers, ids, "id", "ID")
+        names = values.get("name")
+        if names is not None:
+            keyless = [
+                p
+                for p in range(len(numbers))
+                if (keys is None or keys[p] is None) and (ids is None or ids[p] is None)
+            ]
+            self._duplicates(
+                [numbers[p] for p in keyless],
+                [names[p] for p in keyless],
+                "name",
+                "name (without LeiKa key)",
+                folded=True,
+            )
+        positions, existing = self._match(numbers, keys, ids, names)
+        if len(positions) == len(numbers):
+            plan = _Plan(list(numbers), existing, dict(values), None, None)
+        else:
+            plan = _Plan(
+                [numbers[p] for p in positions],
+                existing,
+                {name: [column[p] for p in positions] for name, column in values.items()},
+                None,
+                None,
+            )
+        self._fill(plan)
+        plan = self._names(plan)
+        plan = self._links(plan)
+        self._procedures(plan)
         self._summarise_warnings()
-        return [p for p in planned if p.row.row not in self.problems]
+        problems = self.problems
+        if any(number in problems for number in plan.numbers):
+            plan = plan.take([i for i, n in enumerate(plan.numbers) if n not in problems])
+        return plan
 
     def _summarise_warnings(self) -> None:
         """Reference warnings, summarised: a count and the first few rows, not one per row."""
@@ -355,14 +401,26 @@ class _Planner:
             )
 
     def _duplicates(
-        self, rows: Iterable[ParsedRow], name: str, label: str, *, folded: bool = False
+        self,
+        numbers: list[int],
+        column: list[Any] | None,
+        name: str,
+        label: str,
+        *,
+        folded: bool = False,
     ) -> None:
+        if column is None:
+            return
+        present = [v for v in column if v is not None]
+        if folded:
+            present = [fold(v) for v in present]
+        if len(set(present)) == len(present):
+            return  # the common case: no value twice
         seen: dict[Any, list[tuple[int, Any]]] = {}
-        for row in rows:
-            value = row.values.get(name)
+        for number, value in zip(numbers, column, strict=True):
             if value is None:
                 continue
-            seen.setdefault(fold(value) if folded else value, []).append((row.row, value))
+            seen.setdefault(fold(value) if folded else value, []).append((number, value))
         for group in seen.values():
             if len(group) < 2:
                 continue
@@ -377,156 +435,223 @@ class _Planner:
                     "Each service may appear once in a file: merge the rows or delete one.",
                 )
 
-    def _plan_row(self, row: ParsedRow, matched: dict[int, int]) -> _Planned | None:
+    def _match(
+        self,
+        numbers: list[int],
+        keys: list[Any] | None,
+        ids: list[Any] | None,
+        names: list[Any] | None,
+    ) -> tuple[list[int], list[int | None]]:
+        """Positions of the rows that match (or may create) a service, and the service ids."""
         cat = self.cat
-        values = row.values
-        key = values.get("leika_key")
-        sid = values.get("id")
-        existing: int | None = None
-        if key is not None:
-            existing = cat.by_key.get(key)
-            if sid is not None and existing is not None and existing != sid:
+        by_key = cat.by_key
+        services = cat.services
+        problems = self.problems
+        mode = self.options.mode
+        matched: dict[int, int] = {}  # service id -> row
+        positions: list[int] = []
+        found: list[int | None] = []
+        count = len(numbers)
+        key_of = keys if keys is not None else [None] * count
+        id_of = ids if ids is not None else [None] * count
+        for position, number, key, sid in zip(range(count), numbers, key_of, id_of, strict=True):
+            if number in problems:
+                continue
+            existing: int | None = None
+            if key is not None:
+                existing = by_key.get(key)
+                if sid is not None and existing is not None and existing != sid:
+                    self.problem(
+                        number,
+                        f"ID {sid} does not match: LeiKa key {key} belongs to service {existing}",
+                        "id",
+                        sid,
+                        "Check the ID and the key; leave the ID empty to match on the key.",
+                    )
+                    continue
+            if existing is None and sid is not None:
+                if sid not in services:
+                    self.problem(
+                        number,
+                        f"no service with ID {sid} in the catalogue",
+                        "id",
+                        sid,
+                        "Leave the ID empty for new services; egov assigns IDs.",
+                    )
+                    continue
+                existing = sid
+            name = names[position] if names is not None else None
+            if existing is None and key is None and sid is None and name:
+                candidates = cat.keyless_by_name.get(fold(name), [])
+                if len(candidates) > 1:
+                    self.problem(
+                        number,
+                        "several services without LeiKa key have this name "
+                        f"(IDs {', '.join(map(str, candidates))})",
+                        "name",
+                        name,
+                        "Add an ID column to say which one is meant.",
+                    )
+                    continue
+                existing = candidates[0] if candidates else None
+            if existing is not None:
+                if existing in matched:
+                    self.problem(
+                        number,
+                        f"service {existing} is also changed by row {matched[existing]}",
+                        "leika_key" if key else "id",
+                        key or sid,
+                        "Each service may appear once in a file: merge the rows or delete one.",
+                    )
+                    continue
+                matched[existing] = number
+                if mode == "insert":
+                    self.problem(
+                        number,
+                        f"service {existing} exists already (--mode insert adds new services only)",
+                        "leika_key" if key else "id",
+                        key or sid,
+                        "Use --mode upsert to change existing services, or remove the row.",
+                    )
+                    continue
+            elif mode == "update":
                 self.problem(
-                    row.row,
-                    f"ID {sid} does not match: LeiKa key {key} belongs to service {existing}",
-                    "id",
-                    sid,
-                    "Check the ID and the key; leave the ID empty to match on the key.",
+                    number,
+                    "no such service in the catalogue (--mode update changes existing services "
+                    "only)",
+                    "leika_key" if key else "name",
+                    key or name,
+                    "Use --mode upsert to add new services, or check the key.",
                 )
-                return None
-        if existing is None and sid is not None:
-            if sid not in cat.services:
-                self.problem(
-                    row.row,
-                    f"no service with ID {sid} in the catalogue",
-                    "id",
-                    sid,
-                    "Leave the ID empty for new services; egov assigns IDs.",
-                )
-                return None
-            existing = sid
-        if existing is None and key is None and sid is None and values.get("name"):
-            candidates = cat.keyless_by_name.get(fold(values["name"]), [])
-            if len(candidates) > 1:
-                self.problem(
-                    row.row,
-                    "several services without LeiKa key have this name "
-                    f"(IDs {', '.join(map(str, candidates))})",
-                    "name",
-                    values["name"],
-                    "Add an ID column to say which one is meant.",
-                )
-                return None
-            existing = candidates[0] if candidates else None
-        if existing is not None:
-            if existing in matched:
-                self.problem(
-                    row.row,
-                    f"service {existing} is also changed by row {matched[existing]}",
-                    "leika_key" if key else "id",
-                    key or sid,
-                    "Each service may appear once in a file: merge the rows or delete one.",
-                )
-                return None
-            matched[existing] = row.row
-            if self.options.mode == "insert":
-                self.problem(
-                    row.row,
-                    f"service {existing} exists already (--mode insert adds new services only)",
-                    "leika_key" if key else "id",
-                    key or sid,
-                    "Use --mode upsert to change existing services, or remove the row.",
-                )
-                return None
-        elif self.options.mode == "update":
-            self.problem(
-                row.row,
-                "no such service in the catalogue (--mode update changes existing services only)",
-                "leika_key" if key else "name",
-                key or values.get("name"),
-                "Use --mode upsert to add new services, or check the key.",
-            )
-            return None
-        values = self._fill(row, values, existing)
-        if existing is None and not values.get("name"):
-            self.problem(
-                row.row,
-                "a new service needs a name",
-                "name",
-                None,
-                f"Fill in the column {schema.BY_FIELD['name'].de!r}.",
-            )
-            return None
-        item = _Planned(row, values, existing)
-        if not self._links(item):
-            return None
-        return item
+                continue
+            positions.append(position)
+            found.append(existing)
+        return positions, found
 
-    def _fill(self, row: ParsedRow, values: dict[str, Any], existing: int | None) -> dict[str, Any]:
+    def _fill(self, plan: _Plan) -> None:
         """Blank and missing reference fields filled from the LeiKa key; blank cells of fields
-        every service has left out (the current value, or the default, stays).
+        every service has left alone (the current value, or the default, stays).
 
         A blank reference cell takes the reference's value (an existing service's value too);
         a reference field the file has no column for is filled only where the catalogue has
         nothing.
         """
-        key = values.get("leika_key")
-        if key is not None:
-            if key not in self._reference:
-                self.not_in_reference.append((row.row, key))
-            elif not self._all_reference_columns or any(values[f] is None for f in _REFERENCE_SET):
-                filled, warnings = fill_from_reference(values)
-                self.reference_notes.extend((row.row, warning) for warning in warnings)
+        values = plan.values
+        keys = values.get("leika_key")
+        if keys is not None:
+            reference = self._reference
+            numbers = plan.numbers
+            missing = [i for i, key in enumerate(keys) if key is not None and key not in reference]
+            self.not_in_reference.extend((numbers[i], keys[i]) for i in missing)
+            known = [i for i, key in enumerate(keys) if key is not None and key in reference]
+            if known and self._all_reference_columns:
+                reference_columns = [values[f] for f in REFERENCE_FIELDS]
+                known = [i for i in known if any(c[i] is None for c in reference_columns)]
+            copied: set[str] = set()
+            index = self.cat.index
+            for i in known:
+                row = {f: c[i] for f, c in values.items() if c[i] is not _ABSENT}
+                filled, warnings = fill_from_reference(row)
+                self.reference_notes.extend((numbers[i], warning) for warning in warnings)
                 added = {
-                    k: v for k, v in filled.items() if values.get(k) is None and v not in (None, "")
+                    k: v for k, v in filled.items() if row.get(k) is None and v not in (None, "")
                 }
+                existing = plan.existing[i]
                 if added and existing is not None:
                     old = self.cat.services[existing]
-                    index = self.cat.index
                     added = {
                         k: v
                         for k, v in added.items()
-                        if k in values or (k in index and old[index[k]] in (None, ""))
+                        if k in row or (k in index and old[index[k]] in (None, ""))
                     }
-                if added:
-                    values = {**values, **added}
-        if self._always_columns and any(values.get(f, 0) is None for f in self._always_columns):
-            values = {k: v for k, v in values.items() if v is not None or k not in _ALWAYS_SET}
-        return values
+                for k, v in added.items():
+                    if k not in values:
+                        values[k] = [_ABSENT] * len(numbers)
+                    elif k not in copied:
+                        values[k] = list(values[k])  # the file's column stays as read
+                    copied.add(k)
+                    values[k][i] = v
+        for name in _ALWAYS_SET:
+            column = values.get(name)
+            if column is not None and None in column:
+                values[name] = [_ABSENT if v is None else v for v in column]
 
-    def _links(self, item: _Planned) -> bool:
-        values = item.values
-        code = values.get("department")
-        if code is not None:
-            known = self._department(code)
-            if known is None:
-                self.problem(
-                    item.row.row,
-                    f"department code is {len(code)} characters long; at most 32 are allowed",
-                    "department",
-                    code,
-                    "Use the department's short code, e.g. 32 or FB3.",
-                )
-                return False
-            if values.get("department_name") and self.new_departments.get(known) == known:
-                self.new_departments[known] = values["department_name"]
-            item.department_code = known
-        name = values.get("procedure")
-        if name is not None:
-            item.procedure_name = self._procedure(name)
-        elif self._procedure_columns and any(
-            values.get(f) is not None for f in self._procedure_columns
-        ):
-            given = next(f for f in self._procedure_columns if values.get(f) is not None)
+    def _names(self, plan: _Plan) -> _Plan:
+        """A new service needs a name."""
+        names = plan.values.get("name")
+        bad = [
+            i
+            for i, existing in enumerate(plan.existing)
+            if existing is None and (names is None or names[i] is _ABSENT or not names[i])
+        ]
+        if not bad:
+            return plan
+        for i in bad:
             self.problem(
-                item.row.row,
-                "online procedure details without an online procedure",
-                given,
-                values[given],
-                f"Name the online procedure in the column {schema.BY_FIELD['procedure'].de!r}.",
+                plan.numbers[i],
+                "a new service needs a name",
+                "name",
+                None,
+                f"Fill in the column {schema.BY_FIELD['name'].de!r}.",
             )
-            return False
-        return True
+        rejected = set(bad)
+        return plan.take([i for i in range(len(plan.numbers)) if i not in rejected])
+
+    def _links(self, plan: _Plan) -> _Plan:
+        """Departments and online procedures by code and name (new ones are noted)."""
+        values = plan.values
+        codes = values.get("department")
+        dept_names = values.get("department_name")
+        procedures = values.get("procedure")
+        details = [values[f] for f in self._procedure_columns]
+        count = len(plan.numbers)
+        departments: list[str | None] = [None] * count
+        names: list[str | None] = [None] * count
+        rejected: list[int] = []
+        dept_cache = self._dept_cache
+        proc_cache = self._proc_cache
+        for i in range(count):
+            if codes is not None and (code := codes[i]) is not None:
+                known = dept_cache.get(code) or self._department(code)
+                if known is None:
+                    self.problem(
+                        plan.numbers[i],
+                        f"department code is {len(code)} characters long; at most 32 are allowed",
+                        "department",
+                        code,
+                        "Use the department's short code, e.g. 32 or FB3.",
+                    )
+                    rejected.append(i)
+                    continue
+                if (
+                    dept_names is not None
+                    and dept_names[i]
+                    and self.new_departments.get(known) == known
+                ):
+                    self.new_departments[known] = dept_names[i]
+                departments[i] = known
+            if procedures is not None and (name := procedures[i]) is not None:
+                names[i] = proc_cache.get(name) or self._procedure(name)
+            elif details and any(column[i] is not None for column in details):
+                given = next(
+                    f
+                    for f, column in zip(self._procedure_columns, details, strict=True)
+                    if column[i] is not None
+                )
+                self.problem(
+                    plan.numbers[i],
+                    "online procedure details without an online procedure",
+                    given,
+                    values[given][i],
+                    f"Name the online procedure in the column {schema.BY_FIELD['procedure'].de!r}.",
+                )
+                rejected.append(i)
+        plan.departments = departments if codes is not None else None
+        plan.procedures = names if procedures is not None else None
+        if rejected:
+            gone = set(rejected)
+            plan = plan.take([i for i in range(count) if i not in gone])
+        return plan
 
     def _department(self, code: str) -> str | None:
         """The code of the department ``code`` names (new ones are noted); None if invalid."""
@@ -566,37 +691,43 @@ class _Planner:
         self._proc_cache[name] = known
         return known
 
-    def _procedures(self, planned: list[_Planned]) -> list[_Planned]:
+    def _procedures(self, plan: _Plan) -> None:
         """Procedure attributes: rows naming one procedure must agree."""
         given: dict[str, dict[str, tuple[Any, int]]] = {}
-        for item in planned:
-            if item.procedure_name is None:
-                continue
-            attrs = given.setdefault(item.procedure_name, {})
-            for column, attr in schema.PROCEDURE_ATTRIBUTES.items():
-                value = item.values.get(column)
-                if value is None:  # blank or no column: says nothing about the procedure
+        if plan.procedures is not None:
+            columns = [
+                (column, attr, plan.values[column])
+                for column, attr in schema.PROCEDURE_ATTRIBUTES.items()
+                if column in plan.values
+            ]
+            for i, procedure in enumerate(plan.procedures):
+                if procedure is None:
                     continue
-                if attr in attrs and attrs[attr][0] != value:
-                    first_value, first_row = attrs[attr]
-                    for row, shown in ((item.row.row, value), (first_row, first_value)):
-                        other = first_row if row == item.row.row else item.row.row
-                        self.problem(
-                            row,
-                            f"online procedure {item.procedure_name!r}: row {other} gives "
-                            f"another value for this column",
-                            column,
-                            shown,
-                            "Give the online procedure's details the same in every row, "
-                            "or only in one row.",
-                        )
-                    continue
-                attrs.setdefault(attr, (value, item.row.row))
+                attrs = given.setdefault(procedure, {})
+                number = plan.numbers[i]
+                for column, attr, values in columns:
+                    value = values[i]
+                    if value is None or value is _ABSENT:  # blank: says nothing
+                        continue
+                    if attr in attrs and attrs[attr][0] != value:
+                        first_value, first_row = attrs[attr]
+                        for row, shown in ((number, value), (first_row, first_value)):
+                            other = first_row if row == number else number
+                            self.problem(
+                                row,
+                                f"online procedure {procedure!r}: row {other} gives "
+                                f"another value for this column",
+                                column,
+                                shown,
+                                "Give the online procedure's details the same in every row, "
+                                "or only in one row.",
+                            )
+                        continue
+                    attrs.setdefault(attr, (value, number))
         self.procedure_values = {
             name: {attr: value for attr, (value, _row) in attrs.items()}
             for name, attrs in given.items()
         }
-        return planned
 
 
 def apply_import(
@@ -614,14 +745,13 @@ def apply_import(
     scale = load_scale(session)
     numbers = set(scale.numbers)
     for name in ("level", "target_level"):  # parsed against the same scale; nothing slipped by?
-        if name in data.fields:
-            for row in data.rows:
-                value = row.values.get(name)
-                if value is not None and value not in numbers:
-                    scale.check(value, name)
-    cat = _load(session)
+        column = data.values.get(name)
+        if column is not None:
+            for value in [v for v in column if v is not None and v not in numbers]:
+                scale.check(value, name)
+    cat = _load(session, data.fields)
     planner = _Planner(data, cat, options)
-    planned = planner.plan()
+    plan = planner.plan()
     all_problems = sorted(
         [*data.problems, *(p for ps in planner.problems.values() for p in ps)],
         key=lambda p: p.row or 0,
@@ -629,37 +759,57 @@ def apply_import(
     if all_problems and options.on_error == "abort":
         raise InputRejected(all_problems)
 
-    # Field-level differences.
+    # Field-level differences; unchanged services found by comparing tuples of the fields.
     idx = cat.index
-    new_items: list[_Planned] = []
-    changed: list[tuple[_Planned, dict[str, tuple[Any, Any]], dict[str, Any]]] = []
+    values = plan.values
+    compared = [name for name in SERVICE_FIELDS if name in values and name in idx]
+    new_positions = [i for i, e in enumerate(plan.existing) if e is None]
+    old_positions = [i for i, e in enumerate(plan.existing) if e is not None]
+    changed: list[tuple[int, dict[str, tuple[Any, Any]]]] = []  # (position, diff)
     unchanged = 0
-    for item in planned:
-        if item.existing_id is None:
-            new_items.append(item)
-            continue
-        old = cat.services[item.existing_id]
-        changes: dict[str, tuple[Any, Any]] = {}
-        columns: dict[str, Any] = {}
-        for name, value in item.values.items():
-            if name in idx and name != "id" and old[idx[name]] != value:
-                changes[name] = (old[idx[name]], value)
-                columns[name] = value
-        if "department" in item.values:  # a blank cell clears the department
-            old_code = cat.dept_code_of.get(old[idx["department_id"]])
-            if old_code != item.department_code:
-                changes["department"] = (old_code, item.department_code)
-                columns["department"] = item.department_code
-        if "procedure" in item.values:  # a blank cell clears the online procedure
-            old_name = cat.proc_name_of.get(old[idx["procedure_id"]])
-            if old_name != item.procedure_name:
-                changes["procedure"] = (old_name, item.procedure_name)
-                columns["procedure"] = item.procedure_name
-        if changes:
-            ordered = {k: changes[k] for k in SHOWN_FIELDS if k in changes}
-            changed.append((item, ordered, columns))
-        else:
-            unchanged += 1
+    if old_positions:
+        services = cat.services
+        pick_old = itemgetter(*(idx[name] for name in compared)) if compared else None
+        columns = [values[name] for name in compared]
+        old_codes = cat.dept_code_of
+        old_names = cat.proc_name_of
+        dept_index, proc_index = idx["department_id"], idx["procedure_id"]
+        departments, procedures = plan.departments, plan.procedures
+        for i in old_positions:
+            old = services[plan.existing[i]]  # type: ignore[index]
+            if pick_old is not None:
+                new_tuple = tuple([column[i] for column in columns])
+                old_tuple = pick_old(old)
+                if len(compared) == 1:
+                    old_tuple = (old_tuple,)
+                same = new_tuple == old_tuple
+            else:
+                same = True
+            if (
+                same
+                and (departments is None or old_codes.get(old[dept_index]) == departments[i])
+                and (procedures is None or old_names.get(old[proc_index]) == procedures[i])
+            ):
+                unchanged += 1
+                continue
+            changes: dict[str, tuple[Any, Any]] = {}
+            if not same:
+                for name, column in zip(compared, columns, strict=True):
+                    value = column[i]
+                    if value is not _ABSENT and old[idx[name]] != value:
+                        changes[name] = (old[idx[name]], value)
+            if departments is not None:  # a blank cell clears the department
+                old_code = old_codes.get(old[dept_index])
+                if old_code != departments[i]:
+                    changes["department"] = (old_code, departments[i])
+            if procedures is not None:  # a blank cell clears the online procedure
+                old_name = old_names.get(old[proc_index])
+                if old_name != procedures[i]:
+                    changes["procedure"] = (old_name, procedures[i])
+            if changes:
+                changed.append((i, {k: changes[k] for k in SHOWN_FIELDS if k in changes}))
+            else:
+                unchanged += 1
 
     # Procedures: new ones with their details, changed details of known ones.
     procedure_changes: list[ProcedureDiff] = []
@@ -673,9 +823,16 @@ def apply_import(
             procedure_changes.append(ProcedureDiff(name, diff))
 
     rejected_rows = [
-        RejectedRow(number, sorted_problems, data.rejected_raw.get(number) or _raw_of(data, number))
+        RejectedRow(number, sorted_problems, data.raw_row(number))
         for number, sorted_problems in _by_row(all_problems).items()
     ]
+
+    def value_of(name: str, i: int) -> Any:
+        column = values.get(name)
+        value = None if column is None else column[i]
+        return None if value is _ABSENT else value
+
+    key_index, name_index = idx["leika_key"], idx["name"]
     result = ImportResult(
         file_name=data.file_name,
         sha256=data.sha256,
@@ -685,7 +842,7 @@ def apply_import(
         dry_run=dry_run,
         import_id=None,
         rows=data.data_rows,
-        created=len(new_items),
+        created=len(new_positions),
         changed=len(changed),
         unchanged=unchanged,
         rejected=len(rejected_rows),
@@ -693,20 +850,18 @@ def apply_import(
         new_procedures=sorted(planner.new_procedures),
         changed_procedures=procedure_changes,
         new_services=[
-            NewService(i.row.row, i.values.get("leika_key"), i.values.get("name") or "")
-            for i in new_items
+            NewService(plan.numbers[i], value_of("leika_key", i), value_of("name", i) or "")
+            for i in new_positions
         ],
         changes=[
             ServiceDiff(
-                item.row.row,
-                item.existing_id or 0,
-                cat.services[item.existing_id or 0][idx["leika_key"]]
-                if item.values.get("leika_key") is None
-                else item.values["leika_key"],
-                item.values.get("name") or cat.services[item.existing_id or 0][idx["name"]],
+                plan.numbers[i],
+                plan.existing[i] or 0,
+                value_of("leika_key", i) or cat.services[plan.existing[i] or 0][key_index],
+                value_of("name", i) or cat.services[plan.existing[i] or 0][name_index],
                 diff,
             )
-            for item, diff, _cols in changed
+            for i, diff in changed
         ],
         rejected_rows=rejected_rows,
         unknown_headers=list(data.unknown_headers),
@@ -714,7 +869,7 @@ def apply_import(
     )
     if dry_run:
         return result
-    return _write(session, ctx_actor, at, result, cat, planner, new_items, changed)
+    return _write(session, ctx_actor, at, result, cat, planner, plan, new_positions, changed)
 
 
 HISTORY_COLUMNS = (
@@ -792,13 +947,6 @@ def _by_row(problems: list[Problem]) -> dict[int, list[Problem]]:
     return rows
 
 
-def _raw_of(data: ImportFile, number: int) -> list[Any]:
-    for row in data.rows:
-        if row.row == number:
-            return row.raw
-    return []
-
-
 def _write(
     session: Session,
     actor: str,
@@ -806,8 +954,9 @@ def _write(
     result: ImportResult,
     cat: _Catalogue,
     planner: _Planner,
-    new_items: list[_Planned],
-    changed: list[tuple[_Planned, dict[str, tuple[Any, Any]], dict[str, Any]]],
+    plan: _Plan,
+    new_positions: list[int],
+    changed: list[tuple[int, dict[str, tuple[Any, Any]]]],
 ) -> ImportResult:
     run = ImportRun(
         file_name=result.file_name,
@@ -869,9 +1018,10 @@ def _write(
     history_table = ChangeRecord.__table__  # type: ignore[attr-defined]
     count = history.insert_records(session, records)  # departments and procedures: few
     head = (bulk.process(history_table, "changed_at", at), actor, "import", run.id, "service")
+    values = plan.values
 
     # New services: ids allocated here so that history can name them without a round trip.
-    if new_items:
+    if new_positions:
         postgres = bulk.dialect.name == "postgresql"
         if postgres:
             session.execute(text("LOCK TABLE service IN SHARE ROW EXCLUSIVE MODE"))
@@ -879,19 +1029,31 @@ def _write(
         columns = (*SERVICE_FIELDS, "id", "department_id", "procedure_id", "search_text",
                    "created_at", "updated_at")  # fmt: skip
         converted = [n for n in SERVICE_FIELDS if bulk.needs(table, n)]
-        for start in range(0, len(new_items), BATCH):
-            batch = new_items[start : start + BATCH]
+        everyone = len(new_positions) == len(plan.numbers)
+        for start in range(0, len(new_positions), BATCH):
+            batch = new_positions[start : start + BATCH]
             count_here = len(batch)
             # Column by column: each field's values of the batch in one list.
             cols: dict[str, list[Any]] = {}
             for name in SERVICE_FIELDS:
-                values = [item.values.get(name) for item in batch]
+                column = values.get(name)
                 default = NEW_DEFAULTS.get(name)
-                if default is not None:
-                    values = [default if v is None else v for v in values]
-                cols[name] = values
-            cols["department"] = [item.department_code for item in batch]
-            cols["procedure"] = [item.procedure_name for item in batch]
+                if column is None:
+                    cols[name] = [default] * count_here
+                    continue
+                part = (
+                    column[start : start + count_here] if everyone else [column[i] for i in batch]
+                )
+                if _ABSENT in part or (default is not None and None in part):
+                    part = [default if v is None or v is _ABSENT else v for v in part]
+                cols[name] = part
+            for name, links in (("department", plan.departments), ("procedure", plan.procedures)):
+                if links is None:
+                    cols[name] = [None] * count_here
+                elif everyone:
+                    cols[name] = links[start : start + count_here]
+                else:
+                    cols[name] = [links[i] for i in batch]
             ids = list(range(next_id + start, next_id + start + count_here))
             history_rows: list[tuple[Any, ...]] = [
                 (*head, sid, key or f"#{sid}", "create", None, None, snapshot)
@@ -903,12 +1065,18 @@ def _write(
             for name in converted:
                 process = bulk.processor(table, name)
                 cols[name] = [None if v is None else process(v) for v in cols[name]]
+            dept_column = cols["department"]
+            proc_column = cols["procedure"]
             service_rows = list(
                 zip(
                     *(cols[name] for name in SERVICE_FIELDS),
                     ids,
-                    [dept_ids[c] if c else None for c in cols["department"]],
-                    [proc_ids[n] if n else None for n in cols["procedure"]],
+                    [dept_ids[c] if c else None for c in dept_column]
+                    if any(dept_column)
+                    else dept_column,
+                    [proc_ids[n] if n else None for n in proc_column]
+                    if any(proc_column)
+                    else proc_column,
                     texts,
                     [at_db] * count_here,
                     [at_db] * count_here,
@@ -917,8 +1085,10 @@ def _write(
             )
             del cols
             bulk.insert(table, columns, service_rows)
+            del service_rows
             bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
             count += len(history_rows)
+            del history_rows
         if postgres:
             session.execute(
                 text(
@@ -928,36 +1098,50 @@ def _write(
             )
 
     if changed:
-        names = (*SERVICE_FIELDS, "department_id", "procedure_id", "search_text", "updated_at")
-        sql = bulk.update_sql(table, names)
-        converted = [n for n in names[:-1] if bulk.needs(table, n)]
-        for start in range(0, len(changed), BATCH):
-            params: list[tuple[Any, ...]] = []
-            history_rows = []
-            for item, diff, columns_changed in changed[start : start + BATCH]:
-                sid = item.existing_id
-                assert sid is not None
-                old = cat.services[sid]
-                new = {name: old[idx[name]] for name in (*SERVICE_FIELDS, "department_id")}
-                new["procedure_id"] = old[idx["procedure_id"]]
-                for name, value in columns_changed.items():
-                    if name == "department":
-                        new["department_id"] = None if value is None else dept_ids[value]
-                    elif name == "procedure":
-                        new["procedure_id"] = None if value is None else proc_ids[value]
-                    else:
-                        new[name] = value
-                new["search_text"] = fast_search_text(new)
-                key = new["leika_key"] or f"#{sid}"
-                for name, (old_value, new_value) in diff.items():
-                    history_rows.append(
-                        (*head, sid, key, "update", name, _as_text(old_value), _as_text(new_value))
-                    )
-                for name in converted:
-                    new[name] = bulk.process(table, name, new[name])
-                params.append((*(new[n] for n in names[:-1]), at_db, sid))
-            bulk.execute(sql, params)
-            bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
-            count += len(history_rows)
+        # One UPDATE per set of changed fields: only those columns (and their indexes) written.
+        groups: dict[tuple[str, ...], list[tuple[int, dict[str, tuple[Any, Any]]]]] = {}
+        for item in changed:
+            groups.setdefault(tuple(item[1]), []).append(item)
+        search_index = [idx[name] for name in _SEARCH_FIELDS]
+        for names, members in groups.items():
+            targets = tuple(
+                "department_id" if n == "department" else "procedure_id" if n == "procedure" else n
+                for n in names
+            )
+            sql = bulk.update_sql(table, (*targets, "search_text", "updated_at"))
+            processors = [
+                bulk.processor(table, target) if target in SERVICE_FIELDS else None
+                for target in targets
+            ]
+            searched = [n for n in names if n in _SEARCH_FIELDS]
+            for start in range(0, len(members), BATCH):
+                params: list[tuple[Any, ...]] = []
+                history_rows = []
+                for i, diff in members[start : start + BATCH]:
+                    sid = plan.existing[i]
+                    assert sid is not None
+                    old = cat.services[sid]
+                    search = dict(zip(_SEARCH_FIELDS, [old[j] for j in search_index], strict=True))
+                    for name in searched:
+                        search[name] = diff[name][1]
+                    key = search["leika_key"] or f"#{sid}"
+                    row: list[Any] = []
+                    for name, process in zip(names, processors, strict=True):
+                        old_value, new_value = diff[name]
+                        history_rows.append(
+                            (*head, sid, key, "update", name, _as_text(old_value),
+                             _as_text(new_value))
+                        )  # fmt: skip
+                        if name == "department":
+                            new_value = None if new_value is None else dept_ids[new_value]
+                        elif name == "procedure":
+                            new_value = None if new_value is None else proc_ids[new_value]
+                        elif process is not None and new_value is not None:
+                            new_value = process(new_value)
+                        row.append(new_value)
+                    params.append((*row, fast_search_text(search), at_db, sid))
+                bulk.execute(sql, params)
+                bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
+                count += len(history_rows)
     session.flush()
     return dataclasses.replace(result, import_id=run.id, history_records=count)
