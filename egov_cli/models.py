@@ -151,8 +151,8 @@ class ChangeRecord(SQLModel, table=True):
             "changed_at",
             "old_value",
             "new_value",
-            sqlite_where=text("entity = 'service' AND field = 'level'"),
-            postgresql_where=text("entity = 'service' AND field = 'level'"),
+            sqlite_where=text("entity || ':' || field = 'service:level'"),
+            postgresql_where=text("entity || ':' || field = 'service:level'"),
         ),
     )
 

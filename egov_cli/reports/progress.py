@@ -28,12 +28,14 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    String,
     and_,
     case,
     cast,
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -146,26 +148,117 @@ def _changed_services(first: Any, flt: ServiceFilter) -> Any:
     )
 
 
+#: Level updates of services, stated as the condition of the partial covering index
+#: ``ix_change_level`` (one expression, with literals), so that every database answers from it.
+LEVEL_CHANGES: ColumnElement[bool] = (
+    col(ChangeRecord.entity) + literal_column("':'", String) + col(ChangeRecord.field)
+) == literal_column("'service:level'", String)
+
+
+def _points_before(value: Any, points: list[datetime]) -> ColumnElement[int]:
+    """How many of ``points`` (ascending) lie before ``value``: a balanced CASE (a binary
+    search of about log2(len(points)) comparisons per row), the same SQL on every database."""
+
+    def between(lo: int, hi: int) -> ColumnElement[int]:
+        if lo == hi:
+            return literal_column(str(lo), Integer)
+        mid = (lo + hi) // 2
+        return case((value > points[mid], between(mid + 1, hi)), else_=between(lo, mid))
+
+    return between(0, len(points))
+
+
+@dataclass(frozen=True)
+class LevelSeries:
+    """Services in a scope at a threshold level or higher, at each of some points in time."""
+
+    scope_size: int  # services in scope now
+    current: int  # of them at the threshold or higher now
+    counts: tuple[int, ...]  # at the threshold or higher at each point
+
+
+def level_series(
+    session: Session, flt: ServiceFilter, threshold: int, points: list[datetime]
+) -> LevelSeries:
+    """The count at or above ``threshold`` at each of ``points`` (ascending), in two queries.
+
+    count(T) = services in scope created at or before T that are at the threshold now, minus
+    the threshold crossings after T of those services: level updates (after the service's
+    creation) whose old and new value lie on different sides of the threshold, each +1 upwards
+    and -1 downwards. A crossing at ``changed_at`` of a service created at ``created_at``
+    counts for the points T with created_at <= T < changed_at; so both are reduced to the
+    number of points before them (:func:`_points_before`) and summed per pair in SQL, and the
+    counts follow from a difference array over the points, one pass for all of them.
+
+    The crossings are read from the partial covering index ``ix_change_level`` (no table
+    access); only level updates after the first point are read.
+    """
+    size = len(points)
+    diff = [0] * (size + 1)
+    level = col(Service.level)
+    created_at = col(Service.created_at)
+    services = scoped(
+        select(
+            _points_before(created_at, points).label("created"),
+            _at_least(level, threshold).label("flag"),
+        ).select_from(Service),
+        flt,
+    ).subquery()
+    scope_size = current = 0
+    for created, flag, n in session.execute(
+        select(services.c.created, services.c.flag, func.count()).group_by(
+            services.c.created, services.c.flag
+        )
+    ).all():
+        scope_size += int(n)
+        if flag:
+            current += int(n)
+            diff[int(created)] += int(n)
+    if points:
+        change = ChangeRecord
+        changed_at = col(change.changed_at)
+        up = _at_least(cast(col(change.new_value), Integer), threshold) - _at_least(
+            cast(col(change.old_value), Integer), threshold
+        )
+        crossings = scoped(
+            select(
+                _points_before(created_at, points).label("created"),
+                _points_before(changed_at, points).label("changed"),
+                up.label("delta"),
+            )
+            .select_from(change)
+            .join(Service, col(Service.id) == col(change.entity_id)),
+            flt,
+        ).where(
+            LEVEL_CHANGES,
+            # coalesce: a bound no index is searched by (the rows come from ix_change_level)
+            func.coalesce(changed_at, changed_at) > points[0],
+            changed_at >= created_at,
+            up != 0,
+        )
+        sub = crossings.subquery()
+        for created, changed, delta in session.execute(
+            select(sub.c.created, sub.c.changed, func.sum(sub.c.delta)).group_by(
+                sub.c.created, sub.c.changed
+            )
+        ).all():
+            # counts at points created <= i < changed lack this change
+            diff[int(created)] -= int(delta)
+            diff[int(changed)] += int(delta)
+    counts: list[int] = []
+    running = 0
+    for i in range(size):
+        running += diff[i]
+        counts.append(running)
+    return LevelSeries(scope_size, current, tuple(counts))
+
+
 def count_at_level(
     session: Session, flt: ServiceFilter, threshold: int, at: datetime | None = None
 ) -> int:
-    """Services in scope at ``threshold`` or higher at time ``at`` (None: now).
-
-    The count of services existing at ``at`` by their current level, corrected for every
-    service whose level changed since: minus its current level, plus its level then.
-    """
-    level = col(Service.level)
-    query = scoped(select(func.count()).select_from(Service), flt).where(level >= threshold)
-    if at is None:
-        return int(session.execute(query).scalar_one())
-    current = session.execute(query.where(col(Service.created_at) <= at)).scalar_one()
-    first = first_level_changes(at)
-    correction = (
-        _changed_services(first, flt)
-        .add_columns(_sum(_at_least(first.c.old_level, threshold) - _at_least(level, threshold)))
-        .where(col(Service.created_at) <= at)
-    )
-    return int(current) + int(session.execute(correction).scalar_one())
+    """Services in scope at ``threshold`` or higher at time ``at`` (None: now)."""
+    series = level_series(session, flt, threshold, [] if at is None else [at])
+    return series.current if at is None else series.counts[0]
 
 
 def levels_at(session: Session, flt: ServiceFilter, at: datetime) -> dict[int, int]:
@@ -183,60 +276,6 @@ def levels_at(session: Session, flt: ServiceFilter, at: datetime) -> dict[int, i
         for lv, n in session.execute(grouped).all():
             counts[int(lv)] = counts.get(int(lv), 0) + sign * int(n)
     return {lv: n for lv, n in sorted(counts.items()) if n}
-
-
-def _crossing(value: Any, threshold: int) -> ColumnElement[int]:
-    return case((cast(value, Integer) >= threshold, 1), else_=0)
-
-
-def level_burnup(
-    session: Session, flt: ServiceFilter, threshold: int, points: list[datetime], current: int
-) -> list[int]:
-    """The count at or above ``threshold`` at each of ``points`` (ascending), in three queries.
-
-    count(T) = count now - (threshold crossings after T): level updates whose old and new
-    value lie on different sides of the threshold, and new services that started at or above it.
-    """
-    if not points:
-        return []
-    first_point = points[0]
-    update_delta = _crossing(col(ChangeRecord.new_value), threshold) - _crossing(
-        col(ChangeRecord.old_value), threshold
-    )
-    updates = scoped(
-        select(
-            *[_sum(case((col(ChangeRecord.changed_at) > t, update_delta), else_=0)) for t in points]
-        )
-        .select_from(ChangeRecord)
-        .join(Service, col(Service.id) == col(ChangeRecord.entity_id)),
-        flt,
-    ).where(
-        col(ChangeRecord.entity) == "service",
-        col(ChangeRecord.field) == "level",
-        col(ChangeRecord.changed_at) > first_point,
-        col(ChangeRecord.changed_at) >= col(Service.created_at),
-    )
-    # services created after a point that started at or above the threshold: by current level,
-    # corrected for those whose level changed since their creation
-    level = col(Service.level)
-    created_at = col(Service.created_at)
-    created = scoped(
-        select(
-            *[_sum(case((created_at > t, _at_least(level, threshold)), else_=0)) for t in points]
-        ).select_from(Service),
-        flt,
-    ).where(created_at > first_point)
-    first = first_level_changes(None, created_after=first_point)
-    start_delta = _at_least(first.c.old_level, threshold) - _at_least(level, threshold)
-    corrected = (
-        _changed_services(first, flt)
-        .add_columns(*[_sum(case((created_at > t, start_delta), else_=0)) for t in points])
-        .where(created_at > first_point)
-    )
-    moved = session.execute(updates).one()
-    added = session.execute(created).one()
-    fixed = session.execute(corrected).one()
-    return [current - int(m) - int(a) - int(c) for m, a, c in zip(moved, added, fixed, strict=True)]
 
 
 # --- Digitales Amt -----------------------------------------------------------------------------
@@ -383,12 +422,10 @@ def progress(session: Session, target: Target, now: datetime, *, weekly: bool = 
         series = [count_procedures(session, flt, t) for t in points[:-1]] + [current]
     else:
         assert target.threshold_level is not None
-        size = scope_size(session, flt)
-        current = count_at_level(session, flt, target.threshold_level)
-        start_count = (
-            count_at_level(session, flt, target.threshold_level, start) if start < now else current
-        )
-        series = level_burnup(session, flt, target.threshold_level, points, current)
+        levels = level_series(session, flt, target.threshold_level, points)
+        size, current = levels.scope_size, levels.current
+        series = [*levels.counts[:-1], current]
+        start_count = series[0] if start < now else current
     goal = goal_of(target, size)
     elapsed_days = (now - start).total_seconds() / 86400
     days_left = max((target.due_date - today).days, 0)

@@ -1,7 +1,9 @@
 """Level changes by service: a partial covering index on change_record
 
 Progress of targets reads every service's level updates (old and new value, when) in one pass;
-this index holds exactly those rows and columns, so the table itself is not read.
+this index holds exactly those rows and columns, so the table itself is not read. Its condition
+is one expression (entity and field joined), which no other index serves: a query stating it
+can only be answered from this index, also by SQLite's planner without table statistics.
 
 Revision ID: 0003
 Revises: 0002
@@ -18,7 +20,7 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-LEVEL_CHANGES = "entity = 'service' AND field = 'level'"
+LEVEL_CHANGES = "entity || ':' || field = 'service:level'"
 
 
 def upgrade() -> None:
