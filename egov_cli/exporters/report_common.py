@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from egov_cli import formats
-from egov_cli.reports.document import Chart, Kind, Label, Report, Section
+from egov_cli.reports.document import TARGET_STATUS_LABELS, Chart, Kind, Label, Report, Section
 from egov_cli.vocab import STATUSES, label_of
 
 #: Output formats of every report (``rich`` is the terminal view, rendered in ``egov_cli.cli``).
@@ -67,7 +67,9 @@ def format_value(
     """A cell for people: ``1.234``, ``42,5 %``, ``31.12.2026``, ``3 Online-Leistung``, ``ja``."""
     if value is None or value == "":
         return ""
-    if isinstance(value, bool) and kind not in ("text", "status"):
+    if isinstance(value, Label):
+        return one_line(value(lang))
+    if isinstance(value, bool) and kind not in ("text", "status", "target_status"):
         return ("ja" if value else "nein") if lang == "de" else ("yes" if value else "no")
     if kind == "int" and isinstance(value, int | float | Decimal):
         return formats.number(float(value), 0, lang)
@@ -80,6 +82,9 @@ def format_value(
         return f"{value} {clean(label)}" if label else str(value)
     if kind == "status":
         return one_line(label_of(STATUSES, str(value), lang))
+    if kind == "target_status":
+        status = TARGET_STATUS_LABELS.get(str(value))
+        return one_line(status(lang) if status else value)
     if isinstance(value, datetime):
         return formats.timestamp(value, lang)
     if isinstance(value, date):
@@ -91,8 +96,11 @@ def format_value(
     return one_line(value)
 
 
-def plain_value(value: Any) -> Any:
-    """A value for machines (JSON): ISO dates, floats for decimals, text cleaned."""
+def plain_value(value: Any, lang: str = "de") -> Any:
+    """A value for machines (JSON): ISO dates, floats for decimals, text cleaned, a Label in
+    the report's language."""
+    if isinstance(value, Label):
+        return clean(value(lang))
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -15,15 +15,18 @@
       "sections": [
         {"key": ..., "title": ...,
          "figures": [{"key", "label", "kind", "value", "text"}],
-         "tables": [{"key", "title", "note", "columns": [{"key", "label", "kind"}],
+         "tables": [{"key", "title", "note",
+                     "columns": [{"key", "label", "kind", "labels" (kind target_status:
+                                  {"on-track": "im Plan", ...})}],
                      "rows": [{column key: raw value}]}],
          "charts": [{"key", "title", "kind": "bar"|"burnup", "x_label", "y_label",
                      "series": [{"name", "style", "points": [[x, y], ...]}]}]}
       ]
     }
 
-Values are raw (numbers as numbers, shares as 0..1, dates as ISO text, levels as numbers);
-``text`` of a figure is the formatted value for people. Keys are ASCII and never translated.
+Values are raw (numbers as numbers, shares as 0..1, dates as ISO text, levels as numbers,
+target statuses as ``on-track``/``at-risk``/``missed``; text the report words itself, such as a
+target's scope, in the chosen language); ``text`` of a figure is the formatted value for people. Keys are ASCII and never translated.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import Any
 
 from egov_cli import formats
 from egov_cli.exporters.report_common import as_of, format_value, one_line, plain_value
-from egov_cli.reports.document import Chart, Label, Report, Section
+from egov_cli.reports.document import TARGET_STATUS_LABELS, Chart, Col, Label, Report, Section
 
 SCHEMA = 1
 
@@ -60,6 +63,18 @@ def _chart(chart: Chart, lang: str) -> dict[str, Any]:
     }
 
 
+def _column(column: Col, lang: str) -> dict[str, Any]:
+    """A table column; a target status column also names its values in the language."""
+    out: dict[str, Any] = {
+        "key": column.key,
+        "label": _label(column.label, lang),
+        "kind": column.kind,
+    }
+    if column.kind == "target_status":
+        out["labels"] = {code: label(lang) for code, label in TARGET_STATUS_LABELS.items()}
+    return out
+
+
 def _section(section: Section, lang: str, scale: dict[int, str]) -> dict[str, Any]:
     return {
         "key": section.key,
@@ -69,7 +84,7 @@ def _section(section: Section, lang: str, scale: dict[int, str]) -> dict[str, An
                 "key": f.key,
                 "label": _label(f.label, lang),
                 "kind": f.kind,
-                "value": plain_value(f.value),
+                "value": plain_value(f.value, lang),
                 "text": format_value(f.value, f.kind, lang, scale),
             }
             for f in section.figures
@@ -79,11 +94,10 @@ def _section(section: Section, lang: str, scale: dict[int, str]) -> dict[str, An
                 "key": t.key,
                 "title": _label(t.title, lang),
                 "note": _label(t.note, lang),
-                "columns": [
-                    {"key": c.key, "label": _label(c.label, lang), "kind": c.kind}
-                    for c in t.columns
+                "columns": [_column(c, lang) for c in t.columns],
+                "rows": [
+                    {c.key: plain_value(row.get(c.key), lang) for c in t.columns} for row in t.rows
                 ],
-                "rows": [{c.key: plain_value(row.get(c.key)) for c in t.columns} for row in t.rows],
             }
             for t in section.tables
         ],

@@ -31,6 +31,8 @@ L_DATA = Label("Diagrammdaten", "Chart data")
 L_OVERVIEW = Label("Übersicht", "Overview")
 COLOURS = ("#1F5FA8", "#E07B00", "#2E8B57", "#8E44AD", "#5D6D7E")
 GOAL_COLOUR = "#C0392B"
+#: Kinds written as the text people read (a status or level label, yes/no).
+_TEXT_KINDS = frozenset({"text", "status", "target_status", "flag", "level"})
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 
 
@@ -111,7 +113,7 @@ class _Writer:
         if value is None or value == "":
             sheet.write_blank(row, col, None)
             return 0
-        if isinstance(value, bool) or kind in ("text", "status", "flag", "level"):
+        if isinstance(value, bool | Label) or kind in _TEXT_KINDS:
             text = format_value(value, kind, self.lang, scale)  # type: ignore[arg-type]
             sheet.write_string(row, col, text)
             return len(text)

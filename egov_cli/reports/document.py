@@ -13,8 +13,13 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 # How a value is shown: plain text, whole number, share (0..1 -> "42,5 %"), decimal, date,
-# maturity level (number; its label comes from the report's scale).
-Kind = Literal["text", "int", "share", "decimal", "date", "level", "status", "flag"]
+# maturity level (number; its label comes from the report's scale), a service's status
+# (planned, in_progress, live ...), a target's status (on-track, at-risk, missed; labels in
+# TARGET_STATUS_LABELS), yes/no. Any value may also be a Label: it is shown in the report's
+# language (text that the builder words, e.g. a target's scope).
+Kind = Literal[
+    "text", "int", "share", "decimal", "date", "level", "status", "target_status", "flag"
+]
 
 
 @dataclass(frozen=True)
@@ -91,3 +96,11 @@ class Report:
     scale_labels: dict[int, str] = field(default_factory=dict)  # level -> label
     as_of: date | None = None  # the day the figures refer to (default: generated_at's date)
     alerts: tuple[str, ...] = ()  # e.g. "at-risk", "missed": what report run --fail-on looks at
+
+
+#: How a target's status (``egov_cli.reports.progress``: on-track, at-risk, missed) reads.
+TARGET_STATUS_LABELS = {
+    "on-track": Label("im Plan", "on track"),
+    "at-risk": Label("gefährdet", "at risk"),
+    "missed": Label("verfehlt", "missed"),
+}

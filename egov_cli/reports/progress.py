@@ -45,7 +45,7 @@ from sqlmodel import Session, col
 
 from egov_cli.formats import LOCAL_ZONE
 from egov_cli.models import ChangeRecord, Department, Procedure, Service, Target
-from egov_cli.reports.document import Label
+from egov_cli.reports.document import TARGET_STATUS_LABELS, Label
 from egov_cli.services.catalogue import ServiceFilter, apply_filter
 from egov_cli.services.targets import DIGITALES_AMT, goal_of, scope_filter
 
@@ -53,11 +53,7 @@ ON_TRACK = "on-track"
 AT_RISK = "at-risk"
 MISSED = "missed"
 STATUSES = (ON_TRACK, AT_RISK, MISSED)
-STATUS_LABELS = {
-    ON_TRACK: Label("im Plan", "on track"),
-    AT_RISK: Label("gefährdet", "at risk"),
-    MISSED: Label("verfehlt", "missed"),
-}
+STATUS_LABELS = TARGET_STATUS_LABELS
 STATUS_RULE = Label(
     "Regel: verfehlt = Fälligkeitsdatum vorbei und Ziel nicht erreicht; gefährdet = Ziel noch "
     "nicht erreicht und die Prognose zum Fälligkeitsdatum (heutiger Stand + bisheriges Tempo × "

@@ -1,8 +1,10 @@
 """The ``targets`` report: each target with progress, pace, forecast, burn-up and the services
 (or, for Digitales Amt, the online procedures) that still have to move; and per-service targets.
 
-Target status values in tables are the codes ``on-track``, ``at-risk``, ``missed``
-(labels: ``egov_cli.reports.progress.STATUS_LABELS``); the rule is in each table's note.
+Target status values in tables and figures are the codes ``on-track``, ``at-risk``, ``missed``
+of kind ``target_status`` (the renderers show ``document.TARGET_STATUS_LABELS``); the rule is in
+each table's note. Text the report words itself (kind, scope, the per-service row) is a Label,
+shown in the report's language.
 """
 
 from __future__ import annotations
@@ -45,16 +47,26 @@ STATUS_COLUMNS = (
     Col("current", Label("Stand heute", "Today"), "int"),
     Col("forecast", Label("Prognose", "Forecast"), "decimal"),
     Col("due", Label("Fällig", "Due"), "date"),
-    Col("status", Label("Status", "Status"), "status"),
+    Col("status", Label("Status", "Status"), "target_status"),
 )
 
 
-def scope_text(p: Progress) -> str:
-    """The target's scope in a few words (the filter values; ``alle`` when none)."""
-    base = "Online-Dienste (BayernPortal, elektr. Einreichung)" if p.kind == DIGITALES_AMT else ""
+ONLINE_PROCEDURES = Label(
+    "Online-Dienste (BayernPortal, elektr. Einreichung)",
+    "online procedures (BayernPortal, submitted electronically)",
+)
+ALL = Label("alle", "all")
+
+
+def scope_text(p: Progress) -> Label:
+    """The target's scope in a few words (the filter values; ``alle`` / ``all`` when none)."""
     parts = [f"{k}={v}" for k, v in p.scope.items()]
-    text = ", ".join(parts) if parts else "alle"
-    return f"{base}: {text}" if base else text
+
+    def text(lang: str) -> str:
+        filters = ", ".join(parts) if parts else ALL(lang)
+        return f"{ONLINE_PROCEDURES(lang)}: {filters}" if p.kind == DIGITALES_AMT else filters
+
+    return Label(text("de"), text("en"))
 
 
 def status_row(p: Progress) -> dict[str, Any]:
@@ -73,8 +85,11 @@ def status_row(p: Progress) -> dict[str, Any]:
 
 def per_service_row(st: ServiceTargets) -> dict[str, Any]:
     return {
-        "target": PER_SERVICE.de,
-        "scope": f"{st.total} Leistungen mit Zielreifegrad und Zieldatum",
+        "target": PER_SERVICE,
+        "scope": Label(
+            f"{st.total} Leistungen mit Zielreifegrad und Zieldatum",
+            f"{st.total} services with a target level and date",
+        ),
         "threshold": None,
         "goal": st.total,
         "start": None,
@@ -152,7 +167,7 @@ def burnup_chart(p: Progress) -> Chart:
 
 def target_figures(p: Progress) -> tuple[Figure, ...]:
     return (
-        Figure("kind", Label("Art", "Kind"), KIND_LABELS[p.kind].de, "text"),
+        Figure("kind", Label("Art", "Kind"), KIND_LABELS[p.kind], "text"),
         Figure("scope", Label("Umfang", "Scope"), scope_text(p), "text"),
         Figure("scope_size", Label("Im Umfang", "In scope"), p.scope_size),
         Figure("threshold", Label("Schwelle", "Threshold"), p.threshold_level, "level"),
@@ -179,7 +194,7 @@ def target_figures(p: Progress) -> tuple[Figure, ...]:
             p.forecast,
             "decimal",
         ),
-        Figure("status", Label("Status", "Status"), p.status, "status"),
+        Figure("status", Label("Status", "Status"), p.status, "target_status"),
     )
 
 
@@ -190,7 +205,7 @@ _MOVE_COLUMNS = (
     Col("level", Label("Reifegrad", "Level"), "level"),
     Col("target_level", Label("Zielreifegrad", "Target level"), "level"),
     Col("target_date", Label("Zieldatum", "Target date"), "date"),
-    Col("status", Label("Status", "Status"), "status"),
+    Col("status", Label("Status", "Status"), "target_status"),
 )
 
 
@@ -303,7 +318,7 @@ def per_service_section(st: ServiceTargets, options: ReportOptions) -> Section:
                 st.due_soon,
             ),
             Figure("overdue", Label("Überfällig", "Overdue"), st.overdue),
-            Figure("status", Label("Status", "Status"), st.status, "status"),
+            Figure("status", Label("Status", "Status"), st.status, "target_status"),
         ),
     )
 
