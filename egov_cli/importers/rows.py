@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from egov_cli import schema
@@ -42,6 +43,18 @@ def _fast_column(column: schema.Column, cells: Sequence[Any], cache: dict[Any, A
     kind = column.kind
     slow = _SLOW
     if kind == schema.TEXT:
+        try:  # the usual case: text cells (or blank ones)
+            stripped = list(map(str.strip, cells))
+        except TypeError:  # not all text
+            pass
+        else:
+            joined = " ".join(stripped)
+            # isprintable() is quick and refuses every control character (and a few harmless
+            # ones, such as a line break, which the exact check below lets through).
+            if max(map(len, stripped), default=0) <= _MAX_TEXT and (
+                joined.isprintable() or _CONTROL.search(joined) is None
+            ):
+                return [v or None for v in stripped]
         out = [
             (v.strip() or None) if type(v) is str else (None if v is None else slow) for v in cells
         ]
@@ -55,6 +68,12 @@ def _fast_column(column: schema.Column, cells: Sequence[Any], cache: dict[Any, A
             ]
         return out
     if kind == schema.KEY:
+        try:
+            joined = "".join(cells)
+        except TypeError:  # not all text
+            joined = ""
+        if joined.isascii() and joined.isdigit() and set(map(len, cells)) == {14}:
+            return list(cells)  # every cell a 14-digit key as text
         return [
             v
             if type(v) is str and len(v) == 14 and v.isascii() and v.isdigit()
@@ -78,6 +97,9 @@ def _fast_column(column: schema.Column, cells: Sequence[Any], cache: dict[Any, A
         ]
     # terms, flags, levels: each distinct value parsed once (booleans always on their own)
     get = cache.get
+    if bool not in set(map(type, cells)):
+        known = {**cache, "": None, None: None}
+        return list(map(known.get, cells, repeat(slow)))
     return [
         (None if v == "" or v is None else get(v, slow)) if type(v) is not bool else slow
         for v in cells

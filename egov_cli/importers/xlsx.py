@@ -21,6 +21,7 @@ from typing import Any
 from egov_cli.errors import FileError
 
 _CHUNK = 1 << 20
+_QUICK_CHUNK = 4 << 20
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
@@ -154,6 +155,19 @@ def _sheet_part(archive: zipfile.ZipFile, index: int) -> str | None:
     return None
 
 
+def _may_hold_formulas(archive: zipfile.ZipFile, part: str) -> bool:
+    """False where the sheet's XML holds no formula element at all (one quick pass)."""
+    previous = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_QUICK_CHUNK):
+            if b"<f" in chunk or b":f" in chunk:
+                return True
+            if previous + chunk[:1] in (b"<f", b":f"):  # across the two chunks
+                return True
+            previous = chunk[-1:]
+    return False
+
+
 def formulas_without_value(path: Path, index: int) -> dict[tuple[int, int], str]:
     """(1-based row, 0-based column) -> formula, for formula cells with no saved result.
 
@@ -163,7 +177,7 @@ def formulas_without_value(path: Path, index: int) -> dict[tuple[int, int], str]
     try:
         with zipfile.ZipFile(path) as archive:
             part = _sheet_part(archive, index)
-            if part is None:
+            if part is None or not _may_hold_formulas(archive, part):
                 return found
             with archive.open(part) as stream:
                 rest = b""

@@ -28,6 +28,7 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -254,16 +255,32 @@ def fast_search_text(values: dict[str, Any]) -> str:
     )
 
 
+def _search_column(values: list[Any]) -> list[str | None] | None:
+    """``_search_fold`` of a column's values (None where blank); None if a value folds to
+    nothing (then the row-by-row way is taken)."""
+    try:
+        lowered = [v.casefold() if v else None for v in values]
+    except AttributeError:  # not all text
+        lowered = [_search_fold(v) if v else None for v in values]
+        return None if "" in lowered else lowered
+    out = [
+        low if low is None or low.isascii() else _search_fold(value)
+        for value, low in zip(values, lowered, strict=True)
+    ]
+    return None if "" in out else out
+
+
 def search_texts(columns: dict[str, list[Any]], count: int) -> list[str]:
     """``fast_search_text`` of ``count`` rows given as columns (field -> values)."""
-    folded = [
-        [_search_fold(v) if v else None for v in columns[name]]
-        for name in _SEARCH_FIELDS
-        if name in columns
-    ]
+    folded = [_search_column(columns[name]) for name in _SEARCH_FIELDS if name in columns]
     if not folded:
         return [""] * count
-    return [" | ".join([p for p in parts if p is not None]) for parts in zip(*folded, strict=True)]
+    if any(column is None for column in folded):
+        return [
+            fast_search_text({name: columns[name][i] for name in _SEARCH_FIELDS if name in columns})
+            for i in range(count)
+        ]
+    return list(map(" | ".join, map(filter, repeat(None), zip(*folded, strict=True))))
 
 
 _encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
@@ -271,32 +288,35 @@ _encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=Fa
 
 def snapshots(columns: dict[str, list[Any]], count: int) -> list[str]:
     """``history.snapshot`` (the same JSON text) of ``count`` rows given as columns."""
-    fragments: list[list[str | None]] = []
+    fragments: list[list[str]] = []
     for name in sorted(columns):
         values = columns[name]
-        if values.count(None) == len(values):
+        nones = values.count(None)
+        if nones == len(values):
             continue  # an empty column adds nothing
-        head = _encode_text(name) + ": "
+        # Each fragment begins with ", "; a row's first one loses it below.
+        head = ", " + _encode_text(name) + ": "
         kinds = set(map(type, values)) - {type(None)}
+        column: list[str]
         if kinds == {str}:
-            column = [head + _encode_text(v) if v else None for v in values]
+            if nones == 0 and "" not in values:
+                column = list(map(head.__add__, map(_encode_text, values)))
+            else:
+                column = [head + _encode_text(v) if v else "" for v in values]
         elif kinds == {int}:
-            column = [None if v is None else f'{head}"{v}"' for v in values]
+            column = ["" if v is None else f'{head}"{v}"' for v in values]
         elif kinds == {bool}:
             yes, no = head + '"true"', head + '"false"'
-            column = [None if v is None else (yes if v else no) for v in values]
+            column = ["" if v is None else (yes if v else no) for v in values]
         else:
             column = [
-                None if v is None or v == "" else head + _encode_text(str(history.as_text(v)))
+                "" if v is None or v == "" else head + _encode_text(str(history.as_text(v)))
                 for v in values
             ]
         fragments.append(column)
     if not fragments:
         return ["{}"] * count
-    return [
-        "{" + ", ".join([f for f in parts if f is not None]) + "}"
-        for parts in zip(*fragments, strict=True)
-    ]
+    return ["{" + joined[2:] + "}" for joined in map("".join, zip(*fragments, strict=True))]
 
 
 class _Planner:
@@ -827,11 +847,13 @@ def apply_import(
         for number, sorted_problems in _by_row(all_problems).items()
     ]
 
-    def value_of(name: str, i: int) -> Any:
+    def column_of(name: str, positions: list[int]) -> list[Any]:
         column = values.get(name)
-        value = None if column is None else column[i]
-        return None if value is _ABSENT else value
+        if column is None:
+            return [None] * len(positions)
+        return [None if (v := column[i]) is _ABSENT else v for i in positions]
 
+    changed_positions = [i for i, _diff in changed]
     key_index, name_index = idx["leika_key"], idx["name"]
     result = ImportResult(
         file_name=data.file_name,
@@ -850,18 +872,28 @@ def apply_import(
         new_procedures=sorted(planner.new_procedures),
         changed_procedures=procedure_changes,
         new_services=[
-            NewService(plan.numbers[i], value_of("leika_key", i), value_of("name", i) or "")
-            for i in new_positions
+            NewService(plan.numbers[i], key, name or "")
+            for i, key, name in zip(
+                new_positions,
+                column_of("leika_key", new_positions),
+                column_of("name", new_positions),
+                strict=True,
+            )
         ],
         changes=[
             ServiceDiff(
                 plan.numbers[i],
                 plan.existing[i] or 0,
-                value_of("leika_key", i) or cat.services[plan.existing[i] or 0][key_index],
-                value_of("name", i) or cat.services[plan.existing[i] or 0][name_index],
+                key or cat.services[plan.existing[i] or 0][key_index],
+                name or cat.services[plan.existing[i] or 0][name_index],
                 diff,
             )
-            for i, diff in changed
+            for (i, diff), key, name in zip(
+                changed,
+                column_of("leika_key", changed_positions),
+                column_of("name", changed_positions),
+                strict=True,
+            )
         ],
         rejected_rows=rejected_rows,
         unknown_headers=list(data.unknown_headers),
