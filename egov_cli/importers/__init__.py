@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from egov_cli import schema
 from egov_cli.errors import FileError, InputRejected, Problem
+from egov_cli.importers.guard import check_file
 from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
 from egov_cli.importers.rows import is_blank_row, parse_column
 from egov_cli.importers.types import ImportColumn, ImportFile, ParsedRow, RawCells, ReadOptions
@@ -58,6 +59,7 @@ def read_file(
             f"{path.name}: egov imports .xlsx, .xlsm and .csv files (also .xls, .ods, .txt).",
             "Save the file from Excel as .xlsx or as CSV.",
         )
+    check_file(path)  # refuses empty, disguised, damaged and bomb-like files before reading
     try:
         sha = file_sha256(path)
     except OSError as exc:
