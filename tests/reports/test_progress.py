@@ -169,3 +169,45 @@ def test_a_reused_id_does_not_inherit_the_history_of_a_removed_service(
         new = add_service(s, ctx, {"name": "Neu", "level": 1})
         edit_service(s, ctx, str(new.service.id), {"level": 1})
         assert count_at_level(s, ALL, 3, datetime(2026, 11, 25, 9, 30, tzinfo=UTC)) == 4
+
+
+def test_the_count_at_each_week_agrees_with_the_levels_at_that_time(city: Catalogue) -> None:
+    from egov_cli.reports.progress import level_series, week_points
+
+    points = week_points(day_start(date(2025, 11, 20)), NOW)
+    for flt in (ALL, ServiceFilter(department="32"), ServiceFilter(topic="familie")):
+        with transaction(city) as s:
+            series = level_series(s, flt, 3, points)
+            expected = [
+                sum(n for level, n in levels_at(s, flt, t).items() if level >= 3) for t in points
+            ]
+            size = sum(levels_at(s, flt, NOW).values())
+        assert list(series.counts) == expected
+        assert (series.scope_size, series.current) == (size, expected[-1])
+    # before any service existed nothing counts; F and G count from their creation on 1.4.
+    assert series.counts[0] == 0
+
+
+def test_a_level_change_back_and_forth_within_a_week_leaves_the_count(city: Catalogue) -> None:
+    from egov_cli.reports.progress import level_series
+
+    with transaction(city) as s:
+        edit_service(s, at("2026-11-10"), KEYS["E"], {"level": 4})
+        edit_service(s, at("2026-11-11"), KEYS["E"], {"level": 0})
+        series = level_series(s, ALL, 3, [datetime(2026, 11, 9, tzinfo=UTC),
+                                          datetime(2026, 11, 10, 12, tzinfo=UTC), NOW])  # fmt: skip
+    assert series.counts == (5, 6, 5)
+
+
+@pytest.mark.sqlite_only
+def test_level_updates_are_read_from_the_partial_covering_index(city: Catalogue) -> None:
+    from sqlalchemy import select, text
+
+    from egov_cli.models import ChangeRecord
+    from egov_cli.reports.progress import LEVEL_CHANGES
+
+    query = select(ChangeRecord.entity_id, ChangeRecord.old_value).where(LEVEL_CHANGES)
+    with transaction(city) as s:
+        compiled = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+        plan = s.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+    assert "USING INDEX ix_change_level" in " ".join(str(row) for row in plan)
