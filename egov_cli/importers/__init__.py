@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import partial
 from itertools import chain, islice, zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,7 +88,7 @@ def read_file(
                 if options.sheet is not None:
                     raise _no_header(path.name, name, options)
                 continue
-            book.scan_formulas(data)
+            data.scan_formulas = partial(book.scan_formulas, data)
             return _read_rows(path.name, sha, data, head, found, scale, progress)
         raise _no_header(path.name, None, options, sheets=book.sheet_names)
     finally:
@@ -191,10 +192,6 @@ def _read_rows(
             ]
         )
     by_index = {c.index: c for c in match.columns}
-    formulas: dict[int, list[tuple[int, str]]] = {}
-    for (f_row, f_col), formula in data.formulas_without_value.items():
-        if f_col in by_index:
-            formulas.setdefault(f_row, []).append((f_col, formula))
 
     # The data rows, without blank ones, a stretch at a time (for the progress bar).
     body: list[list[Any]] = []
@@ -222,6 +219,14 @@ def _read_rows(
     lengths = list(map(len, body))
     uniform = not lengths or min(lengths) == max(lengths)
     transposed: list[tuple[Any, ...]] = list(zip_longest(*body, fillvalue=""))
+    if data.scan_formulas is not None and any(
+        "" in transposed[i] or None in transposed[i] for i in by_index if i < len(transposed)
+    ):
+        data.scan_formulas()  # a blank cell may be a formula without a saved result
+    formulas: dict[int, list[tuple[int, str]]] = {}
+    for (f_row, f_col), formula in data.formulas_without_value.items():
+        if f_col in by_index:
+            formulas.setdefault(f_row, []).append((f_col, formula))
     problems_by_row: dict[int, list[Problem]] = {}
     fields: list[str] = []
     converted: list[list[Any]] = []

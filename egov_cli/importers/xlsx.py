@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -40,6 +40,9 @@ class SheetData:
     #: (row, 0-based column) -> formula text, for formula cells without a saved result
     formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)
     column_offset: int = 0  # the sheet's first used column (cells start there)
+    #: fills ``formulas_without_value`` (a pass over the sheet's XML): a formula without a saved
+    #: result reads as a blank cell, so it is called only where a recognised column has one
+    scan_formulas: Callable[[], None] | None = None
 
 
 def column_index(letters: str) -> int:
