@@ -1,0 +1,309 @@
+"""Hostile and broken input files: each is refused with a message naming the file and the
+reason (or, where it is merely unusual, imported correctly), quickly, in bounded memory, with
+nothing written to the catalogue."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from egov_cli.db import open_catalogue
+from egov_cli.errors import FileError, InputRejected
+from egov_cli.importers import read_file
+from egov_cli.services.scale import Scale, default_preset_name, presets
+from egov_cli.services.transfer import content_checksum
+from tests.helpers import egov
+from tests.hostile import corpus
+
+DAMAGED = "The file was cut off or altered (e.g. an incomplete download or attachment); ask for it again or save it anew from Excel."
+RESAVE = "Open it in Excel, save it as .xlsx and import that copy."
+BOMB_HINT = (
+    "This is not what Excel writes (a damaged file or a so-called zip bomb). "
+    "Open it in Excel, save it as .xlsx and import that copy."
+)
+
+#: builder -> (message, hint) of the FileError
+REFUSED: dict[str, tuple[Callable[[Path], Path], str, str]] = {
+    "not a zip": (
+        corpus.not_a_zip,
+        "kein-zip.xlsx is not a workbook: an .xlsx file is a zip archive, this one is not.",
+        "Open it in Excel and save it as .xlsx (or as CSV) and import that copy.",
+    ),
+    "empty file": (
+        corpus.empty_file,
+        "leer.xlsx is empty (0 bytes).",
+        "The file was not saved completely or the e-mail attachment is damaged; ask for it again.",
+    ),
+    "truncated zip": (
+        corpus.truncated_zip,
+        "abgeschnitten.xlsx is a damaged or incomplete workbook (File is not a zip file).",
+        DAMAGED,
+    ),
+    "zip bomb": (
+        corpus.zip_bomb,
+        "bombe.xlsx is refused: its part 'xl/worksheets/sheet1.xml' unpacks 1,021 times larger "
+        "than it is packed (at most 100 allowed).",
+        BOMB_HINT,
+    ),
+    "huge declared size": (
+        corpus.huge_declared_size,
+        "riesig.xlsx is refused: its part 'xl/worksheets/sheet1.xml' unpacks to 4,294,967,280 "
+        "bytes (at most 536,870,912 allowed).",
+        BOMB_HINT,
+    ),
+    "entity bomb": (
+        corpus.entity_bomb,
+        "entitaeten.xlsx is refused: its part 'xl/sharedStrings.xml' declares a document type "
+        "or XML entities, which Excel never writes (an entity bomb or an attempt to read other "
+        "files).",
+        RESAVE,
+    ),
+    "password-protected workbook": (
+        corpus.encrypted_workbook,
+        "passwort.xlsx: the workbook is password-protected (encrypted).",
+        "Open it in Excel, remove the password (File > Info > Protect Workbook), save a copy "
+        "and import that.",
+    ),
+    "old xls renamed": (
+        corpus.renamed_xls,
+        "alt.xlsx is an old Excel 97-2003 workbook (.xls) named .xlsx.",
+        "Open it in Excel and save it as .xlsx (or rename it to .xls) and import that.",
+    ),
+    "other OLE file": (
+        corpus.unknown_ole,
+        "ole.xlsx is not an .xlsx workbook but an OLE file: a password-protected workbook or an "
+        "old .xls file.",
+        "Open it in Excel, remove any password, save it as .xlsx and import that copy.",
+    ),
+    "a cell in the last row and column": (
+        corpus.far_cell,
+        "ferne-zelle.xlsx is refused: the sheet part 'xl/worksheets/sheet1.xml' places cells as "
+        "far as row 1,048,576 and column XFD: a grid of up to 17,179,869,184 cells (at most "
+        "5,000,000 allowed).",
+        "Delete the rows and columns below and right of the data in Excel (select them, "
+        "Delete), save and import again; or split the file.",
+    ),
+    "empty workbook": (
+        corpus.empty_workbook,
+        "leere-mappe.xlsx: no header row found in the first 30 rows (sheets searched: 'Tabelle1').",
+        "The header row must name at least two columns (e.g. LeiKa-Schlüssel, Leistung). "
+        'Map other headers with --map "Header=field", name the row with --header-row N or the '
+        "sheet with --sheet NAME; egov import --describe-format lists the columns.",
+    ),
+    "a workbook named .csv": (
+        lambda folder: corpus.csv_file(
+            folder, "mappe.csv", corpus.valid_workbook(folder / "m.xlsx").read_bytes()
+        ),
+        "mappe.csv is a workbook (a zip archive), not a CSV text file.",
+        "Rename it to .xlsx, or save it from Excel as CSV.",
+    ),
+}
+
+
+@pytest.fixture
+def scale() -> Scale:
+    return presets()[default_preset_name()]
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_a_hostile_file_is_refused_naming_the_file_and_the_reason(
+    case: str, tmp_path: Path, scale: Scale
+) -> None:
+    build, message, hint = REFUSED[case]
+    path = build(tmp_path)
+    started = time.perf_counter()
+    with pytest.raises(FileError) as caught:
+        read_file(path, scale)
+    assert time.perf_counter() - started < 10
+    assert caught.value.message == message
+    assert caught.value.hint == hint
+
+
+def test_openpyxl_reads_only_with_defusedxml() -> None:
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML is True
+
+
+def _state(db_url: str) -> tuple[dict[str, int], str]:
+    catalogue = open_catalogue(db_url)
+    try:
+        return content_checksum(catalogue.engine)
+    finally:
+        catalogue.engine.dispose()
+
+
+#: Run ``egov ARGS`` in a child process, print its exit code, stderr and peak memory as JSON.
+MEASURED = """
+import json, resource, subprocess, sys
+done = subprocess.run([sys.executable, "-m", "egov_cli", *sys.argv[1:]], capture_output=True,
+                      text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"rc": done.returncode, "stderr": done.stderr, "peak_mb": peak / 1024}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_egov_import_of_a_hostile_file_exits_non_zero_writes_nothing_in_bounded_time_and_memory(
+    case: str, db_url: str, tmp_path: Path
+) -> None:
+    build, message, _hint = REFUSED[case]
+    path = build(tmp_path)
+    before = _state(db_url)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, "import", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=60,
+        check=True,
+    )
+    elapsed = time.perf_counter() - started
+    result = json.loads(done.stdout)
+    assert result["rc"] == 8, result["stderr"]
+    assert message in " ".join(result["stderr"].split())
+    assert elapsed < 10
+    assert result["peak_mb"] < 500
+    assert _state(db_url) == before
+
+
+def _import(path: Path, *extra: str) -> tuple[int, str]:
+    result = egov("import", str(path), *extra)
+    return result.exit_code, result.stderr
+
+
+def _names(db_url: str) -> list[str]:
+    from sqlmodel import select
+
+    from egov_cli.db import transaction
+    from egov_cli.models import Service
+
+    catalogue = open_catalogue(db_url)
+    try:
+        with transaction(catalogue, write=False) as session:
+            return sorted(s.name for s in session.exec(select(Service)).all())
+    finally:
+        catalogue.engine.dispose()
+
+
+EMOJI = "Hundesteuer 🐕‍🦺 anmelden 👩🏽‍💻"
+ARABIC = "تسجيل الكلب"
+HEBREW = "רישום כלב \u200f(עברית)"
+
+
+def test_emoji_and_right_to_left_text_import_unchanged(db_url: str, tmp_path: Path) -> None:
+    path = corpus.valid_workbook(
+        tmp_path / "unicode.xlsx",
+        [[corpus.KEY, EMOJI], ["99115005011000", ARABIC], ["99102013002000", HEBREW]],
+    )
+    code, stderr = _import(path)
+    assert code == 0, stderr
+    assert _names(db_url) == sorted([EMOJI, ARABIC, HEBREW])
+
+
+def test_a_declared_dimension_of_a_million_rows_imports_the_rows_there_are(
+    db_url: str, tmp_path: Path
+) -> None:
+    started = time.perf_counter()
+    code, stderr = _import(corpus.declared_dimension(tmp_path))
+    assert code == 0, stderr
+    assert time.perf_counter() - started < 10
+    assert _names(db_url) == ["Gewerbe"]
+
+
+def test_a_cell_of_32767_characters_imports_and_one_more_is_refused(
+    db_url: str, tmp_path: Path
+) -> None:
+    longest = "Ä" + "x" * 32_766
+    path = corpus.valid_workbook(tmp_path / "lang.xlsx", [[corpus.KEY, longest]])
+    code, stderr = _import(path)
+    assert code == 0, stderr
+    assert _names(db_url) == [longest]
+
+    before = _state(db_url)
+    too_long = corpus.csv_file(
+        tmp_path,
+        "zu-lang.csv",
+        f"LeiKa-Schlüssel;Leistung\n99115005011000;{'y' * 32_768}\n".encode(),
+    )
+    code, stderr = _import(too_long)
+    assert code == 3
+    assert "zu-lang.csv, row 2, column 'Leistung':" in stderr
+    assert "32,768 characters long; at most 32,767 are allowed." in stderr
+    assert _state(db_url) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("nul.csv", b"LeiKa-Schl\xc3\xbcssel;Leistung\n99050012104000;Gewer\x00be\n"),
+        ("escape.csv", b"LeiKa-Schl\xc3\xbcssel;Leistung\n99050012104000;\x1b[31mrot\n"),
+    ],
+)
+def test_control_characters_and_nul_bytes_in_a_csv_are_refused_naming_the_cell(
+    db_url: str, tmp_path: Path, name: str, data: bytes
+) -> None:
+    before = _state(db_url)
+    path = corpus.csv_file(tmp_path, name, data)
+    with pytest.raises(InputRejected) as caught:
+        read_file_rows(path)
+    assert caught.value.problems[0].file == name
+    code, stderr = _import(path)
+    assert code == 3
+    assert f"{name}, row 2, column 'Leistung': Leistung contains the control character U+" in stderr
+    assert _state(db_url) == before
+
+
+def read_file_rows(path: Path) -> None:
+    """Read ``path``; raise InputRejected where it has bad rows (as the import does)."""
+    data = read_file(path, presets()[default_preset_name()])
+    if data.problems:
+        raise InputRejected(data.problems)
+
+
+def test_control_characters_in_a_workbook_are_refused_naming_the_cell(
+    db_url: str, tmp_path: Path
+) -> None:
+    before = _state(db_url)
+    path = corpus.valid_workbook(tmp_path / "steuer.xlsx", [[corpus.KEY, "rot\x1b[31m\x07"]])
+    code, stderr = _import(path)
+    assert code == 3
+    assert (
+        "steuer.xlsx, sheet 'Leistungen', row 2, column 'Leistung': Leistung contains the control character U+001B."
+        in stderr
+    )
+    assert _state(db_url) == before
+
+
+def test_a_csv_with_mixed_line_endings_imports_every_row(db_url: str, tmp_path: Path) -> None:
+    data = (
+        "LeiKa-Schlüssel;Leistung\r\n99050012104000;Gewerbe\n"
+        "99115005011000;Hund\r99102013002000;Baum\r\n"
+    ).encode()
+    code, stderr = _import(corpus.csv_file(tmp_path, "zeilen.csv", data))
+    assert code == 0, stderr
+    assert _names(db_url) == ["Baum", "Gewerbe", "Hund"]
+
+
+def test_a_csv_in_another_encoding_than_given_is_refused_naming_the_byte(
+    db_url: str, tmp_path: Path
+) -> None:
+    before = _state(db_url)
+    path = corpus.csv_file(
+        tmp_path,
+        "ansi.csv",
+        "LeiKa-Schlüssel;Leistung\n99050012104000;Bürgeramt\n".encode("cp1252"),
+    )
+    code, stderr = _import(path, "--encoding", "utf-8")
+    assert code == 8
+    assert "ansi.csv is not valid utf-8: byte 0xfc at position 10." in stderr
+    assert _state(db_url) == before
