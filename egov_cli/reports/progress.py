@@ -1,14 +1,15 @@
 """Progress of targets, computed from the change history (not from a counter).
 
 A service's level at time T is the ``old_value`` of its earliest level update after T, if there
-is one, else its current level; a service created after T did not exist at T. This is one
-window function over the level updates (``ix_change_field_time``) picking each service's first
-update after T, joined to the services it concerns; the same SQL on SQLite and PostgreSQL.
+is one, else its current level; a service created after T did not exist at T (``levels_at``:
+one window function over the level updates, the same SQL on SQLite and PostgreSQL).
 
-The weekly burn-up counts are derived in one aggregate query from the current count, going back
-through the threshold crossings recorded since the start of the period (level updates whose old
-and new value lie on different sides of the threshold, and creations of services that started at
-or above it). With a consistent history both give the same figures.
+Level targets count services at a threshold or higher at a series of points (the start of the
+period, each week, today): :func:`level_series`, two aggregate queries whatever the number of
+points. It starts from today's levels and goes back through the threshold crossings recorded
+since the first point (level updates whose old and new value lie on different sides of the
+threshold), read from the partial covering index ``ix_change_level``. With a consistent history
+(each update's old value is the previous new value) this is the level at T above.
 
 Status rule (also in the reports and in ``egov targets --help``):
 - missed: the due date has passed and the goal is not reached;
@@ -151,6 +152,10 @@ LEVEL_CHANGES: ColumnElement[bool] = (
 ) == literal_column("'service:level'", String)
 
 
+#: Up to this many points, :func:`level_series` sums per point instead of grouping.
+_FEW_POINTS = 3
+
+
 def _points_before(value: Any, points: list[datetime]) -> ColumnElement[int]:
     """How many of ``points`` (ascending) lie before ``value``: a balanced CASE (a binary
     search of about log2(len(points)) comparisons per row), the same SQL on every database."""
@@ -216,31 +221,48 @@ def level_series(
         up = _at_least(cast(col(change.new_value), Integer), threshold) - _at_least(
             cast(col(change.old_value), Integer), threshold
         )
-        crossings = scoped(
-            select(
-                _points_before(created_at, points).label("created"),
-                _points_before(changed_at, points).label("changed"),
-                up.label("delta"),
-            )
-            .select_from(change)
-            .join(Service, col(Service.id) == col(change.entity_id)),
-            flt,
-        ).where(
+        relevant = (
             LEVEL_CHANGES,
             # coalesce: a bound no index is searched by (the rows come from ix_change_level)
             func.coalesce(changed_at, changed_at) > points[0],
             changed_at >= created_at,
             up != 0,
         )
-        sub = crossings.subquery()
-        for created, changed, delta in session.execute(
-            select(sub.c.created, sub.c.changed, func.sum(sub.c.delta)).group_by(
-                sub.c.created, sub.c.changed
-            )
-        ).all():
-            # counts at points created <= i < changed lack this change
-            diff[int(created)] -= int(delta)
-            diff[int(changed)] += int(delta)
+        joined = (
+            select().select_from(change).join(Service, col(Service.id) == col(change.entity_id))
+        )
+        if size <= _FEW_POINTS:
+            # a sum per point: cheaper than sorting the crossings into groups
+            sums = scoped(
+                joined.add_columns(
+                    *(
+                        _sum(case((and_(created_at <= t, changed_at > t), up), else_=0))
+                        for t in points
+                    )
+                ),
+                flt,
+            ).where(*relevant)
+            for i, moved in enumerate(session.execute(sums).one()):
+                diff[i] -= int(moved)
+                diff[i + 1] += int(moved)
+        else:
+            crossings = scoped(
+                joined.add_columns(
+                    _points_before(created_at, points).label("created"),
+                    _points_before(changed_at, points).label("changed"),
+                    up.label("delta"),
+                ),
+                flt,
+            ).where(*relevant)
+            sub = crossings.subquery()
+            for created, changed, delta in session.execute(
+                select(sub.c.created, sub.c.changed, func.sum(sub.c.delta)).group_by(
+                    sub.c.created, sub.c.changed
+                )
+            ).all():
+                # counts at points created <= i < changed lack this change
+                diff[int(created)] -= int(delta)
+                diff[int(changed)] += int(delta)
     counts: list[int] = []
     running = 0
     for i in range(size):
