@@ -208,12 +208,18 @@ def _reset_sequences(conn: Connection) -> None:
     """After inserting explicit ids, let PostgreSQL's sequences continue past them."""
     for table in TABLES:
         pk = list(table.primary_key.columns)
-        if len(pk) == 1 and pk[0].autoincrement is True:
+        if len(pk) != 1 or pk[0].autoincrement is False or _python_type(pk[0]) is not int:
+            continue
+        sequence = conn.execute(
+            text("SELECT pg_get_serial_sequence(:table, :column)"),
+            {"table": table.name, "column": pk[0].name},
+        ).scalar()
+        if sequence:
             conn.execute(
                 text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
-                    f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
-                )
+                    f"SELECT setval(:sequence, COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
+                ),
+                {"sequence": sequence},
             )
 
 

@@ -180,3 +180,23 @@ def test_a_dry_run_copy_writes_nothing(filled: Catalogue, tmp_path: Path) -> Non
     result = egov("db", "copy", "--to", str(tmp_path / "kopie.db"), "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert not (tmp_path / "kopie.db").exists()
+
+
+@pytest.mark.postgres
+def test_a_catalogue_copied_to_postgresql_takes_new_records_after_the_copied_ids(
+    filled: Catalogue, ctx: ChangeContext, pg_template: str
+) -> None:
+    from tests.conftest import _pg_database
+
+    gen = _pg_database(pg_template)
+    url = next(gen)
+    try:
+        copy_catalogue(filled, url, replace=True)
+        copied = open_catalogue(url)
+        with transaction(copied) as s:
+            change = add_service(s, ctx, {"name": "Nach der Kopie"})
+            add_department(s, ctx, "99", "Neues Amt")
+        assert change.service.id == 3
+        copied.engine.dispose()
+    finally:
+        next(gen, None)
