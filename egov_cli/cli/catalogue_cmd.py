@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from egov_cli.cli import output
+from egov_cli.cli.options import DryRunRemoveOpt, JsonOpt, YesOpt, confirm_removal
 from egov_cli.cli.state import use_json
 
 if TYPE_CHECKING:
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
     from egov_cli.services.catalogue import ServiceChange, ServiceFilter, ServiceView
     from egov_cli.services.scale import Scale
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 PAGE_SIZE = 50
 
 services_app = typer.Typer(help="List, show, add, edit and remove services.", no_args_is_help=True)
@@ -356,21 +356,15 @@ def edit(
 def remove(
     ctx: typer.Context,
     service: Annotated[str, typer.Argument(help="LeiKa key or id of the service.")],
-    yes: Annotated[
-        bool, Opt("--yes", "-y", help="Do not ask (needed when not on a terminal).")
-    ] = False,
-    dry_run: Annotated[
-        bool, Opt("--dry-run", help="Show what would be removed; change nothing.")
-    ] = False,
+    yes: YesOpt = False,
+    dry_run: DryRunRemoveOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """Remove a service. Its change history is kept.
 
     Example: egov services remove 99050012104000 --yes
     """
-    import sys
 
-    from egov_cli.errors import Aborted
     from egov_cli.services.catalogue import find_service, remove_service, view
 
     st = use_json(ctx, json)
@@ -382,11 +376,7 @@ def remove(
         if json:
             output.print_json({"would_remove": target.as_dict()})
         return
-    if not yes:
-        if not sys.stdin.isatty():
-            raise Aborted(f"Not removing {label} without confirmation.", "Add --yes to remove it.")
-        if not typer.confirm(f"{label} entfernen?", default=False):
-            raise Aborted("Nothing removed.")
+    confirm_removal(label, yes)
     removed = st.run_write(
         lambda session: remove_service(
             session, st.change_context("services remove"), str(target.id)

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from egov_cli.cli import output
+from egov_cli.cli.options import JsonOpt
 from egov_cli.cli.state import use_json
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 db_app = typer.Typer(help="Look after the catalogue database.", no_args_is_help=True)
 

@@ -9,13 +9,13 @@ import typer
 
 from egov_cli.cli import output
 from egov_cli.cli.catalogue_cmd import services_app
+from egov_cli.cli.options import JsonOpt
 from egov_cli.cli.report_output import FormatOpt, LangOpt, OutputOpt
 from egov_cli.cli.state import use_json
 
 if TYPE_CHECKING:
     from egov_cli.services.reference import ReferenceEntry
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 reference_app = typer.Typer(
     help="The federal OZG/LeiKa reference catalogue: search, show, update.\n\n"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from egov_cli.cli import output
+from egov_cli.cli.options import DryRunRemoveOpt, JsonOpt, YesOpt, confirm_removal
 from egov_cli.cli.state import use_json
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ targets_app = typer.Typer(
 )
 
 Opt = typer.Option
-JsonOpt = Annotated[bool, Opt("--json", help="Print the result as JSON.")]
 MinLevelOpt = Annotated[
     str | None, Opt("--min-level", help="Threshold: services at this level or higher count.")
 ]
@@ -315,21 +315,15 @@ def edit(
 def remove(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Name or id of the target.")],
-    yes: Annotated[
-        bool, Opt("--yes", "-y", help="Do not ask (needed when not on a terminal).")
-    ] = False,
-    dry_run: Annotated[
-        bool, Opt("--dry-run", help="Show what would be removed; change nothing.")
-    ] = False,
+    yes: YesOpt = False,
+    dry_run: DryRunRemoveOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """Remove a target. Its change history is kept.
 
     Example: egov targets remove "Online 2026" --yes
     """
-    import sys
 
-    from egov_cli.errors import Aborted
     from egov_cli.services.targets import find_target, remove_target
 
     st = use_json(ctx, json)
@@ -343,14 +337,7 @@ def remove(
             if json:
                 output.print_json({"would_remove": _target_dict(target)})
             return
-        if not yes:
-            if not sys.stdin.isatty():
-                raise Aborted(
-                    f"Ziel {label} wird ohne Bestätigung nicht entfernt.",
-                    "Geben Sie --yes an, um es zu entfernen.",
-                )
-            if not typer.confirm(f"Ziel {label} entfernen?", default=False):
-                raise Aborted("Nichts entfernt.")
+        confirm_removal(f"Ziel {label}", yes)
         removed = remove_target(session, st.change_context("targets remove"), name)
         data = _target_dict(removed)
     if json:
