@@ -8,7 +8,12 @@ Times, as whole processes and in the same run:
 and reports the peak memory (max RSS) of each. Goal: egov at most 2x the bare script, peak
 memory under 400 MB.
 
-Run: python benchmarks/bench_import.py [--rows N] [--keep DIR]
+Each run is repeated (``--repeat``, default 3) on fresh copies of the catalogues; the table
+shows medians of wall time and of CPU time (user + system), and the ratios to the bare script
+of the same round. ``--drop-indexes`` also times the import with the indexes named there
+dropped from the catalogue copies (to see what they cost).
+
+Run: python benchmarks/bench_import.py [--rows N] [--repeat N] [--drop-indexes] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,8 +46,9 @@ import resource, subprocess, sys, time, json
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 elapsed = time.perf_counter() - start
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024, "rc": done.returncode,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": elapsed, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_mb": usage.ru_maxrss / 1024, "rc": done.returncode,
                   "stderr": done.stderr[-2000:]}))
 """
 
@@ -122,10 +129,38 @@ def timed(*command: str, env: dict[str, str] | None = None) -> dict[str, object]
     return result
 
 
+#: Indexes of little use for queries whose upkeep the import pays (see --drop-indexes).
+LOW_VALUE_INDEXES = ("ix_service_level", "ix_service_status", "ix_service_topic",
+                     "ix_change_entity_key")  # fmt: skip
+
+
+def drop_indexes(catalogue: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(catalogue)
+    for name in LOW_VALUE_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+    db.commit()
+    db.close()
+
+
+def fresh(source: Path, target: Path) -> Path:
+    """A copy of the catalogue ``source`` (with its write-ahead log folded in)."""
+    import sqlite3
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--drop-indexes", action="store_true")
     parser.add_argument("--keep", type=Path, help="Keep the files in this folder.")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="egov-bench-"))
@@ -135,26 +170,54 @@ def main() -> None:
         write_workbook(first, rows(args.rows, args.seed))
         write_workbook(second, rows(args.rows, args.seed, changed_share=0.5))
         egov = [sys.executable, "-m", "egov_cli"]
-        catalogue = work / "catalogue.db"
+        empty = work / "empty.db"
         env = {"EGOV_ACTOR": "benchmark", "NO_COLOR": "1"}
-        subprocess.run([*egov, "--db", str(catalogue), "init"], check=True, capture_output=True)
+        subprocess.run([*egov, "--db", str(empty), "init"], check=True, capture_output=True)
+        full = work / "full.db"
+        fresh(empty, full)
+        timed(*egov, "--db", str(full), "--quiet", "import", str(first), env=env)
+        catalogue = work / "catalogue.db"
 
-        results = [
-            ("bare calamine + sqlite3 executemany", timed(sys.executable, "-c", BARE, str(first), str(work / "bare.db"))),
-            ("egov import, empty catalogue", timed(*egov, "--db", str(catalogue), "--quiet", "import", str(first), env=env)),
-            ("egov import, full catalogue, upsert (half changed)", timed(*egov, "--db", str(catalogue), "--quiet", "import", str(second), env=env)),
-        ]  # fmt: skip
-        bare = float(results[0][1]["seconds"])  # type: ignore[arg-type]
-        print(f"\n{args.rows:,} rows x {len(HEADERS)} columns")
-        print(f"{'run':<52} {'seconds':>8} {'x bare':>7} {'peak MB':>8}")
-        for name, result in results:
-            seconds = float(result["seconds"])  # type: ignore[arg-type]
-            peak = float(result["peak_mb"])  # type: ignore[arg-type]
-            print(f"{name:<52} {seconds:>8.2f} {seconds / bare:>7.2f} {peak:>8.0f}")
+        variants = [False, True] if args.drop_indexes else [False]
+        names = ["bare calamine + sqlite3 executemany"]
+        for dropped in variants:
+            suffix = " (4 indexes dropped)" if dropped else ""
+            names += [f"egov import, empty catalogue{suffix}",
+                      f"egov import, full, upsert (half changed){suffix}"]  # fmt: skip
+        results: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+        ratios: dict[str, list[float]] = {name: [] for name in names}
+        for round_ in range(args.repeat):
+            print(f"round {round_ + 1} of {args.repeat} ...", file=sys.stderr)
+            (work / "bare.db").unlink(missing_ok=True)
+            bare = timed(sys.executable, "-c", BARE, str(first), str(work / "bare.db"))
+            measured = {names[0]: bare}
+            for v, dropped in enumerate(variants):
+                for n, (source, workbook) in enumerate(((empty, first), (full, second))):
+                    fresh(source, catalogue)
+                    if dropped:
+                        drop_indexes(catalogue)
+                    measured[names[1 + 2 * v + n]] = timed(
+                        *egov, "--db", str(catalogue), "--quiet", "import", str(workbook), env=env
+                    )
+            for name, result in measured.items():
+                results[name].append(result)  # type: ignore[arg-type]
+                ratios[name].append(float(result["seconds"]) / float(bare["seconds"]))  # type: ignore[arg-type]
+
+        def median(name: str, key: str) -> float:
+            return statistics.median(float(r[key]) for r in results[name])
+
+        print(f"\n{args.rows:,} rows x {len(HEADERS)} columns, median of {args.repeat} rounds")
+        print(f"{'run':<58} {'seconds':>8} {'cpu s':>6} {'x bare':>7} {'peak MB':>8}")
+        for name in names:
+            print(
+                f"{name:<58} {median(name, 'seconds'):>8.2f} {median(name, 'cpu'):>6.2f} "
+                f"{statistics.median(ratios[name]):>7.2f} {max(float(r['peak_mb']) for r in results[name]):>8.0f}"
+            )
+        print("x bare: median of the ratios to the bare script of the same round; peak: largest")
         print("goal: egov at most 2.00 x bare, peak memory under 400 MB")
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
-            for path in (first, second, catalogue):
+            for path in (first, second, full):
                 shutil.copy2(path, args.keep / path.name)
     finally:
         shutil.rmtree(work, ignore_errors=True)

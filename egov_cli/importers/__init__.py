@@ -219,14 +219,6 @@ def _read_rows(
     lengths = list(map(len, body))
     uniform = not lengths or min(lengths) == max(lengths)
     transposed: list[tuple[Any, ...]] = list(zip_longest(*body, fillvalue=""))
-    if data.scan_formulas is not None and any(
-        "" in transposed[i] or None in transposed[i] for i in by_index if i < len(transposed)
-    ):
-        data.scan_formulas()  # a blank cell may be a formula without a saved result
-    formulas: dict[int, list[tuple[int, str]]] = {}
-    for (f_row, f_col), formula in data.formulas_without_value.items():
-        if f_col in by_index:
-            formulas.setdefault(f_row, []).append((f_col, formula))
     problems_by_row: dict[int, list[Problem]] = {}
     fields: list[str] = []
     converted: list[list[Any]] = []
@@ -251,6 +243,13 @@ def _read_rows(
         fields.append(column.field)
         converted.append(clean)
 
+    blanks = [values.count(None) for values in converted]  # blank (or invalid) cells
+    if data.scan_formulas is not None and any(blanks):
+        data.scan_formulas()  # a blank cell may be a formula without a saved result
+    formulas: dict[int, list[tuple[int, str]]] = {}
+    for (f_row, f_col), formula in data.formulas_without_value.items():
+        if f_col in by_index:
+            formulas.setdefault(f_row, []).append((f_col, formula))
     for number, cells_with_formula in formulas.items():
         for f_col, formula in cells_with_formula:
             column = by_index[f_col]
@@ -269,7 +268,7 @@ def _read_rows(
             )
     # Rows with values only in columns egov does not know: blank in every recognised column.
     if converted:
-        emptiest = min(converted, key=lambda values: values.count(None))
+        emptiest = converted[blanks.index(min(blanks))]
         candidates = [p for p, v in enumerate(emptiest) if v is None]
         for values in converted:
             if not candidates:

@@ -192,6 +192,33 @@ class _Catalogue:
         self.index = {name: i for i, name in enumerate(self.columns)}
 
 
+def _fetch_services(
+    session: Session, table: Any, columns: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """Every service's ``columns`` as plain tuples, straight from the driver's cursor, with the
+    column types' own conversions (e.g. dates and flags on SQLite) as SQLAlchemy applies them."""
+    connection = session.connection()
+    dialect = connection.dialect
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {table.name}")
+        rows: list[tuple[Any, ...]] = list(cursor.fetchall())
+        description = cursor.description
+    finally:
+        cursor.close()
+    processors = [
+        table.c[name].type.dialect_impl(dialect).result_processor(dialect, entry[1])
+        for name, entry in zip(columns, description, strict=True)
+    ]
+    if rows and any(processors):
+        converted: list[Any] = list(zip(*rows, strict=True))
+        for i, process in enumerate(processors):
+            if process is not None:
+                converted[i] = [None if v is None else process(v) for v in converted[i]]
+        rows = list(zip(*converted, strict=True))
+    return rows
+
+
 def _load(session: Session, fields: set[str]) -> _Catalogue:
     """The catalogue's services with the fields the plan needs: the file's own, the key and
     name, the search text's and the reference's fields."""
@@ -199,16 +226,16 @@ def _load(session: Session, fields: set[str]) -> _Catalogue:
     wanted = fields | {"leika_key", "name", *_SEARCH_FIELDS, *REFERENCE_FIELDS, "sdg_annex2"}
     columns = ("id", "department_id", "procedure_id", "leika_key", "name",
                *(f for f in SERVICE_FIELDS if f in wanted and f not in ("leika_key", "name")))  # fmt: skip
-    rows = session.execute(select(*(table.c[c] for c in columns))).all()
-    services: dict[int, tuple[Any, ...]] = {}
-    by_key: dict[str, int] = {}
+    rows = _fetch_services(session, table, columns)
+    ids = [row[0] for row in rows]
+    services: dict[int, tuple[Any, ...]] = dict(zip(ids, rows, strict=True))
+    by_key: dict[str, int] = {row[3]: row[0] for row in rows if row[3] is not None}
     keyless: dict[str, list[int]] = {}
-    for row in rows:
-        services[row[0]] = tuple(row)
-        if row[3] is not None:
-            by_key[row[3]] = row[0]
-        else:
-            keyless.setdefault(fold(row[4] or ""), []).append(row[0])
+    if len(by_key) < len(rows):
+        for row in rows:
+            if row[3] is None:
+                keyless.setdefault(fold(row[4] or ""), []).append(row[0])
+    del rows
     dept_by_code: dict[str, int] = {}
     dept_folded: dict[str, str] = {}
     for dept_id, code, name in session.execute(
