@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
-from operator import itemgetter
+from operator import itemgetter, ne
 from typing import Any
 
 from sqlalchemy import func, select, text, update
@@ -192,6 +192,11 @@ class _Catalogue:
         self.index = {name: i for i, name in enumerate(self.columns)}
 
 
+#: Service fields whose values repeat across many services (vocabulary, references, dates).
+_REPEATING = frozenset({"leika_type", "ozg_id", "ozg_name", "topic", "life_event", "addressee",
+                        "status", "go_live", "target_level", "target_date", "cases_per_year"})  # fmt: skip
+
+
 def _fetch_services(
     session: Session, table: Any, columns: tuple[str, ...]
 ) -> list[tuple[Any, ...]]:
@@ -210,13 +215,17 @@ def _fetch_services(
         table.c[name].type.dialect_impl(dialect).result_processor(dialect, entry[1])
         for name, entry in zip(columns, description, strict=True)
     ]
-    if rows and any(processors):
-        converted: list[Any] = list(zip(*rows, strict=True))
-        for i, process in enumerate(processors):
-            if process is not None:
-                converted[i] = [None if v is None else process(v) for v in converted[i]]
-        rows = list(zip(*converted, strict=True))
-    return rows
+    if not rows:
+        return rows
+    converted: list[Any] = list(zip(*rows, strict=True))
+    del rows
+    for i, (name, process) in enumerate(zip(columns, processors, strict=True)):
+        if process is not None:
+            converted[i] = [None if v is None else process(v) for v in converted[i]]
+        if name in _REPEATING:  # one object per distinct value: the catalogue held in less memory
+            memo: dict[Any, Any] = {}
+            converted[i] = [memo.setdefault(v, v) for v in converted[i]]
+    return list(zip(*converted, strict=True))
 
 
 def _load(session: Session, fields: set[str]) -> _Catalogue:
@@ -815,48 +824,47 @@ def apply_import(
     changed: list[tuple[int, dict[str, tuple[Any, Any]]]] = []  # (position, diff)
     unchanged = 0
     if old_positions:
+        # Field by field over all matched services: old and new values side by side.
         services = cat.services
-        pick_old = itemgetter(*(idx[name] for name in compared)) if compared else None
-        columns = [values[name] for name in compared]
-        old_codes = cat.dept_code_of
-        old_names = cat.proc_name_of
-        dept_index, proc_index = idx["department_id"], idx["procedure_id"]
-        departments, procedures = plan.departments, plan.procedures
-        for i in old_positions:
-            old = services[plan.existing[i]]  # type: ignore[index]
-            if pick_old is not None:
-                new_tuple = tuple([column[i] for column in columns])
-                old_tuple = pick_old(old)
-                if len(compared) == 1:
-                    old_tuple = (old_tuple,)
-                same = new_tuple == old_tuple
-            else:
-                same = True
-            if (
-                same
-                and (departments is None or old_codes.get(old[dept_index]) == departments[i])
-                and (procedures is None or old_names.get(old[proc_index]) == procedures[i])
-            ):
-                unchanged += 1
+        olds = [services[plan.existing[i] or 0] for i in old_positions]
+        everyone = len(old_positions) == len(plan.numbers)
+        sides: dict[str, tuple[list[Any], list[Any]]] = {}  # field -> (old values, new values)
+        for name in compared:
+            column = values[name]
+            sides[name] = (
+                list(map(itemgetter(idx[name]), olds)),
+                column if everyone else [column[i] for i in old_positions],
+            )
+        for name, links, codes, position in (
+            ("department", plan.departments, cat.dept_code_of, idx["department_id"]),
+            ("procedure", plan.procedures, cat.proc_name_of, idx["procedure_id"]),
+        ):
+            if links is not None:  # a blank cell clears the department / online procedure
+                sides[name] = (
+                    list(map(codes.get, map(itemgetter(position), olds))),
+                    links if everyone else [links[i] for i in old_positions],
+                )
+        differs: dict[str, list[bool]] = {
+            name: list(map(ne, old_values, new_values))
+            for name, (old_values, new_values) in sides.items()
+        }
+        candidates = [
+            j for j, flags in enumerate(zip(*differs.values(), strict=True)) if any(flags)
+        ]
+        diffs: dict[int, dict[str, tuple[Any, Any]]] = {j: {} for j in candidates}
+        for name in SHOWN_FIELDS:  # the order of the fields in a difference
+            if name not in differs:
                 continue
-            changes: dict[str, tuple[Any, Any]] = {}
-            if not same:
-                for name, column in zip(compared, columns, strict=True):
-                    value = column[i]
-                    if value is not _ABSENT and old[idx[name]] != value:
-                        changes[name] = (old[idx[name]], value)
-            if departments is not None:  # a blank cell clears the department
-                old_code = old_codes.get(old[dept_index])
-                if old_code != departments[i]:
-                    changes["department"] = (old_code, departments[i])
-            if procedures is not None:  # a blank cell clears the online procedure
-                old_name = old_names.get(old[proc_index])
-                if old_name != procedures[i]:
-                    changes["procedure"] = (old_name, procedures[i])
-            if changes:
-                changed.append((i, {k: changes[k] for k in SHOWN_FIELDS if k in changes}))
-            else:
-                unchanged += 1
+            flags = differs[name]
+            old_values, new_values = sides[name]
+            for j in candidates:
+                if flags[j] and (new := new_values[j]) is not _ABSENT:
+                    diffs[j][name] = (old_values[j], new)
+        for j, diff in diffs.items():
+            if diff:
+                changed.append((old_positions[j], diff))
+        unchanged = len(old_positions) - len(changed)
+        del olds, sides, differs, diffs
 
     # Procedures: new ones with their details, changed details of known ones.
     procedure_changes: list[ProcedureDiff] = []
@@ -936,7 +944,7 @@ HISTORY_COLUMNS = (
     "field", "old_value", "new_value",
 )  # fmt: skip
 BATCH = 20_000
-SQLITE_CACHE_KB = 64_000
+SQLITE_CACHE_KB = 32_000
 _POS = {name: i for i, name in enumerate(SERVICE_FIELDS)}
 
 
