@@ -5,6 +5,10 @@ Headers come from the column schema, values are what people read (``3 - Online-L
 spreadsheet program would run as a formula is neutralised with a leading apostrophe
 (:mod:`egov_cli.exporters.safety`); numbers, negative ones included, stay numbers.
 
+Control characters (C0 and C1, but tab, line feed and carriage return) are dropped: a terminal
+escape sequence in a service name (``ESC[31m``) must not reach the recipient's terminal or
+spreadsheet, and the import refuses them anyway.
+
 With an encoding that cannot hold every character (``cp1252``), the first value that cannot be
 written is reported with its row and column; nothing is written then.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -29,6 +34,22 @@ if TYPE_CHECKING:
 DEFAULT_DELIMITER = ";"
 DEFAULT_ENCODING = "utf-8-sig"  # UTF-8 with BOM: German Excel then reads umlauts right
 STDOUT_ENCODING = "utf-8"  # no BOM in a pipe
+#: C0 and C1 control characters but tab, line feed and carriage return (text may hold lines).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def drop_controls(text: str) -> str:
+    """``text`` without control characters (tab and line breaks kept)."""
+    return CONTROL.sub("", text) if CONTROL.search(text) else text
+
+
+def without_controls(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """The stored rows with control characters dropped from their text (the rows themselves
+    where none has any). Dropped before the values are converted, so that ``ESC=cmd`` is
+    neutralised as the ``=cmd`` it becomes."""
+    if not any(CONTROL.search(v) for row in rows for v in row if type(v) is str):
+        return rows
+    return [tuple(drop_controls(v) if type(v) is str else v for v in row) for row in rows]
 
 
 def check_encoding(encoding: str) -> str:
@@ -55,8 +76,9 @@ def check_delimiter(delimiter: str) -> str:
 def csv_rows(
     rows: Sequence[Sequence[Any]], columns: Sequence[schema.Column], scale: Scale, lang: str
 ) -> list[tuple[Any, ...]]:
-    """The rows as CSV cells: people's values, text neutralised, dates as text."""
-    return list(map(row_converter(columns, scale, lang, csv=True), rows))
+    """The rows as CSV cells: people's values, control characters dropped, text neutralised,
+    dates as text."""
+    return list(map(row_converter(columns, scale, lang, csv=True), without_controls(rows)))
 
 
 def csv_bytes(
@@ -70,18 +92,35 @@ def csv_bytes(
     file_label: str = "-",
 ) -> bytes:
     """The whole CSV file, encoded (built in memory and encoded at once: fast)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     headers = [c.header(lang) for c in columns]
-    writer.writerow(headers)
-    writer.writerows(map(row_converter(columns, scale, lang, csv=True), rows))
+    text = _csv_text(headers, columns, rows, scale, lang, delimiter)
+    # Headers and delimiters hold no control characters: one search over the whole text tells
+    # whether any cell has one (rare); then the rows are cleaned and written again.
+    if CONTROL.search(text):
+        rows = without_controls(rows)
+        text = _csv_text(headers, columns, rows, scale, lang, delimiter)
     try:
-        return buffer.getvalue().encode(encoding)
+        return text.encode(encoding)
     except UnicodeEncodeError:
         cells = csv_rows(rows, columns, scale, lang)
         for line, row in enumerate([headers, *cells], start=1):
             _check_row(row, line, headers, encoding, file_label)
         raise
+
+
+def _csv_text(
+    headers: list[str],
+    columns: Sequence[schema.Column],
+    rows: Sequence[Sequence[Any]],
+    scale: Scale,
+    lang: str,
+    delimiter: str,
+) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(map(row_converter(columns, scale, lang, csv=True), rows))
+    return buffer.getvalue()
 
 
 def write_csv_stream(

@@ -7,7 +7,8 @@ A workbook has these sheets (German names; English with ``lang="en"``):
     row frozen and filtered, column widths from the schema, LeiKa keys and other text as text
     cells (never numbers, never formulas), dates as Excel dates shown as ``31.12.2026``,
     dropdowns for department, maturity levels, status, vocabulary terms and yes/no, maturity
-    levels shaded by level (one conditional format per level, not a format per cell).
+    levels shaded by level (one conditional format per level, not a format per cell);
+    control characters (but tab and line breaks) dropped from text, as in the CSV export.
 ``Info``
     the maturity scale and what the export holds (generated at, catalogue, filter, row count).
 ``Spalten``
@@ -326,9 +327,11 @@ def write_rows(
     text into formulas, links or numbers (:func:`open_workbook`): text stays a text cell,
     numbers stay numbers, dates are dates; empty values leave the cell empty.
     """
+    from egov_cli.exporters.csv_writer import without_controls
+
     write_row = sheet.write_row
     r = 0
-    for r, row in enumerate(people_rows(rows, columns, scale, lang), start=1):
+    for r, row in enumerate(people_rows(without_controls(rows), columns, scale, lang), start=1):
         write_row(r, 0, row)
     sheet.autofilter(0, 0, r, len(columns) - 1)
     return r

@@ -59,10 +59,9 @@ def _check_md(data: bytes) -> None:
     assert "\x1b" not in text
 
 
-def _check_csv(data: bytes, *, export: bool = False) -> None:
+def _check_csv(data: bytes) -> None:
     text = data.decode("utf-8-sig")
-    if not export:  # the export keeps the catalogue's text exactly (it is data to re-import)
-        assert "\x1b" not in text
+    assert "\x1b" not in text
     delimiter = ";" if text.count(";") >= text.count(",") else ","
     cells = [c for row in csv.reader(io.StringIO(text), delimiter=delimiter) for c in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
@@ -79,6 +78,7 @@ def _check_xlsx(data: bytes) -> None:
                 if isinstance(cell.value, str):
                     texts.append(cell.value)
     assert FORMULA in texts or "'" + FORMULA in texts
+    assert not [t for t in texts if "\x1b" in t]
 
 
 def _check_json(data: bytes) -> None:
@@ -122,10 +122,39 @@ def test_hostile_names_are_inert_in_every_export_format(
     target = tmp_path / f"leistungen.{fmt}"
     result = egov("export", str(target))
     assert result.exit_code == 0, result.stderr
+    CHECKS[fmt](target.read_bytes())
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_export_drops_control_characters_but_keeps_tabs_and_line_breaks(
+    db_url: str, ctx: ChangeContext, tmp_path: Path, fmt: str
+) -> None:
+    """An escape, a NUL-like C0 character and a C1 character vanish; the text around them, tabs
+    and line breaks stay; what an escape hid (``ESC=cmd``) is neutralised like any formula."""
+    catalogue = open_catalogue(db_url)
+    try:
+        with transaction(catalogue) as session:
+            add_service(
+                session,
+                ctx,
+                {
+                    "name": "\x1b=1+1",
+                    "leika_key": KEYS[0],
+                    "notes": "a\x07b\x85c\td\ne\x9bf\x7f",
+                },
+            )
+    finally:
+        catalogue.engine.dispose()
+    target = tmp_path / f"leistungen.{fmt}"
+    result = egov("export", str(target), "--columns", "leika_key,name,notes")
+    assert result.exit_code == 0, result.stderr
     if fmt == "csv":
-        _check_csv(target.read_bytes(), export=True)
+        rows = list(csv.reader(io.StringIO(target.read_text("utf-8-sig")), delimiter=";"))
+        assert rows[1] == [KEYS[0], "'=1+1", "abc\td\nef"]
     else:
-        CHECKS[fmt](target.read_bytes())
+        sheet = openpyxl.load_workbook(target).worksheets[0]
+        assert [c.value for c in sheet[2]] == [KEYS[0], "=1+1", "abc\td\nef"]
+        assert sheet["B2"].data_type == "s"
 
 
 def test_terminal_escapes_are_stripped_from_the_service_list(hostile: str) -> None:
