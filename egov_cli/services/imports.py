@@ -27,12 +27,12 @@ import dataclasses
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from itertools import repeat
 from operator import itemgetter, ne
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Date, func, select, text, update
 from sqlmodel import Session
 
 from egov_cli import history, schema
@@ -344,6 +344,8 @@ def snapshots(columns: dict[str, list[Any]], count: int) -> list[str]:
         elif kinds == {bool}:
             yes, no = head + '"true"', head + '"false"'
             column = ["" if v is None else (yes if v else no) for v in values]
+        elif kinds == {date}:  # ISO dates need no escaping
+            column = ["" if v is None else f'{head}"{v.isoformat()}"' for v in values]
         else:
             column = [
                 "" if v is None or v == "" else head + _encode_text(str(history.as_text(v)))
@@ -1131,7 +1133,14 @@ def _write(
             texts = search_texts(cols, count_here)
             for name in converted:
                 process = bulk.processor(table, name)
-                cols[name] = [None if v is None else process(v) for v in cols[name]]
+                if bulk.dialect.name == "sqlite" and isinstance(table.c[name].type, Date):
+                    # SQLite stores a date as its ISO text: what the processor makes of it
+                    cols[name] = [
+                        None if v is None else v.isoformat() if type(v) is date else process(v)
+                        for v in cols[name]
+                    ]
+                else:
+                    cols[name] = [None if v is None else process(v) for v in cols[name]]
             dept_column = cols["department"]
             proc_column = cols["procedure"]
             service_rows = list(
