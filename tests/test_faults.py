@@ -1,0 +1,224 @@
+"""Faults from outside: a read-only catalogue, a full disk, an output file that is locked or
+whose folder is missing. Each gives a clear message, and nothing is half-written."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
+
+from egov_cli.db import Catalogue, database_error, run_transaction, transaction
+from egov_cli.errors import DatabaseError
+from egov_cli.importers import read_file
+from egov_cli.importers.types import ReadOptions
+from egov_cli.services.imports import ImportOptions, apply_import
+from egov_cli.services.scale import load_scale
+from egov_cli.services.transfer import content_checksum
+from tests.helpers import egov
+
+ROWS = 3_000
+READ_ONLY_HINT = "The catalogue file or its folder is read-only; check its permissions."
+FULL_HINT = "The disk is full; free some space. Nothing was written."
+
+
+def _workbook(path: Path, rows: int = ROWS) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Leistungen")
+    sheet.write_row(0, 0, ["LeiKa-Schlüssel", "Leistung", "Amt", "Reifegrad", "Bemerkungen"])
+    for i in range(1, rows + 1):
+        sheet.write_row(i, 0, [f"99{i:012d}", f"Leistung {i}", "32", i % 5, "x" * 200])
+    book.close()
+    return path
+
+
+def _on_connect(catalogue: Catalogue, statement: str) -> None:
+    """Run ``statement`` on every new connection of the catalogue (the pool starts afresh)."""
+    catalogue.engine.dispose()
+
+    def run(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute(statement)
+        cursor.close()
+        dbapi_conn.commit()  # PostgreSQL: a SET in a transaction rolled back would be undone
+
+    event.listen(catalogue.engine, "connect", run)
+
+
+def _import(catalogue: Catalogue, path: Path) -> Callable[[], object]:
+    with transaction(catalogue, write=False) as session:
+        data = read_file(path, load_scale(session), ReadOptions())
+    return lambda: run_transaction(
+        catalogue, lambda session: apply_import(session, "tester", data, ImportOptions())
+    )
+
+
+def test_a_read_only_catalogue_refuses_an_import_with_the_read_only_hint(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    before = content_checksum(catalogue.engine)
+    run = _import(catalogue, _workbook(tmp_path / "amt32.xlsx"))
+    if catalogue.engine.dialect.name == "sqlite":
+        _on_connect(catalogue, "PRAGMA query_only = ON")
+    else:
+        _on_connect(catalogue, "SET default_transaction_read_only = on")
+    with pytest.raises(DatabaseError) as info:
+        run()
+    assert info.value.message.startswith(f"Catalogue {catalogue.label}: ")
+    assert "read" in info.value.message.lower()
+    assert info.value.hint == READ_ONLY_HINT
+    assert content_checksum(catalogue.engine) == before
+
+
+@pytest.mark.sqlite_only
+def test_a_full_disk_stops_an_import_with_the_disk_hint_and_writes_nothing(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    before = content_checksum(catalogue.engine)
+    run = _import(catalogue, _workbook(tmp_path / "amt32.xlsx"))
+    with catalogue.engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+    # Room for a few more pages only: the import's rows (about 1 MB) cannot fit.
+    _on_connect(catalogue, f"PRAGMA max_page_count = {int(pages or 0) + 8}")
+    with pytest.raises(DatabaseError) as info:
+        run()
+    assert info.value.message == f"Catalogue {catalogue.label}: database or disk is full"
+    assert info.value.hint == FULL_HINT
+    assert content_checksum(catalogue.engine) == before
+    conn_ = sqlite3.connect(catalogue.engine.url.database or "")
+    try:
+        assert conn_.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        conn_.close()
+
+
+@pytest.mark.parametrize(
+    ("driver_message", "hint"),
+    [
+        ("database or disk is full", FULL_HINT),
+        ("attempt to write a readonly database", READ_ONLY_HINT),
+        ("cannot execute INSERT in a read-only transaction", READ_ONLY_HINT),
+        ('could not extend file "base/16384/2619": No space left on device', FULL_HINT),
+    ],
+)
+def test_driver_errors_of_full_disks_and_read_only_catalogues_get_their_hints(
+    driver_message: str, hint: str
+) -> None:
+    error = sa_exc.OperationalError("INSERT ...", {}, Exception(driver_message))
+    mapped = database_error(error, "c.db")
+    assert mapped.message == f"Catalogue c.db: {driver_message}"
+    assert mapped.hint == hint
+
+
+# --- output files ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def services(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("EGOV_NOW", "2026-11-25T09:00:00Z")
+    assert egov("departments", "add", "32", "Ordnungsamt").exit_code == 0
+    added = egov("services", "add", "Gewerbeanmeldung", "--leika", "99050012104000", "-d", "32")
+    assert added.exit_code == 0, added.stderr
+    return db_url
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """An empty folder for output files (the catalogue lives beside it)."""
+    folder = tmp_path / "ausgabe"
+    folder.mkdir()
+    return folder
+
+
+def _locked(monkeypatch: pytest.MonkeyPatch, locked: Path) -> None:
+    """Replacing ``locked`` fails as on Windows when another program holds the file open."""
+    real = os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        if Path(dst).resolve() == locked.resolve():
+            raise PermissionError(13, "The process cannot access the file")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+@pytest.mark.parametrize("name", ["leistungen.xlsx", "leistungen.csv", "leistungen.json"])
+def test_an_export_onto_a_locked_file_says_so_and_leaves_the_file_as_it_was(
+    services: str, out: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    target = out / name
+    target.write_bytes(b"old content")
+    _locked(monkeypatch, target)
+    result = egov("export", str(target))
+    assert result.exit_code == 8
+    assert f"Cannot write {target}: permission denied or the file is in use." in result.stderr
+    assert "Close the file if it is open (e.g. in Excel)" in result.stderr
+    assert target.read_bytes() == b"old content"
+    assert sorted(p.name for p in out.iterdir()) == [name]
+
+
+@pytest.mark.parametrize("fmt", ["html", "xlsx", "md", "json", "csv"])
+def test_a_report_onto_a_locked_file_says_so_and_leaves_the_file_as_it_was(
+    services: str, out: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    target = out / f"bericht.{fmt}"
+    target.write_bytes(b"old content")
+    _locked(monkeypatch, target)
+    result = egov("report", "readiness", "-o", str(target))
+    assert result.exit_code == 8
+    assert f"Cannot write {target}: The process cannot access the file." in result.stderr
+    assert "Is the file open in another program (Excel)?" in result.stderr
+    assert target.read_bytes() == b"old content"
+    assert sorted(p.name for p in out.iterdir()) == [target.name]
+    assert _report_runs(services) == 0
+
+
+def _report_runs(db_url: str) -> int:
+    from egov_cli.db import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        return content_checksum(engine)[0]["report_run"]
+    finally:
+        engine.dispose()
+
+
+def test_a_report_into_a_folder_that_cannot_be_made_is_a_file_error(
+    services: str, out: Path
+) -> None:
+    (out / "akte").write_text("a file, not a folder", "utf-8")
+    target = out / "akte" / "bericht.html"
+    result = egov("report", "readiness", "-o", str(target))
+    assert result.exit_code == 8
+    assert result.stderr.startswith(f"Fehler: Cannot write {target}: ")
+    assert sorted(p.name for p in out.iterdir()) == ["akte"]
+
+
+def test_a_report_run_into_a_folder_that_cannot_be_made_writes_and_records_nothing(
+    services: str, out: Path
+) -> None:
+    (out / "akte").write_text("a file, not a folder", "utf-8")
+    schedule = out / "plan.toml"
+    schedule.write_text('output = "akte/berichte"\n[[report]]\nname = "readiness"\n', "utf-8")
+    result = egov("report", "run", str(schedule))
+    assert result.exit_code == 8
+    target = Path("akte") / "berichte" / "readiness-2026-11-25.html"
+    assert f"Cannot write {out / target}: Not a directory." in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["akte", "plan.toml"]
+    assert _report_runs(services) == 0
+
+
+def test_an_export_into_a_missing_folder_names_the_folder_and_writes_nothing(
+    services: str, out: Path
+) -> None:
+    target = out / "fehlt" / "leistungen.csv"
+    result = egov("export", str(target))
+    assert result.exit_code == 8
+    assert f"Cannot write {target}: the folder {target.parent} does not exist." in result.stderr
+    assert list(out.iterdir()) == []
