@@ -20,6 +20,7 @@ Status rule (also in the reports and in ``egov targets --help``):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -156,9 +157,14 @@ LEVEL_CHANGES: ColumnElement[bool] = (
 _FEW_POINTS = 3
 
 
-def _points_before(value: Any, points: list[datetime]) -> ColumnElement[int]:
-    """How many of ``points`` (ascending) lie before ``value``: a balanced CASE (a binary
-    search of about log2(len(points)) comparisons per row), the same SQL on every database."""
+def _points_before(
+    value: Any, points: list[datetime], *, after_first: bool = False
+) -> ColumnElement[int]:
+    """How many of ``points`` (ascending) lie before ``value``: 0 at once when ``value`` is
+    not after the first point (most services were created before the period), else a
+    balanced CASE (a binary search of about log2(len(points)) comparisons per row), the same
+    SQL on every database. ``after_first``: the query keeps only values after the first point.
+    """
 
     def between(lo: int, hi: int) -> ColumnElement[int]:
         if lo == hi:
@@ -166,7 +172,24 @@ def _points_before(value: Any, points: list[datetime]) -> ColumnElement[int]:
         mid = (lo + hi) // 2
         return case((value > points[mid], between(mid + 1, hi)), else_=between(lo, mid))
 
-    return between(0, len(points))
+    if after_first:
+        return between(1, len(points))
+    return case((value <= points[0], literal_column("0", Integer)), else_=between(1, len(points)))
+
+
+def _scope_condition(flt: ServiceFilter) -> ColumnElement[bool] | None:
+    """The filter's conditions on ``service`` (and ``department``) as one expression, or None
+    when it holds every service."""
+    condition = apply_filter(select(literal(1)), flt).whereclause
+    return None if condition is None else condition
+
+
+def _needs_department(flt: ServiceFilter) -> bool:
+    return bool(flt.department)
+
+
+def _in_scope(condition: ColumnElement[bool] | None, value: Any) -> Any:
+    return value if condition is None else case((condition, value), else_=0)
 
 
 @dataclass(frozen=True)
@@ -181,94 +204,134 @@ class LevelSeries:
 def level_series(
     session: Session, flt: ServiceFilter, threshold: int, points: list[datetime]
 ) -> LevelSeries:
-    """The count at or above ``threshold`` at each of ``points`` (ascending), in two queries.
+    """The count at or above ``threshold`` at each of ``points`` (ascending); see
+    :func:`level_series_many`."""
+    return level_series_many(session, [(flt, threshold)], points)[0]
+
+
+def level_series_many(
+    session: Session, scopes: Sequence[tuple[ServiceFilter, int]], points: list[datetime]
+) -> list[LevelSeries]:
+    """For each (scope, threshold): the count at or above the threshold at each of ``points``
+    (ascending), all in two queries, whatever the number of scopes and points.
 
     count(T) = services in scope created at or before T that are at the threshold now, minus
     the threshold crossings after T of those services: level updates (after the service's
     creation) whose old and new value lie on different sides of the threshold, each +1 upwards
     and -1 downwards. A crossing at ``changed_at`` of a service created at ``created_at``
     counts for the points T with created_at <= T < changed_at; so both are reduced to the
-    number of points before them (:func:`_points_before`) and summed per pair in SQL, and the
-    counts follow from a difference array over the points, one pass for all of them.
+    number of points before them (:func:`_points_before`) and summed per pair in SQL (one sum
+    per scope: a CASE on the scope), and the counts follow from a difference array over the
+    points, one pass for all of them.
 
-    The crossings are read from the partial covering index ``ix_change_level`` (no table
-    access); only level updates after the first point are read.
+    The crossings are read in one pass over the services, each service's level updates since
+    the first point found in the partial covering index ``ix_change_level`` (entity_id,
+    changed_at, old and new value: no table access, read in index order).
     """
     size = len(points)
-    diff = [0] * (size + 1)
+    conditions = [_scope_condition(flt) for flt, _ in scopes]
+    department = any(_needs_department(flt) for flt, _ in scopes)
+    diffs = [[0] * (size + 1) for _ in scopes]
+    sizes = [0] * len(scopes)
+    currents = [0] * len(scopes)
     level = col(Service.level)
     created_at = col(Service.created_at)
-    services = scoped(
-        select(
-            _points_before(created_at, points).label("created"),
-            _at_least(level, threshold).label("flag"),
-        ).select_from(Service),
-        flt,
-    ).subquery()
-    scope_size = current = 0
-    for created, flag, n in session.execute(
-        select(services.c.created, services.c.flag, func.count()).group_by(
-            services.c.created, services.c.flag
-        )
-    ).all():
-        scope_size += int(n)
-        if flag:
-            current += int(n)
-            diff[int(created)] += int(n)
+
+    def from_services(query: Select[Any]) -> Select[Any]:
+        if department:
+            query = query.outerjoin(Department, col(Service.department_id) == col(Department.id))
+        return query
+
+    totals: list[Any] = []
+    for condition, (_, threshold) in zip(conditions, scopes, strict=True):
+        totals.append(_sum(_in_scope(condition, literal_column("1", Integer))))
+        totals.append(_sum(_in_scope(condition, _at_least(level, threshold))))
     if points:
-        change = ChangeRecord
-        changed_at = col(change.changed_at)
-        up = _at_least(cast(col(change.new_value), Integer), threshold) - _at_least(
-            cast(col(change.old_value), Integer), threshold
-        )
-        relevant = (
-            LEVEL_CHANGES,
-            # coalesce: a bound no index is searched by (the rows come from ix_change_level)
-            func.coalesce(changed_at, changed_at) > points[0],
-            changed_at >= created_at,
-            up != 0,
-        )
-        joined = (
-            select().select_from(change).join(Service, col(Service.id) == col(change.entity_id))
-        )
-        if size <= _FEW_POINTS:
-            # a sum per point: cheaper than sorting the crossings into groups
-            sums = scoped(
-                joined.add_columns(
-                    *(
-                        _sum(case((and_(created_at <= t, changed_at > t), up), else_=0))
-                        for t in points
-                    )
-                ),
-                flt,
-            ).where(*relevant)
-            for i, moved in enumerate(session.execute(sums).one()):
-                diff[i] -= int(moved)
-                diff[i + 1] += int(moved)
-        else:
-            crossings = scoped(
-                joined.add_columns(
-                    _points_before(created_at, points).label("created"),
-                    _points_before(changed_at, points).label("changed"),
-                    up.label("delta"),
-                ),
-                flt,
-            ).where(*relevant)
-            sub = crossings.subquery()
-            for created, changed, delta in session.execute(
-                select(sub.c.created, sub.c.changed, func.sum(sub.c.delta)).group_by(
-                    sub.c.created, sub.c.changed
-                )
-            ).all():
-                # counts at points created <= i < changed lack this change
-                diff[int(created)] -= int(delta)
-                diff[int(changed)] += int(delta)
-    counts: list[int] = []
-    running = 0
-    for i in range(size):
-        running += diff[i]
-        counts.append(running)
-    return LevelSeries(scope_size, current, tuple(counts))
+        created = _points_before(created_at, points).label("created")
+        by_creation = from_services(select(created, *totals).select_from(Service)).group_by(created)
+    else:
+        by_creation = from_services(select(literal(0), *totals).select_from(Service))
+    for row in session.execute(by_creation).all():
+        k = int(row[0])
+        for i in range(len(scopes)):
+            in_scope, flagged = int(row[1 + 2 * i]), int(row[2 + 2 * i])
+            sizes[i] += in_scope
+            currents[i] += flagged
+            diffs[i][k] += flagged
+    if points and scopes:
+        for created_k, changed_k, deltas in _crossings(
+            session, from_services, conditions, [t for _, t in scopes], points
+        ):
+            for i, delta in enumerate(deltas):
+                # counts at points created <= k < changed lack this change
+                diffs[i][created_k] -= delta
+                diffs[i][changed_k] += delta
+    series: list[LevelSeries] = []
+    for i in range(len(scopes)):
+        counts: list[int] = []
+        running = 0
+        for k in range(size):
+            running += diffs[i][k]
+            counts.append(running)
+        series.append(LevelSeries(sizes[i], currents[i], tuple(counts)))
+    return series
+
+
+def _crossings(
+    session: Session,
+    from_services: Any,
+    conditions: list[ColumnElement[bool] | None],
+    thresholds: list[int],
+    points: list[datetime],
+) -> list[tuple[int, int, list[int]]]:
+    """Threshold crossings after ``points[0]``, summed per scope: (points before the service's
+    creation, points before the change, the sum per scope), in one query.
+
+    Driven by the services (read in id order), each one's level updates found in
+    ``ix_change_level`` by ``entity_id`` and ``changed_at``: the index is read in its own
+    order. (``service.id + 0``: no lookup of services by id, which would read the table in a
+    random order for each update.)
+    """
+    change = ChangeRecord
+    changed_at = col(change.changed_at)
+    created_at = col(Service.created_at)
+    new = cast(col(change.new_value), Integer)
+    old = cast(col(change.old_value), Integer)
+    ups = {t: _at_least(new, t) - _at_least(old, t) for t in sorted(set(thresholds))}
+    crossing = or_(*((new >= t) != (old >= t) for t in ups))
+    scope = (
+        None
+        if any(c is None for c in conditions)
+        else or_(*(c for c in conditions if c is not None))
+    )
+    joined = from_services(
+        select().select_from(Service).join(change, col(change.entity_id) == col(Service.id) + 0)
+    ).where(LEVEL_CHANGES, changed_at > points[0], changed_at >= created_at, crossing)
+    if scope is not None:
+        joined = joined.where(scope)
+    found: list[tuple[int, int, list[int]]] = []
+    if len(points) <= _FEW_POINTS:
+        # a sum per point and scope: cheaper than sorting the crossings into groups
+        sums = [
+            _sum(case((and_(created_at <= t, changed_at > t), _in_scope(c, ups[th])), else_=0))
+            for t in points
+            for c, th in zip(conditions, thresholds, strict=True)
+        ]
+        row = session.execute(joined.add_columns(*sums)).one()
+        n = len(conditions)
+        for k in range(len(points)):
+            found.append((k, k + 1, [int(v) for v in row[k * n : (k + 1) * n]]))
+        return found
+    created = _points_before(created_at, points).label("created")
+    changed = _points_before(changed_at, points, after_first=True).label("changed")
+    query = joined.add_columns(
+        created,
+        changed,
+        *(_sum(_in_scope(c, ups[th])) for c, th in zip(conditions, thresholds, strict=True)),
+    ).group_by(created, changed)
+    for row in session.execute(query).all():
+        found.append((int(row[0]), int(row[1]), [int(v) for v in row[2:]]))
+    return found
 
 
 def count_at_level(
@@ -428,22 +491,72 @@ def progress(session: Session, target: Target, now: datetime, *, weekly: bool = 
 
     ``weekly=False`` skips the weekly burn-up (the burn-up then holds the start and today).
     """
-    now = aware(now)
-    today = local_day(now)
-    flt = scope_filter(target)
+    return progress_of(session, [target], now, weekly=weekly)[0]
+
+
+def _points_of(target: Target, now: datetime, weekly: bool) -> list[datetime]:
+    """The burn-up's points in time: the start, each week (or none), ``now``."""
     start = day_start(target.start_date)
-    points = week_points(start, now) if weekly else ([start, now] if start < now else [now])
-    if target.kind == DIGITALES_AMT:
-        size = procedure_scope_size(session, flt)
-        current = count_procedures(session, flt)
-        start_count = count_procedures(session, flt, start) if start < now else current
-        series = [count_procedures(session, flt, t) for t in points[:-1]] + [current]
-    else:
-        assert target.threshold_level is not None
-        levels = level_series(session, flt, target.threshold_level, points)
-        size, current = levels.scope_size, levels.current
-        series = [*levels.counts[:-1], current]
-        start_count = series[0] if start < now else current
+    return week_points(start, now) if weekly else ([start, now] if start < now else [now])
+
+
+def progress_of(
+    session: Session, targets: Sequence[Target], now: datetime, *, weekly: bool = True
+) -> list[Progress]:
+    """Progress of each of ``targets`` at ``now`` (aware UTC), in their order.
+
+    The level targets share their queries (:func:`level_series_many`: two queries for all of
+    them, at the union of their points before ``now``); Digitales Amt targets are counted one
+    by one (few procedures).
+    """
+    now = aware(now)
+    points = {id(t): _points_of(t, now, weekly) for t in targets}
+    level_targets = [t for t in targets if t.kind != DIGITALES_AMT]
+    union = sorted({p for t in level_targets for p in points[id(t)][:-1]})
+    position = {p: i for i, p in enumerate(union)}
+    found = (
+        level_series_many(
+            session,
+            [(scope_filter(t), _threshold(t)) for t in level_targets],
+            union,
+        )
+        if level_targets
+        else []
+    )
+    levels = {id(t): s for t, s in zip(level_targets, found, strict=True)}
+    result: list[Progress] = []
+    for target in targets:
+        own = points[id(target)]
+        if target.kind == DIGITALES_AMT:
+            flt = scope_filter(target)
+            size = procedure_scope_size(session, flt)
+            current = count_procedures(session, flt)
+            series = [count_procedures(session, flt, t) for t in own[:-1]] + [current]
+        else:
+            level = levels[id(target)]
+            size, current = level.scope_size, level.current
+            series = [level.counts[position[t]] for t in own[:-1]] + [current]
+        result.append(_progress(target, now, own, size, current, series))
+    return result
+
+
+def _threshold(target: Target) -> int:
+    assert target.threshold_level is not None
+    return target.threshold_level
+
+
+def _progress(
+    target: Target,
+    now: datetime,
+    points: list[datetime],
+    size: int,
+    current: int,
+    series: list[int],
+) -> Progress:
+    """A target's progress from its counts at ``points`` (``series``; the last is today's)."""
+    today = local_day(now)
+    start = day_start(target.start_date)
+    start_count = series[0] if start < now else current
     goal = goal_of(target, size)
     elapsed_days = (now - start).total_seconds() / 86400
     days_left = max((target.due_date - today).days, 0)
@@ -495,7 +608,7 @@ def all_progress(
     from egov_cli.services.targets import find_target, list_targets
 
     targets = [find_target(session, name)] if name else list_targets(session)
-    return [progress(session, t, now, weekly=weekly) for t in targets]
+    return progress_of(session, targets, now, weekly=weekly)
 
 
 # --- per-service targets -----------------------------------------------------------------------
