@@ -98,9 +98,6 @@ class Service(ServiceBase, table=True):
     __table_args__ = (
         UniqueConstraint("leika_key", name="uq_service_leika_key"),
         Index("ix_service_department_level", "department_id", "level"),
-        Index("ix_service_level", "level"),
-        Index("ix_service_status", "status"),
-        Index("ix_service_topic", "topic"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -143,7 +140,6 @@ class ChangeRecord(SQLModel, table=True):
     __table_args__ = (
         Index("ix_change_entity", "entity", "entity_id", "changed_at"),
         Index("ix_change_field_time", "field", "changed_at"),
-        Index("ix_change_entity_key", "entity", "entity_key"),
         # level updates of services, for progress (see egov_cli.reports.progress)
         Index(
             "ix_change_level",
