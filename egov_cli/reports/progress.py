@@ -215,18 +215,22 @@ def level_series_many(
     """For each (scope, threshold): the count at or above the threshold at each of ``points``
     (ascending), all in two queries, whatever the number of scopes and points.
 
-    count(T) = services in scope created at or before T that are at the threshold now, minus
-    the threshold crossings after T of those services: level updates (after the service's
-    creation) whose old and new value lie on different sides of the threshold, each +1 upwards
-    and -1 downwards. A crossing at ``changed_at`` of a service created at ``created_at``
-    counts for the points T with created_at <= T < changed_at; so both are reduced to the
-    number of points before them (:func:`_points_before`) and summed per pair in SQL (one sum
-    per scope: a CASE on the scope), and the counts follow from a difference array over the
-    points, one pass for all of them.
+    Up to three points (the start of a period): each service's level at each point (the old
+    value of its earliest level update after it, else its current level, see the module
+    docstring), one index seek in ``ix_change_level`` per service and point, counted per
+    scope in one query (:func:`_counts_at`).
 
-    The crossings are read in one pass over the services, each service's level updates since
-    the first point found in the partial covering index ``ix_change_level`` (entity_id,
-    changed_at, old and new value: no table access, read in index order).
+    More points (a weekly burn-up): count(T) = services in scope created at or before T that
+    are at the threshold now, minus the threshold crossings after T of those services: level
+    updates (after the service's creation) whose old and new value lie on different sides of
+    the threshold, each +1 upwards and -1 downwards. A crossing at ``changed_at`` of a service
+    created at ``created_at`` counts for the points T with created_at <= T < changed_at; so
+    both are reduced to the number of points before them (:func:`_points_before`) and summed
+    per pair in SQL (one sum per scope: a CASE on the scope), and the counts follow from a
+    difference array over the points, one pass for all of them (:func:`_crossings`).
+
+    With a consistent history (each update's old value is the previous new value, as the
+    program writes it) both give the same counts.
     """
     size = len(points)
     conditions = [_scope_condition(flt) for flt, _ in scopes]
@@ -246,7 +250,8 @@ def level_series_many(
     for condition, (_, threshold) in zip(conditions, scopes, strict=True):
         totals.append(_sum(_in_scope(condition, literal_column("1", Integer))))
         totals.append(_sum(_in_scope(condition, _at_least(level, threshold))))
-    if points:
+    few = len(points) <= _FEW_POINTS
+    if points and not few:
         created = _points_before(created_at, points).label("created")
         by_creation = from_services(select(created, *totals).select_from(Service)).group_by(created)
     else:
@@ -258,9 +263,13 @@ def level_series_many(
             sizes[i] += in_scope
             currents[i] += flagged
             diffs[i][k] += flagged
+    thresholds = [t for _, t in scopes]
+    if points and scopes and few:
+        at_points = _counts_at(session, from_services, conditions, thresholds, points)
+        return [LevelSeries(sizes[i], currents[i], tuple(at_points[i])) for i in range(len(scopes))]
     if points and scopes:
         for created_k, changed_k, deltas in _crossings(
-            session, from_services, conditions, [t for _, t in scopes], points
+            session, from_services, conditions, thresholds, points
         ):
             for i, delta in enumerate(deltas):
                 # counts at points created <= k < changed lack this change
@@ -297,31 +306,25 @@ def _crossings(
     created_at = col(Service.created_at)
     new = cast(col(change.new_value), Integer)
     old = cast(col(change.old_value), Integer)
-    ups = {t: _at_least(new, t) - _at_least(old, t) for t in sorted(set(thresholds))}
-    crossing = or_(*((new >= t) != (old >= t) for t in ups))
-    scope = (
-        None
-        if any(c is None for c in conditions)
-        else or_(*(c for c in conditions if c is not None))
-    )
+    distinct = sorted(set(thresholds))
+    crossing = or_(*((new >= t) != (old >= t) for t in distinct))
+    # +1 upwards, -1 downwards, 0 for a row crossing another threshold only; with one
+    # threshold every row read crosses it, and the new value tells the direction
+    ups: dict[int, ColumnElement[int]] = {
+        t: (
+            case((new >= t, 1), else_=-1)
+            if len(distinct) == 1
+            else _at_least(new, t) - _at_least(old, t)
+        )
+        for t in distinct
+    }
+    scope = _any_scope(conditions)
     joined = from_services(
         select().select_from(Service).join(change, col(change.entity_id) == col(Service.id) + 0)
     ).where(LEVEL_CHANGES, changed_at > points[0], changed_at >= created_at, crossing)
     if scope is not None:
         joined = joined.where(scope)
     found: list[tuple[int, int, list[int]]] = []
-    if len(points) <= _FEW_POINTS:
-        # a sum per point and scope: cheaper than sorting the crossings into groups
-        sums = [
-            _sum(case((and_(created_at <= t, changed_at > t), _in_scope(c, ups[th])), else_=0))
-            for t in points
-            for c, th in zip(conditions, thresholds, strict=True)
-        ]
-        row = session.execute(joined.add_columns(*sums)).one()
-        n = len(conditions)
-        for k in range(len(points)):
-            found.append((k, k + 1, [int(v) for v in row[k * n : (k + 1) * n]]))
-        return found
     created = _points_before(created_at, points).label("created")
     changed = _points_before(changed_at, points, after_first=True).label("changed")
     query = joined.add_columns(
@@ -332,6 +335,70 @@ def _crossings(
     for row in session.execute(query).all():
         found.append((int(row[0]), int(row[1]), [int(v) for v in row[2:]]))
     return found
+
+
+def _any_scope(conditions: list[ColumnElement[bool] | None]) -> ColumnElement[bool] | None:
+    """Services in any of the scopes (None: every service)."""
+    if any(c is None for c in conditions):
+        return None
+    return or_(*(c for c in conditions if c is not None))
+
+
+def _level_after(at: datetime) -> Any:
+    """A service's level at ``at`` as a correlated subquery: the old value of its earliest
+    level update after ``at`` (and after its creation), else NULL. One seek in
+    ``ix_change_level`` (entity_id, changed_at), read in index order (two updates of a
+    service at the same microsecond are not told apart)."""
+    change = aliased(ChangeRecord)
+    return (
+        select(cast(col(change.old_value), Integer))
+        .where(
+            (col(change.entity) + literal_column("':'", String) + col(change.field))
+            == literal_column("'service:level'", String),
+            col(change.entity_id) == col(Service.id),
+            col(change.changed_at) > at,
+            col(change.changed_at) >= col(Service.created_at),
+        )
+        .order_by(col(change.changed_at))
+        .limit(1)
+        .correlate(Service)
+        .scalar_subquery()
+    )
+
+
+def _counts_at(
+    session: Session,
+    from_services: Any,
+    conditions: list[ColumnElement[bool] | None],
+    thresholds: list[int],
+    points: list[datetime],
+) -> list[list[int]]:
+    """Per scope, the services at or above its threshold at each of (a few) ``points``: each
+    service's level at each point (:func:`_level_after`), counted in one query."""
+    created_at = col(Service.created_at)
+    one = literal_column("1", Integer)
+    flags = [_in_scope(c, one).label(f"s{i}") for i, c in enumerate(conditions)]
+    levels = [
+        case((created_at <= t, func.coalesce(_level_after(t), col(Service.level)))).label(f"l{k}")
+        for k, t in enumerate(points)
+    ]
+    inner = from_services(select(*flags, *levels).select_from(Service)).where(
+        created_at <= points[-1]
+    )
+    scope = _any_scope(conditions)
+    if scope is not None:
+        inner = inner.where(scope)
+    # OFFSET 0: each level is looked up once per service, not once per scope (the databases
+    # do not merge a subquery with an offset into the query around it)
+    sub = inner.offset(0).subquery()
+    sums = [
+        _sum(case((and_(sub.c[f"s{i}"] == 1, sub.c[f"l{k}"] >= th), 1), else_=0))
+        for k in range(len(points))
+        for i, th in enumerate(thresholds)
+    ]
+    row = session.execute(select(*sums)).one()
+    n = len(conditions)
+    return [[int(row[k * n + i]) for k in range(len(points))] for i in range(n)]
 
 
 def count_at_level(
