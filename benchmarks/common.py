@@ -38,13 +38,34 @@ def egov_cmd(*args: str) -> list[str]:
     return [str(BIN / "egov"), *args]
 
 
+def level_histories(
+    rng: random.Random, services: int, changes: int, levels: int = 5
+) -> list[list[int]]:
+    """Per service a chain of ``changes + 1`` levels, each differing from the one before: the
+    first is the level at creation, the last the current level."""
+    chains = []
+    for _ in range(services):
+        chain = [rng.randrange(levels)]
+        for _ in range(changes):
+            chain.append((chain[-1] + rng.randrange(1, levels)) % levels)
+        chains.append(chain)
+    return chains
+
+
 def build_catalogue(path: Path, services: int, history_per_service: int = 0, seed: int = 1) -> str:
-    """A catalogue with ``services`` services in 20 departments and optional level history."""
+    """A catalogue with ``services`` services in 20 departments and optional level history.
+
+    The history is consistent, as the program writes it: each service's level updates form a
+    chain (each old value is the previous new value, the last new value is the current level),
+    all after the service's creation, within the last year.
+    """
     rng = random.Random(seed)
     target = str(path)
     init_catalogue(target)
     engine = make_engine(target)
     now = datetime(2026, 11, 25, tzinfo=UTC)
+    created_at = now - timedelta(days=400)
+    chains = level_histories(rng, services, history_per_service)
     with transaction(Catalogue(target, engine)) as s:
         s.execute(
             insert(Department),
@@ -61,13 +82,13 @@ def build_catalogue(path: Path, services: int, history_per_service: int = 0, see
                     "name": f"Leistung {i} Straße",
                     "search_text": f"leistung {i} strasse",
                     "department_id": 1 + i % 20,
-                    "level": rng.randint(0, 4),
+                    "level": chains[i][-1],
                     "status": rng.choice(["planned", "in_progress", "live"]),
                     "topic": rng.choice(["Bauen & Wohnen", "Familie & Kind", "Mobilität & Reisen"]),
                     "sdg_annex2": i % 7 == 0,
                     "target_level": 3,
                     "target_date": date(2026, 12, 31),
-                    "created_at": now - timedelta(days=400),
+                    "created_at": created_at,
                     "updated_at": now,
                 }
             )
@@ -75,10 +96,12 @@ def build_catalogue(path: Path, services: int, history_per_service: int = 0, see
         if history_per_service:
             batch: list[dict[str, object]] = []
             for i in range(services):
-                for h in range(history_per_service):
+                days = sorted(rng.sample(range(1, 366), history_per_service), reverse=True)
+                chain = chains[i]
+                for h, day in enumerate(days):
                     batch.append(
                         {
-                            "changed_at": now - timedelta(days=rng.randint(1, 365), seconds=h),
+                            "changed_at": now - timedelta(days=day, seconds=rng.randrange(86_400)),
                             "actor": "bench",
                             "source": "import",
                             "entity": "service",
@@ -86,8 +109,8 @@ def build_catalogue(path: Path, services: int, history_per_service: int = 0, see
                             "entity_key": f"99{i:012d}",
                             "action": "update",
                             "field": "level",
-                            "old_value": str(rng.randint(0, 3)),
-                            "new_value": str(rng.randint(1, 4)),
+                            "old_value": str(chain[h]),
+                            "new_value": str(chain[h + 1]),
                         }
                     )
                 if len(batch) >= 50_000:
