@@ -15,7 +15,6 @@ from egov_cli.db import Catalogue, transaction
 from egov_cli.errors import FileError, ValidationError
 from egov_cli.exporters import csv_writer
 from egov_cli.exporters.columns import fetch_rows, select_columns
-from egov_cli.exporters.files import atomic_path, safe_file_stem, unique_names
 from egov_cli.exporters.services_export import (
     ExportOptions,
     export_per_department,
@@ -23,6 +22,7 @@ from egov_cli.exporters.services_export import (
     format_of,
 )
 from egov_cli.exporters.template import write_template
+from egov_cli.files import atomic_path, safe_file_stem, unique_names
 from egov_cli.history import ChangeContext
 from egov_cli.schema import COLUMNS
 from egov_cli.services.catalogue import ServiceFilter
@@ -460,7 +460,7 @@ def test_the_template_is_an_empty_workbook_with_dropdowns_and_a_column_guide(
 def test_a_file_open_in_another_program_is_a_clear_error_and_stays_as_it_was(
     full: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import egov_cli.exporters.files as files
+    import egov_cli.files as files
 
     (tmp_path / "out").mkdir()
     path = tmp_path / "out" / "alle.xlsx"
