@@ -49,7 +49,9 @@ def parse_text(value: object, field: str = "text") -> str | None:
             f"{field} is {len(text):,} characters long; at most {_MAX_TEXT:,} are allowed.",
             "Shorten the text.",
         )
-    bad = next((c for c in text if (ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127), None)
+    bad = next(
+        (c for c in text if (ord(c) < 32 and c not in "\t\n\r") or 127 <= ord(c) < 160), None
+    )
     if bad is not None:
         raise ValidationError(
             f"{field} contains the control character U+{ord(bad):04X}.",

@@ -175,3 +175,8 @@ def test_the_level_parser_raises_nothing_but_a_validation_error(value: object) -
 def test_the_number_parser_raises_nothing_but_a_validation_error(value: object) -> None:
     with contextlib.suppress(ValidationError):
         parse_int(value)
+
+
+def test_c1_control_characters_in_text_are_refused_too() -> None:
+    with pytest.raises(ValidationError, match="U\\+0085"):
+        parse_text("Ge\x85werbe", "Leistung")

@@ -21,7 +21,7 @@ from egov_cli.parsing import parse_value
 if TYPE_CHECKING:
     from egov_cli.services.scale import Scale
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MAX_TEXT = 32_767
 
 
