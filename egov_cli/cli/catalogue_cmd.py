@@ -127,7 +127,7 @@ def list_(
             offset=(page - 1) * PAGE_SIZE if paged else 0,
         )
     if json:
-        output.print_json([r.as_dict() for r in result.rows])
+        output.print_json([r.as_json() for r in result.rows])
         return
     _services_table(result.rows, scale)
     shown_to = result.offset + len(result.rows)

@@ -20,7 +20,6 @@ from egov_cli.services.common import (
     procedure_by_name,
     service_search_text,
 )
-from egov_cli.services.reference import fill_from_reference
 from egov_cli.services.scale import load_scale
 from egov_cli.text import search_fold
 from egov_cli.values import leika_key_warning, parse_leika_key
@@ -65,8 +64,18 @@ class ServiceView:
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def as_json(self) -> dict[str, Any]:
+        """The fields with dates and times as ISO text (what ``--json`` prints)."""
+        data = dict(self.__dict__)
+        for name in _DATE_FIELDS:
+            value = data[name]
+            if value is not None:
+                data[name] = value.isoformat()
+        return data
+
 
 VIEW_FIELDS = tuple(f.name for f in fields(ServiceView))
+_DATE_FIELDS = ("go_live", "target_date", "created_at", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -258,6 +267,8 @@ def add_service(session: Session, ctx: ChangeContext, values: Mapping[str, Any])
     unknown = set(values) - set(EDITABLE) - {"department", "procedure"}
     if unknown:
         raise ValidationError(f"Unknown service fields: {', '.join(sorted(unknown))}.")
+    from egov_cli.services.reference import fill_from_reference  # loads the reference: only here
+
     clean, warnings = fill_from_reference({k: v for k, v in values.items() if v is not None})
     warnings += _check(session, clean, None)
     resolved = _resolve_links(session, clean)
