@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
 
 def main() -> None:
     """Entry point of the ``egov`` console script."""
+    # A command is a short process that creates many long-lived objects (SQLAlchemy, SQLModel
+    # and the rows it reads); collecting the youngest generation every 700 allocations only
+    # costs time (about a tenth of a listing). Collections still run, less often.
+    gc.set_threshold(100_000, 50, 100)
     from egov_cli.cli.app import app
 
     try:
