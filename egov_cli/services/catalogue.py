@@ -173,7 +173,8 @@ def list_services(
     if limit is not None:
         query = query.limit(limit).offset(offset)
         total = session.execute(count_query).scalar_one()
-    rows = [ServiceView(*row) for row in session.execute(query)]
+    # Core execution: the rows are plain column tuples, no ORM loading step needed.
+    rows = [ServiceView(*row) for row in session.connection().execute(query)]
     if limit is None:
         total = len(rows)
     return ServicePage(rows, total, offset)
