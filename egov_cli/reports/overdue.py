@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from egov_cli.models import Department, Service
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
-from egov_cli.reports.progress import MISSED, local_day, scoped
+from egov_cli.reports.progress import MISSED, local_day, scoped, service_rows
 from egov_cli.services.catalogue import ServiceFilter
 from egov_cli.services.scale import load_scale
 
@@ -41,18 +41,7 @@ def _rows(
     limit: int,
 ) -> tuple[tuple[dict[str, Any], ...], int]:
     below = col(Service.level) < col(Service.target_level)
-    query = scoped(
-        select(
-            col(Service.leika_key),
-            col(Service.name),
-            col(Department.code).label("department"),
-            col(Service.level),
-            col(Service.target_level),
-            col(Service.target_date),
-            col(Service.status),
-        ).select_from(Service),
-        flt,
-    ).where(below, condition)
+    query = service_rows(flt).where(below, condition)
     total = session.execute(
         scoped(select(func.count()).select_from(Service), flt).where(below, condition)
     ).scalar_one()

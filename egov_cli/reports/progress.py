@@ -94,6 +94,23 @@ def scoped(query: Any, flt: ServiceFilter) -> Select[Any]:
     return apply_filter(joined, flt)
 
 
+def service_rows(flt: ServiceFilter) -> Select[Any]:
+    """The service columns report tables list (key, name, department, level, target level and
+    date, status), over the services the filter selects."""
+    return scoped(
+        select(
+            col(Service.leika_key),
+            col(Service.name),
+            col(Department.code).label("department"),
+            col(Service.level),
+            col(Service.target_level),
+            col(Service.target_date),
+            col(Service.status),
+        ).select_from(Service),
+        flt,
+    )
+
+
 def first_level_changes(after: datetime | None, *, created_after: datetime | None = None) -> Any:
     """Per service, the ``old_value`` (as a number) of its earliest level update after
     ``after`` (None: since its creation), as a subquery (``service_id``, ``old_level``).

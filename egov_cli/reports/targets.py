@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
-from egov_cli.models import Department, Procedure, Service
+from egov_cli.models import Procedure, Service
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
 from egov_cli.reports.progress import (
@@ -26,6 +26,7 @@ from egov_cli.reports.progress import (
     all_progress,
     local_day,
     scoped,
+    service_rows,
     service_targets,
 )
 from egov_cli.services.scale import Scale, load_scale
@@ -213,18 +214,7 @@ def services_to_move(session: Session, p: Progress, target: Any, limit: int) -> 
     """Services in scope below the threshold, closest first (highest level, then name)."""
     assert p.threshold_level is not None
     flt = scope_filter(target)
-    base = scoped(
-        select(
-            col(Service.leika_key),
-            col(Service.name),
-            col(Department.code).label("department"),
-            col(Service.level),
-            col(Service.target_level),
-            col(Service.target_date),
-            col(Service.status),
-        ).select_from(Service),
-        flt,
-    ).where(col(Service.level) < p.threshold_level)
+    base = service_rows(flt).where(col(Service.level) < p.threshold_level)
     total = session.execute(
         scoped(select(func.count()).select_from(Service), flt).where(
             col(Service.level) < p.threshold_level
