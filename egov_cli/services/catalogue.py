@@ -98,7 +98,7 @@ class ServiceFilter:
             for f in fields(self)
             if getattr(self, f.name) is not None
         ]
-        return ", ".join(parts) if parts else "all services"
+        return ", ".join(parts) if parts else "alle Leistungen"
 
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))
