@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, build_catalogue, egov_cmd, run_median, table
+from common import PYTHON, build_catalogue, egov_cmd, run_medians, table
 
 HEAVY = ("sqlalchemy", "sqlmodel", "openpyxl", "tabulate", "xlsxwriter", "python_calamine")
 
@@ -38,10 +38,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = build_catalogue(Path(tmp) / "bench.db", 10_000)
         env = {"EGOV_DB": db}
-        typer_t = run_median([PYTHON, "-c", "import typer"])
-        help_t = run_median(egov_cmd("--help"))
-        sqlmodel_t = run_median([PYTHON, "-c", "import sqlmodel"])
-        list_t = run_median(egov_cmd("services", "list", "--json"), env=env)
+        t = run_medians(
+            {
+                "typer": [PYTHON, "-c", "import typer"],
+                "help": egov_cmd("--help"),
+                "sqlmodel": [PYTHON, "-c", "import sqlmodel"],
+                "list": egov_cmd("services", "list", "--json"),
+            },
+            runs=11,
+            env=env,
+        )
+        typer_t, help_t, sqlmodel_t, list_t = t["typer"], t["help"], t["sqlmodel"], t["list"]
         heavy = heavy_imports_of_help()
     rows = [
         ["python -c 'import typer'", typer_t, "", ""],

@@ -27,3 +27,9 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+    finally:
+        # The process ends now. Moving every object into the permanent generation spares the
+        # interpreter's final garbage collection over them (about a quarter of a second with
+        # SQLAlchemy loaded); memory goes back to the system either way, and exit handlers,
+        # finalizers and flushes still run.
+        gc.freeze()
