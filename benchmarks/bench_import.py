@@ -30,6 +30,10 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import compile_package
+
 HEADERS = [
     "LeiKa-Schlüssel", "Leistung", "Bürgerfreundliche Bezeichnung", "LeiKa-Typ", "OZG-ID",
     "OZG-Leistung", "Themenfeld", "Lebenslage", "Amt", "Reifegrad", "Umsetzungsstatus",
@@ -163,6 +167,7 @@ def main() -> None:
     parser.add_argument("--drop-indexes", action="store_true")
     parser.add_argument("--keep", type=Path, help="Keep the files in this folder.")
     args = parser.parse_args()
+    compile_package()
     work = Path(tempfile.mkdtemp(prefix="egov-bench-"))
     try:
         first, second = work / "services.xlsx", work / "services_changed.xlsx"
