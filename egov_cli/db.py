@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from sqlalchemy.pool import ConnectionPoolEntry
 
 #: The newest schema revision this program knows (the head of ``egov_cli/migrations``).
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 #: Revisions in order, oldest first; a catalogue at an earlier one can be upgraded.
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "egov_write"
 

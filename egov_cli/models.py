@@ -140,13 +140,16 @@ class ChangeRecord(SQLModel, table=True):
     __table_args__ = (
         Index("ix_change_entity", "entity", "entity_id", "changed_at"),
         Index("ix_change_field_time", "field", "changed_at"),
-        # level updates of services, for progress (see egov_cli.reports.progress)
+        # level updates of services, for progress (see egov_cli.reports.progress); entity
+        # and field make it cover queries that state its condition (migration 0005)
         Index(
             "ix_change_level",
             "entity_id",
             "changed_at",
             "old_value",
             "new_value",
+            "entity",
+            "field",
             sqlite_where=text("entity || ':' || field = 'service:level'"),
             postgresql_where=text("entity || ':' || field = 'service:level'"),
         ),

@@ -42,7 +42,9 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, col
 
 from egov_cli.formats import LOCAL_ZONE
@@ -174,14 +176,42 @@ LEVEL_CHANGES: ColumnElement[bool] = (
 _FEW_POINTS = 3
 
 
+class _Bare(ColumnElement[Any]):
+    """A column's value without the column's type affinity, for comparisons on SQLite.
+
+    SQLite compares a DATETIME column (numeric affinity) with a bound text value by first
+    trying to read the text as a number, on every comparison; a bare value (SQLite's no-op
+    unary ``+``) is compared as the text it is, with the same result. Other databases get
+    the column itself.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("value", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
+
+    def __init__(self, value: Any):
+        self.value = value
+        self.type = value.type
+
+
+@compiles(_Bare)
+def _compile_bare(element: _Bare, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.value, **kw))
+
+
+@compiles(_Bare, "sqlite")
+def _compile_bare_sqlite(element: _Bare, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(element.value, **kw)}"
+
+
 def _points_before(
-    value: Any, points: list[datetime], *, after_first: bool = False
+    column: Any, points: list[datetime], *, after_first: bool = False
 ) -> ColumnElement[int]:
-    """How many of ``points`` (ascending) lie before ``value``: 0 at once when ``value`` is
-    not after the first point (most services were created before the period), else a
-    balanced CASE (a binary search of about log2(len(points)) comparisons per row), the same
+    """How many of ``points`` (ascending) lie before ``column``'s value: 0 at once when the
+    value is not after the first point (most services were created before the period), else
+    a balanced CASE (a binary search of about log2(len(points)) comparisons per row), the same
     SQL on every database. ``after_first``: the query keeps only values after the first point.
     """
+    value = _Bare(column)
 
     def between(lo: int, hi: int) -> ColumnElement[int]:
         if lo == hi:
@@ -268,12 +298,21 @@ def level_series_many(
         totals.append(_sum(_in_scope(condition, literal_column("1", Integer))))
         totals.append(_sum(_in_scope(condition, _at_least(level, threshold))))
     few = len(points) <= _FEW_POINTS
+    everyone = from_services(select(literal(0), *totals).select_from(Service))
     if points and not few:
+        # grouped by the points before their creation: the many services created before
+        # the period in one sum, the others (few, as a rule) grouped
         created = _points_before(created_at, points).label("created")
-        by_creation = from_services(select(created, *totals).select_from(Service)).group_by(created)
+        later = _Bare(created_at) > points[0]
+        by_creation = [
+            everyone.where(~later),
+            from_services(select(created, *totals).select_from(Service))
+            .where(later)
+            .group_by(created),
+        ]
     else:
-        by_creation = from_services(select(literal(0), *totals).select_from(Service))
-    for row in session.execute(by_creation).all():
+        by_creation = [everyone]
+    for row in (row for query in by_creation for row in session.execute(query).all()):
         k = int(row[0])
         for i in range(len(scopes)):
             in_scope, flagged = int(row[1 + 2 * i]), int(row[2 + 2 * i])

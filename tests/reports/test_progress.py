@@ -210,4 +210,4 @@ def test_level_updates_are_read_from_the_partial_covering_index(city: Catalogue)
     with transaction(city) as s:
         compiled = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
         plan = s.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
-    assert "USING INDEX ix_change_level" in " ".join(str(row) for row in plan)
+    assert "USING COVERING INDEX ix_change_level" in " ".join(str(row) for row in plan)
