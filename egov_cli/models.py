@@ -141,7 +141,9 @@ class ChangeRecord(SQLModel, table=True):
         Index("ix_change_entity", "entity", "entity_id", "changed_at"),
         Index("ix_change_field_time", "field", "changed_at"),
         # level updates of services, for progress (see egov_cli.reports.progress); entity
-        # and field make it cover queries that state its condition (migration 0005)
+        # and field make it cover queries that state its condition (migration 0005). The
+        # migrations create it partial on PostgreSQL too; a postgresql_where here would load
+        # SQLAlchemy's PostgreSQL dialect on every start (the schema comes from migrations).
         Index(
             "ix_change_level",
             "entity_id",
@@ -151,7 +153,6 @@ class ChangeRecord(SQLModel, table=True):
             "entity",
             "field",
             sqlite_where=text("entity || ':' || field = 'service:level'"),
-            postgresql_where=text("entity || ':' || field = 'service:level'"),
         ),
     )
 
