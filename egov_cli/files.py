@@ -138,6 +138,11 @@ def _temp_beside(path: Path, data: bytes) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except (FileExistsError, NotADirectoryError):
+        raise FileError(
+            f"Cannot write {path}: {_file_in(folder)} is a file, not a folder.",
+            "Choose a path whose folders are folders.",
+        ) from None
     except OSError as exc:
         raise FileError(
             f"Cannot write {path}: {exc.strerror or exc}.",
@@ -157,6 +162,14 @@ def _temp_beside(path: Path, data: bytes) -> Path:
             "Check free disk space and permissions; nothing was written.",
         ) from None
     return temp
+
+
+def _file_in(folder: Path) -> Path:
+    """The first part of ``folder``'s path that is a file (``folder`` itself if none is)."""
+    for part in reversed([folder, *folder.parents]):
+        if part.is_file():
+            return part
+    return folder
 
 
 def write_atomic(path: Path, data: bytes) -> Path:

@@ -45,3 +45,12 @@ def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
         atomic_path(tmp_path / "fehlt" / "x.xlsx"),
     ):
         pass
+
+
+def test_a_file_where_a_folder_should_be_is_named_in_the_error(tmp_path: Path) -> None:
+    (tmp_path / "reports").write_text("not a folder")
+
+    with pytest.raises(FileError) as info:
+        write_atomic(tmp_path / "reports" / "2026" / "readiness.html", b"<html>")
+
+    assert f"{tmp_path / 'reports'} is a file, not a folder" in info.value.message
