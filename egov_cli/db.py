@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy import exc as sa_exc
@@ -87,6 +88,9 @@ def sqlite_path(target: str) -> Path | None:
     url = make_url(to_url(target))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
+    if url.query.get("uri") in ("true", "1") and url.database.startswith("file:"):
+        # a SQLite URI filename (sqlite:///file:cat.db?mode=ro&uri=true): its path part
+        return Path(unquote(urlsplit(url.database).path))
     return Path(url.database)
 
 

@@ -3,6 +3,7 @@ whose folder is missing. Each gives a clear message, and nothing is half-written
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable
@@ -14,7 +15,7 @@ import xlsxwriter
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
-from egov_cli.db import Catalogue, database_error, run_transaction, transaction
+from egov_cli.db import Catalogue, database_error, run_transaction, sqlite_path, transaction
 from egov_cli.errors import DatabaseError
 from egov_cli.importers import read_file
 from egov_cli.importers.types import ReadOptions
@@ -209,7 +210,7 @@ def test_a_report_run_into_a_folder_that_cannot_be_made_writes_and_records_nothi
     result = egov("report", "run", str(schedule))
     assert result.exit_code == 8
     target = Path("akte") / "berichte" / "readiness-2026-11-25.html"
-    assert f"Cannot write {out / target}: Not a directory." in result.stderr
+    assert f"Cannot write {out / target}: {out / 'akte'} is a file, not a folder." in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["akte", "plan.toml"]
     assert _report_runs(services) == 0
 
@@ -222,3 +223,20 @@ def test_an_export_into_a_missing_folder_names_the_folder_and_writes_nothing(
     assert result.exit_code == 8
     assert f"Cannot write {target}: the folder {target.parent} does not exist." in result.stderr
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.sqlite_only
+def test_a_catalogue_opened_read_only_by_uri_is_read_and_refuses_writes(
+    services: str, tmp_path: Path
+) -> None:
+    path = sqlite_path(services)
+    assert path is not None
+    read_only = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+
+    listed = egov("--db", read_only, "services", "list", "--json")
+    refused = egov("--db", read_only, "services", "add", "Neue Leistung")
+
+    assert listed.exit_code == 0, listed.stderr
+    assert len(json.loads(listed.stdout)) > 0
+    assert refused.exit_code == 7
+    assert READ_ONLY_HINT in refused.stderr
