@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session
 
 from egov_cli.config import is_url
-from egov_cli.errors import DatabaseError, SchemaMismatch
+from egov_cli.errors import DatabaseError, ReadOnlyCatalogue, SchemaMismatch
 
 if TYPE_CHECKING:
     from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -157,10 +157,13 @@ def database_error(exc: sa_exc.DBAPIError, label: str) -> DatabaseError:
     """A user-facing error for a driver error (locked, read-only, unreachable, full disk)."""
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     lowered = detail.lower()
+    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        return ReadOnlyCatalogue(
+            f"Catalogue {label}: {detail}",
+            "The catalogue file or its folder is read-only; check its permissions.",
+        )
     if "locked" in lowered or "could not serialize" in lowered or "deadlock" in lowered:
         hint = "Another egov process is writing to the catalogue; try again in a moment."
-    elif "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
-        hint = "The catalogue file or its folder is read-only; check its permissions."
     elif "disk" in lowered or "full" in lowered or "no space" in lowered:
         hint = "The disk is full; free some space. Nothing was written."
     elif "connect" in lowered or "refused" in lowered or "resolve" in lowered:

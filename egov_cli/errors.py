@@ -124,6 +124,10 @@ class DatabaseError(EgovError):
     exit_code = ExitCode.DATABASE
 
 
+class ReadOnlyCatalogue(DatabaseError):
+    """The catalogue can be read but not written (file permissions, a read-only URI or role)."""
+
+
 class FileError(EgovError):
     exit_code = ExitCode.FILE_ERROR
 

@@ -240,3 +240,19 @@ def test_a_catalogue_opened_read_only_by_uri_is_read_and_refuses_writes(
     assert len(json.loads(listed.stdout)) > 0
     assert refused.exit_code == 7
     assert READ_ONLY_HINT in refused.stderr
+
+
+@pytest.mark.sqlite_only
+def test_a_report_from_a_read_only_catalogue_is_written_with_a_warning_that_it_is_not_recorded(
+    services: str, out: Path
+) -> None:
+    path = sqlite_path(services)
+    assert path is not None
+    read_only = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+
+    result = egov("--db", read_only, "report", "readiness", "-o", str(out / "bericht.html"))
+
+    assert result.exit_code == 0, result.stderr
+    assert (out / "bericht.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert "schreibgeschützt" in result.stderr
+    assert _report_runs(services) == 0

@@ -126,19 +126,30 @@ def render(report: Report, fmt: str, lang: str) -> bytes:
 
 def record_all(st: State, runs: list[tuple[Report, str, str | None]]) -> None:
     """Record written reports as (report, format, file or None for stdout), in one transaction
-    (for ``report changes --since last``)."""
+    (for ``report changes --since last``).
+
+    A read-only catalogue (a report job's read-only role or URI) cannot take the record: the
+    reports are out already, so that is a warning, not a failure.
+    """
+    from egov_cli.errors import ReadOnlyCatalogue
     from egov_cli.reports.builders import record_run
 
-    with st.session(write=True) as session:
-        for report, fmt, target in runs:
-            record_run(
-                session,
-                report.name,
-                generated_at=report.generated_at,
-                actor=st.settings.actor,
-                format=fmt,
-                output=target,
-            )
+    try:
+        with st.session(write=True) as session:
+            for report, fmt, target in runs:
+                record_run(
+                    session,
+                    report.name,
+                    generated_at=report.generated_at,
+                    actor=st.settings.actor,
+                    format=fmt,
+                    output=target,
+                )
+    except ReadOnlyCatalogue:
+        out.warning(
+            "Der Katalog ist schreibgeschützt: der Bericht ist ausgegeben, aber nicht im Katalog "
+            "vermerkt ('report changes --since last' kennt ihn nicht)."
+        )
 
 
 def emit_report(
