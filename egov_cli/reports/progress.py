@@ -96,6 +96,13 @@ def scoped(query: Any, flt: ServiceFilter) -> Select[Any]:
     return apply_filter(joined, flt)
 
 
+def narrowed(query: Any, flt: ServiceFilter) -> Select[Any]:
+    """Like :func:`scoped`, for queries that read no department column: joined with the
+    departments only to filter by one. (The join alone makes SQLite read the services through
+    an index, with one table lookup per service.)"""
+    return scoped(query, flt) if flt.department else apply_filter(query, flt)
+
+
 def service_rows(flt: ServiceFilter) -> Select[Any]:
     """The service columns report tables list (key, name, department, level, target level and
     date, status), over the services the filter selects."""
@@ -760,7 +767,7 @@ def service_targets(
     def count_if(condition: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    query = scoped(
+    query = narrowed(
         select(
             func.count(),
             count_if(~below),

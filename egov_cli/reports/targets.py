@@ -25,10 +25,12 @@ from egov_cli.reports.progress import (
     alerts_of,
     all_progress,
     local_day,
+    narrowed,
     scoped,
     service_rows,
     service_targets,
 )
+from egov_cli.services.catalogue import ServiceFilter
 from egov_cli.services.scale import Scale, load_scale
 from egov_cli.services.targets import DIGITALES_AMT, scope_filter
 
@@ -214,14 +216,24 @@ def services_to_move(session: Session, p: Progress, target: Any, limit: int) -> 
     """Services in scope below the threshold, closest first (highest level, then name)."""
     assert p.threshold_level is not None
     flt = scope_filter(target)
-    base = service_rows(flt).where(col(Service.level) < p.threshold_level)
+    below = col(Service.level) < p.threshold_level
     total = session.execute(
-        scoped(select(func.count()).select_from(Service), flt).where(
-            col(Service.level) < p.threshold_level
-        )
+        narrowed(select(func.count()).select_from(Service), flt).where(below)
     ).scalar_one()
+    order = (col(Service.level).desc(), col(Service.name), col(Service.id))
+    # The closest ones chosen by their ids first: sorting ids (not whole rows with their
+    # department) is what takes the time with many services below the threshold.
+    closest = (
+        narrowed(select(col(Service.id)).select_from(Service), flt)
+        .where(below)
+        .order_by(*order)
+        .limit(limit)
+        .subquery()
+    )
     rows = session.execute(
-        base.order_by(col(Service.level).desc(), col(Service.name), col(Service.id)).limit(limit)
+        service_rows(ServiceFilter())
+        .join(closest, closest.c.id == col(Service.id))
+        .order_by(*order)
     ).all()
     return Table(
         f"to_move_{p.target_id}",
