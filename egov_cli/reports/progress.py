@@ -357,7 +357,7 @@ def _crossings(
     points: list[datetime],
 ) -> list[tuple[int, int, list[int]]]:
     """Threshold crossings after ``points[0]``, summed per scope: (points before the service's
-    creation, points before the change, the sum per scope), in one query.
+    creation, points before the change, the sum per scope), in two queries.
 
     Driven by the services (read in id order), each one's level updates found in
     ``ix_change_level`` by ``entity_id`` and ``changed_at``: the index is read in its own
@@ -387,15 +387,21 @@ def _crossings(
     ).where(LEVEL_CHANGES, changed_at > points[0], changed_at >= created_at, crossing)
     if scope is not None:
         joined = joined.where(scope)
-    found: list[tuple[int, int, list[int]]] = []
+    sums = [_sum(_in_scope(c, ups[th])) for c, th in zip(conditions, thresholds, strict=True)]
     created = _points_before(created_at, points).label("created")
     changed = _points_before(changed_at, points, after_first=True).label("changed")
-    query = joined.add_columns(
-        created,
-        changed,
-        *(_sum(_in_scope(c, ups[th])) for c, th in zip(conditions, thresholds, strict=True)),
-    ).group_by(created, changed)
-    for row in session.execute(query).all():
+    later = _Bare(created_at) > points[0]
+    found: list[tuple[int, int, list[int]]] = []
+    # Services created before the period (most) grouped by the change's points only, those
+    # created later (few, as a rule) also by the points before their creation: a smaller
+    # grouping key for most rows, which SQLite sorts to group.
+    for row in session.execute(
+        joined.where(~later).add_columns(changed, *sums).group_by(changed)
+    ).all():
+        found.append((0, int(row[0]), [int(v) for v in row[1:]]))
+    for row in session.execute(
+        joined.where(later).add_columns(created, changed, *sums).group_by(created, changed)
+    ).all():
         found.append((int(row[0]), int(row[1]), [int(v) for v in row[2:]]))
     return found
 
