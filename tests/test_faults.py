@@ -225,14 +225,16 @@ def test_an_export_into_a_missing_folder_names_the_folder_and_writes_nothing(
     assert list(out.iterdir()) == []
 
 
-@pytest.mark.sqlite_only
-def test_a_catalogue_opened_read_only_by_uri_is_read_and_refuses_writes(
-    services: str, tmp_path: Path
-) -> None:
+@pytest.fixture
+def read_only(services: str) -> str:
+    """The SQLite catalogue with services, as a read-only URI URL."""
     path = sqlite_path(services)
     assert path is not None
-    read_only = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+    return f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
 
+
+@pytest.mark.sqlite_only
+def test_a_catalogue_opened_read_only_by_uri_is_read_and_refuses_writes(read_only: str) -> None:
     listed = egov("--db", read_only, "services", "list", "--json")
     refused = egov("--db", read_only, "services", "add", "Neue Leistung")
 
@@ -244,12 +246,8 @@ def test_a_catalogue_opened_read_only_by_uri_is_read_and_refuses_writes(
 
 @pytest.mark.sqlite_only
 def test_a_report_from_a_read_only_catalogue_is_written_with_a_warning_that_it_is_not_recorded(
-    services: str, out: Path
+    services: str, read_only: str, out: Path
 ) -> None:
-    path = sqlite_path(services)
-    assert path is not None
-    read_only = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
-
     result = egov("--db", read_only, "report", "readiness", "-o", str(out / "bericht.html"))
 
     assert result.exit_code == 0, result.stderr
