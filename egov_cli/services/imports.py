@@ -28,7 +28,7 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter, ne
 from typing import Any
 
@@ -506,10 +506,15 @@ class _Planner:
         services = cat.services
         problems = self.problems
         mode = self.options.mode
+        count = len(numbers)
+        # The usual file: a key in every row and none twice (that would be a problem above),
+        # so each row changes the service of its key or creates one.
+        usual = ids is None and mode == "upsert" and not problems
+        if usual and keys is not None and None not in keys:
+            return list(range(count)), list(map(by_key.get, keys))
         matched: dict[int, int] = {}  # service id -> row
         positions: list[int] = []
         found: list[int | None] = []
-        count = len(numbers)
         key_of = keys if keys is not None else [None] * count
         id_of = ids if ids is not None else [None] * count
         for position, number, key, sid in zip(range(count), numbers, key_of, id_of, strict=True):
@@ -846,13 +851,16 @@ def apply_import(
                     list(map(codes.get, map(itemgetter(position), olds))),
                     links if everyone else [links[i] for i in old_positions],
                 )
+        # Most columns hold no change at all: one list comparison tells.
         differs: dict[str, list[bool]] = {
             name: list(map(ne, old_values, new_values))
             for name, (old_values, new_values) in sides.items()
+            if old_values != new_values
         }
-        candidates = [
-            j for j, flags in enumerate(zip(*differs.values(), strict=True)) if any(flags)
-        ]
+        differing: set[int] = set()
+        for flags in differs.values():
+            differing.update(compress(range(len(flags)), flags))
+        candidates = sorted(differing)
         diffs: dict[int, dict[str, tuple[Any, Any]]] = {j: {} for j in candidates}
         for name in SHOWN_FIELDS:  # the order of the fields in a difference
             if name not in differs:
