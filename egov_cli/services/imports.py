@@ -325,36 +325,56 @@ _encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=Fa
 def snapshots(columns: dict[str, list[Any]], count: int) -> list[str]:
     """``history.snapshot`` (the same JSON text) of ``count`` rows given as columns."""
     fragments: list[list[str]] = []
+    whole = False  # the first column has a value in every row: its fragments open the object
     for name in sorted(columns):
         values = columns[name]
-        nones = values.count(None)
-        if nones == len(values):
+        kinds = set(map(type, values))
+        blanks = _NONE in kinds
+        kinds.discard(_NONE)
+        if not kinds:
             continue  # an empty column adds nothing
-        # Each fragment begins with ", "; a row's first one loses it below.
-        head = ", " + _encode_text(name) + ": "
-        kinds = set(map(type, values)) - {type(None)}
-        column: list[str]
-        if kinds == {str}:
-            if nones == 0 and "" not in values:
-                column = list(map(head.__add__, map(_encode_text, values)))
-            else:
-                column = [head + _encode_text(v) if v else "" for v in values]
-        elif kinds == {int}:
-            column = ["" if v is None else f'{head}"{v}"' for v in values]
-        elif kinds == {bool}:
-            yes, no = head + '"true"', head + '"false"'
-            column = ["" if v is None else (yes if v else no) for v in values]
-        elif kinds == {date}:  # ISO dates need no escaping
-            column = ["" if v is None else f'{head}"{v.isoformat()}"' for v in values]
-        else:
-            column = [
-                "" if v is None or v == "" else head + _encode_text(str(history.as_text(v)))
-                for v in values
-            ]
-        fragments.append(column)
+        if not fragments and not blanks and (str not in kinds or all(values)):
+            whole = True
+            fragments.append(_fragments("{" + _encode_text(name) + ": ", values, kinds))
+            continue
+        # Each other fragment begins with ", "; a row's first one loses it below.
+        fragments.append(_fragments(", " + _encode_text(name) + ": ", values, kinds))
     if not fragments:
         return ["{}"] * count
+    if whole:
+        return list(map("".join, zip(*fragments, ["}"] * count, strict=True)))
     return ["{" + joined[2:] + "}" for joined in map("".join, zip(*fragments, strict=True))]
+
+
+_NONE = type(None)
+
+
+def _fragment(head: str, value: Any) -> str:
+    """``head`` and the value's JSON text as a snapshot has it; "" for a blank value."""
+    if value is None or value == "":
+        return ""
+    return head + _encode_text(str(history.as_text(value)))
+
+
+def _fragments(head: str, values: list[Any], kinds: set[type]) -> list[str]:
+    """``_fragment`` of each value of a column whose values are of ``kinds`` (and None)."""
+    if len(kinds) == 1:
+        distinct = set(values)
+        if len(distinct) * 4 <= len(values):  # terms, levels, dates: each text made once
+            texts = {value: _fragment(head, value) for value in distinct}
+            return list(map(texts.__getitem__, values))
+    if kinds == {str}:
+        if None not in values and "" not in values:
+            return list(map(head.__add__, map(_encode_text, values)))
+        return [head + _encode_text(v) if v else "" for v in values]
+    if kinds == {int}:
+        return ["" if v is None else f'{head}"{v}"' for v in values]
+    if kinds == {bool}:
+        yes, no = head + '"true"', head + '"false"'
+        return ["" if v is None else (yes if v else no) for v in values]
+    if kinds == {date}:  # ISO dates need no escaping
+        return ["" if v is None else f'{head}"{v.isoformat()}"' for v in values]
+    return [_fragment(head, v) for v in values]
 
 
 class _Planner:
@@ -1000,6 +1020,20 @@ class _Bulk:
         processor = self._processor(table, name)
         return value if processor is None or value is None else processor(value)
 
+    def bind_column(self, table: Any, name: str, values: list[Any]) -> list[Any]:
+        """A column's values as its type binds them; each distinct value (dates and flags
+        repeat) converted once."""
+        process = self._processor(table, name)
+        distinct = set(values)
+        distinct.discard(None)
+        if self.dialect.name == "sqlite" and isinstance(table.c[name].type, Date):
+            # SQLite stores a date as its ISO text: what the processor makes of it
+            bound = {v: v.isoformat() if type(v) is date else process(v) for v in distinct}
+        else:
+            bound = {v: process(v) for v in distinct}
+        bound[None] = None
+        return list(map(bound.__getitem__, values))
+
     def insert(self, table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         if rows:
             sql = (
@@ -1140,15 +1174,7 @@ def _write(
             ]
             texts = search_texts(cols, count_here)
             for name in converted:
-                process = bulk.processor(table, name)
-                if bulk.dialect.name == "sqlite" and isinstance(table.c[name].type, Date):
-                    # SQLite stores a date as its ISO text: what the processor makes of it
-                    cols[name] = [
-                        None if v is None else v.isoformat() if type(v) is date else process(v)
-                        for v in cols[name]
-                    ]
-                else:
-                    cols[name] = [None if v is None else process(v) for v in cols[name]]
+                cols[name] = bulk.bind_column(table, name, cols[name])
             dept_column = cols["department"]
             proc_column = cols["procedure"]
             service_rows = list(
