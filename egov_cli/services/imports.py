@@ -1042,6 +1042,15 @@ class _Bulk:
             )
             self.connection.exec_driver_sql(sql, rows)
 
+    def insert_columns(self, table: Any, columns: dict[str, list[Any]]) -> None:
+        """INSERT rows given column by column (one of them always set, such as the id). A
+        column without a value in any row is left out, NULL all the same: the driver binds a
+        None slowly (it looks for an adapter for each one)."""
+        filled = {
+            name: values for name, values in columns.items() if values.count(None) < len(values)
+        }
+        self.insert(table, tuple(filled), list(zip(*filled.values(), strict=True)))
+
     def update_sql(self, table: Any, columns: tuple[str, ...]) -> str:
         sets = ", ".join(f"{c} = {self.marker}" for c in columns)
         return f"UPDATE {table.name} SET {sets} WHERE id = {self.marker}"
@@ -1137,8 +1146,6 @@ def _write(
         if postgres:
             session.execute(text("LOCK TABLE service IN SHARE ROW EXCLUSIVE MODE"))
         next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-        columns = (*SERVICE_FIELDS, "id", "department_id", "procedure_id", "search_text",
-                   "created_at", "updated_at")  # fmt: skip
         converted = [n for n in SERVICE_FIELDS if bulk.needs(table, n)]
         everyone = len(new_positions) == len(plan.numbers)
         for start in range(0, len(new_positions), BATCH):
@@ -1166,39 +1173,42 @@ def _write(
                 else:
                     cols[name] = [links[i] for i in batch]
             ids = list(range(next_id + start, next_id + start + count_here))
-            history_rows: list[tuple[Any, ...]] = [
-                (*head, sid, key or f"#{sid}", "create", None, None, snapshot)
-                for sid, key, snapshot in zip(
-                    ids, cols["leika_key"], snapshots(cols, count_here), strict=True
-                )
+            # A create record has no field and no old value: those columns are left out.
+            created = {
+                name: [value] * count_here
+                for name, value in zip(HISTORY_COLUMNS[: len(head)], head, strict=True)
+            }
+            created["entity_id"] = ids
+            created["entity_key"] = [
+                key or f"#{sid}" for sid, key in zip(ids, cols["leika_key"], strict=True)
             ]
+            created["action"] = ["create"] * count_here
+            created["new_value"] = snapshots(cols, count_here)
             texts = search_texts(cols, count_here)
             for name in converted:
                 cols[name] = bulk.bind_column(table, name, cols[name])
             dept_column = cols["department"]
             proc_column = cols["procedure"]
-            service_rows = list(
-                zip(
-                    *(cols[name] for name in SERVICE_FIELDS),
-                    ids,
-                    [dept_ids[c] if c else None for c in dept_column]
+            bulk.insert_columns(
+                table,
+                {
+                    **{name: cols[name] for name in SERVICE_FIELDS},
+                    "id": ids,
+                    "department_id": [dept_ids[c] if c else None for c in dept_column]
                     if any(dept_column)
                     else dept_column,
-                    [proc_ids[n] if n else None for n in proc_column]
+                    "procedure_id": [proc_ids[n] if n else None for n in proc_column]
                     if any(proc_column)
                     else proc_column,
-                    texts,
-                    [at_db] * count_here,
-                    [at_db] * count_here,
-                    strict=True,
-                )
+                    "search_text": texts,
+                    "created_at": [at_db] * count_here,
+                    "updated_at": [at_db] * count_here,
+                },
             )
             del cols
-            bulk.insert(table, columns, service_rows)
-            del service_rows
-            bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
-            count += len(history_rows)
-            del history_rows
+            bulk.insert_columns(history_table, created)
+            count += count_here
+            del created
         if postgres:
             session.execute(
                 text(
