@@ -979,9 +979,11 @@ _POS = {name: i for i, name in enumerate(SERVICE_FIELDS)}
 
 
 def _as_text(value: object) -> str | None:
-    """``history.as_text``, quicker for text."""
+    """``history.as_text``, quicker for text and whole numbers."""
     if value is None or type(value) is str:
         return value
+    if type(value) is int:
+        return str(value)
     return history.as_text(value)
 
 
@@ -1235,16 +1237,23 @@ def _write(
             ]
             searched = [n for n in names if n in _SEARCH_FIELDS]
             for start in range(0, len(members), BATCH):
+                part = members[start : start + BATCH]
+                sids = [plan.existing[i] or 0 for i, _diff in part]
+                olds = [cat.services[sid] for sid in sids]
+                # The search fields of each service as they will be, column by column.
+                search = {
+                    name: [diff[name][1] for _i, diff in part]
+                    if name in searched
+                    else list(map(itemgetter(j), olds))
+                    for name, j in zip(_SEARCH_FIELDS, search_index, strict=True)
+                }
+                texts = search_texts(search, len(part))
                 params: list[tuple[Any, ...]] = []
                 history_rows = []
-                for i, diff in members[start : start + BATCH]:
-                    sid = plan.existing[i]
-                    assert sid is not None
-                    old = cat.services[sid]
-                    search = dict(zip(_SEARCH_FIELDS, [old[j] for j in search_index], strict=True))
-                    for name in searched:
-                        search[name] = diff[name][1]
-                    key = search["leika_key"] or f"#{sid}"
+                for (_i, diff), sid, key, search_text in zip(
+                    part, sids, search["leika_key"], texts, strict=True
+                ):
+                    key = key or f"#{sid}"
                     row: list[Any] = []
                     for name, process in zip(names, processors, strict=True):
                         old_value, new_value = diff[name]
@@ -1259,7 +1268,7 @@ def _write(
                         elif process is not None and new_value is not None:
                             new_value = process(new_value)
                         row.append(new_value)
-                    params.append((*row, fast_search_text(search), at_db, sid))
+                    params.append((*row, search_text, at_db, sid))
                 bulk.execute(sql, params)
                 bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
                 count += len(history_rows)
