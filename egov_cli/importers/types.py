@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +49,7 @@ class RawCells:
     rejects file) without keeping a list per row alive."""
 
     def __init__(
-        self, numbers: list[int], columns: list[tuple[Any, ...]], lengths: list[int] | None
+        self, numbers: list[int], columns: list[Sequence[Any]], lengths: list[int] | None
     ) -> None:
         self.numbers = numbers
         self.columns = columns

@@ -28,7 +28,7 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter, ne
 from typing import Any
 
@@ -325,36 +325,56 @@ _encode_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=Fa
 def snapshots(columns: dict[str, list[Any]], count: int) -> list[str]:
     """``history.snapshot`` (the same JSON text) of ``count`` rows given as columns."""
     fragments: list[list[str]] = []
+    whole = False  # the first column has a value in every row: its fragments open the object
     for name in sorted(columns):
         values = columns[name]
-        nones = values.count(None)
-        if nones == len(values):
+        kinds = set(map(type, values))
+        blanks = _NONE in kinds
+        kinds.discard(_NONE)
+        if not kinds:
             continue  # an empty column adds nothing
-        # Each fragment begins with ", "; a row's first one loses it below.
-        head = ", " + _encode_text(name) + ": "
-        kinds = set(map(type, values)) - {type(None)}
-        column: list[str]
-        if kinds == {str}:
-            if nones == 0 and "" not in values:
-                column = list(map(head.__add__, map(_encode_text, values)))
-            else:
-                column = [head + _encode_text(v) if v else "" for v in values]
-        elif kinds == {int}:
-            column = ["" if v is None else f'{head}"{v}"' for v in values]
-        elif kinds == {bool}:
-            yes, no = head + '"true"', head + '"false"'
-            column = ["" if v is None else (yes if v else no) for v in values]
-        elif kinds == {date}:  # ISO dates need no escaping
-            column = ["" if v is None else f'{head}"{v.isoformat()}"' for v in values]
-        else:
-            column = [
-                "" if v is None or v == "" else head + _encode_text(str(history.as_text(v)))
-                for v in values
-            ]
-        fragments.append(column)
+        if not fragments and not blanks and (str not in kinds or all(values)):
+            whole = True
+            fragments.append(_fragments("{" + _encode_text(name) + ": ", values, kinds))
+            continue
+        # Each other fragment begins with ", "; a row's first one loses it below.
+        fragments.append(_fragments(", " + _encode_text(name) + ": ", values, kinds))
     if not fragments:
         return ["{}"] * count
+    if whole:
+        return list(map("".join, zip(*fragments, ["}"] * count, strict=True)))
     return ["{" + joined[2:] + "}" for joined in map("".join, zip(*fragments, strict=True))]
+
+
+_NONE = type(None)
+
+
+def _fragment(head: str, value: Any) -> str:
+    """``head`` and the value's JSON text as a snapshot has it; "" for a blank value."""
+    if value is None or value == "":
+        return ""
+    return head + _encode_text(str(history.as_text(value)))
+
+
+def _fragments(head: str, values: list[Any], kinds: set[type]) -> list[str]:
+    """``_fragment`` of each value of a column whose values are of ``kinds`` (and None)."""
+    if len(kinds) == 1:
+        distinct = set(values)
+        if len(distinct) * 4 <= len(values):  # terms, levels, dates: each text made once
+            texts = {value: _fragment(head, value) for value in distinct}
+            return list(map(texts.__getitem__, values))
+    if kinds == {str}:
+        if None not in values and "" not in values:
+            return list(map(head.__add__, map(_encode_text, values)))
+        return [head + _encode_text(v) if v else "" for v in values]
+    if kinds == {int}:
+        return ["" if v is None else f'{head}"{v}"' for v in values]
+    if kinds == {bool}:
+        yes, no = head + '"true"', head + '"false"'
+        return ["" if v is None else (yes if v else no) for v in values]
+    if kinds == {date}:  # ISO dates need no escaping
+        return ["" if v is None else f'{head}"{v.isoformat()}"' for v in values]
+    return [_fragment(head, v) for v in values]
 
 
 class _Planner:
@@ -506,10 +526,15 @@ class _Planner:
         services = cat.services
         problems = self.problems
         mode = self.options.mode
+        count = len(numbers)
+        # The usual file: a key in every row and none twice (that would be a problem above),
+        # so each row changes the service of its key or creates one.
+        usual = ids is None and mode == "upsert" and not problems
+        if usual and keys is not None and None not in keys:
+            return list(range(count)), list(map(by_key.get, keys))
         matched: dict[int, int] = {}  # service id -> row
         positions: list[int] = []
         found: list[int | None] = []
-        count = len(numbers)
         key_of = keys if keys is not None else [None] * count
         id_of = ids if ids is not None else [None] * count
         for position, number, key, sid in zip(range(count), numbers, key_of, id_of, strict=True):
@@ -846,13 +871,16 @@ def apply_import(
                     list(map(codes.get, map(itemgetter(position), olds))),
                     links if everyone else [links[i] for i in old_positions],
                 )
+        # Most columns hold no change at all: one list comparison tells.
         differs: dict[str, list[bool]] = {
             name: list(map(ne, old_values, new_values))
             for name, (old_values, new_values) in sides.items()
+            if old_values != new_values
         }
-        candidates = [
-            j for j, flags in enumerate(zip(*differs.values(), strict=True)) if any(flags)
-        ]
+        differing: set[int] = set()
+        for flags in differs.values():
+            differing.update(compress(range(len(flags)), flags))
+        candidates = sorted(differing)
         diffs: dict[int, dict[str, tuple[Any, Any]]] = {j: {} for j in candidates}
         for name in SHOWN_FIELDS:  # the order of the fields in a difference
             if name not in differs:
@@ -951,9 +979,11 @@ _POS = {name: i for i, name in enumerate(SERVICE_FIELDS)}
 
 
 def _as_text(value: object) -> str | None:
-    """``history.as_text``, quicker for text."""
+    """``history.as_text``, quicker for text and whole numbers."""
     if value is None or type(value) is str:
         return value
+    if type(value) is int:
+        return str(value)
     return history.as_text(value)
 
 
@@ -992,6 +1022,20 @@ class _Bulk:
         processor = self._processor(table, name)
         return value if processor is None or value is None else processor(value)
 
+    def bind_column(self, table: Any, name: str, values: list[Any]) -> list[Any]:
+        """A column's values as its type binds them; each distinct value (dates and flags
+        repeat) converted once."""
+        process = self._processor(table, name)
+        distinct = set(values)
+        distinct.discard(None)
+        if self.dialect.name == "sqlite" and isinstance(table.c[name].type, Date):
+            # SQLite stores a date as its ISO text: what the processor makes of it
+            bound = {v: v.isoformat() if type(v) is date else process(v) for v in distinct}
+        else:
+            bound = {v: process(v) for v in distinct}
+        bound[None] = None
+        return list(map(bound.__getitem__, values))
+
     def insert(self, table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         if rows:
             sql = (
@@ -999,6 +1043,15 @@ class _Bulk:
                 f"VALUES ({', '.join([self.marker] * len(columns))})"
             )
             self.connection.exec_driver_sql(sql, rows)
+
+    def insert_columns(self, table: Any, columns: dict[str, list[Any]]) -> None:
+        """INSERT rows given column by column (one of them always set, such as the id). A
+        column without a value in any row is left out, NULL all the same: the driver binds a
+        None slowly (it looks for an adapter for each one)."""
+        filled = {
+            name: values for name, values in columns.items() if values.count(None) < len(values)
+        }
+        self.insert(table, tuple(filled), list(zip(*filled.values(), strict=True)))
 
     def update_sql(self, table: Any, columns: tuple[str, ...]) -> str:
         sets = ", ".join(f"{c} = {self.marker}" for c in columns)
@@ -1095,8 +1148,6 @@ def _write(
         if postgres:
             session.execute(text("LOCK TABLE service IN SHARE ROW EXCLUSIVE MODE"))
         next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-        columns = (*SERVICE_FIELDS, "id", "department_id", "procedure_id", "search_text",
-                   "created_at", "updated_at")  # fmt: skip
         converted = [n for n in SERVICE_FIELDS if bulk.needs(table, n)]
         everyone = len(new_positions) == len(plan.numbers)
         for start in range(0, len(new_positions), BATCH):
@@ -1124,47 +1175,42 @@ def _write(
                 else:
                     cols[name] = [links[i] for i in batch]
             ids = list(range(next_id + start, next_id + start + count_here))
-            history_rows: list[tuple[Any, ...]] = [
-                (*head, sid, key or f"#{sid}", "create", None, None, snapshot)
-                for sid, key, snapshot in zip(
-                    ids, cols["leika_key"], snapshots(cols, count_here), strict=True
-                )
+            # A create record has no field and no old value: those columns are left out.
+            created = {
+                name: [value] * count_here
+                for name, value in zip(HISTORY_COLUMNS[: len(head)], head, strict=True)
+            }
+            created["entity_id"] = ids
+            created["entity_key"] = [
+                key or f"#{sid}" for sid, key in zip(ids, cols["leika_key"], strict=True)
             ]
+            created["action"] = ["create"] * count_here
+            created["new_value"] = snapshots(cols, count_here)
             texts = search_texts(cols, count_here)
             for name in converted:
-                process = bulk.processor(table, name)
-                if bulk.dialect.name == "sqlite" and isinstance(table.c[name].type, Date):
-                    # SQLite stores a date as its ISO text: what the processor makes of it
-                    cols[name] = [
-                        None if v is None else v.isoformat() if type(v) is date else process(v)
-                        for v in cols[name]
-                    ]
-                else:
-                    cols[name] = [None if v is None else process(v) for v in cols[name]]
+                cols[name] = bulk.bind_column(table, name, cols[name])
             dept_column = cols["department"]
             proc_column = cols["procedure"]
-            service_rows = list(
-                zip(
-                    *(cols[name] for name in SERVICE_FIELDS),
-                    ids,
-                    [dept_ids[c] if c else None for c in dept_column]
+            bulk.insert_columns(
+                table,
+                {
+                    **{name: cols[name] for name in SERVICE_FIELDS},
+                    "id": ids,
+                    "department_id": [dept_ids[c] if c else None for c in dept_column]
                     if any(dept_column)
                     else dept_column,
-                    [proc_ids[n] if n else None for n in proc_column]
+                    "procedure_id": [proc_ids[n] if n else None for n in proc_column]
                     if any(proc_column)
                     else proc_column,
-                    texts,
-                    [at_db] * count_here,
-                    [at_db] * count_here,
-                    strict=True,
-                )
+                    "search_text": texts,
+                    "created_at": [at_db] * count_here,
+                    "updated_at": [at_db] * count_here,
+                },
             )
             del cols
-            bulk.insert(table, columns, service_rows)
-            del service_rows
-            bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
-            count += len(history_rows)
-            del history_rows
+            bulk.insert_columns(history_table, created)
+            count += count_here
+            del created
         if postgres:
             session.execute(
                 text(
@@ -1191,16 +1237,23 @@ def _write(
             ]
             searched = [n for n in names if n in _SEARCH_FIELDS]
             for start in range(0, len(members), BATCH):
+                part = members[start : start + BATCH]
+                sids = [plan.existing[i] or 0 for i, _diff in part]
+                olds = [cat.services[sid] for sid in sids]
+                # The search fields of each service as they will be, column by column.
+                search = {
+                    name: [diff[name][1] for _i, diff in part]
+                    if name in searched
+                    else list(map(itemgetter(j), olds))
+                    for name, j in zip(_SEARCH_FIELDS, search_index, strict=True)
+                }
+                texts = search_texts(search, len(part))
                 params: list[tuple[Any, ...]] = []
                 history_rows = []
-                for i, diff in members[start : start + BATCH]:
-                    sid = plan.existing[i]
-                    assert sid is not None
-                    old = cat.services[sid]
-                    search = dict(zip(_SEARCH_FIELDS, [old[j] for j in search_index], strict=True))
-                    for name in searched:
-                        search[name] = diff[name][1]
-                    key = search["leika_key"] or f"#{sid}"
+                for (_i, diff), sid, key, search_text in zip(
+                    part, sids, search["leika_key"], texts, strict=True
+                ):
+                    key = key or f"#{sid}"
                     row: list[Any] = []
                     for name, process in zip(names, processors, strict=True):
                         old_value, new_value = diff[name]
@@ -1215,7 +1268,7 @@ def _write(
                         elif process is not None and new_value is not None:
                             new_value = process(new_value)
                         row.append(new_value)
-                    params.append((*row, fast_search_text(search), at_db, sid))
+                    params.append((*row, search_text, at_db, sid))
                 bulk.execute(sql, params)
                 bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
                 count += len(history_rows)

@@ -409,6 +409,28 @@ def test_bulk_snapshots_are_the_text_of_the_history_snapshot() -> None:
     assert snapshots(columns, 2) == [snapshot(r) for r in rows]
 
 
+def test_bulk_snapshots_of_values_that_repeat_are_the_text_of_the_history_snapshot() -> None:
+    from datetime import date
+
+    from egov_cli.history import snapshot
+    from egov_cli.services.imports import snapshots
+
+    rows = [
+        {
+            "addressee": "Bürgerinnen und Bürger",
+            "name": f"Leistung {i}",
+            "status": "live" if i % 2 else None,
+            "level": i % 2,
+            "sdg_annex2": i % 3 == 0,
+            "go_live": date(2026, 1, 2) if i % 2 else None,
+            "topic": ["", 'Bauen & "Wohnen"', None][i % 3],
+        }
+        for i in range(12)
+    ]
+    columns = {k: [r[k] for r in rows] for k in rows[0]}
+    assert snapshots(columns, 12) == [snapshot(r) for r in rows]
+
+
 def test_concurrent_imports_of_the_same_new_key_end_in_one_row(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
