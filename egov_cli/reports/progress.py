@@ -172,11 +172,17 @@ def _changed_services(first: Any, flt: ServiceFilter) -> Any:
     )
 
 
-#: Level updates of services, stated as the condition of the partial covering index
-#: ``ix_change_level`` (one expression, with literals), so that every database answers from it.
-LEVEL_CHANGES: ColumnElement[bool] = (
-    col(ChangeRecord.entity) + literal_column("':'", String) + col(ChangeRecord.field)
-) == literal_column("'service:level'", String)
+def level_changes(change: Any = ChangeRecord) -> ColumnElement[bool]:
+    """Level updates of services in ``change`` (the history table or an alias of it), stated
+    as the condition of the partial covering index ``ix_change_level`` (one expression, with
+    literals), so that every database answers from it."""
+    return (
+        col(change.entity) + literal_column("':'", String) + col(change.field)
+    ) == literal_column("'service:level'", String)
+
+
+#: :func:`level_changes` of the history table itself.
+LEVEL_CHANGES = level_changes()
 
 
 #: Up to this many points, :func:`level_series` sums per point instead of grouping.
@@ -422,8 +428,7 @@ def _level_after(at: datetime) -> Any:
     return (
         select(cast(col(change.old_value), Integer))
         .where(
-            (col(change.entity) + literal_column("':'", String) + col(change.field))
-            == literal_column("'service:level'", String),
+            level_changes(change),
             col(change.entity_id) == col(Service.id),
             col(change.changed_at) > at,
             col(change.changed_at) >= col(Service.created_at),
