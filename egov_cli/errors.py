@@ -83,7 +83,10 @@ class Problem:
         where = self.location()
         text = f"{where}: {self.message}" if where else self.message
         if self.value not in (None, ""):
-            text += f" (value {self.value!r})"
+            value = self.value
+            if type(value) is float and value.is_integer():
+                value = int(value)  # a number cell read as 9.0 was typed as 9
+            text += f" (value {value!r})"
         if self.hint:
             text += f" - {self.hint}"
         return text

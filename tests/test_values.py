@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from egov_cli.errors import ValidationError
+from egov_cli.errors import Problem, ValidationError
 from egov_cli.services.scale import presets
 from egov_cli.values import (
     leika_key_warning,
@@ -180,3 +180,10 @@ def test_the_number_parser_raises_nothing_but_a_validation_error(value: object) 
 def test_c1_control_characters_in_text_are_refused_too() -> None:
     with pytest.raises(ValidationError, match="U\\+0085"):
         parse_text("Ge\x85werbe", "Leistung")
+
+
+def test_a_whole_number_read_as_a_float_is_named_as_typed_in_a_problem() -> None:
+    problem = Problem("Reifegrad 9 is not on the scale.", row=8, column="Reifegrad", value=9.0)
+
+    assert "(value 9)" in str(problem)
+    assert "(value 2.5)" in str(Problem("x", value=2.5))
