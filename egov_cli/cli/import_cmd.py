@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from egov_cli.cli import output
+from egov_cli.cli.background import Background
 from egov_cli.cli.state import State, use_json
 
 if TYPE_CHECKING:
@@ -97,13 +99,10 @@ def import_(
         raise typer.BadParameter("Missing FILE (or use --describe-format).", param_hint="FILE")
 
     with _without_collection():
-        from egov_cli.importers import read_file
+        from egov_cli.importers import check_input, open_file
         from egov_cli.importers.headers import parse_mapping
         from egov_cli.importers.types import ReadOptions
-        from egov_cli.services.imports import ImportOptions, apply_import
-        from egov_cli.services.scale import load_scale
 
-        options = ImportOptions(mode=mode.strip().lower(), on_error=on_error.strip().lower())
         read_options = ReadOptions(
             sheet=sheet,
             header_row=header_row,
@@ -111,11 +110,22 @@ def import_(
             encoding=encoding,
             delimiter=delimiter,
         )
+        # The file's cells are read on a thread (the reader works outside the interpreter)
+        # while the catalogue's modules load and its maturity scale and reference are read.
+        checked = check_input(file)
+        opening = Background(partial(open_file, checked, read_options), "egov-read")
+        from egov_cli.services.imports import ImportOptions, apply_import
+        from egov_cli.services.reference import load_reference
+        from egov_cli.services.scale import load_scale
+
+        load_reference()  # read once per process: the import looks up every key in it
+
+        options = ImportOptions(mode=mode.strip().lower(), on_error=on_error.strip().lower())
         with st.session() as session:
             scale = load_scale(session)
         # The file is read once; the write below may run again (a concurrent writer).
         with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as advance:
-            data = read_file(file, scale, read_options, advance)
+            data = opening.result().parse(scale, advance)
         actor = st.settings.actor
         if dry_run:
             with st.session() as session:

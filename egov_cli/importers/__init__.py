@@ -2,13 +2,18 @@
 
 :func:`read_file` finds the sheet and its header row, matches the headers to the column schema
 (``egov_cli.schema``), parses every cell and returns an :class:`ImportFile` with the valid rows
-and every problem, located by file, sheet, row, column and value.
+and every problem, located by file, sheet, row, column and value. It runs in three steps:
+:func:`check_input` refuses files that are missing or unsafe to read, :func:`open_file` reads
+the cells and finds the header (no catalogue needed, so the command can run it while it opens
+the catalogue), :meth:`OpenedFile.parse` parses the rows against the catalogue's maturity
+scale.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from itertools import chain, islice, zip_longest
 from pathlib import Path
@@ -25,7 +30,17 @@ from egov_cli.importers.xlsx import SheetData, column_letters
 if TYPE_CHECKING:
     from egov_cli.services.scale import Scale
 
-__all__ = ["ImportColumn", "ImportFile", "ParsedRow", "ReadOptions", "read_file"]
+__all__ = [
+    "CheckedFile",
+    "ImportColumn",
+    "ImportFile",
+    "OpenedFile",
+    "ParsedRow",
+    "ReadOptions",
+    "check_input",
+    "open_file",
+    "read_file",
+]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -40,6 +55,28 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class OpenedFile:
+    """A checked file whose sheet and header row are found: what is left is parsing its rows,
+    which needs the catalogue's maturity scale (:meth:`parse`)."""
+
+    file_name: str
+    sha256: str
+    sheet: SheetData
+    head: list[tuple[int, list[Any]]]
+    header: tuple[int, HeaderMatch]
+    close: Callable[[], None]
+
+    def parse(self, scale: Scale, progress: Callable[[int], None] | None = None) -> ImportFile:
+        """Parse and check every data row (row problems are in ``problems``)."""
+        try:
+            return _read_rows(
+                self.file_name, self.sha256, self.sheet, self.head, self.header, scale, progress
+            )
+        finally:
+            self.close()
+
+
 def read_file(
     path: Path,
     scale: Scale,
@@ -48,7 +85,20 @@ def read_file(
 ) -> ImportFile:
     """Read and check a spreadsheet. Raises FileError/InputRejected for file-level problems
     (unreadable file, no such sheet, no header); row problems are in ``problems``."""
-    options = options or ReadOptions()
+    return open_file(check_input(path), options).parse(scale, progress)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed :func:`check_input` (only that function makes one)."""
+
+    path: Path
+    suffix: str
+
+
+def check_input(path: Path) -> CheckedFile:
+    """Refuse (FileError) a missing file, an unknown kind of file, and one that would be unsafe
+    to read: empty, disguised, damaged, bomb-like (see ``guard``)."""
     path = Path(path)
     if not path.is_file():
         raise FileError(
@@ -60,7 +110,16 @@ def read_file(
             f"{path.name}: egov imports .xlsx, .xlsm and .csv files (also .xls, .ods, .txt).",
             "Save the file from Excel as .xlsx or as CSV.",
         )
-    check_file(path)  # refuses empty, disguised, damaged and bomb-like files before reading
+    check_file(path)
+    return CheckedFile(path, suffix)
+
+
+def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> OpenedFile:
+    """Read a checked file's cells and find the sheet and header row: the slow part of reading,
+    which needs nothing from the catalogue (the reader works outside the interpreter, so a
+    command can run this on a thread). Raises FileError/InputRejected for file-level problems."""
+    options = options or ReadOptions()
+    path, suffix = checked.path, checked.suffix
     try:
         sha = file_sha256(path)
     except OSError as exc:
@@ -73,7 +132,7 @@ def read_file(
         found = _header(path.name, None, head, options)
         if found is None:
             raise _no_header(path.name, None, options)
-        return _read_rows(path.name, sha, data, head, found, scale, progress)
+        return OpenedFile(path.name, sha, data, head, found, close=lambda: None)
 
     from egov_cli.importers.xlsx import Workbook
 
@@ -89,10 +148,12 @@ def read_file(
                     raise _no_header(path.name, name, options)
                 continue
             data.scan_formulas = partial(book.scan_formulas, data)
-            return _read_rows(path.name, sha, data, head, found, scale, progress)
+            # The book stays open until the rows are parsed (openpyxl reads them lazily).
+            return OpenedFile(path.name, sha, data, head, found, close=book.close)
         raise _no_header(path.name, None, options, sheets=book.sheet_names)
-    finally:
+    except BaseException:
         book.close()
+        raise
 
 
 def _take(data: SheetData, options: ReadOptions) -> list[tuple[int, list[Any]]]:

@@ -208,3 +208,30 @@ def test_the_apostrophe_the_csv_export_puts_before_formula_text_is_removed(
         {"name": "=HYPERLINK(1)", "notes": "-Test"},
         {"name": "'@x", "notes": "'plain"},
     ]
+
+
+def test_an_unsafe_file_is_refused_before_its_cells_are_read(tmp_path: Path) -> None:
+    from egov_cli.importers import check_input
+
+    disguised = tmp_path / "amt32.xlsx"
+    disguised.write_text("LeiKa-Schlüssel;Leistung\n", encoding="utf-8")
+    with pytest.raises(FileError, match=r"amt32\.xlsx"):
+        check_input(disguised)
+    with pytest.raises(FileError, match="No file"):
+        check_input(tmp_path / "missing.xlsx")
+
+
+def test_reading_in_steps_gives_what_reading_in_one_go_gives(tmp_path: Path, scale: Scale) -> None:
+    from egov_cli.importers import check_input, open_file
+
+    path = workbook(
+        tmp_path / "amt32.xlsx",
+        {"Daten": [["Titel"], ["LeiKa-Schlüssel", "Leistung", "Reifegrad"],
+                   ["99050012104000", "Gewerbeanmeldung", "3"], ["x", "", "9"]]},
+    )  # fmt: skip
+    opened = open_file(check_input(path), ReadOptions())
+    assert (opened.sheet.name, opened.header[0]) == ("Daten", 2)
+    stepwise = opened.parse(scale)
+    whole = read_file(path, scale, ReadOptions())
+    assert (stepwise.values, stepwise.problems) == (whole.values, whole.problems)
+    assert stepwise.problems  # the bad row is reported either way
