@@ -41,11 +41,13 @@ def as_text(value: object) -> str | None:
 
 
 def snapshot(values: Mapping[str, object]) -> str:
-    """A record's fields as JSON, for create and delete rows."""
+    """A record's fields as compact JSON (keys sorted, blank fields left out), for create and
+    delete rows: the text SQLite's ``json_object`` makes of the same values."""
     return json.dumps(
         {k: as_text(v) for k, v in values.items() if v is not None and v != ""},
         ensure_ascii=False,
         sort_keys=True,
+        separators=(",", ":"),
     )
 
 

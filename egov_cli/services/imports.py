@@ -32,7 +32,7 @@ from itertools import compress, repeat
 from operator import itemgetter, ne
 from typing import Any
 
-from sqlalchemy import Date, func, select, text, update
+from sqlalchemy import Boolean, Date, Integer, func, select, text, update
 from sqlmodel import Session
 
 from egov_cli import history, schema
@@ -335,15 +335,15 @@ def snapshots(columns: dict[str, list[Any]], count: int) -> list[str]:
             continue  # an empty column adds nothing
         if not fragments and not blanks and (str not in kinds or all(values)):
             whole = True
-            fragments.append(_fragments("{" + _encode_text(name) + ": ", values, kinds))
+            fragments.append(_fragments("{" + _encode_text(name) + ":", values, kinds))
             continue
-        # Each other fragment begins with ", "; a row's first one loses it below.
-        fragments.append(_fragments(", " + _encode_text(name) + ": ", values, kinds))
+        # Each other fragment begins with ","; a row's first one loses it below.
+        fragments.append(_fragments("," + _encode_text(name) + ":", values, kinds))
     if not fragments:
         return ["{}"] * count
     if whole:
         return list(map("".join, zip(*fragments, ["}"] * count, strict=True)))
-    return ["{" + joined[2:] + "}" for joined in map("".join, zip(*fragments, strict=True))]
+    return ["{" + joined[1:] + "}" for joined in map("".join, zip(*fragments, strict=True))]
 
 
 _NONE = type(None)
@@ -998,6 +998,10 @@ class _Bulk:
         self.connection = session.connection()
         self.dialect = self.connection.dialect
         self.marker = "?" if self.dialect.paramstyle == "qmark" else "%s"
+        #: SQLite's JSON functions make the create records' snapshots (built in since 3.38).
+        self.json_in_sql = self.dialect.name == "sqlite" and getattr(
+            self.dialect.dbapi, "sqlite_version_info", (0,)
+        ) >= (3, 38)
         if self.dialect.name == "sqlite":
             # A larger page cache for this transaction: index updates of 100,000 rows
             # otherwise spill pages to the WAL again and again.
@@ -1060,6 +1064,36 @@ class _Bulk:
     def execute(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
             self.connection.exec_driver_sql(sql, rows)
+
+
+def _create_records_sql(table: Any) -> str:
+    """SQLite: an INSERT of the create records of the services whose ids lie in a range (bound
+    after the record's changed_at, actor, source, import_id and entity), each with its snapshot
+    made by SQLite from the row as stored. ``json_object`` over the fields in sorted order,
+    with blank ones dropped by ``json_patch``, gives the text of ``history.snapshot``."""
+    items = []
+    for name in sorted([*SERVICE_FIELDS, "department", "procedure"]):
+        if name == "department":
+            value = "d.code"
+        elif name == "procedure":
+            value = "p.name"
+        elif isinstance(table.c[name].type, Boolean):
+            value = f"CASE s.{name} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END"
+        elif isinstance(table.c[name].type, Integer):
+            value = f"CAST(s.{name} AS TEXT)"
+        else:  # text, and dates (stored as ISO text)
+            value = f"s.{name}"
+        items.append(f"'{name}', NULLIF({value}, '')")
+    return (
+        f"INSERT INTO {ChangeRecord.__tablename__} ({', '.join(HISTORY_COLUMNS[:5])}, "
+        "entity_id, entity_key, action, new_value) "
+        "SELECT ?, ?, ?, ?, ?, s.id, COALESCE(NULLIF(s.leika_key, ''), '#' || s.id), 'create', "
+        f"json_patch('{{}}', json_object({', '.join(items)})) "
+        f"FROM {table.name} AS s "
+        f"LEFT JOIN {Department.__tablename__} AS d ON d.id = s.department_id "
+        f"LEFT JOIN {Procedure.__tablename__} AS p ON p.id = s.procedure_id "
+        "WHERE s.id BETWEEN ? AND ? ORDER BY s.id"
+    )
 
 
 def _by_row(problems: list[Problem]) -> dict[int, list[Problem]]:
@@ -1150,6 +1184,7 @@ def _write(
         next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         converted = [n for n in SERVICE_FIELDS if bulk.needs(table, n)]
         everyone = len(new_positions) == len(plan.numbers)
+        records_sql = _create_records_sql(table) if bulk.json_in_sql else None
         for start in range(0, len(new_positions), BATCH):
             batch = new_positions[start : start + BATCH]
             count_here = len(batch)
@@ -1175,17 +1210,19 @@ def _write(
                 else:
                     cols[name] = [links[i] for i in batch]
             ids = list(range(next_id + start, next_id + start + count_here))
-            # A create record has no field and no old value: those columns are left out.
-            created = {
-                name: [value] * count_here
-                for name, value in zip(HISTORY_COLUMNS[: len(head)], head, strict=True)
-            }
-            created["entity_id"] = ids
-            created["entity_key"] = [
-                key or f"#{sid}" for sid, key in zip(ids, cols["leika_key"], strict=True)
-            ]
-            created["action"] = ["create"] * count_here
-            created["new_value"] = snapshots(cols, count_here)
+            created: dict[str, list[Any]] | None = None
+            if records_sql is None:
+                # A create record has no field and no old value: those columns are left out.
+                created = {
+                    name: [value] * count_here
+                    for name, value in zip(HISTORY_COLUMNS[: len(head)], head, strict=True)
+                }
+                created["entity_id"] = ids
+                created["entity_key"] = [
+                    key or f"#{sid}" for sid, key in zip(ids, cols["leika_key"], strict=True)
+                ]
+                created["action"] = ["create"] * count_here
+                created["new_value"] = snapshots(cols, count_here)
             texts = search_texts(cols, count_here)
             for name in converted:
                 cols[name] = bulk.bind_column(table, name, cols[name])
@@ -1208,7 +1245,11 @@ def _write(
                 },
             )
             del cols
-            bulk.insert_columns(history_table, created)
+            if records_sql is None:
+                assert created is not None
+                bulk.insert_columns(history_table, created)
+            else:
+                bulk.execute(records_sql, [(*head, ids[0], ids[-1])])
             count += count_here
             del created
         if postgres:

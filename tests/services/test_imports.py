@@ -473,3 +473,53 @@ def test_concurrent_imports_of_the_same_new_key_end_in_one_row(
     assert len(attempts) == 2
     assert (results[0].created, results[0].changed) == (0, 1)
     assert services(catalogue) == [("99990012104000", "Gewerbeanmeldung", 4, "planned")]
+
+
+def test_the_create_records_of_an_import_hold_the_snapshot_a_single_addition_records(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """SQLite makes the bulk snapshots from the stored rows; the text must be the one the
+    history writes for a service added by hand (PostgreSQL builds it in Python)."""
+    from datetime import date
+
+    import xlsxwriter
+
+    from egov_cli.history import snapshot
+    from egov_cli.services.catalogue import _snapshot_values, view
+
+    path = tmp_path / "amt32.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Leistungen")
+    day = book.add_format({"num_format": "dd.mm.yyyy"})
+    headers = ["LeiKa-Schlüssel", "Leistung", "Amt", "Reifegrad", "Ziel-Reifegrad", "Online seit",
+               "SDG Anhang II", "Fallzahl pro Jahr", "Online-Dienst", "Bemerkungen", "Themenfeld"]  # fmt: skip
+    rows: list[list[object]] = [
+        ["99990012104000", 'Straße "A" \\ B', "32", 3, 4, datetime(2026, 1, 2), "ja", 1200,
+         "Gewerbe-Online", "Zeile 1\nZeile 2\t👍", "Bauen & Wohnen"],
+        ["nicht im LeiKa", "Ärztliche Bescheinigung", "", 0, "", "", "nein", "", "", "", ""],
+    ]  # fmt: skip
+    for c, header in enumerate(headers):
+        sheet.write(0, c, header)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime):
+                sheet.write_datetime(r, c, value, day)
+            elif value != "":
+                sheet.write(r, c, value)
+    book.close()
+
+    result = run(catalogue, path)
+    assert result.created == 2
+    with transaction(catalogue, write=False) as session:
+        records = session.exec(
+            select(ChangeRecord).where(ChangeRecord.entity == "service")  # type: ignore[arg-type]
+        ).all()
+        expected = {
+            s.id: snapshot(_snapshot_values(view(session, s)))
+            for s in session.exec(select(Service)).all()
+        }
+        go_live = session.exec(select(Service.go_live)).first()
+    assert go_live == date(2026, 1, 2)
+    assert {r.entity_id: r.new_value for r in records} == expected
+    assert {r.entity_key for r in records} == {"99990012104000", f"#{max(expected)}"}
+    assert json.loads(expected[min(expected)])["notes"] == "Zeile 1\nZeile 2\t👍"

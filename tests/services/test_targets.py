@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -145,8 +146,8 @@ def test_create_edit_and_remove_are_recorded_in_the_history(
         ("delete", None, records[-1].old_value, None),
     ]
     assert records[0].action == "create"
-    assert '"scope_department": "32"' in (records[0].new_value or "")
-    assert '"name": "Online 32"' in (records[-1].old_value or "")
+    assert json.loads(records[0].new_value or "")["scope_department"] == "32"
+    assert json.loads(records[-1].old_value or "")["name"] == "Online 32"
 
 
 def test_editing_to_an_existing_name_conflicts_and_changes_nothing(
