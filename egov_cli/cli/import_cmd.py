@@ -16,6 +16,8 @@ from egov_cli.cli.background import Background
 from egov_cli.cli.state import State, use_json
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from egov_cli.services.imports import ImportResult
 
 MAX_SHOWN = 200
@@ -111,27 +113,33 @@ def import_(
             delimiter=delimiter,
         )
         # The file's cells are read on a thread (the reader works outside the interpreter)
-        # while the catalogue's modules load and its maturity scale and reference are read.
+        # while the catalogue's modules load and the catalogue is read.
         checked = check_input(file)
         opening = Background(partial(open_file, checked, read_options), "egov-read")
-        from egov_cli.services.imports import ImportOptions, apply_import
+        from egov_cli.importers import ImportFile
+        from egov_cli.services.imports import ImportOptions, apply_import, load_known
         from egov_cli.services.reference import load_reference
         from egov_cli.services.scale import load_scale
 
         load_reference()  # read once per process: the import looks up every key in it
-
         options = ImportOptions(mode=mode.strip().lower(), on_error=on_error.strip().lower())
-        with st.session() as session:
-            scale = load_scale(session)
-        # The file is read once; the write below may run again (a concurrent writer).
-        with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as advance:
-            data = opening.result().parse(scale, advance)
         actor = st.settings.actor
+        parsed: list[ImportFile] = []  # the file is parsed once; the work may run again
+
+        def work(session: Session) -> ImportResult:
+            known = load_known(session)
+            scale = load_scale(session)
+            if not parsed:
+                with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as step:
+                    parsed.append(opening.result().parse(scale, step))
+            return apply_import(session, actor, parsed[0], options, dry_run=dry_run, known=known)
+
         if dry_run:
             with st.session() as session:
-                result = apply_import(session, actor, data, options, dry_run=True)
+                result = work(session)
         else:
-            result = st.run_write(lambda session: apply_import(session, actor, data, options))
+            result = st.run_write(work)  # again from the start after a concurrent writer
+        data = parsed[0]
         if rejects is not None and result.rejected_rows and not dry_run:
             from egov_cli.importers.rejects import write_rejects
 

@@ -228,6 +228,17 @@ def _fetch_services(
     return list(zip(*converted, strict=True))
 
 
+#: What an import needs to know of the catalogue (see :func:`load_known`).
+KnownCatalogue = _Catalogue
+
+
+def load_known(session: Session) -> KnownCatalogue:
+    """The catalogue as an import of any file needs it: every service with every field, the
+    departments and the online procedures. A command can read it while the file is still being
+    read, in the transaction it then passes it to :func:`apply_import` in."""
+    return _load(session, set(SERVICE_FIELDS))
+
+
 def _load(session: Session, fields: set[str]) -> _Catalogue:
     """The catalogue's services with the fields the plan needs: the file's own, the key and
     name, the search text's and the reference's fields."""
@@ -821,8 +832,11 @@ def apply_import(
     *,
     dry_run: bool = False,
     at: datetime | None = None,
+    known: KnownCatalogue | None = None,
 ) -> ImportResult:
-    """Plan and (unless ``dry_run``) write an import; see the module docstring."""
+    """Plan and (unless ``dry_run``) write an import; see the module docstring. ``known`` is
+    the catalogue as :func:`load_known` read it in this same transaction (else it is read
+    here)."""
     options = options or ImportOptions()
     at = at or utcnow()
     scale = load_scale(session)
@@ -832,7 +846,7 @@ def apply_import(
         if column is not None:
             for value in [v for v in column if v is not None and v not in numbers]:
                 scale.check(value, name)
-    cat = _load(session, data.fields)
+    cat = known if known is not None else _load(session, data.fields)
     planner = _Planner(data, cat, options)
     plan = planner.plan()
     all_problems = sorted(
@@ -1053,7 +1067,9 @@ class _Bulk:
         column without a value in any row is left out, NULL all the same: the driver binds a
         None slowly (it looks for an adapter for each one)."""
         filled = {
-            name: values for name, values in columns.items() if values.count(None) < len(values)
+            name: values
+            for name, values in columns.items()
+            if any(value is not None for value in values)  # stops at the first value
         }
         self.insert(table, tuple(filled), list(zip(*filled.values(), strict=True)))
 

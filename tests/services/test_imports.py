@@ -523,3 +523,29 @@ def test_the_create_records_of_an_import_hold_the_snapshot_a_single_addition_rec
     assert {r.entity_id: r.new_value for r in records} == expected
     assert {r.entity_key for r in records} == {"99990012104000", f"#{max(expected)}"}
     assert json.loads(expected[min(expected)])["notes"] == "Zeile 1\nZeile 2\t👍"
+
+
+def test_an_import_planned_on_the_catalogue_read_beforehand_changes_what_one_reading_itself_would(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    from egov_cli.services.imports import load_known
+
+    run(catalogue, write(tmp_path, "99990012104000;Gewerbeanmeldung;32;3;live;Gewerbe-Online;ja\n"))
+    path = write(
+        tmp_path,
+        "99990012104000;Gewerbeanmeldung;33;4;live;Gewerbe-Online;ja\n"
+        "99990012105000;Gewerbeabmeldung;32;2;;;\n",
+        name="amt2.csv",
+    )
+    with transaction(catalogue) as session:
+        data = read_file(path, load_scale(session), ReadOptions())
+        planned = apply_import(session, "tester", data, dry_run=True, at=AT)
+        known = load_known(session)
+        result = apply_import(session, "tester", data, at=AT, known=known)
+    assert (result.created, result.changed, result.unchanged) == (1, 1, 0)
+    assert [c.changes for c in result.changes] == [c.changes for c in planned.changes]
+    assert result.changes[0].changes == {"department": ("32", "33"), "level": (3, 4)}
+    assert services(catalogue) == [
+        ("99990012104000", "Gewerbeanmeldung", 4, "live"),
+        ("99990012105000", "Gewerbeabmeldung", 2, "planned"),
+    ]
