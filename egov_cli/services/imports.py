@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import compress, repeat
@@ -1021,6 +1022,42 @@ class _Bulk:
             # otherwise spill pages to the WAL again and again.
             self.connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
         self._processors: dict[tuple[str, str], Any] = {}
+        self._worker: ThreadPoolExecutor | None = None
+        self._later: Future[Any] | None = None
+
+    def execute_later(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """Run a statement that works inside the database alone (an INSERT ... SELECT: the
+        driver lets go of the interpreter for all of it) on a worker thread, while the caller
+        prepares the next rows. The next statement waits for it (:meth:`wait`)."""
+        self.wait()
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="egov-write")
+        self._later = self._worker.submit(self.connection.exec_driver_sql, sql, rows)
+
+    def wait(self) -> None:
+        """Wait for the statement handed to the worker (its error is raised here)."""
+        later, self._later = self._later, None
+        if later is not None:
+            later.result()
+
+    def abandon(self) -> None:
+        """After a failure of the caller: wait for the worker, whose error no longer counts."""
+        later, self._later = self._later, None
+        if later is not None:
+            later.exception()
+        self._stop()
+
+    def finish(self) -> None:
+        """Wait for the worker's statement (its error is raised here) and stop the worker."""
+        try:
+            self.wait()
+        finally:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._worker is not None:
+            self._worker.shutdown()
+            self._worker = None
 
     def _processor(self, table: Any, name: str) -> Any:
         key = (table.name, name)
@@ -1060,6 +1097,7 @@ class _Bulk:
                 f"INSERT INTO {table.name} ({', '.join(columns)}) "
                 f"VALUES ({', '.join([self.marker] * len(columns))})"
             )
+            self.wait()
             self.connection.exec_driver_sql(sql, rows)
 
     def insert_columns(self, table: Any, columns: dict[str, list[Any]]) -> None:
@@ -1079,6 +1117,7 @@ class _Bulk:
 
     def execute(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if rows:
+            self.wait()
             self.connection.exec_driver_sql(sql, rows)
 
 
@@ -1201,73 +1240,84 @@ def _write(
         converted = [n for n in SERVICE_FIELDS if bulk.needs(table, n)]
         everyone = len(new_positions) == len(plan.numbers)
         records_sql = _create_records_sql(table) if bulk.json_in_sql else None
-        for start in range(0, len(new_positions), BATCH):
-            batch = new_positions[start : start + BATCH]
-            count_here = len(batch)
-            # Column by column: each field's values of the batch in one list.
-            cols: dict[str, list[Any]] = {}
-            for name in SERVICE_FIELDS:
-                column = values.get(name)
-                default = NEW_DEFAULTS.get(name)
-                if column is None:
-                    cols[name] = [default] * count_here
-                    continue
-                part = (
-                    column[start : start + count_here] if everyone else [column[i] for i in batch]
+        try:
+            for start in range(0, len(new_positions), BATCH):
+                batch = new_positions[start : start + BATCH]
+                count_here = len(batch)
+                # Column by column: each field's values of the batch in one list.
+                cols: dict[str, list[Any]] = {}
+                for name in SERVICE_FIELDS:
+                    column = values.get(name)
+                    default = NEW_DEFAULTS.get(name)
+                    if column is None:
+                        cols[name] = [default] * count_here
+                        continue
+                    part = (
+                        column[start : start + count_here]
+                        if everyone
+                        else [column[i] for i in batch]
+                    )
+                    if _ABSENT in part or (default is not None and None in part):
+                        part = [default if v is None or v is _ABSENT else v for v in part]
+                    cols[name] = part
+                for name, links in (
+                    ("department", plan.departments),
+                    ("procedure", plan.procedures),
+                ):
+                    if links is None:
+                        cols[name] = [None] * count_here
+                    elif everyone:
+                        cols[name] = links[start : start + count_here]
+                    else:
+                        cols[name] = [links[i] for i in batch]
+                ids = list(range(next_id + start, next_id + start + count_here))
+                created: dict[str, list[Any]] | None = None
+                if records_sql is None:
+                    # A create record has no field and no old value: those columns are left out.
+                    created = {
+                        name: [value] * count_here
+                        for name, value in zip(HISTORY_COLUMNS[: len(head)], head, strict=True)
+                    }
+                    created["entity_id"] = ids
+                    created["entity_key"] = [
+                        key or f"#{sid}" for sid, key in zip(ids, cols["leika_key"], strict=True)
+                    ]
+                    created["action"] = ["create"] * count_here
+                    created["new_value"] = snapshots(cols, count_here)
+                texts = search_texts(cols, count_here)
+                for name in converted:
+                    cols[name] = bulk.bind_column(table, name, cols[name])
+                dept_column = cols["department"]
+                proc_column = cols["procedure"]
+                bulk.insert_columns(
+                    table,
+                    {
+                        **{name: cols[name] for name in SERVICE_FIELDS},
+                        "id": ids,
+                        "department_id": [dept_ids[c] if c else None for c in dept_column]
+                        if any(dept_column)
+                        else dept_column,
+                        "procedure_id": [proc_ids[n] if n else None for n in proc_column]
+                        if any(proc_column)
+                        else proc_column,
+                        "search_text": texts,
+                        "created_at": [at_db] * count_here,
+                        "updated_at": [at_db] * count_here,
+                    },
                 )
-                if _ABSENT in part or (default is not None and None in part):
-                    part = [default if v is None or v is _ABSENT else v for v in part]
-                cols[name] = part
-            for name, links in (("department", plan.departments), ("procedure", plan.procedures)):
-                if links is None:
-                    cols[name] = [None] * count_here
-                elif everyone:
-                    cols[name] = links[start : start + count_here]
+                del cols
+                if records_sql is None:
+                    assert created is not None
+                    bulk.insert_columns(history_table, created)
                 else:
-                    cols[name] = [links[i] for i in batch]
-            ids = list(range(next_id + start, next_id + start + count_here))
-            created: dict[str, list[Any]] | None = None
-            if records_sql is None:
-                # A create record has no field and no old value: those columns are left out.
-                created = {
-                    name: [value] * count_here
-                    for name, value in zip(HISTORY_COLUMNS[: len(head)], head, strict=True)
-                }
-                created["entity_id"] = ids
-                created["entity_key"] = [
-                    key or f"#{sid}" for sid, key in zip(ids, cols["leika_key"], strict=True)
-                ]
-                created["action"] = ["create"] * count_here
-                created["new_value"] = snapshots(cols, count_here)
-            texts = search_texts(cols, count_here)
-            for name in converted:
-                cols[name] = bulk.bind_column(table, name, cols[name])
-            dept_column = cols["department"]
-            proc_column = cols["procedure"]
-            bulk.insert_columns(
-                table,
-                {
-                    **{name: cols[name] for name in SERVICE_FIELDS},
-                    "id": ids,
-                    "department_id": [dept_ids[c] if c else None for c in dept_column]
-                    if any(dept_column)
-                    else dept_column,
-                    "procedure_id": [proc_ids[n] if n else None for n in proc_column]
-                    if any(proc_column)
-                    else proc_column,
-                    "search_text": texts,
-                    "created_at": [at_db] * count_here,
-                    "updated_at": [at_db] * count_here,
-                },
-            )
-            del cols
-            if records_sql is None:
-                assert created is not None
-                bulk.insert_columns(history_table, created)
-            else:
-                bulk.execute(records_sql, [(*head, ids[0], ids[-1])])
-            count += count_here
-            del created
+                    # SQLite works on these records while the next batch is prepared.
+                    bulk.execute_later(records_sql, [(*head, ids[0], ids[-1])])
+                count += count_here
+                del created
+        except BaseException:
+            bulk.abandon()
+            raise
+        bulk.finish()
         if postgres:
             session.execute(
                 text(

@@ -549,3 +549,33 @@ def test_an_import_planned_on_the_catalogue_read_beforehand_changes_what_one_rea
         ("99990012104000", "Gewerbeanmeldung", 4, "live"),
         ("99990012105000", "Gewerbeabmeldung", 2, "planned"),
     ]
+
+
+def test_a_statement_left_to_the_worker_reports_its_failure_before_anything_else_runs(
+    catalogue: Catalogue,
+) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from egov_cli.services.imports import _Bulk
+
+    with transaction(catalogue, write=False) as session:
+        bulk = _Bulk(session)
+        bulk.execute_later("INSERT INTO no_such_table VALUES (1)", [()])
+        with pytest.raises(DBAPIError, match="no_such_table"):
+            bulk.execute("SELECT 1", [()])
+        bulk.finish()
+
+
+def test_a_failure_of_the_caller_is_not_replaced_by_the_worker_s(catalogue: Catalogue) -> None:
+    from egov_cli.services.imports import _Bulk
+
+    with transaction(catalogue, write=False) as session:
+        bulk = _Bulk(session)
+        bulk.execute_later("INSERT INTO no_such_table VALUES (1)", [()])
+        with pytest.raises(KeyError):
+            try:
+                raise KeyError("the caller's own failure")
+            except BaseException:
+                bulk.abandon()
+                raise
+        bulk.finish()  # nothing left to raise
