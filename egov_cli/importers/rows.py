@@ -54,7 +54,7 @@ def _fast_column(column: schema.Column, cells: Sequence[Any], cache: dict[Any, A
             if max(map(len, stripped), default=0) <= _MAX_TEXT and (
                 joined.isprintable() or _CONTROL.search(joined) is None
             ):
-                return [v or None for v in stripped]
+                return [v or None for v in stripped] if "" in stripped else stripped
         out = [
             (v.strip() or None) if type(v) is str else (None if v is None else slow) for v in cells
         ]
