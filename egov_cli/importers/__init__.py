@@ -390,9 +390,11 @@ def _read_rows(
     warnings = []
     if bare_keys:
         shown = ", ".join(map(str, bare_keys[:10])) + (" ..." if len(bare_keys) > 10 else "")
+        one = len(bare_keys) == 1
         warnings.append(
-            f"{len(bare_keys)} rows have a LeiKa key of a bare Leistungsobjekt (no Verrichtung; "
-            f"rows {shown}); prefer the key of the concrete service where there is one."
+            f"{len(bare_keys)} {'row has' if one else 'rows have'} a LeiKa key of a bare "
+            f"Leistungsobjekt (no Verrichtung; {'row' if one else 'rows'} {shown}); prefer the "
+            "key of the concrete service where there is one."
         )
     return ImportFile(
         file_name=file_name,
