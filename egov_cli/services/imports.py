@@ -26,7 +26,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import unicodedata
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import compress, repeat
@@ -1040,6 +1042,18 @@ class _Bulk:
         if later is not None:
             later.result()
 
+    @contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """A block whose statements may be handed to the worker (:meth:`execute_later`): at
+        its end they are waited for and the worker stops; a failure in the block is the one
+        raised, the worker's raised otherwise."""
+        try:
+            yield
+        except BaseException:
+            self.abandon()
+            raise
+        self.finish()
+
     def abandon(self) -> None:
         """After a failure of the caller: wait for the worker, whose error no longer counts."""
         later, self._later = self._later, None
@@ -1119,6 +1133,51 @@ class _Bulk:
         if rows:
             self.wait()
             self.connection.exec_driver_sql(sql, rows)
+
+
+def _new_columns(plan: _Plan, batch: list[int], start: int | None) -> dict[str, list[Any]]:
+    """The values of the new services at the plan's positions ``batch``, column by column, with
+    the defaults of a new service filled in. ``start``: the batch is the plan's rows from there
+    on (every row is new), so the columns are sliced."""
+    count = len(batch)
+    cols: dict[str, list[Any]] = {}
+    for name in SERVICE_FIELDS:
+        column = plan.values.get(name)
+        default = NEW_DEFAULTS.get(name)
+        if column is None:
+            cols[name] = [default] * count
+            continue
+        part = column[start : start + count] if start is not None else [column[i] for i in batch]
+        if _ABSENT in part or (default is not None and None in part):
+            part = [default if v is None or v is _ABSENT else v for v in part]
+        cols[name] = part
+    for name, links in (("department", plan.departments), ("procedure", plan.procedures)):
+        if links is None:
+            cols[name] = [None] * count
+        elif start is not None:
+            cols[name] = links[start : start + count]
+        else:
+            cols[name] = [links[i] for i in batch]
+    return cols
+
+
+def _created_records(
+    head: tuple[Any, ...], ids: list[int], cols: dict[str, list[Any]]
+) -> dict[str, list[Any]]:
+    """The create records of new services (ids, columns as :func:`_new_columns` gives them),
+    column by column. A create record has no field and no old value: those are left out."""
+    count = len(ids)
+    created = {
+        name: [value] * count
+        for name, value in zip(HISTORY_COLUMNS[: len(head)], head, strict=True)
+    }
+    created["entity_id"] = ids
+    created["entity_key"] = [
+        key or f"#{sid}" for sid, key in zip(ids, cols["leika_key"], strict=True)
+    ]
+    created["action"] = ["create"] * count
+    created["new_value"] = snapshots(cols, count)
+    return created
 
 
 def _create_records_sql(table: Any) -> str:
@@ -1229,7 +1288,6 @@ def _write(
     history_table = ChangeRecord.__table__  # type: ignore[attr-defined]
     count = history.insert_records(session, records)  # departments and procedures: few
     head = (bulk.process(history_table, "changed_at", at), actor, "import", run.id, "service")
-    values = plan.values
 
     # New services: ids allocated here so that history can name them without a round trip.
     if new_positions:
@@ -1239,51 +1297,15 @@ def _write(
         next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         converted = [n for n in SERVICE_FIELDS if bulk.needs(table, n)]
         everyone = len(new_positions) == len(plan.numbers)
-        records_sql = _create_records_sql(table) if bulk.json_in_sql else None
-        try:
+        records_sql = _create_records_sql(table) if bulk.json_in_sql else ""
+        with bulk.pipelined():
             for start in range(0, len(new_positions), BATCH):
                 batch = new_positions[start : start + BATCH]
                 count_here = len(batch)
-                # Column by column: each field's values of the batch in one list.
-                cols: dict[str, list[Any]] = {}
-                for name in SERVICE_FIELDS:
-                    column = values.get(name)
-                    default = NEW_DEFAULTS.get(name)
-                    if column is None:
-                        cols[name] = [default] * count_here
-                        continue
-                    part = (
-                        column[start : start + count_here]
-                        if everyone
-                        else [column[i] for i in batch]
-                    )
-                    if _ABSENT in part or (default is not None and None in part):
-                        part = [default if v is None or v is _ABSENT else v for v in part]
-                    cols[name] = part
-                for name, links in (
-                    ("department", plan.departments),
-                    ("procedure", plan.procedures),
-                ):
-                    if links is None:
-                        cols[name] = [None] * count_here
-                    elif everyone:
-                        cols[name] = links[start : start + count_here]
-                    else:
-                        cols[name] = [links[i] for i in batch]
+                cols = _new_columns(plan, batch, start if everyone else None)
                 ids = list(range(next_id + start, next_id + start + count_here))
-                created: dict[str, list[Any]] | None = None
-                if records_sql is None:
-                    # A create record has no field and no old value: those columns are left out.
-                    created = {
-                        name: [value] * count_here
-                        for name, value in zip(HISTORY_COLUMNS[: len(head)], head, strict=True)
-                    }
-                    created["entity_id"] = ids
-                    created["entity_key"] = [
-                        key or f"#{sid}" for sid, key in zip(ids, cols["leika_key"], strict=True)
-                    ]
-                    created["action"] = ["create"] * count_here
-                    created["new_value"] = snapshots(cols, count_here)
+                # Without SQLite's JSON functions the create records are made here.
+                created = None if records_sql else _created_records(head, ids, cols)
                 texts = search_texts(cols, count_here)
                 for name in converted:
                     cols[name] = bulk.bind_column(table, name, cols[name])
@@ -1306,18 +1328,12 @@ def _write(
                     },
                 )
                 del cols
-                if records_sql is None:
-                    assert created is not None
+                if created is not None:
                     bulk.insert_columns(history_table, created)
-                else:
-                    # SQLite works on these records while the next batch is prepared.
+                else:  # SQLite works on these records while the next batch is prepared
                     bulk.execute_later(records_sql, [(*head, ids[0], ids[-1])])
                 count += count_here
                 del created
-        except BaseException:
-            bulk.abandon()
-            raise
-        bulk.finish()
         if postgres:
             session.execute(
                 text(
