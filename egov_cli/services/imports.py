@@ -3,8 +3,11 @@
 :func:`apply_import` compares every valid row with the catalogue (matched on the LeiKa key, else
 on the ID column, else, for services without a key, on the name), plans new / changed /
 unchanged / rejected services with field-level differences, creates unknown departments and
-online procedures, and writes everything with executemany (services and history), recorded as
-one :class:`~egov_cli.models.ImportRun` that is the source of every change record.
+online procedures, and writes everything in bulk, recorded as one
+:class:`~egov_cli.models.ImportRun` that is the source of every change record: services and
+update records with executemany; the create records on SQLite with one INSERT ... SELECT per
+batch that takes each snapshot from the stored row (on a worker thread, while the next batch is
+prepared), elsewhere with executemany.
 
 Blank cells: a blank cell in a column the file has clears that field of an existing service (a
 department that empties a cell means it); a column the file does not have leaves the field
