@@ -186,12 +186,16 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
         f"  neu: {result.created}, geändert: {result.changed}, "
         f"unverändert: {result.unchanged}, abgelehnt: {result.rejected}"
     )
+    one = result.rejected == 1
+    rows = "1 Zeile" if one else f"{result.rejected} Zeilen"
     if result.rejected:
-        rows = "1 Zeile" if result.rejected == 1 else f"{result.rejected} Zeilen"
         if result.dry_run:
-            counts += f" ({rows} würden nicht importiert)"
+            counts += f" ({rows} {'würde' if one else 'würden'} nicht importiert)"
         elif rejects is not None:
-            counts += f" ({rows} nicht importiert, stehen mit Fehlerspalte in {rejects})"
+            counts += (
+                f" ({rows} nicht importiert, {'steht' if one else 'stehen'} mit Fehlerspalte "
+                f"in {rejects})"
+            )
         else:
             counts += f" ({rows} nicht importiert; --rejects DATEI.xlsx speichert sie)"
     output.plain(counts)
@@ -228,7 +232,10 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
             f"... und {len(result.warnings) - MAX_SHOWN} weitere Warnungen (alle: --json)"
         )
     if result.rejected_rows:
-        output.warning(f"{result.rejected} Zeilen wurden nicht importiert:")
+        if result.dry_run:
+            output.warning(f"{rows} {'würde' if one else 'würden'} nicht importiert:")
+        else:
+            output.warning(f"{rows} {'wurde' if one else 'wurden'} nicht importiert:")
         shown = 0
         for row in result.rejected_rows:
             for problem in row.problems:

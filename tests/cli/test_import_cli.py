@@ -120,6 +120,24 @@ def test_skip_says_in_the_summary_line_how_many_rows_were_rejected_and_where_the
     )
 
 
+def test_one_rejected_row_is_counted_in_the_singular_and_a_dry_run_says_it_would_be(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + "99990012104000;A;32;3\n123;B;32;2\n", "utf-8")
+    rejects = tmp_path / "zurueck.xlsx"
+    dry = egov("import", str(path), "--on-error", "skip", "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert dry.stdout.splitlines()[1].endswith("abgelehnt: 1 (1 Zeile würde nicht importiert)")
+    assert "1 Zeile würde nicht importiert:" in dry.stderr
+    done = egov("import", str(path), "--on-error", "skip", "--rejects", str(rejects))
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.splitlines()[1].endswith(
+        f"(1 Zeile nicht importiert, steht mit Fehlerspalte in {rejects})"
+    )
+    assert "1 Zeile wurde nicht importiert:" in done.stderr
+
+
 def test_a_hundred_rows_with_keys_missing_from_the_reference_print_one_warning(
     db_url: str, tmp_path: Path
 ) -> None:
