@@ -20,6 +20,11 @@ def number(value: float | int | None, digits: int = 0, lang: str = "de") -> str:
     return _swap(text) if lang == "de" else text
 
 
+def count(value: int, one: str, many: str, lang: str = "de") -> str:
+    """A count with its noun: ``1 Leistung``, ``1.234 Leistungen`` (de: German digits)."""
+    return f"{number(value, 0, lang)} {one if value == 1 else many}"
+
+
 def percent(share: float | None, digits: int = 1, lang: str = "de") -> str:
     """``0.425`` -> ``42,5 %`` (de) or ``42.5%`` (en)."""
     if share is None:

@@ -112,6 +112,7 @@ def list_(
 
     Example: egov services list --department 32 --below 3 --search strasse
     """
+    from egov_cli.formats import count
     from egov_cli.services.catalogue import list_services
     from egov_cli.services.scale import load_scale
 
@@ -138,7 +139,9 @@ def list_(
             quiet=st.quiet,
         )
     else:
-        output.message(f"{result.total} Leistungen ({flt.describe()})", quiet=st.quiet)
+        output.message(
+            f"{count(result.total, 'Leistung', 'Leistungen')} ({flt.describe()})", quiet=st.quiet
+        )
 
 
 def _services_table(rows: list[ServiceView], scale: Scale) -> None:

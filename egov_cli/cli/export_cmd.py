@@ -115,6 +115,7 @@ def export(
         export_services,
         format_of,
     )
+    from egov_cli.formats import count
     from egov_cli.services.scale import load_scale
 
     st = use_json(ctx, json)
@@ -176,16 +177,18 @@ def export(
         )
     if per_department is not None:
         for w in written:
-            output.message(f"{w.path}: {w.rows} Leistungen", quiet=st.quiet)
+            output.message(f"{w.path}: {count(w.rows, 'Leistung', 'Leistungen')}", quiet=st.quiet)
         output.message(
-            f"{len(written)} Dateien in {per_department} ({sum(w.rows for w in written)} "
-            f"Leistungen, {flt.describe()})",
+            f"{count(len(written), 'Datei', 'Dateien')} in {per_department} "
+            f"({count(sum(w.rows for w in written), 'Leistung', 'Leistungen')}, "
+            f"{flt.describe()})",
             quiet=st.quiet,
         )
     else:
         target = "stdout" if file == "-" else file
         output.message(
-            f"{written[0].rows} Leistungen exportiert nach {target} ({flt.describe()})",
+            f"{count(written[0].rows, 'Leistung', 'Leistungen')} exportiert nach {target} "
+            f"({flt.describe()})",
             quiet=st.quiet,
         )
 

@@ -151,6 +151,7 @@ def update(
     """
     from pathlib import Path
 
+    from egov_cli.formats import count, number
     from egov_cli.services.reference import update_reference
 
     st = use_json(ctx, json)
@@ -162,8 +163,9 @@ def update(
     _warn_all(result.warnings)
     verb = "Geprüft (--dry-run: nichts geändert)" if dry_run else "Geladen"
     output.message(
-        f"{verb}: {result.file_name} mit {result.rows} Zeilen ({result.keys} LeiKa-Schlüssel; "
-        f"{result.added_keys} neu, {result.removed_keys} entfallen), SHA-256 {result.sha256}",
+        f"{verb}: {result.file_name} mit {count(result.rows, 'Zeile', 'Zeilen')} "
+        f"({number(result.keys)} LeiKa-Schlüssel; {number(result.added_keys)} neu, "
+        f"{number(result.removed_keys)} entfallen), SHA-256 {result.sha256}",
         quiet=st.quiet,
     )
     if not dry_run:
@@ -214,7 +216,9 @@ def enrich(
         )
     if result.not_in_reference:
         output.warning(
-            f"{len(result.not_in_reference)} Schlüssel stehen nicht im Referenzkatalog: "
+            f"{len(result.not_in_reference)} Schlüssel "
+            f"{'steht' if len(result.not_in_reference) == 1 else 'stehen'} nicht im "
+            "Referenzkatalog: "
             + ", ".join(result.not_in_reference[:10])
             + (" ..." if len(result.not_in_reference) > 10 else "")
         )

@@ -160,6 +160,7 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov targets list
     """
+    from egov_cli.formats import count
     from egov_cli.models import utcnow
     from egov_cli.reports.progress import all_progress
     from egov_cli.services.scale import load_scale
@@ -188,7 +189,7 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
         ],
         ["Ziel", "Schwelle", "Umfang", "Ziel", "Beginn", "Heute", "Prognose", "Fällig", "Status"],
     )
-    output.message(f"{len(progresses)} Ziele. {RULE}", quiet=st.quiet)
+    output.message(f"{count(len(progresses), 'Ziel', 'Ziele')}. {RULE}", quiet=st.quiet)
 
 
 @targets_app.command("show")

@@ -28,7 +28,7 @@ def test_export_writes_a_workbook_with_the_filters_of_services_list(
     path = tmp_path / "amt32.xlsx"
     result = egov("export", str(path), "--department", "32", "--min-level", "3")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith(f"1 Leistungen exportiert nach {path}")
+    assert result.stderr.startswith(f"1 Leistung exportiert nach {path}")
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Gewerbeanmeldung"]
 
