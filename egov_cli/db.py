@@ -45,7 +45,10 @@ def describe(target: str) -> str:
     """The catalogue location for people: a path, or the URL without its password."""
     if not is_url(target):
         return str(Path(target).expanduser())
-    return make_url(to_url(target)).render_as_string(hide_password=True)
+    url = make_url(to_url(target))
+    if url.get_backend_name() == "sqlite":
+        return target  # no password; rendering would escape a URI filename (file%3A...)
+    return url.render_as_string(hide_password=True)
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -158,9 +161,12 @@ def database_error(exc: sa_exc.DBAPIError, label: str) -> DatabaseError:
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     lowered = detail.lower()
     if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        opened_read_only = "mode=ro" in label.replace(" ", "")
         return ReadOnlyCatalogue(
             f"Catalogue {label}: {detail}",
-            "The catalogue file or its folder is read-only; check its permissions.",
+            "The catalogue is opened read-only (mode=ro); open it by its path to change it."
+            if opened_read_only
+            else "The catalogue file or its folder is read-only; check its permissions.",
         )
     if "locked" in lowered or "could not serialize" in lowered or "deadlock" in lowered:
         hint = "Another egov process is writing to the catalogue; try again in a moment."
