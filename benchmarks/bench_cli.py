@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, build_catalogue, egov_cmd, run_medians, table
+from common import PYTHON, build_catalogue, compile_package, egov_cmd, run_medians, table
 
 HEAVY = ("sqlalchemy", "sqlmodel", "openpyxl", "tabulate", "xlsxwriter", "python_calamine")
 
@@ -35,6 +35,7 @@ def heavy_imports_of_help() -> list[str]:
 
 
 def main() -> None:
+    compile_package()
     with tempfile.TemporaryDirectory() as tmp:
         db = build_catalogue(Path(tmp) / "bench.db", 10_000)
         env = {"EGOV_DB": db}

@@ -34,6 +34,10 @@ from egov_cli.db import Catalogue, make_engine, open_catalogue, transaction
 from egov_cli.migrate import init_catalogue
 from egov_cli.models import Department, Service
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import compile_package
+
 BIN = Path(sys.executable).parent
 COLUMNS_14 = (
     "leika_key,name,citizen_name,leika_type,ozg_id,ozg_name,topic,addressee,department,"
@@ -131,6 +135,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    compile_package()
     egov = str(BIN / "egov")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

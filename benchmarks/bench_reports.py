@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, build_catalogue, egov_cmd, run_medians, table
+from common import PYTHON, build_catalogue, compile_package, egov_cmd, run_medians, table
 
 SERVICES = 100_000
 HISTORY_PER_SERVICE = 10  # 1,000,000 history records
@@ -81,6 +81,7 @@ def cached_catalogue(folder: Path, fresh: bool) -> str:
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", type=Path, default=OUT, help="keep the catalogue in this folder")

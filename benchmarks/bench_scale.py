@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, egov_cmd, run_median, table
+from common import PYTHON, compile_package, egov_cmd, run_median, table
 
 ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 TOPICS = ["Bauen & Wohnen", "Familie & Kind", "Mobilität & Reisen", "Gesundheit", "Umwelt"]
@@ -99,6 +99,7 @@ def build(url: str, authorities: int, per_authority: int, history: int) -> None:
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser()
     parser.add_argument("--authorities", type=int, default=2_000)
     parser.add_argument("--per-authority", type=int, default=500)

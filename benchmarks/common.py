@@ -35,9 +35,6 @@ def compile_package() -> None:
     compileall.compile_dir(Path(egov_cli.__file__).parent, quiet=1)
 
 
-compile_package()
-
-
 def run_median(cmd: Sequence[str], runs: int = 7, env: dict[str, str] | None = None) -> float:
     """Median wall time of ``cmd`` as a whole process, after one warm-up run."""
     full_env = {**os.environ, **(env or {})}
