@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy import exc as sa_exc
@@ -156,16 +156,20 @@ def check_revision(revision: str | None, label: str) -> None:
     )
 
 
+def _opened_read_only(target: str) -> bool:
+    """True for a SQLite URI filename opened read-only (``...?mode=ro&uri=true``)."""
+    return is_url(target) and "ro" in parse_qs(urlsplit(target).query).get("mode", [])
+
+
 def database_error(exc: sa_exc.DBAPIError, label: str) -> DatabaseError:
     """A user-facing error for a driver error (locked, read-only, unreachable, full disk)."""
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     lowered = detail.lower()
     if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
-        opened_read_only = "mode=ro" in label.replace(" ", "")
         return ReadOnlyCatalogue(
             f"Catalogue {label}: {detail}",
             "The catalogue is opened read-only (mode=ro); open it by its path to change it."
-            if opened_read_only
+            if _opened_read_only(label)
             else "The catalogue file or its folder is read-only; check its permissions.",
         )
     if "locked" in lowered or "could not serialize" in lowered or "deadlock" in lowered:
