@@ -179,8 +179,9 @@ class _Plan:
 
 
 @dataclass
-class _Catalogue:
-    """What the plan needs from the catalogue, loaded in a few queries."""
+class KnownCatalogue:
+    """What an import's plan needs from the catalogue, loaded in a few queries (see
+    :func:`load_known`)."""
 
     columns: tuple[str, ...]
     services: dict[int, tuple[Any, ...]]
@@ -234,10 +235,6 @@ def _fetch_services(
     return list(zip(*converted, strict=True))
 
 
-#: What an import needs to know of the catalogue (see :func:`load_known`).
-KnownCatalogue = _Catalogue
-
-
 def load_known(session: Session) -> KnownCatalogue:
     """The catalogue as an import of any file needs it: every service with every field, the
     departments and the online procedures. A command can read it while the file is still being
@@ -245,7 +242,7 @@ def load_known(session: Session) -> KnownCatalogue:
     return _load(session, set(SERVICE_FIELDS))
 
 
-def _load(session: Session, fields: set[str]) -> _Catalogue:
+def _load(session: Session, fields: set[str]) -> KnownCatalogue:
     """The catalogue's services with the fields the plan needs: the file's own, the key and
     name, the search text's and the reference's fields."""
     table = Service.__table__  # type: ignore[attr-defined]
@@ -275,7 +272,7 @@ def _load(session: Session, fields: set[str]) -> _Catalogue:
     for proc in session.execute(select(Procedure.__table__)).mappings():  # type: ignore[attr-defined]
         procedures[proc["name"]] = dict(proc)
         proc_folded.setdefault(fold(proc["name"]), proc["name"])
-    return _Catalogue(
+    return KnownCatalogue(
         columns=columns,
         services=services,
         by_key=by_key,
@@ -395,7 +392,7 @@ def _fragments(head: str, values: list[Any], kinds: set[type]) -> list[str]:
 
 
 class _Planner:
-    def __init__(self, data: ImportFile, cat: _Catalogue, options: ImportOptions):
+    def __init__(self, data: ImportFile, cat: KnownCatalogue, options: ImportOptions):
         self.data = data
         self.cat = cat
         self.options = options
@@ -1047,34 +1044,21 @@ class _Bulk:
 
     @contextmanager
     def pipelined(self) -> Iterator[None]:
-        """A block whose statements may be handed to the worker (:meth:`execute_later`): at
-        its end they are waited for and the worker stops; a failure in the block is the one
-        raised, the worker's raised otherwise."""
+        """A block whose statements may be handed to the worker (:meth:`execute_later`). At its
+        end the last one is waited for and the worker stops. A failure in the block is the one
+        raised (the worker's statement is still waited for), the worker's raised otherwise."""
         try:
             yield
-        except BaseException:
-            self.abandon()
-            raise
-        self.finish()
-
-    def abandon(self) -> None:
-        """After a failure of the caller: wait for the worker, whose error no longer counts."""
-        later, self._later = self._later, None
-        if later is not None:
-            later.exception()
-        self._stop()
-
-    def finish(self) -> None:
-        """Wait for the worker's statement (its error is raised here) and stop the worker."""
-        try:
             self.wait()
+        except BaseException:
+            later, self._later = self._later, None
+            if later is not None:
+                later.exception()  # waited for; its error no longer counts
+            raise
         finally:
-            self._stop()
-
-    def _stop(self) -> None:
-        if self._worker is not None:
-            self._worker.shutdown()
-            self._worker = None
+            if self._worker is not None:
+                self._worker.shutdown()
+                self._worker = None
 
     def _processor(self, table: Any, name: str) -> Any:
         key = (table.name, name)
@@ -1225,7 +1209,7 @@ def _write(
     actor: str,
     at: datetime,
     result: ImportResult,
-    cat: _Catalogue,
+    cat: KnownCatalogue,
     planner: _Planner,
     plan: _Plan,
     new_positions: list[int],

@@ -558,12 +558,14 @@ def test_a_statement_left_to_the_worker_reports_its_failure_before_anything_else
 
     from egov_cli.services.imports import _Bulk
 
+    after: list[str] = []
     with transaction(catalogue, write=False) as session:
         bulk = _Bulk(session)
-        bulk.execute_later("INSERT INTO no_such_table VALUES (1)", [()])
-        with pytest.raises(DBAPIError, match="no_such_table"):
+        with pytest.raises(DBAPIError, match="no_such_table"), bulk.pipelined():
+            bulk.execute_later("INSERT INTO no_such_table VALUES (1)", [()])
             bulk.execute("SELECT 1", [()])
-        bulk.finish()
+            after.append("the next statement ran")
+    assert after == []
 
 
 def test_a_failure_of_the_caller_is_not_replaced_by_the_worker_s(catalogue: Catalogue) -> None:
@@ -571,11 +573,6 @@ def test_a_failure_of_the_caller_is_not_replaced_by_the_worker_s(catalogue: Cata
 
     with transaction(catalogue, write=False) as session:
         bulk = _Bulk(session)
-        bulk.execute_later("INSERT INTO no_such_table VALUES (1)", [()])
-        with pytest.raises(KeyError):
-            try:
-                raise KeyError("the caller's own failure")
-            except BaseException:
-                bulk.abandon()
-                raise
-        bulk.finish()  # nothing left to raise
+        with pytest.raises(KeyError), bulk.pipelined():
+            bulk.execute_later("INSERT INTO no_such_table VALUES (1)", [()])
+            raise KeyError("the caller's own failure")
