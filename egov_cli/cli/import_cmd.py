@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from egov_cli.cli import output
-from egov_cli.cli.background import Background
 from egov_cli.cli.state import State, use_json
 
 if TYPE_CHECKING:
@@ -101,6 +100,7 @@ def import_(
         raise typer.BadParameter("Missing FILE (or use --describe-format).", param_hint="FILE")
 
     with _without_collection():
+        from egov_cli.cli.background import Background
         from egov_cli.importers import check_input, open_file
         from egov_cli.importers.headers import parse_mapping
         from egov_cli.importers.types import ReadOptions
@@ -179,6 +179,8 @@ def _without_collection() -> Iterator[None]:
 
 
 def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
+    from egov_cli.formats import count
+
     where = result.file_name + (f", Blatt {result.sheet!r}" if result.sheet else "")
     head = "Probelauf (nichts geschrieben)" if result.dry_run else f"Import {result.import_id}"
     output.plain(f"{head}: {where}, Kopfzeile {result.header_row}, Modus {result.mode}")
@@ -187,7 +189,7 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
         f"unverändert: {result.unchanged}, abgelehnt: {result.rejected}"
     )
     one = result.rejected == 1
-    rows = "1 Zeile" if one else f"{result.rejected} Zeilen"
+    rows = count(result.rejected, "Zeile", "Zeilen")
     if result.rejected:
         if result.dry_run:
             counts += f" ({rows} {'würde' if one else 'würden'} nicht importiert)"
