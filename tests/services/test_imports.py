@@ -475,11 +475,13 @@ def test_concurrent_imports_of_the_same_new_key_end_in_one_row(
     assert services(catalogue) == [("99990012104000", "Gewerbeanmeldung", 4, "planned")]
 
 
+@pytest.mark.parametrize("taken", [2, 1], ids=["with blank cells", "every cell filled"])
 def test_the_create_records_of_an_import_hold_the_snapshot_a_single_addition_records(
-    catalogue: Catalogue, tmp_path: Path
+    catalogue: Catalogue, tmp_path: Path, taken: int
 ) -> None:
     """SQLite makes the bulk snapshots from the stored rows; the text must be the one the
-    history writes for a service added by hand (PostgreSQL builds it in Python)."""
+    history writes for a service added by hand (PostgreSQL builds it in Python). The statement
+    differs where no field of the rows is blank (then nothing has to be dropped)."""
     from datetime import date
 
     import xlsxwriter
@@ -497,7 +499,7 @@ def test_the_create_records_of_an_import_hold_the_snapshot_a_single_addition_rec
         ["99990012104000", 'Straße "A" \\ B', "32", 3, 4, datetime(2026, 1, 2), "ja", 1200,
          "Gewerbe-Online", "Zeile 1\nZeile 2\t👍", "Bauen & Wohnen"],
         ["nicht im LeiKa", "Ärztliche Bescheinigung", "", 0, "", "", "nein", "", "", "", ""],
-    ]  # fmt: skip
+    ][:taken]  # fmt: skip
     for c, header in enumerate(headers):
         sheet.write(0, c, header)
     for r, row in enumerate(rows, start=1):
@@ -509,7 +511,7 @@ def test_the_create_records_of_an_import_hold_the_snapshot_a_single_addition_rec
     book.close()
 
     result = run(catalogue, path)
-    assert result.created == 2
+    assert result.created == taken
     with transaction(catalogue, write=False) as session:
         records = session.exec(
             select(ChangeRecord).where(ChangeRecord.entity == "service")  # type: ignore[arg-type]
@@ -521,7 +523,8 @@ def test_the_create_records_of_an_import_hold_the_snapshot_a_single_addition_rec
         go_live = session.exec(select(Service.go_live)).first()
     assert go_live == date(2026, 1, 2)
     assert {r.entity_id: r.new_value for r in records} == expected
-    assert {r.entity_key for r in records} == {"99990012104000", f"#{max(expected)}"}
+    keys = [r.entity_key for r in sorted(records, key=lambda r: r.entity_id)]
+    assert keys == ["99990012104000", f"#{max(expected)}"][:taken]
     assert json.loads(expected[min(expected)])["notes"] == "Zeile 1\nZeile 2\t👍"
 
 
