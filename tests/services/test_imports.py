@@ -88,6 +88,62 @@ def test_a_new_file_creates_services_departments_and_procedures_with_history(
         assert service.created_at.replace(tzinfo=UTC) == AT
 
 
+def test_an_import_that_changes_a_name_or_a_level_leaves_every_search_text_as_the_service_now_reads(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """The search text is written again where a field it is made of changes (the name), and
+    left as it is where only other fields change (the level)."""
+    run(
+        catalogue,
+        write(
+            tmp_path,
+            "99990012104000;Gewerbeanmeldung;32;3;live;;\n99990012105000;Gewerbeabmeldung;32;2;;;\n",
+        ),
+    )
+    later = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    path = write(
+        tmp_path,
+        "99990012104000;Anmeldung eines Gewerbes;32;3;live;;\n"
+        "99990012105000;Gewerbeabmeldung;32;4;;;\n",
+        name="amt2.csv",
+    )
+    with transaction(catalogue) as session:
+        data = read_file(path, load_scale(session), ReadOptions())
+        result = apply_import(session, "tester", data, ImportOptions(), at=later)
+    assert [c.changes for c in result.changes] == [
+        {"name": ("Gewerbeanmeldung", "Anmeldung eines Gewerbes")},
+        {"level": (2, 4)},
+    ]
+    with transaction(catalogue, write=False) as session:
+        rows = session.exec(select(Service).order_by(Service.id)).all()  # type: ignore[arg-type]
+        assert [s.search_text == service_search_text(s.model_dump()) for s in rows] == [True, True]
+        assert "anmeldung eines gewerbes" in rows[0].search_text
+        assert [s.updated_at.replace(tzinfo=UTC) for s in rows] == [later, later]
+
+
+def test_an_import_of_more_rows_than_one_statement_takes_writes_every_row_and_record(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """SQLite inserts many rows to a statement: full statements and a shorter last one."""
+    from egov_cli.services.imports import ROWS_PER_STATEMENT
+
+    count = 2 * ROWS_PER_STATEMENT + 37
+    keys = [f"9999{n:07d}000" for n in range(count)]
+    run(catalogue, write(tmp_path, "".join(f"{k};Leistung {k};32;1;;;\n" for k in keys)))
+    changed = write(tmp_path, "".join(f"{k};Leistung {k};32;2;;;\n" for k in keys), name="amt2.csv")
+    second = run(catalogue, changed)
+    assert (second.changed, second.history_records) == (count, count)
+    assert services(catalogue) == [(k, f"Leistung {k}", 2, "planned") for k in keys]
+    with transaction(catalogue, write=False) as session:
+        records = session.exec(
+            select(ChangeRecord).where(ChangeRecord.entity == "service")  # type: ignore[arg-type]
+        ).all()
+    assert sorted((r.entity_key, r.action, r.new_value) for r in records if r.field) == [
+        (k, "update", "2") for k in keys
+    ]
+    assert sorted(r.entity_key for r in records if r.action == "create") == keys
+
+
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
