@@ -903,10 +903,9 @@ def apply_import(
         for name in SHOWN_FIELDS:  # the order of the fields in a difference
             if name not in differs:
                 continue
-            flags = differs[name]
             old_values, new_values = sides[name]
-            for j in candidates:
-                if flags[j] and (new := new_values[j]) is not _ABSENT:
+            for j in compress(range(len(new_values)), differs[name]):
+                if (new := new_values[j]) is not _ABSENT:
                     diffs[j][name] = (old_values[j], new)
         for j, diff in diffs.items():
             if diff:
@@ -1404,29 +1403,33 @@ def _write(
                     keys, new_texts = search["leika_key"], search_texts(search, len(part))
                 else:
                     keys = list(map(itemgetter(idx["leika_key"]), olds))
-                params: list[tuple[Any, ...]] = []
-                history_rows = []
-                for position, ((_i, diff), sid, key) in enumerate(
-                    zip(part, sids, keys, strict=True)
-                ):
-                    key = key or f"#{sid}"
-                    row: list[Any] = []
-                    for name, process in zip(names, processors, strict=True):
-                        old_value, new_value = diff[name]
-                        history_rows.append(
-                            (*head, sid, key, "update", name, _as_text(old_value),
-                             _as_text(new_value))
-                        )  # fmt: skip
-                        if name == "department":
-                            new_value = None if new_value is None else dept_ids[new_value]
-                        elif name == "procedure":
-                            new_value = None if new_value is None else proc_ids[new_value]
-                        elif process is not None and new_value is not None:
-                            new_value = process(new_value)
-                        row.append(new_value)
-                    if new_texts is not None:
-                        row.append(new_texts[position])
-                    params.append((*row, at_db, sid))
+                entity_keys = [key or f"#{sid}" for key, sid in zip(keys, sids, strict=True)]
+                # Field by field: the values the UPDATE binds and the update records.
+                bound: list[list[Any]] = []
+                records_of_field: list[list[tuple[Any, ...]]] = []
+                for name, process in zip(names, processors, strict=True):
+                    pairs = [diff[name] for _i, diff in part]
+                    news = [new for _old, new in pairs]
+                    records_of_field.append(
+                        list(
+                            zip(
+                                *(repeat(value) for value in head), sids, entity_keys,
+                                repeat("update"), repeat(name),
+                                [_as_text(old) for old, _new in pairs], list(map(_as_text, news)),
+                            )
+                        )
+                    )  # fmt: skip
+                    if name in ("department", "procedure"):
+                        ids_of = dept_ids if name == "department" else proc_ids
+                        news = [None if v is None else ids_of[v] for v in news]
+                    elif process is not None:
+                        news = [None if v is None else process(v) for v in news]
+                    bound.append(news)
+                if new_texts is not None:
+                    bound.append(new_texts)
+                params = list(zip(*bound, repeat(at_db), sids))
+                # Each service's records together, its fields in the order of the difference.
+                history_rows = list(chain.from_iterable(zip(*records_of_field, strict=True)))
                 bulk.execute(sql, params)
                 bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
                 count += len(history_rows)
