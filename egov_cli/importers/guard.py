@@ -11,7 +11,10 @@ Spreadsheets arrive by e-mail from many hands. Before calamine or openpyxl opens
   sheets, so a member whose header understates its size is caught as well;
 * no XML part declares a document type or entities (an "entity bomb", external entities);
 * no sheet places a cell so far out (``XFD1048576``) that the reader would build a grid of
-  billions of empty cells.
+  billions of empty cells: by its reference, however it is written (lower case, spaced,
+  single-quoted, with a namespace prefix, a row number of any length), or, without one, by its
+  place in its row. Not looked for: a cell tag with two reference attributes (not well-formed
+  XML, and no spreadsheet program writes one; the reader takes the last).
 
 Each refusal is a :class:`~egov_cli.errors.FileError` naming the file and the reason.
 """
@@ -23,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 from egov_cli.errors import FileError
+from egov_cli.importers.xlsx import column_letters
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"
@@ -42,17 +46,27 @@ MAX_TEXT_BYTES = 256 << 20
 
 _HEAD_BYTES = 64 << 10
 _CHUNK = 1 << 20
-_OVERLAP = 32
 _DECLARATIONS = tuple(
     marker.encode(encoding)
     for marker in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
-#: Cell references with a column of two or three letters (their row too).
-_WIDE_REF = re.compile(rb"""r=["']([A-Z]{2,3})(\d{1,7})["']""")
-#: Any reference (cell or row) with a row number of six or seven digits.
-_FAR_REF = re.compile(rb"""r=["'][A-Z]*(\d{6,7})["']""")
-_ROW_TAG = b'<row r="'
+#: A cell whose reference is not of the usual short form (``<c r="B12"``: one capital letter,
+#: at most five digits): a column beyond Z, a row beyond 99,999, lower case, other spacing or
+#: quotes, no reference at all, or a namespace prefix (``<x:c``). Usual sheets have few or none;
+#: each is looked at. (The pattern starts at the "c", which makes one pass quicker than two.)
+_UNUSUAL_CELL = re.compile(rb"""c(?<=[<:]c)(?=[\s/>])(?! r="[A-Z]\d{1,5}")([^>]*)>""")
+#: Every cell and row tag, for the exact count where the quick look is not enough.
+_TAG = re.compile(rb"""<(?:[\w.-]+:)?(c|row)(?=[\s/>])([^>]*)>""")
+#: The reference attribute (``r``) in a tag's attributes, and its value.
+_REF_ATTR = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?r\s*=\s*(["'])(.*?)\1""", re.S)
+_CELL_REF = re.compile(rb"""([A-Za-z]*)(\d*)""")
+#: Rows and columns a sheet may have without a look at every cell: the rows of usual cell
+#: references have at most five digits, their columns one letter.
+_USUAL_ROWS = 99_999
+_USUAL_COLUMNS = 26
+#: Longest stretch of a sheet without the end of a tag (a tag this long is not a spreadsheet's).
+_MAX_TAG_BYTES = 4 << 20
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _CFB_SCAN_BYTES = 32 << 20
@@ -224,11 +238,18 @@ def _check_declarations(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipI
 
 
 def _check_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Unpack the sheet once (zipfile checks the size and CRC the header states) and find the
-    farthest row and column any cell is placed at."""
-    max_row = 0
-    max_col = 26  # single-letter columns are not tracked: at most Z
-    letters = b""
+    """Unpack the sheet once (zipfile checks the size and CRC the header states) and make sure
+    the reader will not build a grid of more than MAX_GRID_CELLS cells: it spans from A1 to the
+    farthest row and column any cell is placed at, by its reference or, without one, by its
+    place in its row (and its row's place in the sheet).
+
+    Quick look: only cells whose reference is not of the usual short form are read (usual ones
+    lie within Z99999; a cell with a reference is placed there whatever its row tag says).
+    Where a cell has no reference, or the grid could be too large with usual ones alone, every
+    cell and row is counted (:func:`_exact_extent`).
+    """
+    max_row = max_col = 0
+    exact = False
     seen = 0
     rest = b""
     with archive.open(info) as stream:
@@ -236,30 +257,85 @@ def _check_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
             seen += len(chunk)
             if seen > MAX_MEMBER_BYTES:
                 raise _bomb(path, info.filename, f"unpacks to more than {MAX_MEMBER_BYTES:,} bytes")
-            piece = rest + chunk
-            for col, row in _WIDE_REF.findall(piece):
-                max_row = max(max_row, int(row))
-                if (len(col), col) > (len(letters), letters):
-                    letters = col
-            far = _FAR_REF.findall(piece)
-            if far:
-                max_row = max(max_row, *(int(n) for n in far))
-            at = piece.rfind(_ROW_TAG)
-            if at >= 0:
-                digits = re.match(rb"\d{1,7}", piece[at + len(_ROW_TAG) : at + len(_ROW_TAG) + 8])
-                if digits:
-                    max_row = max(max_row, int(digits.group()))
-            rest = piece[-_OVERLAP:]
-    if letters:
-        max_col = max(max_col, _column_number(letters))
+            buffer = rest + chunk
+            cut = buffer.rfind(b">") + 1  # whole tags only; the rest waits for the next chunk
+            piece, rest = buffer[:cut], buffer[cut:]
+            if len(rest) > _MAX_TAG_BYTES:
+                raise _bomb(path, info.filename, "holds a tag longer than 4 MB")
+            for attributes in _UNUSUAL_CELL.findall(piece):
+                row, col = _reference(attributes)
+                if row is None or col is None:
+                    exact = True
+                else:
+                    max_row, max_col = max(max_row, row), max(max_col, col)
+    max_col = max(max_col, _USUAL_COLUMNS)
+    if exact or max(max_row, _USUAL_ROWS) * max_col > MAX_GRID_CELLS >= max_row * max_col:
+        max_row, max_col = _exact_extent(archive, info)
     if max_row * max_col > MAX_GRID_CELLS:
+        letters = column_letters(max_col - 1) if max_col > _USUAL_COLUMNS else "Z"
         raise FileError(
             f"{path.name} is refused: the sheet part {info.filename!r} places cells as far as "
-            f"row {max_row:,} and column {letters.decode() or 'Z'}: a grid of up to "
+            f"row {max_row:,} and column {letters}: a grid of up to "
             f"{max_row * max_col:,} cells (at most {MAX_GRID_CELLS:,} allowed).",
             "Delete the rows and columns below and right of the data in Excel (select them, "
             "Delete), save and import again; or split the file.",
         )
+
+
+#: Numbers longer than this are not a sheet's rows or columns (they count as too far).
+_MAX_DIGITS = 9
+_TOO_FAR = 10**_MAX_DIGITS
+
+
+def _reference(attributes: bytes) -> tuple[int | None, int | None]:
+    """(row, column) of a cell or row tag's reference attribute, 1-based; (None, None) without
+    one (or with one that is no reference). A row tag's column is None; so is the row of a
+    reference without digits."""
+    found = _REF_ATTR.search(attributes)
+    if found is None:
+        return None, None
+    ref = _CELL_REF.fullmatch(found.group(2).strip())
+    if ref is None:
+        return None, None  # not a reference the reader takes (it refuses the file itself)
+    letters, digits = ref.groups()
+    row = (int(digits) if len(digits) <= _MAX_DIGITS else _TOO_FAR) if digits else None
+    col = (
+        (_column_number(letters.upper()) if len(letters) <= _MAX_DIGITS else _TOO_FAR)
+        if letters
+        else None
+    )
+    return row, col
+
+
+def _exact_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """The farthest (row, column) of any cell, counted as a reader places them: by reference,
+    else after the previous cell of the row (rows after the previous row)."""
+    max_row = max_col = 0
+    row = 0
+    col = 0
+    rest = b""
+    with archive.open(info) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            buffer = rest + chunk
+            cut = buffer.rfind(b">") + 1 if chunk else len(buffer)
+            piece, rest = buffer[:cut], buffer[cut:]
+            for name, attributes in _TAG.findall(piece):
+                ref_row, ref_col = _reference(attributes)
+                if name == b"row":
+                    row = ref_row if ref_row is not None else row + 1
+                    col = 0
+                    max_row = max(max_row, row)
+                    continue
+                if ref_col is not None:
+                    col = ref_col
+                    row = ref_row if ref_row is not None else row
+                else:
+                    col += 1
+                max_row, max_col = max(max_row, row), max(max_col, col)
+            if not chunk:
+                break
+    return max_row, max_col
 
 
 def _column_number(letters: bytes) -> int:

@@ -173,6 +173,44 @@ def far_cell(folder: Path, column: int = 16383) -> Path:
     return path
 
 
+def _text_cell(ref: str, text: str) -> str:
+    return f'<c{ref} t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def hand_written_rows(folder: Path, name: str, rows: str) -> Path:
+    """A workbook whose sheet holds the header row and then ``rows`` (sheet XML) as given: what
+    a hand-made generator or a tampered file may hold, and Excel never writes."""
+    base = valid_workbook(folder / "basis.xlsx")
+    header = "".join(
+        _text_cell(f' r="{letter}1"', text) for letter, text in zip("AB", HEADER, strict=True)
+    )
+
+    def replace(data: bytes) -> bytes:
+        start = data.index(b"<sheetData>") + len(b"<sheetData>")
+        end = data.index(b"</sheetData>")
+        return data[:start] + f'<row r="1">{header}</row>{rows}'.encode() + data[end:]
+
+    path = _rezip(base, folder / name, {"xl/worksheets/sheet1.xml": replace})
+    base.unlink()
+    return path
+
+
+def far_cell_written_oddly(folder: Path, cell: str) -> Path:
+    """A cell in the last row and column, written as ``cell`` (sheet XML) gives it."""
+    return hand_written_rows(folder, "seltsam.xlsx", '<row r="1048576">' + cell + "</row>")
+
+
+def row_of_eight_digits(folder: Path) -> Path:
+    cell = _text_cell(' r="B99999999"', "x")
+    return hand_written_rows(folder, "achtstellig.xlsx", '<row r="99999999">' + cell + "</row>")
+
+
+def cells_without_reference(folder: Path, row: int, count: int) -> Path:
+    """Row ``row`` with ``count`` cells without a reference (each takes the next column)."""
+    cells = "".join(_text_cell("", f"x{n}") for n in range(count))
+    return hand_written_rows(folder, "ohne-bezug.xlsx", f'<row r="{row}">{cells}</row>')
+
+
 def csv_file(folder: Path, name: str, data: bytes) -> Path:
     path = folder / name
     path.write_bytes(data)

@@ -90,6 +90,58 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], str, str]] = {
         "Delete the rows and columns below and right of the data in Excel (select them, "
         "Delete), save and import again; or split the file.",
     ),
+    "a row number of eight digits": (
+        corpus.row_of_eight_digits,
+        "achtstellig.xlsx is refused: the sheet part 'xl/worksheets/sheet1.xml' places cells as "
+        "far as row 99,999,999 and column Z: a grid of up to 2,599,999,974 cells (at most "
+        "5,000,000 allowed).",
+        "Delete the rows and columns below and right of the data in Excel (select them, "
+        "Delete), save and import again; or split the file.",
+    ),
+    "a cell reference in lower case": (
+        lambda folder: corpus.far_cell_written_oddly(folder, '<c r="xfd1048576"><v>1</v></c>'),
+        "seltsam.xlsx is refused: the sheet part 'xl/worksheets/sheet1.xml' places cells as "
+        "far as row 1,048,576 and column XFD: a grid of up to 17,179,869,184 cells (at most "
+        "5,000,000 allowed).",
+        "Delete the rows and columns below and right of the data in Excel (select them, "
+        "Delete), save and import again; or split the file.",
+    ),
+    "spaces around the reference's equals sign": (
+        lambda folder: corpus.far_cell_written_oddly(folder, '<c r = "XFD1048576"><v>1</v></c>'),
+        "seltsam.xlsx is refused: the sheet part 'xl/worksheets/sheet1.xml' places cells as "
+        "far as row 1,048,576 and column XFD: a grid of up to 17,179,869,184 cells (at most "
+        "5,000,000 allowed).",
+        "Delete the rows and columns below and right of the data in Excel (select them, "
+        "Delete), save and import again; or split the file.",
+    ),
+    "a reference in single quotes after another attribute": (
+        lambda folder: corpus.far_cell_written_oddly(
+            folder, "<c s='0' r='XFD1048576'><v>1</v></c>"
+        ),
+        "seltsam.xlsx is refused: the sheet part 'xl/worksheets/sheet1.xml' places cells as "
+        "far as row 1,048,576 and column XFD: a grid of up to 17,179,869,184 cells (at most "
+        "5,000,000 allowed).",
+        "Delete the rows and columns below and right of the data in Excel (select them, "
+        "Delete), save and import again; or split the file.",
+    ),
+    "a cell with a namespace prefix": (
+        lambda folder: corpus.far_cell_written_oddly(
+            folder, '<x:c r="XFD1048576"><x:v>1</x:v></x:c>'
+        ),
+        "seltsam.xlsx is refused: the sheet part 'xl/worksheets/sheet1.xml' places cells as "
+        "far as row 1,048,576 and column XFD: a grid of up to 17,179,869,184 cells (at most "
+        "5,000,000 allowed).",
+        "Delete the rows and columns below and right of the data in Excel (select them, "
+        "Delete), save and import again; or split the file.",
+    ),
+    "cells without a reference far down": (
+        lambda folder: corpus.cells_without_reference(folder, 99_999, 60),
+        "ohne-bezug.xlsx is refused: the sheet part 'xl/worksheets/sheet1.xml' places cells as "
+        "far as row 99,999 and column BH: a grid of up to 5,999,940 cells (at most "
+        "5,000,000 allowed).",
+        "Delete the rows and columns below and right of the data in Excel (select them, "
+        "Delete), save and import again; or split the file.",
+    ),
     "empty workbook": (
         corpus.empty_workbook,
         "leere-mappe.xlsx: no header row found in the first 30 rows (sheets searched: 'Tabelle1').",
@@ -218,6 +270,22 @@ def test_a_declared_dimension_of_a_million_rows_imports_the_rows_there_are(
     assert code == 0, stderr
     assert time.perf_counter() - started < 10
     assert _names(db_url) == ["Gewerbe"]
+
+
+def test_cells_without_a_reference_import_in_the_columns_their_order_gives(
+    tmp_path: Path, scale: Scale
+) -> None:
+    """A generator may leave out the cells' references: each cell then takes the next column
+    (the guard counts them so; a near row with many of them is no danger)."""
+    path = corpus.hand_written_rows(
+        tmp_path,
+        "ohne-bezug.xlsx",
+        '<row r="2"><c t="inlineStr"><is><t>99050012104000</t></is></c>'
+        '<c t="inlineStr"><is><t>Gewerbe</t></is></c></row>',
+    )
+    data = read_file(path, scale)
+    assert data.problems == []
+    assert (data.values["leika_key"], data.values["name"]) == (["99050012104000"], ["Gewerbe"])
 
 
 def test_a_cell_of_32767_characters_imports_and_one_more_is_refused(
