@@ -38,8 +38,11 @@ def is_blank_row(cells: Sequence[Any]) -> bool:
 _SLOW = object()
 
 
-def _fast_column(column: schema.Column, cells: Sequence[Any], cache: dict[Any, Any]) -> list[Any]:
-    """Convert a whole column with list comprehensions; cells needing care become ``_SLOW``."""
+def _fast_column(
+    column: schema.Column, cells: Sequence[Any], cache: dict[Any, Any]
+) -> tuple[list[Any], bool]:
+    """Convert a whole column with list comprehensions; cells needing care become ``_SLOW``.
+    The flag is False where the column was converted as a whole (no ``_SLOW`` in it)."""
     kind = column.kind
     slow = _SLOW
     if kind == schema.TEXT:
@@ -54,7 +57,7 @@ def _fast_column(column: schema.Column, cells: Sequence[Any], cache: dict[Any, A
             if max(map(len, stripped), default=0) <= _MAX_TEXT and (
                 joined.isprintable() or _CONTROL.search(joined) is None
             ):
-                return [v or None for v in stripped] if "" in stripped else stripped
+                return ([v or None for v in stripped] if "" in stripped else stripped), False
         out = [
             (v.strip() or None) if type(v) is str else (None if v is None else slow) for v in cells
         ]
@@ -66,20 +69,20 @@ def _fast_column(column: schema.Column, cells: Sequence[Any], cache: dict[Any, A
                 slow if type(v) is str and (len(v) > _MAX_TEXT or _CONTROL.search(v)) else v
                 for v in out
             ]
-        return out
+        return out, True
     if kind == schema.KEY:
         try:
             joined = "".join(cells)
         except TypeError:  # not all text
             joined = ""
         if joined.isascii() and joined.isdigit() and set(map(len, cells)) == {14}:
-            return list(cells)  # every cell a 14-digit key as text
+            return list(cells), False  # every cell a 14-digit key as text
         return [
             v
             if type(v) is str and len(v) == 14 and v.isascii() and v.isdigit()
             else (None if v == "" or v is None else slow)
             for v in cells
-        ]
+        ], True
     if kind in (schema.INT, schema.ID):
         low = 1 if kind == schema.ID else 0
         return [
@@ -87,23 +90,23 @@ def _fast_column(column: schema.Column, cells: Sequence[Any], cache: dict[Any, A
             if type(v) is float and v.is_integer() and v >= low
             else (v if type(v) is int and v >= low else (None if v == "" or v is None else slow))
             for v in cells
-        ]
+        ], True
     if kind == schema.DATE:
         return [
             v.date()
             if type(v) is datetime
             else (v if type(v) is date else (None if v == "" or v is None else slow))
             for v in cells
-        ]
+        ], True
     # terms, flags, levels: each distinct value parsed once (booleans always on their own)
     get = cache.get
     if bool not in set(map(type, cells)):
         known = {**cache, "": None, None: None}
-        return list(map(known.get, cells, repeat(slow)))
+        return list(map(known.get, cells, repeat(slow))), True
     return [
         (None if v == "" or v is None else get(v, slow)) if type(v) is not bool else slow
         for v in cells
-    ]
+    ], True
 
 
 def parse_column(
@@ -119,9 +122,9 @@ def parse_column(
                 cache[value] = parse_value(column, value, scale)
             except ValidationError:
                 continue  # reported below, per cell
-    out = _fast_column(column, cells, cache)
+    out, maybe_slow = _fast_column(column, cells, cache)
     errors: list[tuple[int, ValidationError]] = []
-    if _SLOW not in out:
+    if not maybe_slow or _SLOW not in out:
         return out, errors
     for position in [p for p, value in enumerate(out) if value is _SLOW]:
         try:

@@ -237,14 +237,13 @@ def test_reading_in_steps_gives_what_reading_in_one_go_gives(tmp_path: Path, sca
     assert stepwise.problems  # the bad row is reported either way
 
 
+@pytest.mark.parametrize("keyless", [False, True], ids=["every row keyed", "a row without key"])
 def test_a_single_bare_leistungsobjekt_key_is_named_in_the_singular(
-    tmp_path: Path, scale: Scale
+    tmp_path: Path, scale: Scale, keyless: bool
 ) -> None:
-    path = workbook(
-        tmp_path / "amt32.xlsx",
-        {"Daten": [["LeiKa-Schlüssel", "Leistung"], ["99050012000000", "Gewerbe"],
-                   ["99050012104000", "Gewerbeanmeldung"]]},
-    )  # fmt: skip
+    rows = [["LeiKa-Schlüssel", "Leistung"], ["99050012000000", "Gewerbe"],
+            ["99050012104000", "Gewerbeanmeldung"]] + ([["", "Ohne Schlüssel"]] if keyless else [])  # fmt: skip
+    path = workbook(tmp_path / "amt32.xlsx", {"Daten": rows})
     (warning,) = read_file(path, scale, ReadOptions()).warnings
     assert warning.startswith(
         "1 row has a LeiKa key of a bare Leistungsobjekt (no Verrichtung; row 2)"
