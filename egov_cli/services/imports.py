@@ -30,7 +30,7 @@ import dataclasses
 import json
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -953,37 +953,49 @@ def apply_import(
         new_departments=sorted(planner.new_departments),
         new_procedures=sorted(planner.new_procedures),
         changed_procedures=procedure_changes,
-        new_services=[
-            NewService(plan.numbers[i], key, name or "")
-            for i, key, name in zip(
-                new_positions,
-                column_of("leika_key", new_positions),
-                column_of("name", new_positions),
-                strict=True,
-            )
-        ],
-        changes=[
-            ServiceDiff(
-                plan.numbers[i],
-                plan.existing[i] or 0,
-                key or cat.services[plan.existing[i] or 0][key_index],
-                name or cat.services[plan.existing[i] or 0][name_index],
-                diff,
-            )
-            for (i, diff), key, name in zip(
-                changed,
-                column_of("leika_key", changed_positions),
-                column_of("name", changed_positions),
-                strict=True,
-            )
-        ],
+        new_services=[],  # the long lists: see listed()
+        changes=[],
         rejected_rows=rejected_rows,
         unknown_headers=list(data.unknown_headers),
         warnings=planner.warnings,
     )
+
+    def listed() -> ImportResult:
+        """The result with its lists of the new and the changed services (long lists on a
+        big import: :func:`_write` has them made while SQLite writes the last rows)."""
+        return dataclasses.replace(
+            result,
+            new_services=[
+                NewService(plan.numbers[i], key, name or "")
+                for i, key, name in zip(
+                    new_positions,
+                    column_of("leika_key", new_positions),
+                    column_of("name", new_positions),
+                    strict=True,
+                )
+            ],
+            changes=[
+                ServiceDiff(
+                    plan.numbers[i],
+                    plan.existing[i] or 0,
+                    key or cat.services[plan.existing[i] or 0][key_index],
+                    name or cat.services[plan.existing[i] or 0][name_index],
+                    diff,
+                )
+                for (i, diff), key, name in zip(
+                    changed,
+                    column_of("leika_key", changed_positions),
+                    column_of("name", changed_positions),
+                    strict=True,
+                )
+            ],
+        )
+
     if dry_run:
-        return result
-    return _write(session, ctx_actor, at, result, cat, planner, plan, new_positions, changed)
+        return listed()
+    return _write(
+        session, ctx_actor, at, result, cat, planner, plan, new_positions, changed, listed
+    )
 
 
 HISTORY_COLUMNS = (
@@ -1249,7 +1261,11 @@ def _write(
     plan: _Plan,
     new_positions: list[int],
     changed: list[tuple[int, dict[str, tuple[Any, Any]]]],
+    listed: Callable[[], ImportResult],
 ) -> ImportResult:
+    """Write the planned import; ``listed`` completes ``result`` (its long lists), called while
+    the worker writes the last new services' records, else after the writing."""
+    complete: ImportResult | None = None
     run = ImportRun(
         file_name=result.file_name,
         sha256=result.sha256,
@@ -1359,6 +1375,7 @@ def _write(
                     bulk.execute_later(records_sql, [(*head, ids[0], ids[-1])])
                 count += count_here
                 del created
+            complete = listed()  # while SQLite makes the last records
         if postgres:
             session.execute(
                 text(
@@ -1434,4 +1451,6 @@ def _write(
                 bulk.insert(history_table, HISTORY_COLUMNS, history_rows)
                 count += len(history_rows)
     session.flush()
-    return dataclasses.replace(result, import_id=run.id, history_records=count)
+    if complete is None:
+        complete = listed()
+    return dataclasses.replace(complete, import_id=run.id, history_records=count)
