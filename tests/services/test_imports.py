@@ -144,6 +144,27 @@ def test_an_import_of_more_rows_than_one_statement_takes_writes_every_row_and_re
     assert sorted(r.entity_key for r in records if r.action == "create") == keys
 
 
+def test_an_import_lists_each_new_and_each_changed_service_with_its_row(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    from egov_cli.services.imports import NewService
+
+    first = run(catalogue, write(tmp_path, "99990012104000;Gewerbeanmeldung;32;3;;;\n"))
+    assert first.new_services == [NewService(2, "99990012104000", "Gewerbeanmeldung")]
+    second = run(
+        catalogue,
+        write(
+            tmp_path,
+            "99990012105000;Gewerbeabmeldung;32;1;;;\n99990012104000;Gewerbeanmeldung;32;4;;;\n",
+            name="amt2.csv",
+        ),
+    )
+    assert second.new_services == [NewService(2, "99990012105000", "Gewerbeabmeldung")]
+    assert [(c.row, c.leika_key, c.name, c.changes) for c in second.changes] == [
+        (3, "99990012104000", "Gewerbeanmeldung", {"level": (3, 4)})
+    ]
+
+
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
