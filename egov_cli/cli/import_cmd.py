@@ -100,7 +100,7 @@ def import_(
         raise typer.BadParameter("Missing FILE (or use --describe-format).", param_hint="FILE")
 
     with _without_collection():
-        from egov_cli.cli.background import Background
+        from egov_cli.cli.background import Background, release
         from egov_cli.importers import check_input, open_file
         from egov_cli.importers.headers import parse_mapping
         from egov_cli.importers.types import ReadOptions
@@ -116,7 +116,6 @@ def import_(
         # while the catalogue's modules load and the catalogue is read.
         checked = check_input(file)
         opening = Background(partial(open_file, checked, read_options), "egov-read")
-        from egov_cli.importers import ImportFile
         from egov_cli.services.imports import ImportOptions, apply_import, load_known
         from egov_cli.services.reference import load_reference
         from egov_cli.services.scale import load_scale
@@ -124,28 +123,36 @@ def import_(
         load_reference()  # read once per process: the import looks up every key in it
         options = ImportOptions(mode=mode.strip().lower(), on_error=on_error.strip().lower())
         actor = st.settings.actor
-        parsed: list[ImportFile] = []  # the file is parsed once; the work may run again
+        attempts: list[int] = []
+        headers: list[str] = []
 
         def work(session: Session) -> ImportResult:
             known = load_known(session)
             scale = load_scale(session)
-            if not parsed:
-                with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as step:
-                    parsed.append(opening.result().parse(scale, step))
-            return apply_import(session, actor, parsed[0], options, dry_run=dry_run, known=known)
+            # Another attempt (after a concurrent writer) reads the file again: the cells of
+            # an attempt are freed while its transaction commits.
+            opened = open_file(checked, read_options) if attempts else opening.result()
+            attempts.append(1)
+            with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as step:
+                data = opened.parse(scale, step)
+            result = apply_import(session, actor, data, options, dry_run=dry_run, known=known)
+            headers[:] = data.headers
+            unneeded: list[object] = [data, known]
+            del data, known
+            release(unneeded)  # freed on a thread while the commit lets go of the interpreter
+            return result
 
         if dry_run:
             with st.session() as session:
                 result = work(session)
         else:
             result = st.run_write(work)  # again from the start after a concurrent writer
-        data = parsed[0]
         if rejects is not None and result.rejected_rows and not dry_run:
             from egov_cli.importers.rejects import write_rejects
 
             write_rejects(
                 rejects,
-                data.headers,
+                headers,
                 [
                     (
                         r.raw,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from egov_cli.cli.background import Background
+from egov_cli.cli.background import Background, release
 from egov_cli.errors import FileError
 
 
@@ -19,3 +19,20 @@ def test_an_error_in_background_work_is_raised_where_the_result_is_asked_for() -
     work = Background(fail, "test")
     with pytest.raises(FileError, match=r"amt32\.xlsx is empty"):
         work.result()
+
+
+def test_released_objects_are_freed_on_their_own_thread() -> None:
+    import threading
+    import weakref
+
+    class Cells(list[int]):
+        pass
+
+    freed_on: list[str] = []
+    cells = Cells(range(1000))
+    weakref.finalize(cells, lambda: freed_on.append(threading.current_thread().name))
+    box: list[object] = [cells]
+    del cells
+    release(box).join(10)
+    assert box == []
+    assert freed_on == ["egov-release"]
