@@ -150,3 +150,35 @@ def test_a_hundred_rows_with_keys_missing_from_the_reference_print_one_warning(
     warnings = [line for line in result.stderr.splitlines() if "reference catalogue" in line]
     assert len(warnings) == 1
     assert "100 rows have a LeiKa key that is not in the reference catalogue" in warnings[0]
+
+
+def test_an_import_run_again_after_a_concurrent_writer_reads_the_file_again(
+    db_url: str, sheet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first attempt's cells are freed while it commits; when the transaction must run
+    again (a concurrent writer got in the way), the file is read anew and imported once."""
+    from egov_cli.cli.state import State
+    from egov_cli.db import transaction
+
+    class Collision(Exception):
+        pass
+
+    first_attempts: list[int] = []
+    real_run_write = State.run_write
+
+    def collide_once(self: State, work):  # type: ignore[no-untyped-def]
+        with pytest.raises(Collision), transaction(self.catalogue()) as session:
+            first_attempts.append(work(session).created)
+            raise Collision  # rolled back, as after a conflict
+        return real_run_write(self, work)
+
+    monkeypatch.setattr(State, "run_write", collide_once)
+    result = egov("import", str(sheet), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert first_attempts == [2]
+    assert json.loads(result.stdout)["created"] == 2
+    listed = egov("services", "list", "--json")
+    assert sorted(s["leika_key"] for s in json.loads(listed.stdout)) == [
+        "99990012104000",
+        "99990012105000",
+    ]
