@@ -153,7 +153,7 @@ def test_a_hundred_rows_with_keys_missing_from_the_reference_print_one_warning(
 
 
 def test_an_import_run_again_after_a_concurrent_writer_reads_the_file_again(
-    db_url: str, sheet: Path, monkeypatch: pytest.MonkeyPatch
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The first attempt's cells are freed while it commits; when the transaction must run
     again (a concurrent writer got in the way), the file is read anew and imported once."""
@@ -172,13 +172,13 @@ def test_an_import_run_again_after_a_concurrent_writer_reads_the_file_again(
             raise Collision  # rolled back, as after a conflict
         return real_run_write(self, work)
 
+    keys = [f"9999001{n:04d}000" for n in range(40)]  # more rows than the header search reads
+    sheet = tmp_path / "amt32.csv"
+    sheet.write_text(HEADER + "".join(f"{k};Leistung {k};32;3\n" for k in keys), encoding="utf-8")
     monkeypatch.setattr(State, "run_write", collide_once)
     result = egov("import", str(sheet), "--json")
     assert result.exit_code == 0, result.stderr
-    assert first_attempts == [2]
-    assert json.loads(result.stdout)["created"] == 2
+    assert first_attempts == [40]
+    assert json.loads(result.stdout)["created"] == 40
     listed = egov("services", "list", "--json")
-    assert sorted(s["leika_key"] for s in json.loads(listed.stdout)) == [
-        "99990012104000",
-        "99990012105000",
-    ]
+    assert sorted(s["leika_key"] for s in json.loads(listed.stdout)) == keys
