@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from egov_cli.errors import FileError
@@ -54,8 +55,14 @@ _DECLARATIONS = tuple(
 #: A cell whose reference is not of the usual short form (``<c r="B12"``: one capital letter,
 #: at most five digits): a column beyond Z, a row beyond 99,999, lower case, other spacing or
 #: quotes, no reference at all, or a namespace prefix (``<x:c``). Usual sheets have few or none;
-#: each is looked at. (The pattern starts at the "c", which makes one pass quicker than two.)
-_UNUSUAL_CELL = re.compile(rb"""c(?<=[<:]c)(?=[\s/>])(?! r="[A-Z]\d{1,5}")([^>]*)>""")
+#: each is looked at. A reference of the usual form but for its length (``<c r="AB12"``) is
+#: taken as it is found; any other is read from the tag's attributes. (The pattern starts at
+#: the "c": one pass for "<c" and "<x:c" is quicker than two.)
+_UNUSUAL_CELL = re.compile(
+    rb"""c(?<=[<:]c)(?=[\s/>])(?! r="[A-Z]\d{1,5}")(?: r="([A-Z]{1,3})(\d{1,7})"(?=[\s/>]))?([^>]*)>"""
+)
+#: A usual cell reference (its row).
+_USUAL_ROW = re.compile(rb'c(?<=[<:]c) r="[A-Z](\d{1,5})"')
 #: Every cell and row tag, for the exact count where the quick look is not enough.
 _TAG = re.compile(rb"""<(?:[\w.-]+:)?(c|row)(?=[\s/>])([^>]*)>""")
 #: The reference attribute (``r``) in a tag's attributes, and its value.
@@ -262,14 +269,27 @@ def _check_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
             piece, rest = buffer[:cut], buffer[cut:]
             if len(rest) > _MAX_TAG_BYTES:
                 raise _bomb(path, info.filename, "holds a tag longer than 4 MB")
-            for attributes in _UNUSUAL_CELL.findall(piece):
+            found = _UNUSUAL_CELL.findall(piece)
+            if not found:
+                continue
+            # Wide sheets have many such cells: each column and row is counted once.
+            columns = {letters for letters, _digits, _rest in found if letters}
+            if columns:
+                max_col = max(max_col, *map(_column_number, columns))
+                max_row = max(max_row, *map(int, {d for letters, d, _rest in found if letters}))
+            for letters, _digits, attributes in found:
+                if letters:
+                    continue
                 row, col = _reference(attributes)
                 if row is None or col is None:
                     exact = True
                 else:
                     max_row, max_col = max(max_row, row), max(max_col, col)
     max_col = max(max_col, _USUAL_COLUMNS)
-    if exact or max(max_row, _USUAL_ROWS) * max_col > MAX_GRID_CELLS >= max_row * max_col:
+    if not exact and max(max_row, _USUAL_ROWS) * max_col > MAX_GRID_CELLS >= max_row * max_col:
+        # Many columns: the rows of the usual cells (columns A to Z) matter; looked up.
+        max_row = max(max_row, _largest_usual_row(archive, info))
+    if exact:
         max_row, max_col = _exact_extent(archive, info)
     if max_row * max_col > MAX_GRID_CELLS:
         letters = column_letters(max_col - 1) if max_col > _USUAL_COLUMNS else "Z"
@@ -307,34 +327,50 @@ def _reference(attributes: bytes) -> tuple[int | None, int | None]:
     return row, col
 
 
-def _exact_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
-    """The farthest (row, column) of any cell, counted as a reader places them: by reference,
-    else after the previous cell of the row (rows after the previous row)."""
-    max_row = max_col = 0
-    row = 0
-    col = 0
+def _largest_usual_row(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The largest row of a cell with a usual reference (0 if none)."""
+    largest = 0
+    for piece in _pieces(archive, info):
+        rows = _USUAL_ROW.findall(piece)
+        if rows:
+            largest = max(largest, *map(int, rows))
+    return largest
+
+
+def _pieces(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A sheet part's XML a megabyte at a time, each piece ending after a whole tag."""
     rest = b""
     with archive.open(info) as stream:
         while True:
             chunk = stream.read(_CHUNK)
             buffer = rest + chunk
             cut = buffer.rfind(b">") + 1 if chunk else len(buffer)
-            piece, rest = buffer[:cut], buffer[cut:]
-            for name, attributes in _TAG.findall(piece):
-                ref_row, ref_col = _reference(attributes)
-                if name == b"row":
-                    row = ref_row if ref_row is not None else row + 1
-                    col = 0
-                    max_row = max(max_row, row)
-                    continue
-                if ref_col is not None:
-                    col = ref_col
-                    row = ref_row if ref_row is not None else row
-                else:
-                    col += 1
-                max_row, max_col = max(max_row, row), max(max_col, col)
+            yield buffer[:cut]
+            rest = buffer[cut:]
             if not chunk:
-                break
+                return
+
+
+def _exact_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """The farthest (row, column) of any cell, counted as a reader places them: by reference,
+    else after the previous cell of the row (rows after the previous row)."""
+    max_row = max_col = 0
+    row = 0
+    col = 0
+    for piece in _pieces(archive, info):
+        for name, attributes in _TAG.findall(piece):
+            ref_row, ref_col = _reference(attributes)
+            if name == b"row":
+                row = ref_row if ref_row is not None else row + 1
+                col = 0
+                max_row = max(max_row, row)
+                continue
+            if ref_col is not None:
+                col = ref_col
+                row = ref_row if ref_row is not None else row
+            else:
+                col += 1
+            max_row, max_col = max(max_row, row), max(max_col, col)
     return max_row, max_col
 
 

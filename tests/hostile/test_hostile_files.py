@@ -142,6 +142,18 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], str, str]] = {
         "Delete the rows and columns below and right of the data in Excel (select them, "
         "Delete), save and import again; or split the file.",
     ),
+    "a stray cell far down in a sheet of sixty columns": (
+        lambda folder: corpus.hand_written_rows(
+            folder,
+            "breit.xlsx",
+            '<row r="2"><c r="BH2"><v>1</v></c></row><row r="99999"><c r="A99999"><v>1</v></c></row>',
+        ),
+        "breit.xlsx is refused: the sheet part 'xl/worksheets/sheet1.xml' places cells as "
+        "far as row 99,999 and column BH: a grid of up to 5,999,940 cells (at most "
+        "5,000,000 allowed).",
+        "Delete the rows and columns below and right of the data in Excel (select them, "
+        "Delete), save and import again; or split the file.",
+    ),
     "empty workbook": (
         corpus.empty_workbook,
         "leere-mappe.xlsx: no header row found in the first 30 rows (sheets searched: 'Tabelle1').",
@@ -286,6 +298,26 @@ def test_cells_without_a_reference_import_in_the_columns_their_order_gives(
     data = read_file(path, scale)
     assert data.problems == []
     assert (data.values["leika_key"], data.values["name"]) == (["99050012104000"], ["Gewerbe"])
+
+
+@pytest.mark.parametrize("columns", [60, 600], ids=["sixty columns", "six hundred columns"])
+def test_a_wide_sheet_within_the_grid_limit_is_read(
+    tmp_path: Path, scale: Scale, columns: int
+) -> None:
+    """Beyond fifty columns the rows of every cell count (the guard looks them up)."""
+    import xlsxwriter
+
+    path = tmp_path / "breit.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Leistungen")
+    sheet.write_row(
+        0, 0, ["LeiKa-Schlüssel", "Leistung", *(f"Extra {n}" for n in range(columns - 2))]
+    )
+    for row in range(1, 1001):
+        sheet.write_row(row, 0, [f"9905{row:07d}000", f"Leistung {row}", *range(columns - 2)])
+    book.close()
+    data = read_file(path, scale)
+    assert len(data.values["leika_key"]) == 1000
 
 
 def test_a_cell_of_32767_characters_imports_and_one_more_is_refused(
