@@ -143,7 +143,7 @@ def main() -> None:
         db = build(tmp / "bench.db", args.rows)
         print(f"catalogue of {args.rows:,} services built in {time.perf_counter() - t0:.1f} s")
         env = {**os.environ, "EGOV_DB": db}
-        results = []
+        results: list[tuple[str, int, float | None, float | None, float, float, str]] = []
         for label, columns in (("14 columns", COLUMNS_14), ("all columns", None)):
             data = bare_rows(db, columns or "")
             pickled = tmp / "rows.pickle"
@@ -198,15 +198,15 @@ def main() -> None:
             "(bare write = xlsxwriter write_row only; bare process = the whole bare script;"
             " CPU = user + system time of the whole process, less affected by other load)"
         )
-        for label, ncols, bw, bp, ep, ratio, cpu_note in results:
-            if bw is None:
+        for label, ncols, write_s, process_s, ep, ratio, cpu_note in results:
+            if write_s is None or process_s is None:
                 print(
                     f"{label:18} {ncols:2} cols: egov {ep:6.2f} s = {ratio:,.0f} rows/s "
                     f"(goal >= 50,000); {cpu_note}"
                 )
             else:
                 print(
-                    f"{label:18} {ncols:2} cols: bare write {bw:6.2f} s, bare process {bp:6.2f} s,"
+                    f"{label:18} {ncols:2} cols: bare write {write_s:6.2f} s, bare process {process_s:6.2f} s,"
                     f" egov export {ep:6.2f} s -> {ratio:.2f}x the bare process (goal <= 1.3x);"
                     f" {cpu_note}"
                 )
