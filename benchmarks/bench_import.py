@@ -150,13 +150,17 @@ def drop_indexes(catalogue: Path) -> None:
 
 
 def fresh(source: Path, target: Path) -> Path:
-    """A copy of the catalogue ``source`` (with its write-ahead log folded in)."""
+    """A copy of the catalogue ``source``: its write-ahead log folded in, then the file copied.
+    (Copies made with SQLite's backup API made the later rounds' full imports 0.3-0.5 s slower
+    on the test machine, round after round; plain file copies do not.)"""
     import sqlite3
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
+    db = sqlite3.connect(source)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    shutil.copyfile(source, target)
     return target
 
 
