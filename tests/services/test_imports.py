@@ -27,11 +27,13 @@ def write(tmp_path: Path, body: str, name: str = "amt.csv") -> Path:
     return path
 
 
-def run(catalogue: Catalogue, path: Path, dry_run: bool = False, **options: str) -> ImportResult:
+def run(
+    catalogue: Catalogue, path: Path, dry_run: bool = False, at: datetime = AT, **options: str
+) -> ImportResult:
     with transaction(catalogue) as session:
         data = read_file(path, load_scale(session), ReadOptions())
         return apply_import(
-            session, "tester", data, ImportOptions(**options), dry_run=dry_run, at=AT
+            session, "tester", data, ImportOptions(**options), dry_run=dry_run, at=at
         )
 
 
@@ -107,9 +109,7 @@ def test_an_import_that_changes_a_name_or_a_level_leaves_every_search_text_as_th
         "99990012105000;Gewerbeabmeldung;32;4;;;\n",
         name="amt2.csv",
     )
-    with transaction(catalogue) as session:
-        data = read_file(path, load_scale(session), ReadOptions())
-        result = apply_import(session, "tester", data, ImportOptions(), at=later)
+    result = run(catalogue, path, at=later)
     assert [c.changes for c in result.changes] == [
         {"name": ("Gewerbeanmeldung", "Anmeldung eines Gewerbes")},
         {"level": (2, 4)},
