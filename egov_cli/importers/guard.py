@@ -268,7 +268,7 @@ def _check_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
             cut = buffer.rfind(b">") + 1  # whole tags only; the rest waits for the next chunk
             piece, rest = buffer[:cut], buffer[cut:]
             if len(rest) > _MAX_TAG_BYTES:
-                raise _bomb(path, info.filename, "holds a tag longer than 4 MB")
+                raise _bomb(path, info.filename, "holds more than 4 MB without the end of a tag")
             found = _UNUSUAL_CELL.findall(piece)
             if not found:
                 continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -153,6 +154,17 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], str, str]] = {
         "5,000,000 allowed).",
         "Delete the rows and columns below and right of the data in Excel (select them, "
         "Delete), save and import again; or split the file.",
+    ),
+    "a stretch of five megabytes without the end of a tag": (
+        lambda folder: corpus.hand_written_rows(
+            folder,
+            "lang.xlsx",
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>'
+            + random.Random(7).randbytes(5 << 20).hex()[: 5 << 20]
+            + "</t></is></c></row>",
+        ),
+        "lang.xlsx is refused: its part 'xl/worksheets/sheet1.xml' holds more than 4 MB without the end of a tag.",
+        BOMB_HINT,
     ),
     "empty workbook": (
         corpus.empty_workbook,
