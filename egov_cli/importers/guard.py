@@ -252,8 +252,9 @@ def _check_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
 
     Quick look: only cells whose reference is not of the usual short form are read (usual ones
     lie within Z99999; a cell with a reference is placed there whatever its row tag says).
-    Where a cell has no reference, or the grid could be too large with usual ones alone, every
-    cell and row is counted (:func:`_exact_extent`).
+    Where the columns are so many that the usual cells' rows matter, those are looked up
+    (:func:`_largest_usual_row`); where a cell has no reference, every cell and row is counted
+    (:func:`_exact_extent`).
     """
     max_row = max_col = 0
     exact = False
