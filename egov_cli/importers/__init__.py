@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, compress, islice, repeat, zip_longest
+from itertools import chain, islice, zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -382,14 +382,11 @@ def _read_rows(
     bare_keys: list[int] = []
     if "leika_key" in fields:
         keys = converted[fields.index("leika_key")]
-        if None in keys:
-            bare_keys = [
-                number
-                for number, key in zip(numbers, keys, strict=True)
-                if key is not None and key.endswith("000000")
-            ]
-        else:  # every row has a key: one C-level pass
-            bare_keys = list(compress(numbers, map(str.endswith, keys, repeat("000000"))))
+        bare_keys = [
+            number
+            for number, key in zip(numbers, keys, strict=True)
+            if key is not None and key.endswith("000000")
+        ]
     warnings = []
     if bare_keys:
         shown = ", ".join(map(str, bare_keys[:10])) + (" ..." if len(bare_keys) > 10 else "")
