@@ -123,16 +123,17 @@ def import_(
         load_reference()  # read once per process: the import looks up every key in it
         options = ImportOptions(mode=mode.strip().lower(), on_error=on_error.strip().lower())
         actor = st.settings.actor
-        attempts: list[int] = []
+        tried = False
         headers: list[str] = []
 
         def work(session: Session) -> ImportResult:
+            nonlocal tried
             known = load_known(session)
             scale = load_scale(session)
             # Another attempt (after a concurrent writer) reads the file again: the cells of
             # an attempt are freed while its transaction commits.
-            opened = open_file(checked, read_options) if attempts else opening.result()
-            attempts.append(1)
+            opened = open_file(checked, read_options) if tried else opening.result()
+            tried = True
             with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as step:
                 data = opened.parse(scale, step)
             result = apply_import(session, actor, data, options, dry_run=dry_run, known=known)
