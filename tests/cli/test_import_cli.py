@@ -23,6 +23,13 @@ def sheet(tmp_path: Path) -> Path:
     return path
 
 
+def _sheet(tmp_path: Path, body: str) -> Path:
+    """bad.csv: the header and ``body`` (rows)."""
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + body, "utf-8")
+    return path
+
+
 def test_import_prints_the_summary_after_the_change(db_url: str, sheet: Path) -> None:
     result = egov("import", str(sheet))
     assert result.exit_code == 0, result.stderr
@@ -60,8 +67,7 @@ def test_json_prints_the_import_result(db_url: str, sheet: Path) -> None:
 def test_a_bad_row_exits_non_zero_naming_the_cell_and_writes_nothing(
     db_url: str, tmp_path: Path
 ) -> None:
-    path = tmp_path / "bad.csv"
-    path.write_text(HEADER + "99990012104000;A;32;3\n99990012105000;B;32;sieben\n", "utf-8")
+    path = _sheet(tmp_path, "99990012104000;A;32;3\n99990012105000;B;32;sieben\n")
     result = egov("import", str(path))
     assert result.exit_code == 3
     assert "bad.csv, row 3, column 'Reifegrad': Reifegrad 'sieben' is not a level" in result.stderr
@@ -71,8 +77,7 @@ def test_a_bad_row_exits_non_zero_naming_the_cell_and_writes_nothing(
 def test_skip_with_rejects_writes_the_rejected_rows_with_an_error_column(
     db_url: str, tmp_path: Path
 ) -> None:
-    path = tmp_path / "bad.csv"
-    path.write_text(HEADER + "99990012104000;A;32;3\n123;B;32;2\n", "utf-8")
+    path = _sheet(tmp_path, "99990012104000;A;32;3\n123;B;32;2\n")
     rejects = tmp_path / "zurueck.xlsx"
     result = egov("import", str(path), "--on-error", "skip", "--rejects", str(rejects))
     assert result.exit_code == 0, result.stderr
@@ -103,8 +108,7 @@ def test_a_missing_file_is_a_file_error(db_url: str, tmp_path: Path) -> None:
 def test_skip_says_in_the_summary_line_how_many_rows_were_rejected_and_where_they_are(
     db_url: str, tmp_path: Path
 ) -> None:
-    path = tmp_path / "bad.csv"
-    path.write_text(HEADER + "99990012104000;A;32;3\n123;B;32;2\n1;C;32;2\n", "utf-8")
+    path = _sheet(tmp_path, "99990012104000;A;32;3\n123;B;32;2\n1;C;32;2\n")
     rejects = tmp_path / "zurueck.xlsx"
     result = egov("import", str(path), "--on-error", "skip", "--rejects", str(rejects))
     assert result.exit_code == 0, result.stderr
@@ -123,8 +127,7 @@ def test_skip_says_in_the_summary_line_how_many_rows_were_rejected_and_where_the
 def test_one_rejected_row_is_counted_in_the_singular_and_a_dry_run_says_it_would_be(
     db_url: str, tmp_path: Path
 ) -> None:
-    path = tmp_path / "bad.csv"
-    path.write_text(HEADER + "99990012104000;A;32;3\n123;B;32;2\n", "utf-8")
+    path = _sheet(tmp_path, "99990012104000;A;32;3\n123;B;32;2\n")
     rejects = tmp_path / "zurueck.xlsx"
     dry = egov("import", str(path), "--on-error", "skip", "--dry-run")
     assert dry.exit_code == 0, dry.stderr
