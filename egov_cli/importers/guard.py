@@ -258,40 +258,29 @@ def _check_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
     """
     max_row = max_col = 0
     exact = False
-    seen = 0
-    rest = b""
-    with archive.open(info) as stream:
-        while chunk := stream.read(_CHUNK):
-            seen += len(chunk)
-            if seen > MAX_MEMBER_BYTES:
-                raise _bomb(path, info.filename, f"unpacks to more than {MAX_MEMBER_BYTES:,} bytes")
-            buffer = rest + chunk
-            cut = buffer.rfind(b">") + 1  # whole tags only; the rest waits for the next chunk
-            piece, rest = buffer[:cut], buffer[cut:]
-            if len(rest) > _MAX_TAG_BYTES:
-                raise _bomb(path, info.filename, "holds more than 4 MB without the end of a tag")
-            found = _UNUSUAL_CELL.findall(piece)
-            if not found:
+    for piece in _pieces(path, archive, info):
+        found = _UNUSUAL_CELL.findall(piece)
+        if not found:
+            continue
+        # Wide sheets have many such cells: each column and row is counted once.
+        columns = {letters for letters, _digits, _rest in found if letters}
+        if columns:
+            max_col = max(max_col, *map(_column_number, columns))
+            max_row = max(max_row, *map(int, {d for letters, d, _rest in found if letters}))
+        for letters, _digits, attributes in found:
+            if letters:
                 continue
-            # Wide sheets have many such cells: each column and row is counted once.
-            columns = {letters for letters, _digits, _rest in found if letters}
-            if columns:
-                max_col = max(max_col, *map(_column_number, columns))
-                max_row = max(max_row, *map(int, {d for letters, d, _rest in found if letters}))
-            for letters, _digits, attributes in found:
-                if letters:
-                    continue
-                row, col = _reference(attributes)
-                if row is None or col is None:
-                    exact = True
-                else:
-                    max_row, max_col = max(max_row, row), max(max_col, col)
+            row, col = _reference(attributes)
+            if row is None or col is None:
+                exact = True
+            else:
+                max_row, max_col = max(max_row, row), max(max_col, col)
     max_col = max(max_col, _USUAL_COLUMNS)
     if not exact and max(max_row, _USUAL_ROWS) * max_col > MAX_GRID_CELLS >= max_row * max_col:
         # Many columns: the rows of the usual cells (columns A to Z) matter; looked up.
-        max_row = max(max_row, _largest_usual_row(archive, info))
+        max_row = max(max_row, _largest_usual_row(path, archive, info))
     if exact:
-        max_row, max_col = _exact_extent(archive, info)
+        max_row, max_col = _exact_extent(path, archive, info)
     if max_row * max_col > MAX_GRID_CELLS:
         letters = column_letters(max_col - 1) if max_col > _USUAL_COLUMNS else "Z"
         raise FileError(
@@ -328,37 +317,43 @@ def _reference(attributes: bytes) -> tuple[int | None, int | None]:
     return row, col
 
 
-def _largest_usual_row(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+def _largest_usual_row(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
     """The largest row of a cell with a usual reference (0 if none)."""
     largest = 0
-    for piece in _pieces(archive, info):
+    for piece in _pieces(path, archive, info):
         rows = _USUAL_ROW.findall(piece)
         if rows:
             largest = max(largest, *map(int, rows))
     return largest
 
 
-def _pieces(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """A sheet part's XML a megabyte at a time, each piece ending after a whole tag."""
+def _pieces(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A sheet part's XML a megabyte at a time, each piece ending after a whole tag. Refuses a
+    part that unpacks to more than MAX_MEMBER_BYTES (whatever its header says) or holds a long
+    stretch without the end of a tag."""
+    seen = 0
     rest = b""
     with archive.open(info) as stream:
-        while True:
-            chunk = stream.read(_CHUNK)
+        while chunk := stream.read(_CHUNK):
+            seen += len(chunk)
+            if seen > MAX_MEMBER_BYTES:
+                raise _bomb(path, info.filename, f"unpacks to more than {MAX_MEMBER_BYTES:,} bytes")
             buffer = rest + chunk
-            cut = buffer.rfind(b">") + 1 if chunk else len(buffer)
-            yield buffer[:cut]
+            cut = buffer.rfind(b">") + 1  # whole tags only; the rest waits for the next chunk
             rest = buffer[cut:]
-            if not chunk:
-                return
+            if len(rest) > _MAX_TAG_BYTES:
+                raise _bomb(path, info.filename, "holds more than 4 MB without the end of a tag")
+            yield buffer[:cut]
+    yield rest
 
 
-def _exact_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+def _exact_extent(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
     """The farthest (row, column) of any cell, counted as a reader places them: by reference,
     else after the previous cell of the row (rows after the previous row)."""
     max_row = max_col = 0
     row = 0
     col = 0
-    for piece in _pieces(archive, info):
+    for piece in _pieces(path, archive, info):
         for name, attributes in _TAG.findall(piece):
             ref_row, ref_col = _reference(attributes)
             if name == b"row":
