@@ -12,8 +12,9 @@ scale.
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice, zip_longest
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from egov_cli import schema
 from egov_cli.errors import FileError, InputRejected, Problem
 from egov_cli.importers.guard import check_file
+from egov_cli.importers.halves import SPLIT_MIN_BYTES, Halves, HalvesWriter, worth_splitting
 from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
 from egov_cli.importers.rows import is_blank_row, parse_column
 from egov_cli.importers.types import ImportColumn, ImportFile, ParsedRow, RawCells, ReadOptions
@@ -94,11 +96,15 @@ class CheckedFile:
 
     path: Path
     suffix: str
+    #: large sheets (by part name) written in halves while checked; the first
+    #: :func:`open_file` reads the sheet it needs from them and removes them all
+    halves: dict[str, Halves] = field(default_factory=dict)
 
 
-def check_input(path: Path) -> CheckedFile:
+def check_input(path: Path, split_min_bytes: int = SPLIT_MIN_BYTES) -> CheckedFile:
     """Refuse (FileError) a missing file, an unknown kind of file, and one that would be unsafe
-    to read: empty, disguised, damaged, bomb-like (see ``guard``)."""
+    to read: empty, disguised, damaged, bomb-like (see ``guard``). A workbook's sheets of at
+    least ``split_min_bytes`` (unpacked) are written in halves on the way (see ``halves``)."""
     path = Path(path)
     if not path.is_file():
         raise FileError(
@@ -110,8 +116,29 @@ def check_input(path: Path) -> CheckedFile:
             f"{path.name}: egov imports .xlsx, .xlsm and .csv files (also .xls, .ods, .txt).",
             "Save the file from Excel as .xlsx or as CSV.",
         )
-    check_file(path)
-    return CheckedFile(path, suffix)
+    writers: list[HalvesWriter] = []
+
+    def tee(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> HalvesWriter | None:
+        if suffix not in (".xlsx", ".xlsm") or not worth_splitting(info.file_size, split_min_bytes):
+            return None
+        try:
+            writers.append(HalvesWriter(archive, info))
+        except OSError:
+            return None  # no room for the halves: the sheet is read whole
+        return writers[-1]
+
+    halves: dict[str, Halves] = {}
+    try:
+        check_file(path, tee)
+        for writer in writers:
+            done = writer.finish()
+            if done is not None:
+                halves[done.part] = done
+    except BaseException:
+        for writer in writers:
+            writer.abandon()
+        raise
+    return CheckedFile(path, suffix, halves)
 
 
 def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> OpenedFile:
@@ -134,9 +161,21 @@ def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> Opene
             raise _no_header(path.name, None, options)
         return OpenedFile(path.name, sha, data, head, found, close=lambda: None)
 
+    halves = dict(checked.halves)
+    checked.halves.clear()  # read once: another attempt reads the file itself
+    try:
+        return _open_workbook(path, sha, options, halves)
+    finally:
+        for unused in halves.values():
+            unused.remove()
+
+
+def _open_workbook(
+    path: Path, sha: str, options: ReadOptions, halves: dict[str, Halves]
+) -> OpenedFile:
     from egov_cli.importers.xlsx import Workbook
 
-    book = Workbook(path)
+    book = Workbook(path, halves)
     try:
         names = _sheet_candidates(book.sheet_names, options.sheet, path.name)
         for name in names:

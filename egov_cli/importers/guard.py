@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from egov_cli.errors import FileError
 from egov_cli.importers.xlsx import column_letters
@@ -79,8 +80,19 @@ _XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _CFB_SCAN_BYTES = 32 << 20
 
 
-def check_file(path: Path) -> None:
-    """Refuse ``path`` (a FileError naming it and the reason) where reading it is unsafe."""
+class PieceSink(Protocol):
+    """Takes a sheet part's XML piece by piece while the guard reads it."""
+
+    def write(self, piece: bytes) -> None: ...
+
+
+#: Called with each sheet part before it is read; what it returns gets the part's XML.
+SheetTee = Callable[[zipfile.ZipFile, zipfile.ZipInfo], PieceSink | None]
+
+
+def check_file(path: Path, tee: SheetTee | None = None) -> None:
+    """Refuse ``path`` (a FileError naming it and the reason) where reading it is unsafe.
+    ``tee`` gets each sheet part's XML as it is read (so it is unpacked only once)."""
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
@@ -99,7 +111,7 @@ def check_file(path: Path) -> None:
     elif suffix in (".xlsx", ".xlsm"):
         if head.startswith(CFB_SIGNATURE):
             raise _ole_error(path)
-        _check_zip(path, head)
+        _check_zip(path, head, tee)
     elif suffix == ".ods":
         _check_zip(path, head)
 
@@ -158,7 +170,7 @@ def _ole_kind(path: Path) -> str | None:
     return None
 
 
-def _check_zip(path: Path, head: bytes) -> None:
+def _check_zip(path: Path, head: bytes, tee: SheetTee | None = None) -> None:
     if not head.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
         raise FileError(
             f"{path.name} is not a workbook: an .xlsx file is a zip archive, this one is not.",
@@ -175,7 +187,7 @@ def _check_zip(path: Path, head: bytes) -> None:
             for info in members:
                 name = info.filename.lower()
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    _check_sheet(path, archive, info)
+                    _check_sheet(path, archive, info, tee(archive, info) if tee else None)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         raise FileError(
             f"{path.name} is a damaged or incomplete workbook ({exc}).",
@@ -244,7 +256,9 @@ def _check_declarations(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipI
         )
 
 
-def _check_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _check_sheet(
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, sink: PieceSink | None = None
+) -> None:
     """Unpack the sheet once (zipfile checks the size and CRC the header states) and make sure
     the reader will not build a grid of more than MAX_GRID_CELLS cells: it spans from A1 to the
     farthest row and column any cell is placed at, by its reference or, without one, by its
@@ -259,6 +273,8 @@ def _check_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
     max_row = max_col = 0
     exact = False
     for piece in _pieces(path, archive, info):
+        if sink is not None:
+            sink.write(piece)
         found = _UNUSUAL_CELL.findall(piece)
         if not found:
             continue

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_cli.errors import FileError
+from egov_cli.importers.halves import Halves, read_halves
 
 _CHUNK = 1 << 20
 _QUICK_CHUNK = 4 << 20
@@ -63,12 +64,14 @@ def column_letters(index: int) -> str:
 
 
 class Workbook:
-    """An open workbook; ``sheet(name)`` reads one sheet."""
+    """An open workbook; ``sheet(name)`` reads one sheet (from its halves where the guard wrote
+    them, see ``halves``)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, halves: dict[str, Halves] | None = None):
         from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
         self.path = path
+        self._halves = halves or {}
         self._openpyxl: Any = None
         try:
             self._book: Any = CalamineWorkbook.from_path(str(path))
@@ -104,10 +107,21 @@ class Workbook:
         """A sheet's rows (read lazily from calamine's parsed sheet)."""
         if self._book is None:
             return self._openpyxl_sheet(name)
-        sheet = self._book.get_sheet_by_name(name)
-        # One call into calamine for all cells (from A1, so positions are columns).
-        cells = sheet.to_python(skip_empty_area=False)
+        halves = self._halves.get(self._part(name) or "") if self._halves else None
+        if halves is not None:
+            cells = read_halves(halves, name)
+        else:
+            # One call into calamine for all cells (from A1, so positions are columns).
+            cells = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         return SheetData(name, iter(enumerate(cells, start=1)), len(cells))
+
+    def _part(self, name: str) -> str | None:
+        """The zip member holding the sheet ``name``."""
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                return _sheet_part(archive, self.sheet_names.index(name))
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
 
     def scan_formulas(self, data: SheetData) -> None:
         """Note the sheet's formula cells without a saved result (xlsx/xlsm only)."""

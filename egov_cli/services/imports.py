@@ -205,6 +205,9 @@ _REPEATING = frozenset({"leika_type", "ozg_id", "ozg_name", "topic", "life_event
                         "status", "go_live", "target_level", "target_date", "cases_per_year"})  # fmt: skip
 
 
+_FETCH_ROWS = 10_000
+
+
 def _fetch_services(
     session: Session, table: Any, columns: tuple[str, ...]
 ) -> list[tuple[Any, ...]]:
@@ -213,27 +216,29 @@ def _fetch_services(
     connection = session.connection()
     dialect = connection.dialect
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    services: list[tuple[Any, ...]] = []
     try:
         cursor.execute(f"SELECT {', '.join(columns)} FROM {table.name}")
-        rows: list[tuple[Any, ...]] = list(cursor.fetchall())
-        description = cursor.description
+        processors = [
+            table.c[name].type.dialect_impl(dialect).result_processor(dialect, entry[1])
+            for name, entry in zip(columns, cursor.description, strict=True)
+        ]
+        # One object per distinct value of a repeating field: the catalogue held in less memory.
+        memos: list[dict[Any, Any] | None] = [{} if n in _REPEATING else None for n in columns]
+        # A part at a time: few rows straight from the driver are alive at once (their values
+        # are mostly replaced by the shared ones).
+        while rows := cursor.fetchmany(_FETCH_ROWS):
+            converted: list[Any] = list(zip(*rows, strict=True))
+            del rows
+            for i, (process, memo) in enumerate(zip(processors, memos, strict=True)):
+                if process is not None:
+                    converted[i] = [None if v is None else process(v) for v in converted[i]]
+                if memo is not None:
+                    converted[i] = [memo.setdefault(v, v) for v in converted[i]]
+            services += zip(*converted, strict=True)
     finally:
         cursor.close()
-    processors = [
-        table.c[name].type.dialect_impl(dialect).result_processor(dialect, entry[1])
-        for name, entry in zip(columns, description, strict=True)
-    ]
-    if not rows:
-        return rows
-    converted: list[Any] = list(zip(*rows, strict=True))
-    del rows
-    for i, (name, process) in enumerate(zip(columns, processors, strict=True)):
-        if process is not None:
-            converted[i] = [None if v is None else process(v) for v in converted[i]]
-        if name in _REPEATING:  # one object per distinct value: the catalogue held in less memory
-            memo: dict[Any, Any] = {}
-            converted[i] = [memo.setdefault(v, v) for v in converted[i]]
-    return list(zip(*converted, strict=True))
+    return services
 
 
 def load_known(session: Session) -> KnownCatalogue:

@@ -1,0 +1,195 @@
+"""A large sheet read in two halves at once gives exactly the rows of the sheet read whole.
+
+The halves are made for sheets from 16 MB of XML; here ``split_min_bytes=0`` makes them for
+small sheets, each shaped so that the place of the cut matters.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from egov_cli.errors import FileError
+from egov_cli.importers import ReadOptions, check_input, open_file
+from egov_cli.services.scale import Scale, default_preset_name, presets
+from tests.hostile.corpus import hand_written_rows
+
+HEADER = ["LeiKa-Schlüssel", "Leistung", "Reifegrad", "Online seit", "SDG Anhang II"]
+ROWS = 300
+
+
+def _row(n: int) -> list[Any]:
+    return [f"99{n:012d}", f"Leistung {n}", n % 5, date(2024, 1, 1 + n % 28), n % 2 == 0]
+
+
+def openpyxl_book(path: Path, rows: dict[int, list[Any]]) -> Path:
+    """A workbook as openpyxl writes it (shared strings); ``rows``: row number -> cells from A."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Leistungen"
+    for number, cells in rows.items():
+        for col, value in enumerate(cells, start=1):
+            if value is not None:
+                sheet.cell(number, col, value)
+    book.save(path)
+    return path
+
+
+def blank_rows_between(path: Path) -> Path:
+    """Every other row blank: wherever the cut falls, rows are missing at it."""
+    return openpyxl_book(path, {1: HEADER} | {2 * n + 1: _row(n) for n in range(1, ROWS)})
+
+
+def second_half_wider(path: Path) -> Path:
+    rows = {1: HEADER} | {n + 1: _row(n) for n in range(1, ROWS)}
+    rows[ROWS + 1] = [*_row(ROWS), None, None, "Bemerkung ganz rechts"]
+    return openpyxl_book(path, rows)
+
+
+def first_half_wider(path: Path) -> Path:
+    rows = {1: [*HEADER, None, None, None, "Stand: 31.12.2026"]}
+    return openpyxl_book(path, rows | {n + 1: _row(n) for n in range(1, ROWS)})
+
+
+def second_half_from_column_b(path: Path) -> Path:
+    """Column A is filled only in the first rows: the second half starts in column B."""
+    rows: dict[int, list[Any]] = {1: HEADER}
+    for n in range(1, ROWS):
+        rows[n + 1] = _row(n) if n < ROWS // 5 else [None, *_row(n)[1:]]
+    return openpyxl_book(path, rows)
+
+
+def inline_strings_and_dates(path: Path) -> Path:
+    """As xlsxwriter writes it (inline strings in constant-memory mode), dates formatted."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Leistungen")
+    day = book.add_format({"num_format": "dd.mm.yyyy"})
+    sheet.write_row(0, 0, HEADER)
+    for n in range(1, ROWS):
+        key, name, level, online, sdg = _row(n)
+        sheet.write_string(n, 0, key)
+        sheet.write_string(n, 1, name)
+        sheet.write_number(n, 2, level)
+        sheet.write_datetime(n, 3, datetime(online.year, online.month, online.day), day)
+        sheet.write_boolean(n, 4, sdg)
+    book.close()
+    return path
+
+
+def _cells(row: int, *texts: str) -> str:
+    return "".join(
+        f'<c r="{col}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
+        for col, text in zip("AB", texts, strict=False)
+    )
+
+
+def formatted_empty_rows_below(path: Path) -> Path:
+    """A few rows of data and many formatted empty rows below (as Excel keeps them): the second
+    half holds no cell at all."""
+    data = "".join(f'<row r="{n}">{_cells(n, f"99{n:012d}", f"L {n}")}</row>' for n in range(2, 8))
+    empty = "".join(f'<row r="{n}" ht="20" customHeight="1"/>' for n in range(8, 400))
+    return hand_written_rows(path.parent, path.name, data + empty)
+
+
+def rows_numbered_now_and_then(path: Path) -> Path:
+    """Only every tenth row tag has its number; the rows between follow on from it."""
+    rows = []
+    for n in range(2, 400):
+        number = f' r="{n}"' if n % 10 == 0 else ""
+        cells = f"<c><v>{n}</v></c><c><v>{n * 2}</v></c>"
+        rows.append(f"<row{number}>{cells}</row>")
+    return hand_written_rows(path.parent, path.name, "".join(rows))
+
+
+SHAPES = [
+    blank_rows_between,
+    second_half_wider,
+    first_half_wider,
+    second_half_from_column_b,
+    inline_strings_and_dates,
+    formatted_empty_rows_below,
+    rows_numbered_now_and_then,
+]
+
+
+def read_cells(path: Path, split_min_bytes: int) -> list[tuple[int, list[Any]]]:
+    opened = open_file(check_input(path, split_min_bytes=split_min_bytes), ReadOptions())
+    try:
+        return [*opened.head, *opened.sheet.rows]
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda shape: shape.__name__)
+def test_a_sheet_read_in_halves_has_the_rows_of_the_sheet_read_whole(
+    tmp_path: Path, shape: Any
+) -> None:
+    path = shape(tmp_path / "amt32.xlsx")
+    checked = check_input(path, split_min_bytes=0)
+    assert list(checked.halves) == ["xl/worksheets/sheet1.xml"]  # the halves are made
+    halves = read_cells(path, split_min_bytes=0)
+    whole = read_cells(path, split_min_bytes=1 << 40)
+    assert halves == whole
+    assert len(whole) >= 7
+
+
+def test_rows_parsed_from_halves_are_the_rows_parsed_from_the_whole_sheet(
+    tmp_path: Path,
+) -> None:
+    scale: Scale = presets()[default_preset_name()]
+    path = blank_rows_between(tmp_path / "amt32.xlsx")
+    parsed = [
+        open_file(check_input(path, split_min_bytes=size), ReadOptions()).parse(scale)
+        for size in (0, 1 << 40)
+    ]
+    assert parsed[0].values == parsed[1].values
+    assert parsed[0].numbers == parsed[1].numbers == [2 * n + 1 for n in range(1, ROWS)]
+
+
+def test_a_sheet_without_a_numbered_row_to_cut_at_is_read_whole(tmp_path: Path) -> None:
+    rows = "".join(f"<row><c><v>{n}</v></c><c><v>{n}</v></c></row>" for n in range(300))
+    path = hand_written_rows(tmp_path, "amt32.xlsx", rows)
+    checked = check_input(path, split_min_bytes=0)
+    assert checked.halves == {}
+    assert read_cells(path, split_min_bytes=0)[-1] == (301, [299, 299])
+
+
+def test_small_sheets_are_read_whole(tmp_path: Path) -> None:
+    path = blank_rows_between(tmp_path / "amt32.xlsx")
+    assert check_input(path).halves == {}
+
+
+def test_the_halves_are_removed_once_read_and_another_reading_reads_the_file(
+    tmp_path: Path,
+) -> None:
+    path = blank_rows_between(tmp_path / "amt32.xlsx")
+    checked = check_input(path, split_min_bytes=0)
+    folder = checked.halves["xl/worksheets/sheet1.xml"].folder
+    assert folder.is_dir()
+    first = open_file(checked, ReadOptions())
+    assert not folder.exists()
+    again = open_file(checked, ReadOptions())  # as after a concurrent writer: read anew
+    assert [*first.head, *first.sheet.rows] == [*again.head, *again.sheet.rows]
+    first.close()
+    again.close()
+
+
+def test_nothing_is_left_behind_when_the_guard_refuses_the_file_after_the_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = tmp_path / "temp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    rows = "".join(f'<row r="{n}">{_cells(n, "x", "y")}</row>' for n in range(2, 300))
+    far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    path = hand_written_rows(tmp_path, "amt32.xlsx", rows + far)
+    with pytest.raises(FileError, match="refused"):
+        check_input(path, split_min_bytes=0)
+    assert list(temporary.iterdir()) == []
