@@ -27,7 +27,7 @@ from egov_cli.importers.halves import SPLIT_MIN_BYTES, Halves, HalvesWriter, wor
 from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
 from egov_cli.importers.rows import is_blank_row, parse_column
 from egov_cli.importers.types import ImportColumn, ImportFile, ParsedRow, RawCells, ReadOptions
-from egov_cli.importers.xlsx import SheetData, column_letters
+from egov_cli.importers.xlsx import SheetData, column_letters, sheet_parts
 
 if TYPE_CHECKING:
     from egov_cli.services.scale import Scale
@@ -121,8 +121,10 @@ def check_input(path: Path, split_min_bytes: int = SPLIT_MIN_BYTES) -> CheckedFi
     def tee(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> HalvesWriter | None:
         if suffix not in (".xlsx", ".xlsm") or not worth_splitting(info.file_size, split_min_bytes):
             return None
+        parts = sheet_parts(archive)
+        number = parts.index(info.filename) if info.filename in parts else None
         try:
-            writers.append(HalvesWriter(archive, info))
+            writers.append(HalvesWriter(archive, info, number))
         except OSError:
             return None  # no room for the halves: the sheet is read whole
         return writers[-1]

@@ -83,7 +83,9 @@ _CFB_SCAN_BYTES = 32 << 20
 class PieceSink(Protocol):
     """Takes a sheet part's XML piece by piece while the guard reads it."""
 
-    def write(self, piece: bytes) -> None: ...
+    def write(self, piece: bytes, safe: bool) -> None:
+        """``piece``: the next stretch of XML, checked; ``safe``: the cells of every piece so
+        far are known to stay within the allowed grid (a reader may read them already)."""
 
 
 #: Called with each sheet part before it is read; what it returns gets the part's XML.
@@ -273,24 +275,13 @@ def _check_sheet(
     max_row = max_col = 0
     exact = False
     for piece in _pieces(path, archive, info):
-        if sink is not None:
-            sink.write(piece)
         found = _UNUSUAL_CELL.findall(piece)
-        if not found:
-            continue
-        # Wide sheets have many such cells: each column and row is counted once.
-        columns = {letters for letters, _digits, _rest in found if letters}
-        if columns:
-            max_col = max(max_col, *map(_column_number, columns))
-            max_row = max(max_row, *map(int, {d for letters, d, _rest in found if letters}))
-        for letters, _digits, attributes in found:
-            if letters:
-                continue
-            row, col = _reference(attributes)
-            if row is None or col is None:
-                exact = True
-            else:
-                max_row, max_col = max(max_row, row), max(max_col, col)
+        if found:
+            max_row, max_col, exact = _farthest(found, max_row, max_col, exact)
+        if sink is not None:
+            # Safe: the quick look alone shows that the cells so far stay within the grid.
+            within = max(max_row, _USUAL_ROWS) * max(max_col, _USUAL_COLUMNS) <= MAX_GRID_CELLS
+            sink.write(piece, not exact and within)
     max_col = max(max_col, _USUAL_COLUMNS)
     if not exact and max(max_row, _USUAL_ROWS) * max_col > MAX_GRID_CELLS >= max_row * max_col:
         # Many columns: the rows of the usual cells (columns A to Z) matter; looked up.
@@ -306,6 +297,27 @@ def _check_sheet(
             "Delete the rows and columns below and right of the data in Excel (select them, "
             "Delete), save and import again; or split the file.",
         )
+
+
+def _farthest(
+    found: list[tuple[bytes, bytes, bytes]], max_row: int, max_col: int, exact: bool
+) -> tuple[int, int, bool]:
+    """The farthest row and column so far, with the unusual cells ``found`` in a piece, and
+    whether a cell without a reference makes the exact count necessary."""
+    # Wide sheets have many such cells: each column and row is counted once.
+    columns = {letters for letters, _digits, _rest in found if letters}
+    if columns:
+        max_col = max(max_col, *map(_column_number, columns))
+        max_row = max(max_row, *map(int, {d for letters, d, _rest in found if letters}))
+    for letters, _digits, attributes in found:
+        if letters:
+            continue
+        row, col = _reference(attributes)
+        if row is None or col is None:
+            exact = True
+        else:
+            max_row, max_col = max(max_row, row), max(max_col, col)
+    return max_row, max_col, exact
 
 
 #: Numbers longer than this are not a sheet's rows or columns (they count as too far).

@@ -3,19 +3,21 @@
 calamine parses a sheet's XML on one core (about a second for 100,000 rows), outside the
 interpreter. The file guard unpacks every sheet once anyway; while it does, a
 :class:`HalvesWriter` writes a large sheet's XML into two small workbooks in a temporary
-folder (the sheet cut between two rows, the parts stored uncompressed).
-:func:`read_halves` reads them on two threads at the same time and puts their rows together:
-the rows of the whole sheet, the same values at the same places.
+folder (the sheet cut between two rows, the parts stored uncompressed). Where the guard has
+cleared the first half by then, that half is read on a thread at once, while the guard checks
+the second. :func:`read_halves` reads the second (and, if not yet begun, the first) at the same
+time and puts their rows together: the rows of the whole sheet, the same values at the same
+places.
 
 The cut is made only where both halves place every cell as the whole sheet does: before a row
-tag with its own row number, inside ``<sheetData>``. The first half
-ends after that row (its closing tags added), the second starts with the sheet's own opening
-up to ``<sheetData>``. Where no such place is found (a sheet written unusually), no halves are
+tag with its own row number, inside ``<sheetData>``. The first half ends before that row (its
+closing tags added), the second starts with the sheet's own opening up to ``<sheetData>``. Where no such place is found (a sheet written unusually), no halves are
 made and the sheet is read whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -44,25 +46,71 @@ def worth_splitting(size: int, min_bytes: int = SPLIT_MIN_BYTES) -> bool:
     return size >= min_bytes and (os.cpu_count() or 1) >= 2
 
 
+class _Reading:
+    """calamine reading one half's sheet (by name or number) on a thread of its own."""
+
+    def __init__(self, file: Path, sheet: int | str) -> None:
+        self._sheet: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(file, sheet), name="egov-read-half")
+        self._thread.start()
+
+    def _run(self, file: Path, sheet: int | str) -> None:
+        try:
+            self._sheet = _load(file, sheet)
+        except BaseException as exc:  # raised again by result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._sheet
+
+
+def _load(file: Path, sheet: int | str) -> Any:
+    """A half's sheet as calamine parses it (outside the interpreter)."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(file))
+    try:
+        if isinstance(sheet, int):
+            return book.get_sheet_by_index(sheet)
+        return book.get_sheet_by_name(sheet)
+    finally:
+        book.close()
+
+
 @dataclass
 class Halves:
-    """A sheet part written as two workbooks (in ``folder``, removed by :meth:`remove`)."""
+    """A sheet part written as two workbooks (in ``folder``, removed by :meth:`remove`).
+    ``first``: the first half, already being read (where the guard had checked it)."""
 
     part: str
     files: tuple[Path, Path]
     folder: Path
+    first: _Reading | None = None
 
     def remove(self) -> None:
+        if self.first is not None:
+            with contextlib.suppress(Exception):  # nobody needs what it read
+                self.first.result()  # waited for: its file is open until it is read
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class HalvesWriter:
     """Takes a sheet part's XML piece by piece (each piece ends after a whole tag) and writes
     the two halves; :meth:`finish` returns them, or None where no place for the cut was found.
+    Where the guard has found the first half safe by the time of the cut, that half is read at
+    once (the sheet found by its number ``sheet``), while the guard checks the second.
     """
 
-    def __init__(self, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    def __init__(
+        self, archive: zipfile.ZipFile, part: zipfile.ZipInfo, sheet: int | None = None
+    ) -> None:
         self.part = part.filename
+        self._sheet = sheet
+        self._first: _Reading | None = None
         self._half = part.file_size // 2
         self._folder = Path(tempfile.mkdtemp(prefix="egov-sheet-"))
         self._files = (self._folder / "first.xlsx", self._folder / "second.xlsx")
@@ -83,15 +131,15 @@ class HalvesWriter:
             self.abandon()
             raise
 
-    def write(self, piece: bytes) -> None:
+    def write(self, piece: bytes, safe: bool) -> None:
         if self._failed:
             return
         try:
-            self._write(piece)
+            self._write(piece, safe)
         except OSError:  # a full disk, say: the sheet is read whole
             self._failed = True
 
-    def _write(self, piece: bytes) -> None:
+    def _write(self, piece: bytes, safe: bool) -> None:
         if self._second:
             self._streams[1].write(piece)
             return
@@ -104,6 +152,10 @@ class HalvesWriter:
             if cut is not None:
                 self._streams[0].write(piece[: cut.start()])
                 self._streams[0].write(_FIRST_HALF_END)
+                self._streams[0].close()
+                self._books[0].close()
+                if safe and self._sheet is not None:
+                    self._first = _Reading(self._files[0], self._sheet)
                 self._streams[1].write(self._opening)
                 self._streams[1].write(piece[cut.start() :])
                 self._second = True
@@ -130,14 +182,14 @@ class HalvesWriter:
             self.abandon()
             return None
         self._close()
-        return Halves(self.part, self._files, self._folder)
+        return Halves(self.part, self._files, self._folder, self._first)
 
     def abandon(self) -> None:
         """Close and remove what was written."""
         try:
             self._close()
         finally:
-            shutil.rmtree(self._folder, ignore_errors=True)
+            Halves(self.part, self._files, self._folder, self._first).remove()
 
     def _close(self) -> None:
         for stream in self._streams:
@@ -162,31 +214,17 @@ def _copy_other_parts(archive: zipfile.ZipFile, book: zipfile.ZipFile, part: str
 def read_halves(halves: Halves, sheet: str) -> list[list[Any]]:
     """The sheet's rows from A1, as calamine reads the whole sheet (``to_python`` without
     skipping the empty area): the halves are read at the same time, the second on a thread."""
-    sheets: list[Any] = [None, None]
-    errors: list[BaseException] = []
-
-    def load(index: int) -> None:
-        from python_calamine import CalamineWorkbook
-
-        try:
-            book = CalamineWorkbook.from_path(str(halves.files[index]))
-            try:
-                sheets[index] = book.get_sheet_by_name(sheet)
-            finally:
-                book.close()
-        except BaseException as exc:  # raised again on the calling thread
-            errors.append(exc)
-
-    second = threading.Thread(target=load, args=(1,), name="egov-read-second-half")
-    second.start()
-    load(0)
-    second.join()
-    if errors:
-        raise errors[0]
-    top = sheets[0].to_python(skip_empty_area=False)
-    sheets[0] = None
-    bottom = sheets[1]
-    return _joined(top, (bottom.start, bottom.end, bottom.to_python(skip_empty_area=True)))
+    first = halves.first = halves.first or _Reading(halves.files[0], sheet)  # remove() waits
+    bottom = _load(halves.files[1], sheet)  # meanwhile, on this thread
+    try:
+        top = first.result()
+        if top.name != sheet:
+            raise LookupError(top.name)
+    except Exception:  # read early by its number, as another sheet or none: read by name
+        top = _load(halves.files[0], sheet)
+    rows = top.to_python(skip_empty_area=False)
+    del top
+    return _joined(rows, (bottom.start, bottom.end, bottom.to_python(skip_empty_area=True)))
 
 
 def _joined(top: list[list[Any]], bottom: tuple[Any, Any, list[list[Any]]]) -> list[list[Any]]:

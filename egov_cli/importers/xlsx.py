@@ -150,6 +150,12 @@ class Workbook:
 
 def _sheet_part(archive: zipfile.ZipFile, index: int) -> str | None:
     """The zip member holding the ``index``-th sheet (workbook order)."""
+    parts = sheet_parts(archive)
+    return parts[index] if index < len(parts) else None
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> list[str | None]:
+    """The zip members holding the sheets, in workbook order (None: not found)."""
     from defusedxml import ElementTree
 
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -158,18 +164,20 @@ def _sheet_part(archive: zipfile.ZipFile, index: int) -> str | None:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
-        return None
-    sheets = list(book.iter(f"{ns_main}sheet"))
-    if index >= len(sheets):
-        return None
-    rel_id = sheets[index].get(f"{ns_rel}id")
+        return []
+    targets: dict[str | None, str] = {}
     for rel in rels:
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target") or ""
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return posixpath.normpath(posixpath.join("xl", target))
-    return None
+        targets.setdefault(rel.get("Id"), rel.get("Target") or "")
+    parts: list[str | None] = []
+    for sheet in book.iter(f"{ns_main}sheet"):
+        target = targets.get(sheet.get(f"{ns_rel}id"))
+        if target is None:
+            parts.append(None)
+        elif target.startswith("/"):
+            parts.append(target.lstrip("/"))
+        else:
+            parts.append(posixpath.normpath(posixpath.join("xl", target)))
+    return parts
 
 
 def _may_hold_formulas(archive: zipfile.ZipFile, part: str) -> bool:

@@ -193,3 +193,69 @@ def test_nothing_is_left_behind_when_the_guard_refuses_the_file_after_the_cut(
     with pytest.raises(FileError, match="refused"):
         check_input(path, split_min_bytes=0)
     assert list(temporary.iterdir()) == []
+
+
+def test_the_first_half_is_read_while_the_guard_checks_the_second(tmp_path: Path) -> None:
+    path = inline_strings_and_dates(tmp_path / "amt32.xlsx")
+    checked = check_input(path, split_min_bytes=0)
+    assert checked.halves["xl/worksheets/sheet1.xml"].first is not None
+
+
+def test_a_first_half_the_quick_look_cannot_clear_is_read_only_after_the_whole_check(
+    tmp_path: Path,
+) -> None:
+    path = rows_numbered_now_and_then(tmp_path / "amt32.xlsx")  # cells without a reference
+    checked = check_input(path, split_min_bytes=0)
+    assert checked.halves["xl/worksheets/sheet1.xml"].first is None
+
+
+def two_sheets(path: Path) -> Path:
+    """A notes sheet first, the services second (the one cut in halves)."""
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Hinweise"
+    notes["A1"] = "Bitte nur die Spalten in Blatt 2 ausfüllen."
+    sheet = book.create_sheet("Leistungen")
+    sheet.append(HEADER)
+    for n in range(1, ROWS):
+        sheet.append(_row(n))
+    book.save(path)
+    return path
+
+
+def test_the_second_sheet_is_read_in_halves_too(tmp_path: Path) -> None:
+    path = two_sheets(tmp_path / "amt32.xlsx")
+    checked = check_input(path, split_min_bytes=0)
+    assert checked.halves["xl/worksheets/sheet2.xml"].first is not None
+    assert read_cells(path, split_min_bytes=0) == read_cells(path, split_min_bytes=1 << 40)
+
+
+def test_a_first_half_read_early_as_the_wrong_sheet_is_read_again_by_name(
+    tmp_path: Path,
+) -> None:
+    from egov_cli.importers.halves import _Reading
+
+    path = two_sheets(tmp_path / "amt32.xlsx")
+    checked = check_input(path, split_min_bytes=0)
+    halves = checked.halves["xl/worksheets/sheet2.xml"]
+    assert halves.first is not None
+    halves.first.result()  # the early reading done
+    halves.first = _Reading(halves.files[0], 0)  # the notes sheet's number: not in the half
+    opened = open_file(checked, ReadOptions())
+    try:
+        cells = [*opened.head, *opened.sheet.rows]
+    finally:
+        opened.close()
+    assert cells == read_cells(path, split_min_bytes=1 << 40)
+
+
+def test_a_sheet_of_many_columns_is_read_only_after_the_guard_looked_up_its_rows(
+    tmp_path: Path,
+) -> None:
+    wide = [f"Spalte {c}" for c in range(60)]
+    rows = {1: HEADER + wide} | {n + 1: _row(n) + [n] * 60 for n in range(1, 100)}
+    path = openpyxl_book(tmp_path / "amt32.xlsx", rows)
+    checked = check_input(path, split_min_bytes=0)
+    assert checked.halves["xl/worksheets/sheet1.xml"].first is None
+    assert read_cells(path, split_min_bytes=0) == read_cells(path, split_min_bytes=1 << 40)
