@@ -62,10 +62,12 @@ class _Reading:
             self._error = exc
 
     def result(self) -> Any:
+        """The sheet read (handed over: not kept here, its cells are large), or its error."""
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return self._sheet
+        sheet, self._sheet = self._sheet, None
+        return sheet
 
 
 def _load(file: Path, sheet: int | str) -> Any:
