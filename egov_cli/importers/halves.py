@@ -43,7 +43,13 @@ _MAX_OPENING_BYTES = 4 << 20
 
 def worth_splitting(size: int, min_bytes: int = SPLIT_MIN_BYTES) -> bool:
     """Whether a sheet part of ``size`` unpacked bytes is read in halves (on two cores)."""
-    return size >= min_bytes and (os.cpu_count() or 1) >= 2
+    return size >= min_bytes and _cores() >= 2
+
+
+def _cores() -> int:
+    """The cores this process may run on (where the system tells, else all of them)."""
+    usable = getattr(os, "sched_getaffinity", None)
+    return len(usable(0)) if usable is not None else os.cpu_count() or 1
 
 
 class _Reading:

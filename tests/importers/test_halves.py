@@ -259,3 +259,14 @@ def test_a_sheet_of_many_columns_is_read_only_after_the_guard_looked_up_its_rows
     checked = check_input(path, split_min_bytes=0)
     assert checked.halves["xl/worksheets/sheet1.xml"].first is None
     assert read_cells(path, split_min_bytes=0) == read_cells(path, split_min_bytes=1 << 40)
+
+
+def test_a_sheet_is_read_whole_where_the_halves_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = blank_rows_between(tmp_path / "amt32.xlsx")
+    whole = read_cells(path, split_min_bytes=1 << 40)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    checked = check_input(path, split_min_bytes=0)
+    assert checked.halves == {}
+    assert read_cells(path, split_min_bytes=0) == whole
