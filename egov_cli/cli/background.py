@@ -38,7 +38,21 @@ def release(objects: list[Any]) -> threading.Thread:
     """Free ``objects`` (the list is emptied) on a thread of their own. Worth it for large
     structures a command no longer needs just before it waits for something that lets go of
     the interpreter, such as a database commit: they are freed meanwhile. The caller must
-    hold no other reference to them (else they are freed where that one goes)."""
-    thread = threading.Thread(target=objects.clear, name="egov-release")
+    hold no other reference to them (else they are freed where that one goes).
+
+    An object's attributes are let go one at a time: freeing a large structure is one step
+    the interpreter does not interrupt, and between such steps the command's own thread gets
+    its turn (to start the commit, say) instead of waiting for all of them."""
+    thread = threading.Thread(target=_free, args=(objects,), name="egov-release")
     thread.start()
     return thread
+
+
+def _free(objects: list[Any]) -> None:
+    while objects:
+        item = objects.pop()
+        attributes = getattr(item, "__dict__", None)
+        if attributes:
+            for name in list(attributes):
+                del attributes[name]
+        del item

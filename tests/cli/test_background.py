@@ -36,3 +36,27 @@ def test_released_objects_are_freed_on_their_own_thread() -> None:
     release(box).join(10)
     assert box == []
     assert freed_on == ["egov-release"]
+
+
+def test_the_parts_of_a_released_object_are_freed_on_that_thread_too() -> None:
+    import threading
+    import weakref
+    from dataclasses import dataclass
+
+    class Column(list[int]):
+        pass
+
+    @dataclass
+    class Parsed:
+        keys: Column
+        levels: Column
+
+    freed_on: list[str] = []
+    parsed = Parsed(Column(range(1000)), Column(range(5)))
+    for part in (parsed.keys, parsed.levels):
+        weakref.finalize(part, lambda: freed_on.append(threading.current_thread().name))
+    box: list[object] = [parsed]
+    del parsed, part
+    release(box).join(10)
+    assert box == []
+    assert freed_on == ["egov-release", "egov-release"]
