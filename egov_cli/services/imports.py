@@ -33,10 +33,10 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain, compress, repeat
-from operator import itemgetter, ne
+from operator import ne
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Integer, func, select, text, update
@@ -184,8 +184,9 @@ class KnownCatalogue:
     """What an import's plan needs from the catalogue, loaded in a few queries (see
     :func:`load_known`)."""
 
-    columns: tuple[str, ...]
-    services: dict[int, tuple[Any, ...]]
+    #: every service's fields, column by column (a service at its ``position``)
+    fields: dict[str, list[Any]]
+    position: dict[int, int]  # service id -> its place in the columns
     by_key: dict[str, int]
     keyless_by_name: dict[str, list[int]]
     dept_by_code: dict[str, int]
@@ -194,10 +195,14 @@ class KnownCatalogue:
     procedures: dict[str, dict[str, Any]]
     proc_name_of: dict[int, str]
     proc_folded: dict[str, str]
-    index: dict[str, int] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.index = {name: i for i, name in enumerate(self.columns)}
+    def value(self, service_id: int, name: str) -> Any:
+        """A field of one service."""
+        return self.fields[name][self.position[service_id]]
+
+    def column(self, name: str, service_ids: list[int]) -> list[Any]:
+        """A field of the services ``service_ids``, in their order."""
+        return list(map(self.fields[name].__getitem__, map(self.position.__getitem__, service_ids)))
 
 
 #: Service fields whose values repeat across many services (vocabulary, references, dates).
@@ -208,15 +213,14 @@ _REPEATING = frozenset({"leika_type", "ozg_id", "ozg_name", "topic", "life_event
 _FETCH_ROWS = 10_000
 
 
-def _fetch_services(
-    session: Session, table: Any, columns: tuple[str, ...]
-) -> list[tuple[Any, ...]]:
-    """Every service's ``columns`` as plain tuples, straight from the driver's cursor, with the
-    column types' own conversions (e.g. dates and flags on SQLite) as SQLAlchemy applies them."""
+def _fetch_services(session: Session, table: Any, columns: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Every service's ``columns``, column by column, straight from the driver's cursor, with
+    the column types' own conversions (e.g. dates and flags on SQLite) as SQLAlchemy applies
+    them."""
     connection = session.connection()
     dialect = connection.dialect
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    services: list[tuple[Any, ...]] = []
+    fetched: list[list[Any]] = [[] for _name in columns]
     try:
         cursor.execute(f"SELECT {', '.join(columns)} FROM {table.name}")
         processors = [
@@ -235,10 +239,11 @@ def _fetch_services(
                     converted[i] = [None if v is None else process(v) for v in converted[i]]
                 if memo is not None:
                     converted[i] = [memo.setdefault(v, v) for v in converted[i]]
-            services += zip(*converted, strict=True)
+            for whole, part in zip(fetched, converted, strict=True):
+                whole += part
     finally:
         cursor.close()
-    return services
+    return dict(zip(columns, fetched, strict=True))
 
 
 def load_known(session: Session) -> KnownCatalogue:
@@ -255,16 +260,15 @@ def _load(session: Session, fields: set[str]) -> KnownCatalogue:
     wanted = fields | {"leika_key", "name", *_SEARCH_FIELDS, *REFERENCE_FIELDS, "sdg_annex2"}
     columns = ("id", "department_id", "procedure_id", "leika_key", "name",
                *(f for f in SERVICE_FIELDS if f in wanted and f not in ("leika_key", "name")))  # fmt: skip
-    rows = _fetch_services(session, table, columns)
-    ids = [row[0] for row in rows]
-    services: dict[int, tuple[Any, ...]] = dict(zip(ids, rows, strict=True))
-    by_key: dict[str, int] = {row[3]: row[0] for row in rows if row[3] is not None}
+    loaded = _fetch_services(session, table, columns)
+    ids, keys = loaded["id"], loaded["leika_key"]
+    by_key: dict[str, int] = dict(zip(keys, ids, strict=True))
+    by_key.pop(None, None)  # type: ignore[call-overload]
     keyless: dict[str, list[int]] = {}
-    if len(by_key) < len(rows):
-        for row in rows:
-            if row[3] is None:
-                keyless.setdefault(fold(row[4] or ""), []).append(row[0])
-    del rows
+    if len(by_key) < len(ids):
+        for sid, key, name in zip(ids, keys, loaded["name"], strict=True):
+            if key is None:
+                keyless.setdefault(fold(name or ""), []).append(sid)
     dept_by_code: dict[str, int] = {}
     dept_folded: dict[str, str] = {}
     for dept_id, code, name in session.execute(
@@ -279,8 +283,8 @@ def _load(session: Session, fields: set[str]) -> KnownCatalogue:
         procedures[proc["name"]] = dict(proc)
         proc_folded.setdefault(fold(proc["name"]), proc["name"])
     return KnownCatalogue(
-        columns=columns,
-        services=services,
+        fields=loaded,
+        position={sid: i for i, sid in enumerate(ids)},
         by_key=by_key,
         keyless_by_name=keyless,
         dept_by_code=dept_by_code,
@@ -543,7 +547,7 @@ class _Planner:
         """Positions of the rows that match (or may create) a service, and the service ids."""
         cat = self.cat
         by_key = cat.by_key
-        services = cat.services
+        services = cat.position
         problems = self.problems
         mode = self.options.mode
         count = len(numbers)
@@ -651,7 +655,7 @@ class _Planner:
                 reference_columns = [values[f] for f in REFERENCE_FIELDS]
                 known = [i for i in known if any(c[i] is None for c in reference_columns)]
             copied: set[str] = set()
-            index = self.cat.index
+            known_fields = self.cat.fields
             for i in known:
                 row = {f: c[i] for f, c in values.items() if c[i] is not _ABSENT}
                 filled, warnings = fill_from_reference(row)
@@ -661,11 +665,11 @@ class _Planner:
                 }
                 existing = plan.existing[i]
                 if added and existing is not None:
-                    old = self.cat.services[existing]
                     added = {
                         k: v
                         for k, v in added.items()
-                        if k in row or (k in index and old[index[k]] in (None, ""))
+                        if k in row
+                        or (k in known_fields and self.cat.value(existing, k) in (None, ""))
                     }
                 for k, v in added.items():
                     if k not in values:
@@ -866,32 +870,30 @@ def apply_import(
         raise InputRejected(all_problems)
 
     # Field-level differences; unchanged services found by comparing tuples of the fields.
-    idx = cat.index
     values = plan.values
-    compared = [name for name in SERVICE_FIELDS if name in values and name in idx]
+    compared = [name for name in SERVICE_FIELDS if name in values and name in cat.fields]
     new_positions = [i for i, e in enumerate(plan.existing) if e is None]
     old_positions = [i for i, e in enumerate(plan.existing) if e is not None]
     changed: list[tuple[int, dict[str, tuple[Any, Any]]]] = []  # (position, diff)
     unchanged = 0
     if old_positions:
         # Field by field over all matched services: old and new values side by side.
-        services = cat.services
-        olds = [services[plan.existing[i] or 0] for i in old_positions]
+        matched = [plan.existing[i] or 0 for i in old_positions]
         everyone = len(old_positions) == len(plan.numbers)
         sides: dict[str, tuple[list[Any], list[Any]]] = {}  # field -> (old values, new values)
         for name in compared:
             column = values[name]
             sides[name] = (
-                list(map(itemgetter(idx[name]), olds)),
+                cat.column(name, matched),
                 column if everyone else [column[i] for i in old_positions],
             )
-        for name, links, codes, position in (
-            ("department", plan.departments, cat.dept_code_of, idx["department_id"]),
-            ("procedure", plan.procedures, cat.proc_name_of, idx["procedure_id"]),
+        for name, links, codes, link in (
+            ("department", plan.departments, cat.dept_code_of, "department_id"),
+            ("procedure", plan.procedures, cat.proc_name_of, "procedure_id"),
         ):
             if links is not None:  # a blank cell clears the department / online procedure
                 sides[name] = (
-                    list(map(codes.get, map(itemgetter(position), olds))),
+                    list(map(codes.get, cat.column(link, matched))),
                     links if everyone else [links[i] for i in old_positions],
                 )
         # Most columns hold no change at all: one list comparison tells.
@@ -916,7 +918,7 @@ def apply_import(
             if diff:
                 changed.append((old_positions[j], diff))
         unchanged = len(old_positions) - len(changed)
-        del olds, sides, differs, diffs
+        del matched, sides, differs, diffs
 
     # Procedures: new ones with their details, changed details of known ones.
     procedure_changes: list[ProcedureDiff] = []
@@ -941,7 +943,6 @@ def apply_import(
         return [None if (v := column[i]) is _ABSENT else v for i in positions]
 
     changed_positions = [i for i, _diff in changed]
-    key_index, name_index = idx["leika_key"], idx["name"]
     result = ImportResult(
         file_name=data.file_name,
         sha256=data.sha256,
@@ -983,8 +984,8 @@ def apply_import(
                 ServiceDiff(
                     plan.numbers[i],
                     plan.existing[i] or 0,
-                    key or cat.services[plan.existing[i] or 0][key_index],
-                    name or cat.services[plan.existing[i] or 0][name_index],
+                    key or cat.value(plan.existing[i] or 0, "leika_key"),
+                    name or cat.value(plan.existing[i] or 0, "name"),
                     diff,
                 )
                 for (i, diff), key, name in zip(
@@ -1325,7 +1326,6 @@ def _write(
         )
 
     table = Service.__table__  # type: ignore[attr-defined]
-    idx = cat.index
     bulk = _Bulk(session)
     at_db = bulk.process(table, "created_at", at)
     history_table = ChangeRecord.__table__  # type: ignore[attr-defined]
@@ -1394,7 +1394,6 @@ def _write(
         groups: dict[tuple[str, ...], list[tuple[int, dict[str, tuple[Any, Any]]]]] = {}
         for item in changed:
             groups.setdefault(tuple(item[1]), []).append(item)
-        search_index = [idx[name] for name in _SEARCH_FIELDS]
         for names, members in groups.items():
             targets = tuple(
                 "department_id" if n == "department" else "procedure_id" if n == "procedure" else n
@@ -1412,19 +1411,18 @@ def _write(
             for start in range(0, len(members), BATCH):
                 part = members[start : start + BATCH]
                 sids = [plan.existing[i] or 0 for i, _diff in part]
-                olds = [cat.services[sid] for sid in sids]
                 keys: list[Any]
                 new_texts: list[str] | None = None
                 if searched:  # the search fields as they will be, column by column
                     search = {
                         name: [diff[name][1] for _i, diff in part]
                         if name in searched
-                        else list(map(itemgetter(j), olds))
-                        for name, j in zip(_SEARCH_FIELDS, search_index, strict=True)
+                        else cat.column(name, sids)
+                        for name in _SEARCH_FIELDS
                     }
                     keys, new_texts = search["leika_key"], search_texts(search, len(part))
                 else:
-                    keys = list(map(itemgetter(idx["leika_key"]), olds))
+                    keys = cat.column("leika_key", sids)
                 entity_keys = [key or f"#{sid}" for key, sid in zip(keys, sids, strict=True)]
                 # Field by field: the values the UPDATE binds and the update records.
                 bound: list[list[Any]] = []
