@@ -11,8 +11,10 @@ places.
 
 The cut is made only where both halves place every cell as the whole sheet does: before a row
 tag with its own row number, inside ``<sheetData>``. The first half ends before that row (its
-closing tags added), the second starts with the sheet's own opening up to ``<sheetData>``. Where no such place is found (a sheet written unusually), no halves are
-made and the sheet is read whole.
+closing tags added), the second starts with the sheet's own opening up to ``<sheetData>``.
+Where no such place is found (a sheet written unusually), no halves are made and the sheet is
+read whole; so it is where the temporary folder has no room for the halves (about the size of
+the unpacked sheet, removed as soon as they are read).
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ class HalvesWriter:
         self._files = (self._folder / "first.xlsx", self._folder / "second.xlsx")
         self._books: list[zipfile.ZipFile] = []
         self._streams: list[IO[bytes]] = []
-        self._opening = b""  # the sheet up to <sheetData> (None: not found in time)
+        self._opening = b""  # the sheet's XML up to and including <sheetData>
         self._opening_found = False
         self._written = 0
         self._second = False
