@@ -25,6 +25,7 @@ import re
 import shutil
 import tempfile
 import threading
+import weakref
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,11 +102,15 @@ class Halves:
     folder: Path
     first: _Reading | None = None
 
+    def __post_init__(self) -> None:
+        # Removed too where nobody reads them: once no longer referenced, or at exit.
+        self._removal = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
+
     def remove(self) -> None:
         if self.first is not None:
             with contextlib.suppress(Exception):  # nobody needs what it read
                 self.first.result()  # waited for: its file is open until it is read
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._removal()
 
 
 class HalvesWriter:

@@ -270,3 +270,17 @@ def test_a_sheet_is_read_whole_where_the_halves_cannot_be_written(
     checked = check_input(path, split_min_bytes=0)
     assert checked.halves == {}
     assert read_cells(path, split_min_bytes=0) == whole
+
+
+def test_halves_nobody_reads_are_removed_once_let_go(tmp_path: Path) -> None:
+    import gc
+
+    path = blank_rows_between(tmp_path / "amt32.xlsx")
+    checked = check_input(path, split_min_bytes=0)
+    halves = checked.halves["xl/worksheets/sheet1.xml"]
+    folder = halves.folder
+    assert halves.first is not None
+    halves.first.result()  # the early reading done
+    del checked, halves
+    gc.collect()
+    assert not folder.exists()
