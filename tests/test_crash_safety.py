@@ -151,12 +151,16 @@ def _timed(target: str, *args: str, cwd: Path) -> float:
 
 
 def _kill_after(target: str, delay: float, *args: str, cwd: Path) -> int:
-    """Start ``egov ARGS``, SIGKILL it after ``delay`` seconds; its return code."""
+    """Start ``egov ARGS``, SIGKILL it after ``delay`` seconds; its return code. Its temporary
+    files (the halves of a large sheet) stay in the test's folder: a killed process cannot
+    remove them."""
+    temporary = cwd / "temporary"
+    temporary.mkdir(exist_ok=True)
     with (cwd / "stderr.txt").open("w") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "egov_cli", "--db", target, *args],
             cwd=cwd,
-            env=_env(),
+            env={**_env(), "TMPDIR": str(temporary)},
             stdout=subprocess.DEVNULL,
             stderr=err,
         )

@@ -14,7 +14,8 @@ tag with its own row number, inside ``<sheetData>``. The first half ends before 
 closing tags added), the second starts with the sheet's own opening up to ``<sheetData>``.
 Where no such place is found (a sheet written unusually), no halves are made and the sheet is
 read whole; so it is where the temporary folder has no room for the halves (about the size of
-the unpacked sheet, removed as soon as they are read).
+the unpacked sheet, removed as soon as they are read; a process killed meanwhile leaves them
+to the system's cleaning of its temporary folder).
 """
 
 from __future__ import annotations
