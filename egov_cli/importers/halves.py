@@ -57,7 +57,8 @@ def _cores() -> int:
 
 
 class _Reading:
-    """calamine reading one half's sheet (by name or number) on a thread of its own."""
+    """calamine reading one half's sheet (by name or number) on a thread of its own, and its
+    rows from A1 (taken into Python there: meanwhile the other half is parsed)."""
 
     def __init__(self, file: Path, sheet: int | str) -> None:
         self._sheet: Any = None
@@ -67,12 +68,14 @@ class _Reading:
 
     def _run(self, file: Path, sheet: int | str) -> None:
         try:
-            self._sheet = _load(file, sheet)
+            found = _load(file, sheet)
+            self._sheet = (found.name, found.to_python(skip_empty_area=False))
         except BaseException as exc:  # raised again by result()
             self._error = exc
 
     def result(self) -> Any:
-        """The sheet read (handed over: not kept here, its cells are large), or its error."""
+        """(the sheet's name, its rows), handed over (not kept here: they are large), or the
+        error of the reading."""
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -233,13 +236,11 @@ def read_halves(halves: Halves, sheet: str) -> list[list[Any]]:
     first = halves.first = halves.first or _Reading(halves.files[0], sheet)  # remove() waits
     bottom = _load(halves.files[1], sheet)  # meanwhile, on this thread
     try:
-        top = first.result()
-        if top.name != sheet:
-            raise LookupError(top.name)
+        name, rows = first.result()
+        if name != sheet:
+            raise LookupError(name)
     except Exception:  # read early by its number, as another sheet or none: read by name
-        top = _load(halves.files[0], sheet)
-    rows = top.to_python(skip_empty_area=False)
-    del top
+        rows = _load(halves.files[0], sheet).to_python(skip_empty_area=False)
     return _joined(rows, (bottom.start, bottom.end, bottom.to_python(skip_empty_area=True)))
 
 
