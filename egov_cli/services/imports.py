@@ -200,9 +200,13 @@ class KnownCatalogue:
         """A field of one service."""
         return self.fields[name][self.position[service_id]]
 
-    def column(self, name: str, service_ids: list[int]) -> list[Any]:
-        """A field of the services ``service_ids``, in their order."""
-        return list(map(self.fields[name].__getitem__, map(self.position.__getitem__, service_ids)))
+    def places(self, service_ids: list[int]) -> list[int]:
+        """The places of the services ``service_ids`` in the columns (for :meth:`column`)."""
+        return list(map(self.position.__getitem__, service_ids))
+
+    def column(self, name: str, places: list[int]) -> list[Any]:
+        """A field of the services at ``places``, in their order."""
+        return list(map(self.fields[name].__getitem__, places))
 
 
 #: Service fields whose values repeat across many services (vocabulary, references, dates).
@@ -878,7 +882,7 @@ def apply_import(
     unchanged = 0
     if old_positions:
         # Field by field over all matched services: old and new values side by side.
-        matched = [plan.existing[i] or 0 for i in old_positions]
+        matched = cat.places([plan.existing[i] or 0 for i in old_positions])
         everyone = len(old_positions) == len(plan.numbers)
         sides: dict[str, tuple[list[Any], list[Any]]] = {}  # field -> (old values, new values)
         for name in compared:
@@ -1411,18 +1415,19 @@ def _write(
             for start in range(0, len(members), BATCH):
                 part = members[start : start + BATCH]
                 sids = [plan.existing[i] or 0 for i, _diff in part]
+                places = cat.places(sids)
                 keys: list[Any]
                 new_texts: list[str] | None = None
                 if searched:  # the search fields as they will be, column by column
                     search = {
                         name: [diff[name][1] for _i, diff in part]
                         if name in searched
-                        else cat.column(name, sids)
+                        else cat.column(name, places)
                         for name in _SEARCH_FIELDS
                     }
                     keys, new_texts = search["leika_key"], search_texts(search, len(part))
                 else:
-                    keys = cat.column("leika_key", sids)
+                    keys = cat.column("leika_key", places)
                 entity_keys = [key or f"#{sid}" for key, sid in zip(keys, sids, strict=True)]
                 # Field by field: the values the UPDATE binds and the update records.
                 bound: list[list[Any]] = []
