@@ -136,7 +136,9 @@ def import_(
             tried = True
             with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as step:
                 data = opened.parse(scale, step)
-            result = apply_import(session, actor, data, options, dry_run=dry_run, known=known)
+            result = apply_import(
+                session, actor, data, options, dry_run=dry_run, known=known, consume=True
+            )
             headers[:] = data.headers
             unneeded: list[object] = [data, known]
             del data, known

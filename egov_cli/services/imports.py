@@ -850,10 +850,12 @@ def apply_import(
     dry_run: bool = False,
     at: datetime | None = None,
     known: KnownCatalogue | None = None,
+    consume: bool = False,
 ) -> ImportResult:
     """Plan and (unless ``dry_run``) write an import; see the module docstring. ``known`` is
     the catalogue as :func:`load_known` read it in this same transaction (else it is read
-    here)."""
+    here). ``consume``: the caller does not use ``data`` again, so its cells as read are let
+    go once the rejected rows have theirs (less memory while writing)."""
     options = options or ImportOptions()
     at = at or utcnow()
     scale = load_scale(session)
@@ -939,6 +941,8 @@ def apply_import(
         RejectedRow(number, sorted_problems, data.raw_row(number))
         for number, sorted_problems in _by_row(all_problems).items()
     ]
+    if consume:
+        data.raw = None
 
     def column_of(name: str, positions: list[int]) -> list[Any]:
         column = values.get(name)

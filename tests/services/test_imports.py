@@ -656,3 +656,25 @@ def test_a_failure_of_the_caller_is_not_replaced_by_the_worker_s(catalogue: Cata
         with pytest.raises(KeyError), bulk.pipelined():
             bulk.execute_later("INSERT INTO no_such_table VALUES (1)", [()])
             raise KeyError("the caller's own failure")
+
+
+@pytest.mark.parametrize("consume", [False, True], ids=["kept", "consumed"])
+def test_a_consumed_file_lets_go_of_its_cells_once_the_rejected_rows_have_theirs(
+    catalogue: Catalogue, tmp_path: Path, consume: bool
+) -> None:
+    run(catalogue, write(tmp_path, "99990012104000;Gewerbeanmeldung;;;;;\n"))
+    path = write(
+        tmp_path,
+        "99990012104000;Gewerbeanmeldung;;2;;;\n99990012105000;Gewerbeabmeldung;;;;;\n",
+        "update.csv",
+    )
+    with transaction(catalogue) as session:
+        data = read_file(path, load_scale(session), ReadOptions())
+        options = ImportOptions(mode="update", on_error="skip")
+        result = apply_import(session, "tester", data, options, at=AT, consume=consume)
+    assert (result.changed, result.rejected) == (1, 1)
+    # The row is refused by the plan (not by parsing): its cells come from the file's cells.
+    assert [(r.row, r.raw) for r in result.rejected_rows] == [
+        (3, ["99990012105000", "Gewerbeabmeldung", "", "", "", "", ""])
+    ]
+    assert (data.raw is None) == consume
