@@ -551,7 +551,7 @@ class _Planner:
         """Positions of the rows that match (or may create) a service, and the service ids."""
         cat = self.cat
         by_key = cat.by_key
-        services = cat.position
+        known_ids = cat.position
         problems = self.problems
         mode = self.options.mode
         count = len(numbers)
@@ -581,7 +581,7 @@ class _Planner:
                     )
                     continue
             if existing is None and sid is not None:
-                if sid not in services:
+                if sid not in known_ids:
                     self.problem(
                         number,
                         f"no service with ID {sid} in the catalogue",
