@@ -122,7 +122,9 @@ def check_input(path: Path, split_min_bytes: int = SPLIT_MIN_BYTES) -> CheckedFi
         if suffix not in (".xlsx", ".xlsm") or not worth_splitting(info.file_size, split_min_bytes):
             return None
         parts = sheet_parts(archive)
-        number = parts.index(info.filename) if info.filename in parts else None
+        if info.filename not in parts:
+            return None  # a part no sheet of the workbook names: never read
+        number = parts.index(info.filename)
         try:
             writers.append(HalvesWriter(archive, info, number))
         except OSError:

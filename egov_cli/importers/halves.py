@@ -61,7 +61,7 @@ class _Reading:
     rows from A1 (taken into Python there: meanwhile the other half is parsed)."""
 
     def __init__(self, file: Path, sheet: int | str) -> None:
-        self._sheet: Any = None
+        self._sheet: tuple[str, list[list[Any]]] | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(file, sheet), name="egov-read-half")
         self._thread.start()
@@ -73,13 +73,15 @@ class _Reading:
         except BaseException as exc:  # raised again by result()
             self._error = exc
 
-    def result(self) -> Any:
+    def result(self) -> tuple[str, list[list[Any]]]:
         """(the sheet's name, its rows), handed over (not kept here: they are large), or the
         error of the reading."""
         self._thread.join()
         if self._error is not None:
             raise self._error
         sheet, self._sheet = self._sheet, None
+        if sheet is None:
+            raise LookupError("the half was handed over already")
         return sheet
 
 
@@ -98,10 +100,12 @@ def _load(file: Path, sheet: int | str) -> Any:
 
 @dataclass
 class Halves:
-    """A sheet part written as two workbooks (in ``folder``, removed by :meth:`remove`).
-    ``first``: the first half, already being read (where the guard had checked it)."""
+    """A sheet part (the ``number``-th sheet, workbook order) written as two workbooks (in
+    ``folder``, removed by :meth:`remove`). ``first``: the first half, already being read
+    (where the guard had checked it)."""
 
     part: str
+    number: int
     files: tuple[Path, Path]
     folder: Path
     first: _Reading | None = None
@@ -121,14 +125,12 @@ class HalvesWriter:
     """Takes a sheet part's XML piece by piece (each piece ends after a whole tag) and writes
     the two halves; :meth:`finish` returns them, or None where no place for the cut was found.
     Where the guard has found the first half safe by the time of the cut, that half is read at
-    once (the sheet found by its number ``sheet``), while the guard checks the second.
+    once (the sheet found by its ``number``, workbook order), while the guard checks the second.
     """
 
-    def __init__(
-        self, archive: zipfile.ZipFile, part: zipfile.ZipInfo, sheet: int | None = None
-    ) -> None:
+    def __init__(self, archive: zipfile.ZipFile, part: zipfile.ZipInfo, number: int) -> None:
         self.part = part.filename
-        self._sheet = sheet
+        self._number = number
         self._first: _Reading | None = None
         self._half = part.file_size // 2
         self._folder = Path(tempfile.mkdtemp(prefix="egov-sheet-"))
@@ -173,8 +175,8 @@ class HalvesWriter:
                 self._streams[0].write(_FIRST_HALF_END)
                 self._streams[0].close()
                 self._books[0].close()
-                if safe and self._sheet is not None:
-                    self._first = _Reading(self._files[0], self._sheet)
+                if safe:
+                    self._first = _Reading(self._files[0], self._number)
                 self._streams[1].write(self._opening)
                 self._streams[1].write(piece[cut.start() :])
                 self._second = True
@@ -201,14 +203,14 @@ class HalvesWriter:
             self.abandon()
             return None
         self._close()
-        return Halves(self.part, self._files, self._folder, self._first)
+        return Halves(self.part, self._number, self._files, self._folder, self._first)
 
     def abandon(self) -> None:
         """Close and remove what was written."""
         try:
             self._close()
         finally:
-            Halves(self.part, self._files, self._folder, self._first).remove()
+            Halves(self.part, self._number, self._files, self._folder, self._first).remove()
 
     def _close(self) -> None:
         for stream in self._streams:
@@ -232,7 +234,8 @@ def _copy_other_parts(archive: zipfile.ZipFile, book: zipfile.ZipFile, part: str
 
 def read_halves(halves: Halves, sheet: str) -> list[list[Any]]:
     """The sheet's rows from A1, as calamine reads the whole sheet (``to_python`` without
-    skipping the empty area): the halves are read at the same time, the second on a thread."""
+    skipping the empty area): the halves are read at the same time, the first on a thread
+    (begun already where the guard had cleared it), the second on this one."""
     first = halves.first = halves.first or _Reading(halves.files[0], sheet)  # remove() waits
     bottom = _load(halves.files[1], sheet)  # meanwhile, on this thread
     try:
@@ -241,12 +244,12 @@ def read_halves(halves: Halves, sheet: str) -> list[list[Any]]:
             raise LookupError(name)
     except Exception:  # read early by its number, as another sheet or none: read by name
         rows = _load(halves.files[0], sheet).to_python(skip_empty_area=False)
-    return _joined(rows, (bottom.start, bottom.end, bottom.to_python(skip_empty_area=True)))
+    return _joined(rows, bottom.start, bottom.end, bottom.to_python(skip_empty_area=True))
 
 
-def _joined(top: list[list[Any]], bottom: tuple[Any, Any, list[list[Any]]]) -> list[list[Any]]:
-    """The first half's rows (from A1) and the second's (from its first cell) as one grid."""
-    start, end, rows = bottom
+def _joined(top: list[list[Any]], start: Any, end: Any, rows: list[list[Any]]) -> list[list[Any]]:
+    """The first half's rows (from A1) and the second's (``rows``, from its first cell
+    ``start`` to its last ``end``) as one grid."""
     if start is None or end is None:  # no cell in the second half
         return top
     first_row, first_col = start

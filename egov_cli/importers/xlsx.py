@@ -107,21 +107,14 @@ class Workbook:
         """A sheet's rows (read lazily from calamine's parsed sheet)."""
         if self._book is None:
             return self._openpyxl_sheet(name)
-        halves = self._halves.get(self._part(name) or "") if self._halves else None
+        number = self.sheet_names.index(name)
+        halves = next((h for h in self._halves.values() if h.number == number), None)
         if halves is not None:
             cells = read_halves(halves, name)
         else:
             # One call into calamine for all cells (from A1, so positions are columns).
             cells = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         return SheetData(name, iter(enumerate(cells, start=1)), len(cells))
-
-    def _part(self, name: str) -> str | None:
-        """The zip member holding the sheet ``name``."""
-        try:
-            with zipfile.ZipFile(self.path) as archive:
-                return _sheet_part(archive, self.sheet_names.index(name))
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
 
     def scan_formulas(self, data: SheetData) -> None:
         """Note the sheet's formula cells without a saved result (xlsx/xlsm only)."""
