@@ -28,6 +28,9 @@ HEAD_REVISION = "0005"
 #: Revisions in order, oldest first; a catalogue at an earlier one can be upgraded.
 REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+#: Helper threads SQLite may use to sort (GROUP BY and ORDER BY over many rows, such as the
+#: targets report's threshold crossings); without them one core sorts everything.
+SQLITE_SORT_THREADS = 2
 WRITE_OPTION = "egov_write"
 
 
@@ -57,6 +60,7 @@ def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
     cursor.close()
 
 

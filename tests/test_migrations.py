@@ -9,6 +9,7 @@ from sqlalchemy import inspect, text
 
 from egov_cli.db import (
     HEAD_REVISION,
+    SQLITE_SORT_THREADS,
     Catalogue,
     current_revision,
     make_engine,
@@ -109,3 +110,9 @@ def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(db_url: str) -> No
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+
+
+def test_sqlite_may_sort_on_helper_threads(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA threads")).scalar() == SQLITE_SORT_THREADS > 0

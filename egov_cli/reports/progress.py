@@ -368,7 +368,8 @@ def _crossings(
     Driven by the services (read in id order), each one's level updates found in
     ``ix_change_level`` by ``entity_id`` and ``changed_at``: the index is read in its own
     order. (``service.id + 0``: no lookup of services by id, which would read the table in a
-    random order for each update.)
+    random order for each update.) SQLite sorts the crossings to group them, most of the
+    query's time; it may use helper threads for that (``db.SQLITE_SORT_THREADS``).
     """
     change = ChangeRecord
     changed_at = col(change.changed_at)
