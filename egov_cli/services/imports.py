@@ -218,26 +218,36 @@ _FETCH_ROWS = 10_000
 
 
 def _fetch_services(session: Session, table: Any, columns: tuple[str, ...]) -> dict[str, list[Any]]:
-    """Every service's ``columns``, column by column, straight from the driver's cursor, with
-    the column types' own conversions (e.g. dates and flags on SQLite) as SQLAlchemy applies
-    them."""
+    """Every service's ``columns``, column by column, straight from the driver, with the column
+    types' own conversions (e.g. dates and flags on SQLite) as SQLAlchemy applies them."""
     connection = session.connection()
     dialect = connection.dialect
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     fetched: list[list[Any]] = [[] for _name in columns]
     try:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM {table.name}")
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {table.name} LIMIT 0")
         processors = [
             table.c[name].type.dialect_impl(dialect).result_processor(dialect, entry[1])
             for name, entry in zip(columns, cursor.description, strict=True)
         ]
         # One object per distinct value of a repeating field: the catalogue held in less memory.
         memos: list[dict[Any, Any] | None] = [{} if n in _REPEATING else None for n in columns]
-        # A part at a time: few rows straight from the driver are alive at once (their values
-        # are mostly replaced by the shared ones).
-        while rows := cursor.fetchmany(_FETCH_ROWS):
-            converted: list[Any] = list(zip(*rows, strict=True))
-            del rows
+        if _sqlite_json(dialect):
+            # SQLite turns a floating-point number into text in a column of text affinity
+            # (a declared type naming CHAR, CLOB or TEXT); the others may hold one.
+            numeric = [
+                name
+                for name in columns
+                if name != "id"  # the row's own number: always an integer
+                and not any(
+                    word in table.c[name].type.compile(dialect).upper()
+                    for word in ("CHAR", "CLOB", "TEXT")
+                )
+            ]
+            parts = _json_parts(cursor, table.name, columns, numeric, _JSON_ROWS)
+        else:
+            parts = _cursor_parts(cursor, table.name, columns)
+        for converted in parts:
             for i, (process, memo) in enumerate(zip(processors, memos, strict=True)):
                 if process is not None:
                     converted[i] = [None if v is None else process(v) for v in converted[i]]
@@ -245,9 +255,74 @@ def _fetch_services(session: Session, table: Any, columns: tuple[str, ...]) -> d
                     converted[i] = [memo.setdefault(v, v) for v in converted[i]]
             for whole, part in zip(fetched, converted, strict=True):
                 whole += part
+            del converted
     finally:
         cursor.close()
     return dict(zip(columns, fetched, strict=True))
+
+
+def _sqlite_json(dialect: Any) -> bool:
+    """SQLite with its JSON functions built in (3.38 and later)."""
+    version = getattr(dialect.dbapi, "sqlite_version_info", (0,))
+    return dialect.name == "sqlite" and version >= (3, 38)
+
+
+def _cursor_parts(cursor: Any, table: str, columns: tuple[str, ...]) -> Iterator[list[Any]]:
+    """The rows a part at a time, column by column: few rows straight from the driver are
+    alive at once (their values are mostly replaced by shared ones)."""
+    cursor.execute(f"SELECT {', '.join(columns)} FROM {table}")
+    while rows := cursor.fetchmany(_FETCH_ROWS):
+        yield list(zip(*rows, strict=True))
+        del rows
+
+
+#: SQLite: services per query of :func:`_json_parts` (about 4 MB of JSON text for 20,000).
+_JSON_ROWS = 20_000
+
+
+def _json_parts(
+    cursor: Any, table: str, columns: tuple[str, ...], numeric: list[str], rows: int
+) -> Iterator[list[Any]]:
+    """SQLite: the services ``rows`` at a time (in ``id`` order), column by column, each
+    column made into one JSON array by SQLite and decoded in one step. SQLite lets go of the
+    interpreter while it reads, and decoding is quicker than taking the rows from the cursor.
+
+    JSON carries integers, text and NULL as they are. A part holding a value it would not
+    carry exactly is taken from the cursor instead: a floating-point number (SQLite writes 15
+    digits) in one of the ``numeric`` columns, a blob, text too long for one array.
+    """
+    names = ", ".join(columns)
+    arrays = ", ".join(f"json_group_array({name})" for name in columns)
+    inexact = " + ".join(f"(typeof({name}) = 'real')" for name in numeric) or "0"
+    first = f"SELECT {names} FROM {table} ORDER BY id LIMIT ?"
+    then = f"SELECT {names} FROM {table} WHERE id > ? ORDER BY id LIMIT ?"
+    last: int | None = None
+    while True:
+        part = (first, (rows,)) if last is None else (then, (last, rows))
+        try:
+            found = cursor.execute(
+                f"SELECT count(*), max(id), max({inexact}), {arrays} FROM ({part[0]})", part[1]
+            ).fetchone()
+        except sqlite3.Error:  # a blob, or text too long for one array
+            found = None
+        if found is not None and not found[2]:
+            count, last, _inexact, *texts = found
+            del found
+            columns_of_part = [json.loads(text) for text in texts]
+            del texts
+        else:
+            fetched = cursor.execute(*part).fetchall()
+            count = len(fetched)
+            if count:
+                last = fetched[-1][columns.index("id")]
+            columns_of_part = [list(values) for values in zip(*fetched, strict=True)]
+            del fetched
+        if not count:
+            return
+        yield columns_of_part
+        del columns_of_part
+        if count < rows:
+            return
 
 
 def load_known(session: Session) -> KnownCatalogue:
@@ -1044,9 +1119,7 @@ class _Bulk:
         self.dialect = self.connection.dialect
         self.marker = "?" if self.dialect.paramstyle == "qmark" else "%s"
         #: SQLite's JSON functions make the create records' snapshots (built in since 3.38).
-        self.json_in_sql = self.dialect.name == "sqlite" and getattr(
-            self.dialect.dbapi, "sqlite_version_info", (0,)
-        ) >= (3, 38)
+        self.json_in_sql = _sqlite_json(self.dialect)
         self.max_variables = 999  # values bound to one statement (SQLite: asked below)
         if self.dialect.name == "sqlite":
             # A larger page cache for this transaction: index updates of 100,000 rows

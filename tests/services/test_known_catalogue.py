@@ -1,0 +1,105 @@
+"""The catalogue as an import reads it (``load_known``): every service's fields as stored,
+whichever way the driver hands them over."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from egov_cli.db import Catalogue, transaction
+from egov_cli.history import ChangeContext
+from egov_cli.models import Service
+from egov_cli.services import imports
+from egov_cli.services.catalogue import add_service
+from egov_cli.services.departments import add_department
+from egov_cli.services.imports import load_known
+
+NAMES = [
+    'Anführungszeichen " und \\ Schrägstrich',
+    "Zeile 1\nZeile 2\tTab 👍 \u2028 \x01",
+    "Ärztliche Bescheinigung",
+    "Gewerbeanmeldung",
+    "Hundesteuer",
+]
+
+
+def _add_services(catalogue: Catalogue, ctx: ChangeContext) -> None:
+    with transaction(catalogue) as session:
+        add_department(session, ctx, "32", "Ordnungsamt")
+        for i, name in enumerate(NAMES):
+            add_service(
+                session,
+                ctx,
+                {
+                    "name": name,
+                    "leika_key": f"9999001210{i:04d}",
+                    "level": i % 5,
+                    "sdg_annex2": i % 2 == 0,
+                    "go_live": date(2026, 1, 1 + i) if i % 2 else None,
+                    "cases_per_year": 2_000_000_000 + i if i != 3 else None,
+                    "citizen_name": "" if i == 1 else None,
+                    "department": "32",
+                },
+            )
+
+
+def _as_stored(catalogue: Catalogue, columns: list[str]) -> dict[str, list[Any]]:
+    """The services' columns as SQLAlchemy reads them, in id order."""
+    table = Service.__table__  # type: ignore[attr-defined]
+    with transaction(catalogue, write=False) as session:
+        rows = session.execute(select(*(table.c[c] for c in columns)).order_by(table.c.id)).all()
+    return {c: [row[i] for row in rows] for i, c in enumerate(columns)}
+
+
+def _known(catalogue: Catalogue) -> dict[str, list[Any]]:
+    with transaction(catalogue, write=False) as session:
+        fields = load_known(session).fields
+    order = sorted(range(len(fields["id"])), key=fields["id"].__getitem__)
+    return {name: [values[i] for i in order] for name, values in fields.items()}
+
+
+@pytest.mark.parametrize("part", [1, 2, 5, 50_000])
+def test_the_catalogue_read_for_an_import_holds_every_field_as_stored_whatever_the_part_size(
+    catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch, part: int
+) -> None:
+    _add_services(catalogue, ctx)
+    monkeypatch.setattr(imports, "_JSON_ROWS", part)
+    known = _known(catalogue)
+    assert known == _as_stored(catalogue, list(known))
+    assert known["name"] == NAMES
+    assert known["cases_per_year"][0] == 2_000_000_000
+    assert known["go_live"][1] == date(2026, 1, 2)
+    assert known["sdg_annex2"][:2] == [True, False]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("cases_per_year", 1 / 3), ("level", 2.5), ("notes", b"\x00\xff"), ("name", b"bytes")],
+)
+def test_a_value_json_would_not_carry_exactly_is_read_as_stored(
+    catalogue: Catalogue,
+    ctx: ChangeContext,
+    monkeypatch: pytest.MonkeyPatch,
+    column: str,
+    value: Any,
+) -> None:
+    # SQLite keeps what it is given (a floating-point number in an integer column, a blob):
+    # written past the program, as another tool might.
+    _add_services(catalogue, ctx)
+    monkeypatch.setattr(imports, "_JSON_ROWS", 2)
+    with transaction(catalogue) as session:
+        session.execute(text(f"UPDATE service SET {column} = :v WHERE id = 3"), {"v": value})
+    known = _known(catalogue)
+    assert known[column][2] == value
+    assert type(known[column][2]) is type(value)
+    assert known == _as_stored(catalogue, list(known))
+
+
+def test_an_empty_catalogue_is_read_as_empty(catalogue: Catalogue) -> None:
+    known = _known(catalogue)
+    assert known["id"] == []
+    assert set(known) >= {"id", "leika_key", "name", "level"}
