@@ -12,6 +12,14 @@ from dataclasses import dataclass
 from egov_cli.text import fold
 from egov_cli.vocab import ADDRESSEES, AUTHENTICATIONS, PROVISIONS, STATUSES, Term
 
+#: The service's own fields an import sets and compares (department and procedure, given by code
+#: and name, are links).
+SERVICE_FIELDS = (
+    "leika_key", "name", "citizen_name", "leika_type", "ozg_id", "ozg_name", "topic",
+    "life_event", "addressee", "level", "status", "online_url", "bayernportal_url", "go_live",
+    "target_level", "target_date", "sdg_annex2", "cases_per_year", "notes",
+)  # fmt: skip
+
 # Kinds of value; the importer parses each with the matching egov_cli.values parser.
 KEY, TEXT, INT, DATE, FLAG, LEVEL, TERM, ID = (
     "key",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +17,7 @@ from egov_cli.cli.state import State, use_json
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from egov_cli.services.early import EarlyRead
     from egov_cli.services.imports import ImportResult
 
 MAX_SHOWN = 200
@@ -99,7 +100,7 @@ def import_(
     if file is None:
         raise typer.BadParameter("Missing FILE (or use --describe-format).", param_hint="FILE")
 
-    with _without_collection():
+    with _without_collection(), _early_read(st) as early:
         from egov_cli.cli.background import Background, release
         from egov_cli.importers import check_input, open_file
         from egov_cli.importers.headers import parse_mapping
@@ -128,7 +129,7 @@ def import_(
 
         def work(session: Session) -> ImportResult:
             nonlocal tried
-            known = load_known(session)
+            known = load_known(session, early)
             scale = load_scale(session)
             # Another attempt (after a concurrent writer) reads the file again: the cells of
             # an attempt are freed while its transaction commits.
@@ -170,6 +171,19 @@ def import_(
         output.print_json(result)
         return
     _summary(st, result, rejects)
+
+
+def _early_read(st: State) -> AbstractContextManager[EarlyRead | None]:
+    """A SQLite catalogue given by its path: its services read on a thread from now on (see
+    ``egov_cli.services.early``), closed at the end of the command."""
+    from egov_cli.config import is_url
+
+    target = st.settings.db
+    if is_url(target) or not Path(target).is_file():
+        return nullcontext()
+    from egov_cli.services.early import start_early_read
+
+    return start_early_read(Path(target))
 
 
 @contextmanager

@@ -47,6 +47,16 @@ from egov_cli.errors import InputRejected, Problem, ValidationError
 from egov_cli.history import ChangeContext
 from egov_cli.importers.types import ImportFile
 from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service, utcnow
+from egov_cli.schema import SERVICE_FIELDS
+from egov_cli.services.early import (
+    PART_ROWS,
+    EarlyRead,
+    Part,
+    known_columns,
+    numeric_columns,
+    part_queries,
+    read_parts,
+)
 from egov_cli.services.reference import fill_from_reference, load_reference
 from egov_cli.services.scale import load_scale
 from egov_cli.text import fold
@@ -54,12 +64,6 @@ from egov_cli.text import fold
 MODES = ("upsert", "insert", "update")
 ON_ERROR = ("abort", "skip")
 
-#: Service fields an import sets (department and procedure are given by code and name).
-SERVICE_FIELDS = (
-    "leika_key", "name", "citizen_name", "leika_type", "ozg_id", "ozg_name", "topic",
-    "life_event", "addressee", "level", "status", "online_url", "bayernportal_url", "go_live",
-    "target_level", "target_date", "sdg_annex2", "cases_per_year", "notes",
-)  # fmt: skip
 #: Fields the federal reference catalogue can fill from a LeiKa key.
 REFERENCE_FIELDS = ("name", "leika_type", "ozg_id", "ozg_name", "topic", "life_event")
 _REFERENCE_SET = frozenset(REFERENCE_FIELDS)
@@ -219,9 +223,13 @@ _REPEATING = frozenset({"leika_type", "ozg_id", "ozg_name", "topic", "life_event
 _FETCH_ROWS = 10_000
 
 
-def _fetch_services(session: Session, table: Any, columns: tuple[str, ...]) -> dict[str, list[Any]]:
+def _fetch_services(
+    session: Session, table: Any, columns: tuple[str, ...], early: list[Part] | None = None
+) -> dict[str, list[Any]]:
     """Every service's ``columns``, column by column, straight from the driver, with the column
-    types' own conversions (e.g. dates and flags on SQLite) as SQLAlchemy applies them."""
+    types' own conversions (e.g. dates and flags on SQLite) as SQLAlchemy applies them.
+    ``early``: the parts an :class:`~egov_cli.services.early.EarlyRead` of the same columns
+    read and found still valid (SQLite)."""
     connection = session.connection()
     dialect = connection.dialect
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -235,18 +243,9 @@ def _fetch_services(session: Session, table: Any, columns: tuple[str, ...]) -> d
         # One object per distinct value of a repeating field: the catalogue held in less memory.
         memos: list[dict[Any, Any] | None] = [{} if n in _REPEATING else None for n in columns]
         if _sqlite_json(dialect):
-            # SQLite turns a floating-point number into text in a column of text affinity
-            # (a declared type naming CHAR, CLOB or TEXT); the others may hold one.
-            numeric = [
-                name
-                for name in columns
-                if name != "id"  # the row's own number: always an integer
-                and not any(
-                    word in table.c[name].type.compile(dialect).upper()
-                    for word in ("CHAR", "CLOB", "TEXT")
-                )
-            ]
-            parts = _json_parts(cursor, table.name, columns, numeric, _JSON_ROWS)
+            declared = {name: table.c[name].type.compile(dialect) for name in columns}
+            numeric = numeric_columns(declared, columns)
+            parts = _json_parts(cursor, table.name, columns, numeric, early)
         else:
             parts = _cursor_parts(cursor, table.name, columns)
         for converted in parts:
@@ -278,70 +277,52 @@ def _cursor_parts(cursor: Any, table: str, columns: tuple[str, ...]) -> Iterator
         del rows
 
 
-#: SQLite: services per query of :func:`_json_parts` (about 4 MB of JSON text for 20,000).
-_JSON_ROWS = 20_000
-
-
 def _json_parts(
-    cursor: Any, table: str, columns: tuple[str, ...], numeric: list[str], rows: int
+    cursor: Any,
+    table: str,
+    columns: tuple[str, ...],
+    numeric: list[str],
+    early: list[Part] | None,
 ) -> Iterator[list[Any]]:
-    """SQLite: the services ``rows`` at a time (in ``id`` order), column by column, each
-    column made into one JSON array by SQLite and decoded in one step. SQLite lets go of the
-    interpreter while it reads, and decoding is quicker than taking the rows from the cursor.
-
-    JSON carries integers, text and NULL as they are. A part holding a value it would not
-    carry exactly is taken from the cursor instead: a floating-point number (SQLite writes 15
-    digits) in one of the ``numeric`` columns, a blob, text too long for one array.
-    """
-    names = ", ".join(columns)
-    arrays = ", ".join(f"json_group_array({name})" for name in columns)
-    inexact = " + ".join(f"(typeof({name}) = 'real')" for name in numeric) or "0"
-    first = f"SELECT {names} FROM {table} ORDER BY id LIMIT ?"
-    then = f"SELECT {names} FROM {table} WHERE id > ? ORDER BY id LIMIT ?"
-    last: int | None = None
-    while True:
-        part = (first, (rows,)) if last is None else (then, (last, rows))
-        try:
-            found = cursor.execute(
-                f"SELECT count(*), max(id), max({inexact}), {arrays} FROM ({part[0]})", part[1]
-            ).fetchone()
-        except sqlite3.Error:  # a blob, or text too long for one array
-            found = None
-        if found is not None and not found[2]:
-            count, last, _inexact, *texts = found
-            del found
-            columns_of_part = [json.loads(text) for text in texts]
-            del texts
-        else:
-            fetched = cursor.execute(*part).fetchall()
-            count = len(fetched)
-            if count:
-                last = fetched[-1][columns.index("id")]
-            columns_of_part = [list(values) for values in zip(*fetched, strict=True)]
-            del fetched
-        if not count:
-            return
-        yield columns_of_part
-        del columns_of_part
-        if count < rows:
-            return
+    """SQLite: the services a part at a time (in ``id`` order), column by column, each column
+    made into one JSON array by SQLite (see ``early.read_parts``; ``early``: the parts read
+    already) and decoded in one step: SQLite lets go of the interpreter while it reads, and
+    decoding is quicker than taking the rows from the cursor. A part holding a value JSON
+    would not carry exactly (a floating-point number in one of the ``numeric`` columns, a
+    blob) is taken from the cursor instead."""
+    first, then, _around = part_queries(table, columns, numeric)
+    parts = early if early is not None else read_parts(cursor, table, columns, numeric, PART_ROWS)
+    for part in parts:
+        if part.texts is not None:
+            yield [json.loads(text) for text in part.texts]
+            continue
+        sql, params = (
+            (first, (part.rows,)) if part.after is None else (then, (part.after, part.rows))
+        )
+        yield [list(values) for values in zip(*cursor.execute(sql, params).fetchall(), strict=True)]
 
 
-def load_known(session: Session) -> KnownCatalogue:
+def load_known(session: Session, early: EarlyRead | None = None) -> KnownCatalogue:
     """The catalogue as an import of any file needs it: every service with every field, the
     departments and the online procedures. A command can read it while the file is still being
-    read, in the transaction it then passes it to :func:`apply_import` in."""
-    return _load(session, set(SERVICE_FIELDS))
+    read, in the transaction it then passes it to :func:`apply_import` in. ``early``: the
+    services read before the transaction (``early.start_early_read``), used where still valid."""
+    return _load(session, set(SERVICE_FIELDS), early)
 
 
-def _load(session: Session, fields: set[str]) -> KnownCatalogue:
+def _load(session: Session, fields: set[str], early: EarlyRead | None = None) -> KnownCatalogue:
     """The catalogue's services with the fields the plan needs: the file's own, the key and
     name, the search text's and the reference's fields."""
     table = Service.__table__  # type: ignore[attr-defined]
     wanted = fields | {"leika_key", "name", *_SEARCH_FIELDS, *REFERENCE_FIELDS, "sdg_annex2"}
-    columns = ("id", "department_id", "procedure_id", "leika_key", "name",
-               *(f for f in SERVICE_FIELDS if f in wanted and f not in ("leika_key", "name")))  # fmt: skip
-    loaded = _fetch_services(session, table, columns)
+    columns = known_columns(tuple(f for f in SERVICE_FIELDS if f in wanted))
+    parts = None
+    if early is not None and early.columns == columns:
+        # This transaction's view of the catalogue is fixed by its first read; the early read
+        # counts only if nobody has committed since it was made.
+        session.execute(select(table.c.id).limit(1))
+        parts = early.parts()
+    loaded = _fetch_services(session, table, columns, parts)
     ids, keys = loaded["id"], loaded["leika_key"]
     by_key: dict[str, int] = dict(zip(keys, ids, strict=True))
     by_key.pop(None, None)  # type: ignore[call-overload]

@@ -4,6 +4,7 @@ whichever way the driver hands them over."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +13,11 @@ from sqlalchemy import select, text
 from egov_cli.db import Catalogue, transaction
 from egov_cli.history import ChangeContext
 from egov_cli.models import Service
+from egov_cli.services import early as early_module
 from egov_cli.services import imports
 from egov_cli.services.catalogue import add_service
 from egov_cli.services.departments import add_department
+from egov_cli.services.early import start_early_read
 from egov_cli.services.imports import load_known
 
 NAMES = [
@@ -66,7 +69,7 @@ def test_the_catalogue_read_for_an_import_holds_every_field_as_stored_whatever_t
     catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch, part: int
 ) -> None:
     _add_services(catalogue, ctx)
-    monkeypatch.setattr(imports, "_JSON_ROWS", part)
+    monkeypatch.setattr(imports, "PART_ROWS", part)
     known = _known(catalogue)
     assert known == _as_stored(catalogue, list(known))
     assert known["name"] == NAMES
@@ -90,7 +93,7 @@ def test_a_value_json_would_not_carry_exactly_is_read_as_stored(
     # SQLite keeps what it is given (a floating-point number in an integer column, a blob):
     # written past the program, as another tool might.
     _add_services(catalogue, ctx)
-    monkeypatch.setattr(imports, "_JSON_ROWS", 2)
+    monkeypatch.setattr(imports, "PART_ROWS", 2)
     with transaction(catalogue) as session:
         session.execute(text(f"UPDATE service SET {column} = :v WHERE id = 3"), {"v": value})
     known = _known(catalogue)
@@ -103,3 +106,62 @@ def test_an_empty_catalogue_is_read_as_empty(catalogue: Catalogue) -> None:
     known = _known(catalogue)
     assert known["id"] == []
     assert set(known) >= {"id", "leika_key", "name", "level"}
+
+
+def _service(catalogue: Catalogue, key: str) -> dict[str, Any]:
+    with transaction(catalogue) as session:
+        fields = load_known(session).fields
+    at = fields["leika_key"].index(key)
+    return {name: values[at] for name, values in fields.items()}
+
+
+@pytest.mark.sqlite_only
+def test_services_read_early_are_the_services_the_transaction_would_read(
+    catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add_services(catalogue, ctx)
+    monkeypatch.setattr(early_module, "PART_ROWS", 2)
+    with start_early_read(Path(catalogue.target)) as early:
+        early.wait()
+        with transaction(catalogue) as session:
+            read_early = load_known(session, early).fields
+            assert early.parts() is None  # used up: asked once
+    with transaction(catalogue, write=False) as session:
+        assert read_early == load_known(session).fields
+
+
+@pytest.mark.sqlite_only
+def test_services_read_early_are_not_used_once_another_connection_has_committed(
+    catalogue: Catalogue, ctx: ChangeContext
+) -> None:
+    _add_services(catalogue, ctx)
+    with start_early_read(Path(catalogue.target)) as early:
+        early.wait()
+        with transaction(catalogue) as session:  # another writer, after the early read
+            session.execute(text("UPDATE service SET level = 4, name = 'Neu' WHERE id = 1"))
+        with transaction(catalogue) as session:
+            known = load_known(session, early)
+    assert known.value(1, "level") == 4
+    assert known.value(1, "name") == "Neu"
+
+
+@pytest.mark.sqlite_only
+def test_an_early_read_of_a_file_that_is_no_catalogue_is_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "not-a-catalogue.db"
+    path.write_bytes(b"no database" * 100)
+    with start_early_read(path) as early:
+        assert early.parts() is None
+
+
+@pytest.mark.sqlite_only
+def test_an_early_read_holds_while_nobody_has_committed_since(
+    catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add_services(catalogue, ctx)
+    monkeypatch.setattr(early_module, "PART_ROWS", 2)
+    with start_early_read(Path(catalogue.target)) as early, transaction(catalogue) as session:
+        session.execute(text("SELECT id FROM service LIMIT 1"))
+        parts = early.parts()
+    assert parts is not None
+    assert [(p.after, p.count) for p in parts] == [(None, 2), (2, 2), (4, 1)]
+    assert all(p.texts is not None for p in parts)

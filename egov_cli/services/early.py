@@ -1,0 +1,187 @@
+"""The catalogue's services read early: on SQLite, before the command's transaction begins.
+
+An import compares every row of a file with every service. Reading the services is mostly
+SQLite's own work, done outside the interpreter; :class:`EarlyRead` does it on a thread of its
+own, on a read-only connection of its own, while the command still checks the file and loads
+its modules. SQLite makes each column of a part of the services into one JSON text (see
+``imports._json_parts``); the command decodes them later.
+
+What was read counts only if no other connection has committed a change to the catalogue since
+(``PRAGMA data_version`` on the early connection tells): :meth:`EarlyRead.parts` is asked once
+the command's own transaction has begun to read, and answers None otherwise, or where anything
+went wrong early; the command then reads the services in its own transaction, as without it.
+
+Only the standard library here: the command starts this before it loads SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The columns of ``service`` an import reads, in this order: the row's own number, the links,
+#: then the fields (key and name first).
+LINK_COLUMNS = ("id", "department_id", "procedure_id")
+#: Services per part (about 4 MB of JSON text for 20,000).
+PART_ROWS = 20_000
+
+
+def known_columns(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns read for ``fields`` (key and name always, first)."""
+    rest = tuple(f for f in fields if f not in ("leika_key", "name"))
+    return (*LINK_COLUMNS, "leika_key", "name", *rest)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Up to ``rows`` services with an ``id`` greater than ``after`` (None: from the first):
+    ``count`` of them, the last one's id ``last``, each column as a JSON array in ``texts``;
+    ``texts`` is None where the part holds a value JSON would not carry exactly (read it from
+    the cursor)."""
+
+    after: int | None
+    rows: int
+    count: int
+    last: int | None
+    texts: tuple[str, ...] | None
+
+
+def part_queries(table: str, columns: tuple[str, ...], numeric: list[str]) -> tuple[str, str, str]:
+    """(rows from the first, rows after an id, the part made into JSON arrays around either):
+    the JSON query selects the count, the last id, whether a ``numeric`` column holds a
+    floating-point number (SQLite writes it with 15 digits), and one JSON array per column."""
+    names = ", ".join(columns)
+    first = f"SELECT {names} FROM {table} ORDER BY id LIMIT ?"
+    then = f"SELECT {names} FROM {table} WHERE id > ? ORDER BY id LIMIT ?"
+    arrays = ", ".join(f"json_group_array({name})" for name in columns)
+    inexact = " + ".join(f"(typeof({name}) = 'real')" for name in numeric) or "0"
+    return first, then, f"SELECT count(*), max(id), max({inexact}), {arrays} FROM ({{}})"
+
+
+def numeric_columns(declared: dict[str, str], columns: tuple[str, ...]) -> list[str]:
+    """The ``columns`` that may hold a floating-point number: SQLite turns one into text in a
+    column whose declared type names CHAR, CLOB or TEXT; the row's own number is an integer."""
+    return [
+        name
+        for name in columns
+        if name != "id"
+        and not any(word in declared.get(name, "").upper() for word in ("CHAR", "CLOB", "TEXT"))
+    ]
+
+
+def read_parts(
+    cursor: sqlite3.Cursor, table: str, columns: tuple[str, ...], numeric: list[str], rows: int
+) -> Iterator[Part]:
+    """The table's services part by part, as :class:`Part` (JSON texts, or None where JSON
+    would not carry a value exactly or SQLite cannot make it: a blob, text too long for one
+    array)."""
+    first, then, around = part_queries(table, columns, numeric)
+    after: int | None = None
+    while True:
+        sql, params = (first, (rows,)) if after is None else (then, (after, rows))
+        try:
+            found = cursor.execute(around.format(sql), params).fetchone()
+        except sqlite3.Error:  # a blob, or text too long for one array
+            found = None
+        if found is None or found[2]:
+            count, last = cursor.execute(
+                f"SELECT count(*), max(id) FROM ({sql})", params
+            ).fetchone()
+            texts = None
+        else:
+            count, last, _inexact, *values = found
+            texts = tuple(values)
+        if not count:
+            return
+        yield Part(after, rows, count, last, texts)
+        if count < rows:
+            return
+        after = last
+
+
+def start_early_read(path: Path) -> EarlyRead:
+    """The services of the SQLite catalogue at ``path`` as ``imports.load_known`` reads them,
+    read on a thread from now on."""
+    from egov_cli.schema import SERVICE_FIELDS
+
+    return EarlyRead(path, known_columns(SERVICE_FIELDS), PART_ROWS)
+
+
+class EarlyRead:
+    """The services of the SQLite catalogue at ``path`` read on a thread of its own (see the
+    module docstring); close it (or use it as a context manager) when done."""
+
+    def __init__(self, path: Path, columns: tuple[str, ...], rows: int, table: str = "service"):
+        self.columns = columns
+        self._path = path
+        self._table = table
+        self._rows = rows
+        self._connection: sqlite3.Connection | None = None
+        self._version: int | None = None
+        self._parts: list[Part] | None = None
+        self._thread = threading.Thread(target=self._run, name="egov-early-read", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            uri = f"{self._path.resolve().as_uri()}?mode=ro"
+            connection = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False
+            )
+        except (sqlite3.Error, OSError, ValueError):
+            return  # read in the command's transaction instead
+        self._connection = connection
+        try:
+            # Taken before the read: any commit by another connection from here on changes it.
+            self._version = connection.execute("PRAGMA data_version").fetchone()[0]
+            connection.execute("BEGIN")
+            declared = {
+                row[1]: row[2] for row in connection.execute(f"PRAGMA table_info({self._table})")
+            }
+            if not set(self.columns) <= set(declared):
+                return  # another schema: the command says what is wrong
+            numeric = numeric_columns(declared, self.columns)
+            cursor = connection.cursor()
+            self._parts = list(read_parts(cursor, self._table, self.columns, numeric, self._rows))
+        except sqlite3.Error:
+            self._parts = None
+        finally:
+            if connection.in_transaction:  # holds no snapshot while the command writes
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("COMMIT")
+
+    def wait(self) -> None:
+        """Wait until the early read is done (it goes on by itself)."""
+        self._thread.join()
+
+    def parts(self) -> list[Part] | None:
+        """The parts read, if they still hold: call it once the command's transaction has
+        read from the catalogue (its view is fixed then), else a commit could come between."""
+        self._thread.join()
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return None
+        try:
+            version = connection.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return None
+        finally:
+            connection.close()
+        parts, self._parts = self._parts, None
+        return parts if version == self._version else None
+
+    def close(self) -> None:
+        self._thread.join()
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
+    def __enter__(self) -> EarlyRead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
