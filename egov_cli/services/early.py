@@ -3,8 +3,10 @@
 An import compares every row of a file with every service. Reading the services is mostly
 SQLite's own work, done outside the interpreter; :class:`EarlyRead` does it on a thread of its
 own, on a read-only connection of its own, while the command still checks the file and loads
-its modules. SQLite makes each column of a part of the services into one JSON text (see
-``imports._json_parts``); the command decodes them later.
+its modules. SQLite makes each column of a part of the services into one JSON text, decoded
+on that thread too: its large texts are let go at once, and the memory they took is used
+again by the thread itself (memory freed on a thread that is not used again stays with the
+process).
 
 What was read counts only if no other connection has committed a change to the catalogue since
 (``PRAGMA data_version`` on the early connection tells): :meth:`EarlyRead.parts` is asked once
@@ -17,11 +19,13 @@ Only the standard library here: the command starts this before it loads SQLAlche
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 #: The columns of ``service`` an import reads, in this order: the row's own number, the links,
 #: then the fields (key and name first).
@@ -39,15 +43,15 @@ def known_columns(fields: tuple[str, ...]) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Part:
     """Up to ``rows`` services with an ``id`` greater than ``after`` (None: from the first):
-    ``count`` of them, the last one's id ``last``, each column as a JSON array in ``texts``;
-    ``texts`` is None where the part holds a value JSON would not carry exactly (read it from
-    the cursor)."""
+    ``count`` of them, the last one's id ``last``, their ``columns`` (decoded from SQLite's
+    JSON arrays); ``columns`` is None where the part holds a value JSON would not carry
+    exactly (read it from the cursor)."""
 
     after: int | None
     rows: int
     count: int
     last: int | None
-    texts: tuple[str, ...] | None
+    columns: list[list[Any]] | None
 
 
 def part_queries(table: str, columns: tuple[str, ...], numeric: list[str]) -> tuple[str, str, str]:
@@ -76,9 +80,9 @@ def numeric_columns(declared: dict[str, str], columns: tuple[str, ...]) -> list[
 def read_parts(
     cursor: sqlite3.Cursor, table: str, columns: tuple[str, ...], numeric: list[str], rows: int
 ) -> Iterator[Part]:
-    """The table's services part by part, as :class:`Part` (JSON texts, or None where JSON
-    would not carry a value exactly or SQLite cannot make it: a blob, text too long for one
-    array)."""
+    """The table's services part by part, as :class:`Part` (columns decoded from JSON, or None
+    where JSON would not carry a value exactly or SQLite cannot make it: a blob, text too long
+    for one array)."""
     first, then, around = part_queries(table, columns, numeric)
     after: int | None = None
     while True:
@@ -87,17 +91,21 @@ def read_parts(
             found = cursor.execute(around.format(sql), params).fetchone()
         except sqlite3.Error:  # a blob, or text too long for one array
             found = None
+        columns_of_part: list[list[Any]] | None = None
         if found is None or found[2]:
             count, last = cursor.execute(
                 f"SELECT count(*), max(id) FROM ({sql})", params
             ).fetchone()
-            texts = None
         else:
-            count, last, _inexact, *values = found
-            texts = tuple(values)
+            count, last, _inexact, *texts = found
+            del found
+            # Decoded on the thread that read them: the large texts are let go at once.
+            columns_of_part = [json.loads(text) for text in texts]
+            del texts
         if not count:
             return
-        yield Part(after, rows, count, last, texts)
+        yield Part(after, rows, count, last, columns_of_part)
+        del columns_of_part
         if count < rows:
             return
         after = last

@@ -285,16 +285,16 @@ def _json_parts(
     early: list[Part] | None,
 ) -> Iterator[list[Any]]:
     """SQLite: the services a part at a time (in ``id`` order), column by column, each column
-    made into one JSON array by SQLite (see ``early.read_parts``; ``early``: the parts read
-    already) and decoded in one step: SQLite lets go of the interpreter while it reads, and
+    made into one JSON array by SQLite and decoded in one step (see ``early.read_parts``;
+    ``early``: the parts read already): SQLite lets go of the interpreter while it reads, and
     decoding is quicker than taking the rows from the cursor. A part holding a value JSON
     would not carry exactly (a floating-point number in one of the ``numeric`` columns, a
     blob) is taken from the cursor instead."""
     first, then, _around = part_queries(table, columns, numeric)
     parts = early if early is not None else read_parts(cursor, table, columns, numeric, PART_ROWS)
     for part in parts:
-        if part.texts is not None:
-            yield [json.loads(text) for text in part.texts]
+        if part.columns is not None:
+            yield part.columns
             continue
         sql, params = (
             (first, (part.rows,)) if part.after is None else (then, (part.after, part.rows))

@@ -164,4 +164,4 @@ def test_an_early_read_holds_while_nobody_has_committed_since(
         parts = early.parts()
     assert parts is not None
     assert [(p.after, p.count) for p in parts] == [(None, 2), (2, 2), (4, 1)]
-    assert all(p.texts is not None for p in parts)
+    assert all(p.columns is not None for p in parts)
