@@ -115,3 +115,37 @@ def test_an_exported_catalogue_imports_back_with_zero_changes(
         assert unchanged == len(rows)
 
     check()
+
+
+SEARCHED = ("name", "citizen_name", "leika_key", "ozg_name", "notes")
+#: Text as a column of a file holds it, with the letters whose folding differs most.
+FOLDED_TEXT = st.one_of(
+    TEXT,
+    st.text(alphabet="aäöüßẞÄÖÜéèñçİıΣσςﬁＡ̈ e-", min_size=1, max_size=12).filter(str.strip),
+)
+
+
+@given(
+    st.integers(min_value=1, max_value=12).flatmap(
+        lambda count: st.fixed_dictionaries(
+            {
+                name: st.lists(
+                    FOLDED_TEXT if name in ("name", "leika_key") else st.none() | FOLDED_TEXT,
+                    min_size=count,
+                    max_size=count,
+                )
+                for name in SEARCHED
+            }
+        )
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_search_texts_made_column_by_column_are_those_of_each_service_alone(
+    columns: dict[str, list[str | None]],
+) -> None:
+    from egov_cli.services.common import service_search_text
+    from egov_cli.services.imports import search_texts
+
+    count = len(columns["name"])
+    rows = [{name: values[i] for name, values in columns.items()} for i in range(count)]
+    assert search_texts(columns, count) == [service_search_text(row) for row in rows]
