@@ -131,6 +131,7 @@ class EarlyRead:
         self._connection: sqlite3.Connection | None = None
         self._version: int | None = None
         self._parts: list[Part] | None = None
+        self._stopped = False
         self._thread = threading.Thread(target=self._run, name="egov-early-read", daemon=True)
         self._thread.start()
 
@@ -154,7 +155,12 @@ class EarlyRead:
                 return  # another schema: the command says what is wrong
             numeric = numeric_columns(declared, self.columns)
             cursor = connection.cursor()
-            self._parts = list(read_parts(cursor, self._table, self.columns, numeric, self._rows))
+            parts = []
+            for part in read_parts(cursor, self._table, self.columns, numeric, self._rows):
+                if self._stopped:
+                    return
+                parts.append(part)
+            self._parts = parts
         except sqlite3.Error:
             self._parts = None
         finally:
@@ -183,6 +189,12 @@ class EarlyRead:
         return parts if version == self._version else None
 
     def close(self) -> None:
+        """Stop the read where it is still going (a command that ends early, say on a refused
+        file, does not wait for it) and let go of the connection."""
+        self._stopped = True
+        connection = self._connection
+        if connection is not None and self._thread.is_alive():
+            connection.interrupt()  # the running query stops with an error, caught there
         self._thread.join()
         connection, self._connection = self._connection, None
         if connection is not None:

@@ -165,3 +165,15 @@ def test_an_early_read_holds_while_nobody_has_committed_since(
     assert parts is not None
     assert [(p.after, p.count) for p in parts] == [(None, 2), (2, 2), (4, 1)]
     assert all(p.columns is not None for p in parts)
+
+
+@pytest.mark.sqlite_only
+def test_an_early_read_closed_before_it_is_used_lets_go_of_the_catalogue(
+    catalogue: Catalogue, ctx: ChangeContext
+) -> None:
+    _add_services(catalogue, ctx)
+    early = start_early_read(Path(catalogue.target))
+    early.close()
+    assert early.parts() is None
+    with transaction(catalogue) as session:  # nothing holds the catalogue
+        session.execute(text("UPDATE service SET level = 1"))
