@@ -913,7 +913,8 @@ def apply_import(
     """Plan and (unless ``dry_run``) write an import; see the module docstring. ``known`` is
     the catalogue as :func:`load_known` read it in this same transaction (else it is read
     here). ``consume``: the caller does not use ``data`` again, so its cells as read are let
-    go once the rejected rows have theirs (less memory while writing)."""
+    go once the rejected rows have theirs, and its values where the catalogue holds the same
+    (less memory while writing)."""
     options = options or ImportOptions()
     at = at or utcnow()
     scale = load_scale(session)
@@ -982,6 +983,13 @@ def apply_import(
             if diff:
                 changed.append((old_positions[j], diff))
         unchanged = len(old_positions) - len(changed)
+        if consume and everyone:
+            # A column the file holds exactly as the catalogue does: the plan keeps the
+            # catalogue's values (equal), the file's are let go (less memory while writing).
+            for name in compared:
+                if name not in differs:
+                    values[name] = sides[name][0]
+            data.values = {}
         del matched, sides, differs, diffs
 
     # Procedures: new ones with their details, changed details of known ones.

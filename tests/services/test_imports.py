@@ -678,3 +678,34 @@ def test_a_consumed_file_lets_go_of_its_cells_once_the_rejected_rows_have_theirs
         (3, ["99990012105000", "Gewerbeabmeldung", "", "", "", "", ""])
     ]
     assert (data.raw is None) == consume
+
+
+@pytest.mark.parametrize("consume", [False, True], ids=["kept", "consumed"])
+def test_a_consumed_file_whose_services_all_exist_writes_what_a_kept_one_writes(
+    catalogue: Catalogue, tmp_path: Path, consume: bool
+) -> None:
+    run(
+        catalogue,
+        write(
+            tmp_path,
+            "99990012104000;Gewerbeanmeldung;32;1;live;;\n"
+            "99990012105000;Gewerbeabmeldung;32;2;;;\n",
+        ),
+    )
+    path = write(
+        tmp_path,
+        "99990012104000;Gewerbeanmeldung;32;3;live;;\n99990012105000;Gewerbeabmeldung;33;2;;;\n",
+        "again.csv",
+    )
+    with transaction(catalogue) as session:
+        data = read_file(path, load_scale(session), ReadOptions())
+        result = apply_import(session, "tester", data, at=AT, consume=consume)
+    assert [c.changes for c in result.changes] == [
+        {"level": (1, 3)},
+        {"department": ("32", "33")},
+    ]
+    assert (data.values == {}) == consume
+    assert services(catalogue) == [
+        ("99990012104000", "Gewerbeanmeldung", 3, "live"),
+        ("99990012105000", "Gewerbeabmeldung", 2, "planned"),
+    ]
