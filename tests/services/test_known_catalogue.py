@@ -108,13 +108,6 @@ def test_an_empty_catalogue_is_read_as_empty(catalogue: Catalogue) -> None:
     assert set(known) >= {"id", "leika_key", "name", "level"}
 
 
-def _service(catalogue: Catalogue, key: str) -> dict[str, Any]:
-    with transaction(catalogue) as session:
-        fields = load_known(session).fields
-    at = fields["leika_key"].index(key)
-    return {name: values[at] for name, values in fields.items()}
-
-
 @pytest.mark.sqlite_only
 def test_services_read_early_are_the_services_the_transaction_would_read(
     catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch
