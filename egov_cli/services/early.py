@@ -32,6 +32,8 @@ from typing import Any
 LINK_COLUMNS = ("id", "department_id", "procedure_id")
 #: Services per part (about 4 MB of JSON text for 20,000).
 PART_ROWS = 20_000
+#: How long the early read waits for a catalogue another connection holds locked.
+_BUSY_SECONDS = 0.2
 
 
 def known_columns(fields: tuple[str, ...]) -> tuple[str, ...]:
@@ -138,8 +140,10 @@ class EarlyRead:
     def _run(self) -> None:
         try:
             uri = f"{self._path.resolve().as_uri()}?mode=ro"
+            # A catalogue some other program holds locked is not waited for: the command's
+            # own transaction waits for it and reads the services then.
             connection = sqlite3.connect(
-                uri, uri=True, isolation_level=None, check_same_thread=False
+                uri, uri=True, isolation_level=None, check_same_thread=False, timeout=_BUSY_SECONDS
             )
         except (sqlite3.Error, OSError, ValueError):
             return  # read in the command's transaction instead

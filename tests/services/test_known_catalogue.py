@@ -170,3 +170,24 @@ def test_an_early_read_closed_before_it_is_used_lets_go_of_the_catalogue(
     assert early.parts() is None
     with transaction(catalogue) as session:  # nothing holds the catalogue
         session.execute(text("UPDATE service SET level = 1"))
+
+
+@pytest.mark.sqlite_only
+def test_an_early_read_of_a_catalogue_another_program_holds_locked_is_given_up(
+    catalogue: Catalogue, ctx: ChangeContext
+) -> None:
+    import sqlite3
+
+    _add_services(catalogue, ctx)
+    catalogue.engine.dispose()  # no idle connection of the command's in the way
+    other = sqlite3.connect(catalogue.target, isolation_level=None)
+    other.execute("PRAGMA locking_mode = EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")  # readers too must wait for it
+    other.execute("UPDATE service SET level = 2")
+    with start_early_read(Path(catalogue.target)) as early:
+        early.wait()
+        other.execute("COMMIT")
+        other.close()
+        with transaction(catalogue) as session:
+            known = load_known(session, early)
+    assert set(known.fields["level"]) == {2}
