@@ -44,28 +44,12 @@ def known_columns(fields: tuple[str, ...]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Part:
-    """Up to ``rows`` services with an ``id`` greater than ``after`` (None: from the first):
-    ``count`` of them, the last one's id ``last``, their ``columns`` (decoded from SQLite's
-    JSON arrays); ``columns`` is None where the part holds a value JSON would not carry
-    exactly (read it from the cursor)."""
+    """``count`` services with an ``id`` greater than ``after`` (None: from the first), their
+    ``columns`` in the order asked for."""
 
     after: int | None
-    rows: int
     count: int
-    last: int | None
-    columns: list[list[Any]] | None
-
-
-def part_queries(table: str, columns: tuple[str, ...], numeric: list[str]) -> tuple[str, str, str]:
-    """(rows from the first, rows after an id, the part made into JSON arrays around either):
-    the JSON query selects the count, the last id, whether a ``numeric`` column holds a
-    floating-point number (SQLite writes it with 15 digits), and one JSON array per column."""
-    names = ", ".join(columns)
-    first = f"SELECT {names} FROM {table} ORDER BY id LIMIT ?"
-    then = f"SELECT {names} FROM {table} WHERE id > ? ORDER BY id LIMIT ?"
-    arrays = ", ".join(f"json_group_array({name})" for name in columns)
-    inexact = " + ".join(f"(typeof({name}) = 'real')" for name in numeric) or "0"
-    return first, then, f"SELECT count(*), max(id), max({inexact}), {arrays} FROM ({{}})"
+    columns: list[list[Any]]
 
 
 def numeric_columns(declared: dict[str, str], columns: tuple[str, ...]) -> list[str]:
@@ -80,12 +64,26 @@ def numeric_columns(declared: dict[str, str], columns: tuple[str, ...]) -> list[
 
 
 def read_parts(
-    cursor: sqlite3.Cursor, table: str, columns: tuple[str, ...], numeric: list[str], rows: int
+    cursor: sqlite3.Cursor, table: str, columns: tuple[str, ...], rows: int
 ) -> Iterator[Part]:
-    """The table's services part by part, as :class:`Part` (columns decoded from JSON, or None
-    where JSON would not carry a value exactly or SQLite cannot make it: a blob, text too long
-    for one array)."""
-    first, then, around = part_queries(table, columns, numeric)
+    """SQLite: the table's rows ``rows`` at a time (in ``id`` order), column by column. SQLite
+    makes each column of a part into one JSON array, decoded in one step: SQLite lets go of
+    the interpreter while it reads, and decoding is quicker than taking rows from the cursor.
+
+    JSON carries integers, text and NULL as they are. A part holding a value it would not
+    carry exactly is taken from the cursor instead: a floating-point number (SQLite writes 15
+    digits) in a column that may hold one, a blob, text too long for one array.
+    """
+    declared = {row[1]: row[2] for row in cursor.execute(f"PRAGMA table_info({table})")}
+    names = ", ".join(columns)
+    first = f"SELECT {names} FROM {table} ORDER BY id LIMIT ?"
+    then = f"SELECT {names} FROM {table} WHERE id > ? ORDER BY id LIMIT ?"
+    arrays = ", ".join(f"json_group_array({name})" for name in columns)
+    inexact = " + ".join(
+        f"(typeof({name}) = 'real')" for name in numeric_columns(declared, columns)
+    )
+    around = f"SELECT count(*), max(id), max({inexact or 0}), {arrays} FROM ({{}})"
+    place_of_id = columns.index("id")
     after: int | None = None
     while True:
         sql, params = (first, (rows,)) if after is None else (then, (after, rows))
@@ -93,21 +91,22 @@ def read_parts(
             found = cursor.execute(around.format(sql), params).fetchone()
         except sqlite3.Error:  # a blob, or text too long for one array
             found = None
-        columns_of_part: list[list[Any]] | None = None
-        if found is None or found[2]:
-            count, last = cursor.execute(
-                f"SELECT count(*), max(id) FROM ({sql})", params
-            ).fetchone()
-        else:
+        if found is not None and not found[2]:
             count, last, _inexact, *texts = found
             del found
             # Decoded on the thread that read them: the large texts are let go at once.
-            columns_of_part = [json.loads(text) for text in texts]
+            values = [json.loads(text) for text in texts]
             del texts
+        else:
+            fetched = cursor.execute(sql, params).fetchall()
+            count = len(fetched)
+            last = fetched[-1][place_of_id] if fetched else None
+            values = [list(column) for column in zip(*fetched, strict=True)]
+            del fetched
         if not count:
             return
-        yield Part(after, rows, count, last, columns_of_part)
-        del columns_of_part
+        yield Part(after, count, values)
+        del values
         if count < rows:
             return
         after = last
@@ -152,15 +151,10 @@ class EarlyRead:
             # Taken before the read: any commit by another connection from here on changes it.
             self._version = connection.execute("PRAGMA data_version").fetchone()[0]
             connection.execute("BEGIN")
-            declared = {
-                row[1]: row[2] for row in connection.execute(f"PRAGMA table_info({self._table})")
-            }
-            if not set(self.columns) <= set(declared):
-                return  # another schema: the command says what is wrong
-            numeric = numeric_columns(declared, self.columns)
             cursor = connection.cursor()
             parts = []
-            for part in read_parts(cursor, self._table, self.columns, numeric, self._rows):
+            # Another schema (a column missing) fails here: the command says what is wrong.
+            for part in read_parts(cursor, self._table, self.columns, self._rows):
                 if self._stopped:
                     return
                 parts.append(part)

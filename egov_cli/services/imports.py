@@ -48,15 +48,7 @@ from egov_cli.history import ChangeContext
 from egov_cli.importers.types import ImportFile
 from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service, utcnow
 from egov_cli.schema import SERVICE_FIELDS
-from egov_cli.services.early import (
-    PART_ROWS,
-    EarlyRead,
-    Part,
-    known_columns,
-    numeric_columns,
-    part_queries,
-    read_parts,
-)
+from egov_cli.services.early import PART_ROWS, EarlyRead, Part, known_columns, read_parts
 from egov_cli.services.reference import fill_from_reference, load_reference
 from egov_cli.services.scale import load_scale
 from egov_cli.text import fold
@@ -242,10 +234,10 @@ def _fetch_services(
         ]
         # One object per distinct value of a repeating field: the catalogue held in less memory.
         memos: list[dict[Any, Any] | None] = [{} if n in _REPEATING else None for n in columns]
-        if _sqlite_json(dialect):
-            declared = {name: table.c[name].type.compile(dialect) for name in columns}
-            numeric = numeric_columns(declared, columns)
-            parts = _json_parts(cursor, table.name, columns, numeric, early)
+        parts: Iterator[list[Any]]
+        if _sqlite_json(dialect):  # see early.read_parts; the parts read early where given
+            read = read_parts(cursor, table.name, columns, PART_ROWS) if early is None else early
+            parts = (part.columns for part in read)
         else:
             parts = _cursor_parts(cursor, table.name, columns)
         for converted in parts:
@@ -275,31 +267,6 @@ def _cursor_parts(cursor: Any, table: str, columns: tuple[str, ...]) -> Iterator
     while rows := cursor.fetchmany(_FETCH_ROWS):
         yield list(zip(*rows, strict=True))
         del rows
-
-
-def _json_parts(
-    cursor: Any,
-    table: str,
-    columns: tuple[str, ...],
-    numeric: list[str],
-    early: list[Part] | None,
-) -> Iterator[list[Any]]:
-    """SQLite: the services a part at a time (in ``id`` order), column by column, each column
-    made into one JSON array by SQLite and decoded in one step (see ``early.read_parts``;
-    ``early``: the parts read already): SQLite lets go of the interpreter while it reads, and
-    decoding is quicker than taking the rows from the cursor. A part holding a value JSON
-    would not carry exactly (a floating-point number in one of the ``numeric`` columns, a
-    blob) is taken from the cursor instead."""
-    first, then, _around = part_queries(table, columns, numeric)
-    parts = early if early is not None else read_parts(cursor, table, columns, numeric, PART_ROWS)
-    for part in parts:
-        if part.columns is not None:
-            yield part.columns
-            continue
-        sql, params = (
-            (first, (part.rows,)) if part.after is None else (then, (part.after, part.rows))
-        )
-        yield [list(values) for values in zip(*cursor.execute(sql, params).fetchall(), strict=True)]
 
 
 def load_known(session: Session, early: EarlyRead | None = None) -> KnownCatalogue:
