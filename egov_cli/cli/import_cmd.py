@@ -175,7 +175,9 @@ def import_(
 
 def _early_read(st: State) -> AbstractContextManager[EarlyRead | None]:
     """A SQLite catalogue given by its path: its services read on a thread from now on (see
-    ``egov_cli.services.early``), closed at the end of the command."""
+    ``egov_cli.services.early``), closed at the end of the command. (A ``sqlite:///`` URL is
+    read in the transaction: taking it apart here, as ``db.sqlite_path`` does, would load
+    SQLAlchemy before the read could begin.)"""
     from egov_cli.config import is_url
 
     target = st.settings.db
