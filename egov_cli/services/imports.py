@@ -722,14 +722,19 @@ class _Planner:
         ]
         if not bad:
             return plan
-        for i in bad:
-            self.problem(
-                plan.numbers[i],
-                "a new service needs a name",
-                "name",
-                None,
-                f"Fill in the column {schema.BY_FIELD['name'].de!r}.",
+        column = schema.BY_FIELD["name"].de
+        if names is not None:
+            hint = f"Fill in the column {column!r}."
+        elif self.data.unknown_headers:  # the names are there, most likely, under another header
+            unknown = ", ".join(repr(h) for h in self.data.unknown_headers)
+            hint = (
+                f"The file has no column {column!r}; egov did not recognise {unknown}: map the "
+                f'one holding the names with --map "HEADER=name".'
             )
+        else:
+            hint = f"Add a column {column!r} with the names."
+        for i in bad:
+            self.problem(plan.numbers[i], "a new service needs a name", "name", None, hint)
         rejected = set(bad)
         return plan.take([i for i in range(len(plan.numbers)) if i not in rejected])
 

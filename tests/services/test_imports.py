@@ -709,3 +709,20 @@ def test_a_consumed_file_whose_services_all_exist_writes_what_a_kept_one_writes(
         ("99990012104000", "Gewerbeanmeldung", 3, "live"),
         ("99990012105000", "Gewerbeabmeldung", 2, "planned"),
     ]
+
+
+def test_new_services_without_a_name_column_point_at_the_columns_egov_did_not_recognise(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = tmp_path / "amt50.csv"
+    path.write_text(
+        "LeiKa-Schlüssel;Bezeichnung der Leistung;Amt\n99990012104000;Wohngeld;50\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputRejected) as raised:
+        run(catalogue, path)
+    (problem,) = raised.value.problems
+    assert problem.message == "a new service needs a name"
+    assert problem.hint is not None
+    assert "'Bezeichnung der Leistung'" in problem.hint
+    assert '--map "HEADER=name"' in problem.hint
