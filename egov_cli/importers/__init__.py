@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice, zip_longest
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egov_cli import schema
-from egov_cli.errors import FileError, InputRejected, Problem
+from egov_cli.errors import FileError, InputRejected, Problem, ValidationError
 from egov_cli.importers.guard import check_file
 from egov_cli.importers.halves import SPLIT_MIN_BYTES, Halves, HalvesWriter, worth_splitting
 from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
@@ -202,11 +202,10 @@ def _open_workbook(
 def _take(data: SheetData, options: ReadOptions) -> list[tuple[int, list[Any]]]:
     """The first rows of a sheet (consumed from its iterator), for finding the header."""
     wanted = max(HEADER_SEARCH_ROWS, options.header_row or 0)
-    head: list[tuple[int, list[Any]]] = []
-    for item in data.rows:
-        head.append(item)
-        if len(head) >= wanted:
-            break
+    head = list(islice(data.rows, wanted))
+    if len(head) < wanted and data.rest is not None:  # the rows to search reach the rest
+        data.rows = data.all_rows()
+        head.extend(islice(data.rows, wanted - len(head)))
     return head
 
 
@@ -308,41 +307,22 @@ def _read_rows(
         )
     by_index = {c.index: c for c in match.columns}
 
-    # The data rows, without blank ones, a stretch at a time (for the progress bar).
-    body: list[list[Any]] = []
-    all_numbers: list[int] = []
-    source = chain((item for item in head if item[0] > header_row), data.rows)
-    while chunk := list(islice(source, PROGRESS_STEP)):
-        # Quick test first: a row's first cell is nearly always filled.
-        kept = [
-            item
-            for item in chunk
-            if (
-                (first := item[1][0] if item[1] else None) is not None
-                and (type(first) is not str or first.strip() != "")
-            )
-            or not is_blank_row(item[1])
-        ]
-        all_numbers.extend([number for number, _cells in kept])
-        body.extend([cells for _number, cells in kept])
-        if progress is not None:
-            progress(len(chunk))
+    # The data rows column by column, each column converted in one go: the rows read so far
+    # first, then (a sheet read in halves) the rest, while it is still being read.
+    head_rows = (item for item in head if item[0] > header_row)
+    parts = [_parse_part(chain(head_rows, data.rows), match, scale, progress)]
     data.rows = iter(())  # the sheet's rows are not needed any more
-    count = len(body)
-
-    # Column by column: the rows turned into columns once, each column converted in one go.
-    lengths = list(map(len, body))
-    uniform = not lengths or min(lengths) == max(lengths)
-    transposed = _columns(body, lengths[0] if uniform and lengths else None)
+    if data.rest is not None:
+        rest, data.rest = data.rest, None
+        parts.append(_parse_part(rest(), match, scale, progress))
+    all_numbers, transposed, lengths, converted, errors = _joined_parts(parts)
+    del parts
+    count = len(all_numbers)
     problems_by_row: dict[int, list[Problem]] = {}
-    fields: list[str] = []
-    converted: list[list[Any]] = []
-    blank_column: Sequence[Any] = ("",) * count
-    for column in match.columns:
+    fields = [column.field for column in match.columns]
+    for column, column_errors in zip(match.columns, errors, strict=True):
         index = column.index
-        cells_of = transposed[index] if index < len(transposed) else blank_column
-        clean, errors = parse_column(schema.BY_FIELD[column.field], cells_of, scale)
-        for position, exc in errors:
+        for position, exc in column_errors:
             number = all_numbers[position]
             problems_by_row.setdefault(number, []).append(
                 Problem(
@@ -351,12 +331,11 @@ def _read_rows(
                     sheet=sheet,
                     row=number,
                     column=column.header,
-                    value=cells_of[position],
+                    value=transposed[index][position] if index < len(transposed) else "",
                     hint=exc.hint,
                 )
             )
-        fields.append(column.field)
-        converted.append(clean)
+    raw = RawCells(all_numbers, transposed, lengths)
 
     blanks = [values.count(None) for values in converted]  # blank (or invalid) cells
     if data.scan_formulas is not None and any(blanks):
@@ -414,14 +393,12 @@ def _read_rows(
         bad = set()
         for number in sorted(n for n in problems_by_row if n in position_of):
             problems.extend(problems_by_row[number])
-            rejected_raw[number] = body[position_of[number]]
+            rejected_raw[number] = raw.row(number)
             bad.add(position_of[number])
         if bad:
             keep = [p for p in range(count) if p not in bad]
             numbers = [all_numbers[p] for p in keep]
             converted = [[values[p] for p in keep] for values in converted]
-    del body
-    raw = RawCells(all_numbers, transposed, None if uniform else lengths)
     bare_keys: list[int] = []
     if "leika_key" in fields:
         keys = converted[fields.index("leika_key")]
@@ -455,3 +432,95 @@ def _read_rows(
         data_rows=count,
         raw=raw,
     )
+
+
+@dataclass
+class _Part:
+    """Data rows of a sheet parsed column by column: their numbers, their cells as read (one
+    sequence per column of the sheet, from A), each row's length where the rows differ, and
+    per recognised column the clean values and the (position, error) pairs."""
+
+    numbers: list[int]
+    cells: list[Sequence[Any]]
+    lengths: list[int] | None
+    clean: list[list[Any]]
+    errors: list[list[tuple[int, ValidationError]]]
+
+
+def _parse_part(
+    items: Iterator[tuple[int, list[Any]]],
+    match: HeaderMatch,
+    scale: Scale,
+    progress: Callable[[int], None] | None,
+) -> _Part:
+    """Parse the data rows ``items`` (row number, cells), blank rows left out."""
+    body: list[list[Any]] = []
+    numbers: list[int] = []
+    while chunk := list(islice(items, PROGRESS_STEP)):  # a stretch at a time: the progress bar
+        # Quick test first: a row's first cell is nearly always filled.
+        kept = [
+            item
+            for item in chunk
+            if (
+                (first := item[1][0] if item[1] else None) is not None
+                and (type(first) is not str or first.strip() != "")
+            )
+            or not is_blank_row(item[1])
+        ]
+        numbers.extend([number for number, _cells in kept])
+        body.extend([cells for _number, cells in kept])
+        if progress is not None:
+            progress(len(chunk))
+    lengths = list(map(len, body))
+    uniform = not lengths or min(lengths) == max(lengths)
+    cells = _columns(body, lengths[0] if uniform and lengths else None)
+    del body
+    blank_column: Sequence[Any] = ("",) * len(numbers)
+    clean: list[list[Any]] = []
+    errors: list[list[tuple[int, ValidationError]]] = []
+    for column in match.columns:
+        index = column.index
+        column_cells = cells[index] if index < len(cells) else blank_column
+        values, column_errors = parse_column(schema.BY_FIELD[column.field], column_cells, scale)
+        clean.append(values)
+        errors.append(column_errors)
+    return _Part(numbers, cells, None if uniform else lengths, clean, errors)
+
+
+def _joined_parts(
+    parts: list[_Part],
+) -> tuple[
+    list[int],
+    list[Sequence[Any]],
+    list[int] | None,
+    list[list[Any]],
+    list[list[tuple[int, ValidationError]]],
+]:
+    """The parts as one: row numbers, cells per column of the sheet (a part narrower than
+    another filled with blanks, as the whole sheet reads), row lengths where rows differ,
+    clean values and errors per recognised column (positions counted over all parts)."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first.numbers, first.cells, first.lengths, first.clean, first.errors
+    width = max(len(part.cells) for part in parts)
+    numbers: list[int] = []
+    cells: list[list[Any]] = [[] for _ in range(width)]
+    lengths: list[int] | None = None
+    if any(part.lengths is not None for part in parts):
+        lengths = []
+    clean: list[list[Any]] = [[] for _ in first.clean]
+    errors: list[list[tuple[int, ValidationError]]] = [[] for _ in first.errors]
+    for part in parts:
+        offset = len(numbers)
+        count = len(part.numbers)
+        numbers.extend(part.numbers)
+        for index, column in enumerate(cells):
+            column.extend(part.cells[index] if index < len(part.cells) else ("",) * count)
+        if lengths is not None:
+            lengths.extend(part.lengths or [len(part.cells)] * count)
+        for joined, values in zip(clean, part.clean, strict=True):
+            joined.extend(values)
+        for joined_errors, found in zip(errors, part.errors, strict=True):
+            joined_errors.extend((position + offset, exc) for position, exc in found)
+        part.cells, part.clean = [], []  # let go of each part's lists as they are taken
+    return numbers, list(cells), lengths, clean, errors

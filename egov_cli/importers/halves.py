@@ -6,21 +6,21 @@ interpreter. The file guard unpacks every sheet once anyway; while it does, a
 folder (the sheet cut between two rows, the parts stored uncompressed). Where the guard has
 cleared the first half by then, that half is read on a thread at once, while the guard checks
 the second. :func:`read_halves` reads the second (and, if not yet begun, the first) at the same
-time and puts their rows together: the rows of the whole sheet, the same values at the same
-places.
+time, each on a thread, and gives the first half's rows as soon as they are read, the second's
+when asked for: the same values at the same places (row numbers, columns from A) as the whole
+sheet. So the first half's rows are parsed while the second is still being read.
 
 The cut is made only where both halves place every cell as the whole sheet does: before a row
 tag with its own row number, inside ``<sheetData>``. The first half ends before that row (its
 closing tags added), the second starts with the sheet's own opening up to ``<sheetData>``.
 Where no such place is found (a sheet written unusually), no halves are made and the sheet is
 read whole; so it is where the temporary folder has no room for the halves (about the size of
-the unpacked sheet, removed as soon as they are read; a process killed meanwhile leaves them
+the unpacked sheet, removed as soon as both are read; a process killed meanwhile leaves them
 to the system's cleaning of its temporary folder).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
@@ -28,7 +28,9 @@ import tempfile
 import threading
 import weakref
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -58,24 +60,37 @@ def _cores() -> int:
 
 class _Reading:
     """calamine reading one half's sheet (by name or number) on a thread of its own, and its
-    rows from A1 (taken into Python there: meanwhile the other half is parsed)."""
+    rows (taken into Python there, while the other half is parsed): from A1 (``from_a1``, as
+    the whole sheet's), else from the half's first cell, whose place they come with."""
 
-    def __init__(self, file: Path, sheet: int | str) -> None:
-        self._sheet: tuple[str, list[list[Any]]] | None = None
+    def __init__(self, file: Path, sheet: int | str, from_a1: bool = True) -> None:
+        self._sheet: _Rows | None = None
         self._error: BaseException | None = None
+        self._from_a1 = from_a1
         self._thread = threading.Thread(target=self._run, args=(file, sheet), name="egov-read-half")
         self._thread.start()
 
     def _run(self, file: Path, sheet: int | str) -> None:
         try:
             found = _load(file, sheet)
-            self._sheet = (found.name, found.to_python(skip_empty_area=False))
+            if self._from_a1:
+                self._sheet = _Rows(found.name, found.to_python(skip_empty_area=False))
+            elif found.start is None:  # no cell in this half
+                self._sheet = _Rows(found.name, [])
+            else:
+                first_row, first_col = found.start
+                rows = found.to_python(skip_empty_area=True)
+                self._sheet = _Rows(found.name, rows, first_row, first_col)
         except BaseException as exc:  # raised again by result()
             self._error = exc
 
-    def result(self) -> tuple[str, list[list[Any]]]:
-        """(the sheet's name, its rows), handed over (not kept here: they are large), or the
-        error of the reading."""
+    def wait(self) -> None:
+        """Wait until the reading is done (its file is open until then)."""
+        self._thread.join()
+
+    def result(self) -> _Rows:
+        """The sheet's rows, handed over (not kept here: they are large), or the error of the
+        reading."""
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -83,6 +98,16 @@ class _Reading:
         if sheet is None:
             raise LookupError("the half was handed over already")
         return sheet
+
+
+@dataclass
+class _Rows:
+    """A half's sheet name and rows; the rows start at (``first_row``, ``first_col``), 0-based."""
+
+    name: str
+    rows: list[list[Any]]
+    first_row: int = 0
+    first_col: int = 0
 
 
 def _load(file: Path, sheet: int | str) -> Any:
@@ -109,15 +134,16 @@ class Halves:
     files: tuple[Path, Path]
     folder: Path
     first: _Reading | None = None
+    second: _Reading | None = None
 
     def __post_init__(self) -> None:
         # Removed too where nobody reads them: once no longer referenced, or at exit.
         self._removal = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
 
     def remove(self) -> None:
-        if self.first is not None:
-            with contextlib.suppress(Exception):  # nobody needs what it read
-                self.first.result()  # waited for: its file is open until it is read
+        for reading in (self.first, self.second):
+            if reading is not None:
+                reading.wait()  # its file is open until it is read
         self._removal()
 
 
@@ -232,35 +258,33 @@ def _copy_other_parts(archive: zipfile.ZipFile, book: zipfile.ZipFile, part: str
         book.writestr(name, archive.read(info))
 
 
-def read_halves(halves: Halves, sheet: str) -> list[list[Any]]:
-    """The sheet's rows from A1, as calamine reads the whole sheet (``to_python`` without
-    skipping the empty area): the halves are read at the same time, the first on a thread
-    (begun already where the guard had cleared it), the second on this one."""
-    first = halves.first = halves.first or _Reading(halves.files[0], sheet)  # remove() waits
-    bottom = _load(halves.files[1], sheet)  # meanwhile, on this thread
+def read_halves(
+    halves: Halves, sheet: str
+) -> tuple[list[list[Any]], Callable[[], Iterator[tuple[int, list[Any]]]]]:
+    """The first half's rows from A1, as calamine reads the whole sheet (``to_python`` without
+    skipping the empty area), and a function that gives the second half's rows (row number,
+    cells from column A) once they are read. The halves are read at the same time, each on a
+    thread (the first begun already where the guard had cleared it): the first half's rows
+    can be used while the second's are still being read. The function removes the halves once
+    the second is read; :meth:`Halves.remove` waits for both readings."""
+    first = halves.first = halves.first or _Reading(halves.files[0], sheet)
+    second = halves.second = _Reading(halves.files[1], sheet, from_a1=False)
     try:
-        name, rows = first.result()
-        if name != sheet:
-            raise LookupError(name)
+        top = first.result()
+        if top.name != sheet:
+            raise LookupError(top.name)
+        rows = top.rows
     except Exception:  # read early by its number, as another sheet or none: read by name
         rows = _load(halves.files[0], sheet).to_python(skip_empty_area=False)
-    return _joined(rows, bottom.start, bottom.end, bottom.to_python(skip_empty_area=True))
+    return rows, partial(_second_half, halves, second)
 
 
-def _joined(top: list[list[Any]], start: Any, end: Any, rows: list[list[Any]]) -> list[list[Any]]:
-    """The first half's rows (from A1) and the second's (``rows``, from its first cell
-    ``start`` to its last ``end``) as one grid."""
-    if start is None or end is None:  # no cell in the second half
-        return top
-    first_row, first_col = start
-    width = max(len(top[0]) if top else 0, end[1] + 1)
-    if top and len(top[0]) < width:
-        more = [""] * (width - len(top[0]))
-        for row in top:
-            row.extend(more)
-    top.extend([""] * width for _ in range(first_row - len(top)))
-    left, right = [""] * first_col, [""] * (width - end[1] - 1)
-    if left or right:
-        rows = [left + row + right for row in rows]
-    top.extend(rows)
-    return top
+def _second_half(halves: Halves, second: _Reading) -> Iterator[tuple[int, list[Any]]]:
+    """The second half's rows, numbered as in the sheet, their cells from column A."""
+    try:
+        bottom = second.result()
+    finally:
+        halves.remove()
+    left = [""] * bottom.first_col
+    rows = [left + row for row in bottom.rows] if left else bottom.rows
+    return enumerate(rows, start=bottom.first_row + 1)

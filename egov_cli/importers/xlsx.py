@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html import unescape
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,19 @@ class SheetData:
     #: fills ``formulas_without_value`` (a pass over the sheet's XML): a formula without a saved
     #: result reads as a blank cell, so it is called only where a recognised column has one
     scan_formulas: Callable[[], None] | None = None
+    #: the rows after ``rows`` that are still being read (a sheet read in halves: the second
+    #: half's), called once ``rows`` are used up
+    rest: Callable[[], Iterator[tuple[int, list[Any]]]] | None = None
+
+    def all_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """``rows``, then the ``rest`` (waited for when reached); the rest is taken over."""
+        rest, self.rest = self.rest, None
+
+        def later() -> Iterator[tuple[int, list[Any]]]:
+            if rest is not None:
+                yield from rest()
+
+        return chain(self.rows, later())
 
 
 def column_index(letters: str) -> int:
@@ -72,6 +86,7 @@ class Workbook:
 
         self.path = path
         self._halves = halves or {}
+        self._used: list[Halves] = []  # removed on close (once read, at the latest)
         self._openpyxl: Any = None
         try:
             self._book: Any = CalamineWorkbook.from_path(str(path))
@@ -110,10 +125,12 @@ class Workbook:
         number = self.sheet_names.index(name)
         halves = next((h for h in self._halves.values() if h.number == number), None)
         if halves is not None:
-            cells = read_halves(halves, name)
-        else:
-            # One call into calamine for all cells (from A1, so positions are columns).
-            cells = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            del self._halves[halves.part]  # removed by this workbook: read on when returned
+            self._used.append(halves)
+            top, rest = read_halves(halves, name)
+            return SheetData(name, iter(enumerate(top, start=1)), None, rest=rest)
+        # One call into calamine for all cells (from A1, so positions are columns).
+        cells = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         return SheetData(name, iter(enumerate(cells, start=1)), len(cells))
 
     def scan_formulas(self, data: SheetData) -> None:
@@ -135,6 +152,8 @@ class Workbook:
         return SheetData(name, rows(), ws.max_row)
 
     def close(self) -> None:
+        for halves in self._used:
+            halves.remove()
         if self._book is not None:
             self._book.close()
         if self._openpyxl is not None:
