@@ -905,6 +905,12 @@ def apply_import(
     )
     if all_problems and options.on_error == "abort":
         raise InputRejected(all_problems)
+    rejected_rows = [
+        RejectedRow(number, sorted_problems, data.raw_row(number))
+        for number, sorted_problems in _by_row(all_problems).items()
+    ]
+    if consume:
+        data.raw = None  # the file's cells as read: only the rejected rows need theirs
 
     # Field-level differences; unchanged services found by comparing tuples of the fields.
     values = plan.values
@@ -974,13 +980,6 @@ def apply_import(
         diff = {a: (current[a], v) for a, v in attrs.items() if current[a] != v}
         if diff:
             procedure_changes.append(ProcedureDiff(name, diff))
-
-    rejected_rows = [
-        RejectedRow(number, sorted_problems, data.raw_row(number))
-        for number, sorted_problems in _by_row(all_problems).items()
-    ]
-    if consume:
-        data.raw = None
 
     def column_of(name: str, positions: list[int]) -> list[Any]:
         column = values.get(name)
