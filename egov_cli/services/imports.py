@@ -1057,6 +1057,9 @@ BATCH = 20_000
 #: SQLite: rows to one INSERT statement (at most as many values as SQLite binds to one).
 ROWS_PER_STATEMENT = 200
 SQLITE_CACHE_KB = 32_000
+#: SQLite: new services from which their table's indexes are made anew after the rows are
+#: added, rather than row by row (where the table at least doubles).
+BULK_INDEX_ROWS = 10_000
 _POS = {name: i for i, name in enumerate(SERVICE_FIELDS)}
 
 
@@ -1133,6 +1136,27 @@ class _Bulk:
             if self._worker is not None:
                 self._worker.shutdown()
                 self._worker = None
+
+    @contextmanager
+    def without_indexes(self, table: Any, adding: int, present: int) -> Iterator[None]:
+        """SQLite, adding at least as many rows as the table holds (and many): the table's
+        secondary indexes dropped for the block and made anew at its end, in one sort each
+        (a third quicker than adding each row's entries as it goes). The same indexes as
+        before: each is made again by its own statement. Nothing of it counts until the
+        transaction commits; on an error it is rolled back with the rest."""
+        if self.dialect.name != "sqlite" or adding < BULK_INDEX_ROWS or adding < present:
+            yield
+            return
+        indexes = self.connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL",  # not those SQLite keeps for UNIQUE and PRIMARY KEY
+            (table.name,),
+        ).all()
+        for name, _sql in indexes:
+            self.connection.exec_driver_sql(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in indexes:
+            self.connection.exec_driver_sql(sql)
 
     def _processor(self, table: Any, name: str) -> Any:
         key = (table.name, name)
@@ -1391,7 +1415,7 @@ def _write(
         next_id = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         converted = [n for n in SERVICE_FIELDS if bulk.needs(table, n)]
         everyone = len(new_positions) == len(plan.numbers)
-        with bulk.pipelined():
+        with bulk.without_indexes(table, len(new_positions), len(cat.position)), bulk.pipelined():
             for start in range(0, len(new_positions), BATCH):
                 batch = new_positions[start : start + BATCH]
                 count_here = len(batch)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import select, text
 
 from egov_cli.db import Catalogue, transaction
 from egov_cli.errors import InputRejected
@@ -726,3 +727,77 @@ def test_new_services_without_a_name_column_point_at_the_columns_egov_did_not_re
     assert problem.hint is not None
     assert "'Bezeichnung der Leistung'" in problem.hint
     assert '--map "HEADER=name"' in problem.hint
+
+
+def _indexes(catalogue: Catalogue) -> list[tuple[object, ...]]:
+    from sqlalchemy import inspect
+
+    found = inspect(catalogue.engine).get_indexes("service")
+    return sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in found)
+
+
+def test_a_bulk_import_into_an_empty_catalogue_leaves_the_indexes_it_found_and_consistent(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From BULK_INDEX_ROWS new services on, SQLite makes the table's indexes anew after the
+    rows are in (made small here)."""
+    from sqlalchemy import event
+
+    from egov_cli.services import imports
+
+    monkeypatch.setattr(imports, "BULK_INDEX_ROWS", 5)
+    before = _indexes(catalogue)
+    statements: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.split(" ON ")[0])
+
+    event.listen(catalogue.engine, "before_cursor_execute", note)
+    body = "".join(f"9999{n:07d}000;Leistung {n};{30 + n % 3};{n % 5};;;\n" for n in range(40))
+    assert run(catalogue, write(tmp_path, body)).created == 40
+    event.remove(catalogue.engine, "before_cursor_execute", note)
+    if catalogue.engine.dialect.name == "sqlite":  # made anew, not row by row
+        assert 'DROP INDEX "ix_service_department_level"' in statements
+        assert "CREATE INDEX ix_service_department_level" in statements
+    assert _indexes(catalogue) == before
+    with transaction(catalogue, write=False) as session:
+        if catalogue.engine.dialect.name == "sqlite":
+            assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        by_department_and_level = session.execute(
+            text(
+                "SELECT d.code, s.level, count(*) FROM service s JOIN department d "
+                "ON d.id = s.department_id WHERE s.level >= 3 GROUP BY d.code, s.level"
+            )
+        ).all()
+    expected: dict[tuple[str, int], int] = {}
+    for n in range(40):
+        if n % 5 >= 3:
+            key = (str(30 + n % 3), n % 5)
+            expected[key] = expected.get(key, 0) + 1
+    assert {(code, level): count for code, level, count in by_department_and_level} == expected
+
+
+def test_a_bulk_import_that_fails_halfway_leaves_the_catalogue_and_its_indexes_as_they_were(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from egov_cli.services import imports
+
+    monkeypatch.setattr(imports, "BULK_INDEX_ROWS", 5)
+    monkeypatch.setattr(imports, "BATCH", 10)
+    before = _indexes(catalogue)
+    inserted = imports._Bulk.insert_columns
+    calls: list[str] = []
+
+    def fails_the_second_time(self: Any, table: Any, columns: dict[str, list[Any]]) -> None:
+        calls.append(table.name)
+        if calls.count("service") == 2:
+            raise RuntimeError("the disk is full")
+        inserted(self, table, columns)
+
+    monkeypatch.setattr(imports._Bulk, "insert_columns", fails_the_second_time)
+    body = "".join(f"9999{n:07d}000;Leistung {n};32;1;;;\n" for n in range(40))
+    with pytest.raises(RuntimeError, match="disk is full"):
+        run(catalogue, write(tmp_path, body))
+    assert calls.count("service") == 2  # the first batch was written, then rolled back
+    assert services(catalogue) == []
+    assert _indexes(catalogue) == before
