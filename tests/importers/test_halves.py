@@ -17,7 +17,7 @@ import pytest
 import xlsxwriter
 
 from egov_cli.errors import FileError
-from egov_cli.importers import ReadOptions, check_input, open_file
+from egov_cli.importers import CheckedFile, ReadOptions, check_input, open_file
 from egov_cli.importers.types import ImportFile
 from egov_cli.services.scale import default_preset_name, presets
 from tests.hostile.corpus import hand_written_rows
@@ -189,12 +189,16 @@ def test_small_sheets_are_read_whole(tmp_path: Path) -> None:
     assert check_input(path).halves == {}
 
 
+def checked_in_halves(tmp_path: Path) -> tuple[CheckedFile, Path]:
+    """A sheet checked and written in halves, and the folder of its halves."""
+    checked = check_input(blank_rows_between(tmp_path / "amt32.xlsx"), split_min_bytes=0)
+    return checked, checked.halves["xl/worksheets/sheet1.xml"].folder
+
+
 def test_the_halves_are_removed_once_read_and_another_reading_reads_the_file(
     tmp_path: Path,
 ) -> None:
-    path = blank_rows_between(tmp_path / "amt32.xlsx")
-    checked = check_input(path, split_min_bytes=0)
-    folder = checked.halves["xl/worksheets/sheet1.xml"].folder
+    checked, folder = checked_in_halves(tmp_path)
     assert folder.is_dir()
     first = open_file(checked, ReadOptions())
     first_rows = [*first.head, *first.sheet.all_rows()]
@@ -208,9 +212,7 @@ def test_the_halves_are_removed_once_read_and_another_reading_reads_the_file(
 def test_the_halves_are_removed_when_the_file_is_closed_before_the_second_is_used(
     tmp_path: Path,
 ) -> None:
-    path = blank_rows_between(tmp_path / "amt32.xlsx")
-    checked = check_input(path, split_min_bytes=0)
-    folder = checked.halves["xl/worksheets/sheet1.xml"].folder
+    checked, folder = checked_in_halves(tmp_path)
     opened = open_file(checked, ReadOptions())
     assert folder.is_dir()
     opened.close()
