@@ -801,3 +801,33 @@ def test_a_bulk_import_that_fails_halfway_leaves_the_catalogue_and_its_indexes_a
     assert calls.count("service") == 2  # the first batch was written, then rolled back
     assert services(catalogue) == []
     assert _indexes(catalogue) == before
+
+
+def test_update_records_keep_each_service_s_fields_together_and_the_file_s_order_across_statements(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite binds what update records share once per statement (made short here)."""
+    from egov_cli.services import imports
+
+    monkeypatch.setattr(imports, "ROWS_PER_VALUES", 4)
+    keys = [f"9999{n:07d}000" for n in range(11)]
+    run(catalogue, write(tmp_path, "".join(f"{k};Leistung {k};32;1;;;\n" for k in keys)))
+    changed = "".join(f"{k};Neu {k};32;{1 + n % 3};;;\n" for n, k in enumerate(keys))
+    second = run(catalogue, write(tmp_path, changed, name="amt2.csv"))
+    with transaction(catalogue, write=False) as session:
+        records = session.exec(
+            select(ChangeRecord).where(ChangeRecord.action == "update").order_by(ChangeRecord.id)  # type: ignore[arg-type]
+        ).all()
+    # Written per set of changed fields (one UPDATE each): the services changing their name
+    # only, then those changing name and level, each service's records together.
+    expected = [(k, "name", f"Leistung {k}", f"Neu {k}") for k in keys[::3]]
+    for n, k in enumerate(keys):
+        if n % 3:
+            expected += [
+                (k, "name", f"Leistung {k}", f"Neu {k}"),
+                (k, "level", "1", str(1 + n % 3)),
+            ]
+    assert sorted({r.import_id for r in records}) == [second.import_id]
+    assert {(r.actor, r.source, r.entity) for r in records} == {("tester", "import", "service")}
+    assert [(r.entity_key, r.field, r.old_value, r.new_value) for r in records] == expected
+    assert second.history_records == len(expected)
