@@ -315,8 +315,10 @@ def _read_rows(
     if data.rest is not None:
         rest, data.rest = data.rest, None
         parts.append(_parse_part(rest(), match, scale, progress))
-    all_numbers, transposed, lengths, converted, errors = _joined_parts(parts)
-    del parts
+    joined = _joined_parts(parts)
+    all_numbers, transposed, lengths = joined.numbers, joined.cells, joined.lengths
+    converted, errors = joined.clean, joined.errors
+    del parts, joined  # the clean values are replaced below where rows are rejected
     count = len(all_numbers)
     problems_by_row: dict[int, list[Problem]] = {}
     fields = [column.field for column in match.columns]
@@ -487,21 +489,12 @@ def _parse_part(
     return _Part(numbers, cells, None if uniform else lengths, clean, errors)
 
 
-def _joined_parts(
-    parts: list[_Part],
-) -> tuple[
-    list[int],
-    list[Sequence[Any]],
-    list[int] | None,
-    list[list[Any]],
-    list[list[tuple[int, ValidationError]]],
-]:
-    """The parts as one: row numbers, cells per column of the sheet (a part narrower than
-    another filled with blanks, as the whole sheet reads), row lengths where rows differ,
-    clean values and errors per recognised column (positions counted over all parts)."""
+def _joined_parts(parts: list[_Part]) -> _Part:
+    """The parts as one (positions counted over all of them): a part narrower than another
+    has its cells filled with blanks, as the whole sheet reads."""
     first = parts[0]
     if len(parts) == 1:
-        return first.numbers, first.cells, first.lengths, first.clean, first.errors
+        return first
     width = max(len(part.cells) for part in parts)
     numbers: list[int] = []
     cells: list[list[Any]] = [[] for _ in range(width)]
@@ -523,4 +516,4 @@ def _joined_parts(
         for joined_errors, found in zip(errors, part.errors, strict=True):
             joined_errors.extend((position + offset, exc) for position, exc in found)
         part.cells, part.clean = [], []  # let go of each part's lists as they are taken
-    return numbers, list(cells), lengths, clean, errors
+    return _Part(numbers, [*cells], lengths, clean, errors)
