@@ -13,6 +13,7 @@ from sqlmodel import select, text
 from egov_cli.db import Catalogue, transaction
 from egov_cli.errors import InputRejected
 from egov_cli.importers import ReadOptions, read_file
+from egov_cli.importers.types import ImportFile
 from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service
 from egov_cli.services.common import service_search_text
 from egov_cli.services.imports import ImportOptions, ImportResult, apply_import
@@ -659,6 +660,15 @@ def test_a_failure_of_the_caller_is_not_replaced_by_the_worker_s(catalogue: Cata
             raise KeyError("the caller's own failure")
 
 
+def run_keeping_data(
+    catalogue: Catalogue, path: Path, consume: bool, options: ImportOptions | None = None
+) -> tuple[ImportFile, ImportResult]:
+    """Import ``path``, the read file given back too (what ``consume`` left of it)."""
+    with transaction(catalogue) as session:
+        data = read_file(path, load_scale(session), ReadOptions())
+        return data, apply_import(session, "tester", data, options, at=AT, consume=consume)
+
+
 @pytest.mark.parametrize("consume", [False, True], ids=["kept", "consumed"])
 def test_a_consumed_file_lets_go_of_its_cells_once_the_rejected_rows_have_theirs(
     catalogue: Catalogue, tmp_path: Path, consume: bool
@@ -669,10 +679,9 @@ def test_a_consumed_file_lets_go_of_its_cells_once_the_rejected_rows_have_theirs
         "99990012104000;Gewerbeanmeldung;;2;;;\n99990012105000;Gewerbeabmeldung;;;;;\n",
         "update.csv",
     )
-    with transaction(catalogue) as session:
-        data = read_file(path, load_scale(session), ReadOptions())
-        options = ImportOptions(mode="update", on_error="skip")
-        result = apply_import(session, "tester", data, options, at=AT, consume=consume)
+    data, result = run_keeping_data(
+        catalogue, path, consume, ImportOptions(mode="update", on_error="skip")
+    )
     assert (result.changed, result.rejected) == (1, 1)
     # The row is refused by the plan (not by parsing): its cells come from the file's cells.
     assert [(r.row, r.raw) for r in result.rejected_rows] == [
@@ -698,9 +707,7 @@ def test_a_consumed_file_whose_services_all_exist_writes_what_a_kept_one_writes(
         "99990012104000;Gewerbeanmeldung;32;3;live;;\n99990012105000;Gewerbeabmeldung;33;2;;;\n",
         "again.csv",
     )
-    with transaction(catalogue) as session:
-        data = read_file(path, load_scale(session), ReadOptions())
-        result = apply_import(session, "tester", data, at=AT, consume=consume)
+    data, result = run_keeping_data(catalogue, path, consume)
     assert [c.changes for c in result.changes] == [
         {"level": (1, 3)},
         {"department": ("32", "33")},

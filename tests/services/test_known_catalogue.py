@@ -17,7 +17,7 @@ from egov_cli.services import early as early_module
 from egov_cli.services import imports
 from egov_cli.services.catalogue import add_service
 from egov_cli.services.departments import add_department
-from egov_cli.services.early import start_early_read
+from egov_cli.services.early import EarlyRead, start_early_read
 from egov_cli.services.imports import load_known
 
 NAMES = [
@@ -108,13 +108,20 @@ def test_an_empty_catalogue_is_read_as_empty(catalogue: Catalogue) -> None:
     assert set(known) >= {"id", "leika_key", "name", "level"}
 
 
+def _read_early_in_parts_of_two(
+    catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch
+) -> EarlyRead:
+    """The early read of a catalogue of five services, in parts of two (three parts)."""
+    _add_services(catalogue, ctx)
+    monkeypatch.setattr(early_module, "PART_ROWS", 2)
+    return start_early_read(Path(catalogue.target))
+
+
 @pytest.mark.sqlite_only
 def test_services_read_early_are_the_services_the_transaction_would_read(
     catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _add_services(catalogue, ctx)
-    monkeypatch.setattr(early_module, "PART_ROWS", 2)
-    with start_early_read(Path(catalogue.target)) as early:
+    with _read_early_in_parts_of_two(catalogue, ctx, monkeypatch) as early:
         early.wait()
         with transaction(catalogue) as session:
             read_early = load_known(session, early).fields
@@ -150,9 +157,10 @@ def test_an_early_read_of_a_file_that_is_no_catalogue_is_not_used(tmp_path: Path
 def test_an_early_read_holds_while_nobody_has_committed_since(
     catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _add_services(catalogue, ctx)
-    monkeypatch.setattr(early_module, "PART_ROWS", 2)
-    with start_early_read(Path(catalogue.target)) as early, transaction(catalogue) as session:
+    with (
+        _read_early_in_parts_of_two(catalogue, ctx, monkeypatch) as early,
+        transaction(catalogue) as session,
+    ):
         session.execute(text("SELECT id FROM service LIMIT 1"))
         parts = early.parts()
     assert parts is not None
