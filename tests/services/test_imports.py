@@ -834,7 +834,7 @@ def test_update_records_keep_each_service_s_fields_together_and_the_file_s_order
                 (k, "name", f"Leistung {k}", f"Neu {k}"),
                 (k, "level", "1", str(1 + n % 3)),
             ]
-    assert sorted({r.import_id for r in records}) == [second.import_id]
+    assert {r.import_id for r in records} == {second.import_id}
     assert {(r.actor, r.source, r.entity) for r in records} == {("tester", "import", "service")}
     assert [(r.entity_key, r.field, r.old_value, r.new_value) for r in records] == expected
     assert second.history_records == len(expected)
