@@ -30,9 +30,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from egov_cli.db import Catalogue, make_engine, open_catalogue, transaction
-from egov_cli.migrate import init_catalogue
-from egov_cli.models import Department, Service
+from egov_cli.core.models import Department, Service
+from egov_cli.storage.db import Catalogue, make_engine, open_catalogue, transaction
+from egov_cli.storage.migrate import init_catalogue
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -106,8 +106,8 @@ def build(path: Path, services: int, seed: int = 1) -> str:
 
 def bare_rows(db: str, columns: str) -> list[list[object]]:
     """The cells egov writes (header and rows), for the bare script."""
-    from egov_cli.exporters.columns import fetch_rows, people_rows, select_columns
-    from egov_cli.services.scale import load_scale
+    from egov_cli.domain.scale import load_scale
+    from egov_cli.exports.columns import fetch_rows, people_rows, select_columns
 
     chosen = select_columns(columns)
     catalogue = open_catalogue(db)

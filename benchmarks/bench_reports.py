@@ -31,8 +31,8 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def add_targets(db: str) -> None:
-    from egov_cli.db import Catalogue, make_engine, transaction
-    from egov_cli.models import Target
+    from egov_cli.core.models import Target
+    from egov_cli.storage.db import Catalogue, make_engine, transaction
 
     engine = make_engine(db)
     now = datetime(2026, 11, 25, tzinfo=UTC)
@@ -56,7 +56,7 @@ def add_targets(db: str) -> None:
 
 def cached_catalogue(folder: Path, fresh: bool) -> str:
     """The benchmark catalogue in ``folder``: reused (and upgraded) if there, else built."""
-    from egov_cli.migrate import init_catalogue
+    from egov_cli.storage.migrate import init_catalogue
 
     path = folder / "bench-reports.db"
     if path.exists() and not fresh:

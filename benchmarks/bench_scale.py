@@ -43,7 +43,7 @@ def _copy(conn: object, sql: str, lines: io.StringIO) -> None:
 def build(url: str, authorities: int, per_authority: int, history: int) -> None:
     import psycopg
 
-    from egov_cli.migrate import init_catalogue
+    from egov_cli.storage.migrate import init_catalogue
 
     init_catalogue(url.replace("postgresql://", "postgresql+psycopg://"))
     rng = random.Random(7)
@@ -143,7 +143,7 @@ def main() -> None:
 
             book = Path(tmp) / "import.xlsx"
             bench_import.write_workbook(book, bench_import.rows(args.import_rows, seed=1))
-            from egov_cli.migrate import init_catalogue
+            from egov_cli.storage.migrate import init_catalogue
 
             init_catalogue(str(Path(tmp) / "s.db"))
             init_catalogue(import_url.replace("postgresql://", "postgresql+psycopg://"))

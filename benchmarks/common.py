@@ -14,9 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from egov_cli.db import Catalogue, make_engine, transaction
-from egov_cli.migrate import init_catalogue
-from egov_cli.models import ChangeRecord, Department, Service
+from egov_cli.core.models import ChangeRecord, Department, Service
+from egov_cli.storage.db import Catalogue, make_engine, transaction
+from egov_cli.storage.migrate import init_catalogue
 
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent

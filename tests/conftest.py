@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 import pytest
 from typer.testing import CliRunner
 
-from egov_cli.db import Catalogue, make_engine, open_catalogue
-from egov_cli.history import ChangeContext
-from egov_cli.migrate import init_catalogue
+from egov_cli.core.history import ChangeContext
+from egov_cli.storage.db import Catalogue, make_engine, open_catalogue
+from egov_cli.storage.migrate import init_catalogue
 
 PG_ADMIN_URL = os.environ.get(
     "EGOV_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from egov_cli.db import open_catalogue, transaction
-from egov_cli.history import ChangeContext
-from egov_cli.services.catalogue import ServiceFilter, add_service, list_services, service_history
+from egov_cli.core.history import ChangeContext
+from egov_cli.domain.catalogue import ServiceFilter, add_service, list_services, service_history
+from egov_cli.storage.db import open_catalogue, transaction
 
 pytestmark = pytest.mark.slow
 

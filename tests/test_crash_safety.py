@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from egov_cli.db import HEAD_REVISION, Catalogue, current_revision, make_engine, sqlite_path
-from egov_cli.errors import SchemaMismatch
-from egov_cli.services.transfer import content_checksum
+from egov_cli.core.errors import SchemaMismatch
+from egov_cli.storage.db import HEAD_REVISION, Catalogue, current_revision, make_engine, sqlite_path
+from egov_cli.storage.transfer import content_checksum
 from tests.conftest import BACKEND, PG_ADMIN_URL, _pg_database
 
 pytestmark = [
@@ -101,7 +101,7 @@ _CLEANUPS = pytest.StashKey[list[Iterator[str]]]()
 
 
 def _new_catalogue(request: pytest.FixtureRequest, folder: Path) -> str:
-    from egov_cli.migrate import init_catalogue
+    from egov_cli.storage.migrate import init_catalogue
 
     if BACKEND == "postgres":
         template = request.getfixturevalue("pg_template")
@@ -375,13 +375,13 @@ def _oldest_with_history(target: str) -> None:
 
     from sqlalchemy import insert
 
-    from egov_cli.db import transaction
-    from egov_cli.history import ChangeContext
-    from egov_cli.migrate import _run_upgrade
-    from egov_cli.models import ChangeRecord
-    from egov_cli.services.catalogue import add_service
-    from egov_cli.services.departments import add_department
-    from egov_cli.services.scale import seed_default_scale
+    from egov_cli.core.history import ChangeContext
+    from egov_cli.core.models import ChangeRecord
+    from egov_cli.domain.catalogue import add_service
+    from egov_cli.domain.departments import add_department
+    from egov_cli.domain.scale import seed_default_scale
+    from egov_cli.storage.db import transaction
+    from egov_cli.storage.migrate import _run_upgrade
 
     engine = make_engine(target)
     _run_upgrade(engine, "0001")
@@ -449,8 +449,8 @@ def test_a_killed_upgrade_leaves_the_old_or_the_new_schema_never_one_half_way(
     upgrade_seconds: tuple[float, dict[str, set[str]]],
     fraction: float,
 ) -> None:
-    from egov_cli.db import open_catalogue
-    from egov_cli.migrate import upgrade_catalogue
+    from egov_cli.storage.db import open_catalogue
+    from egov_cli.storage.migrate import upgrade_catalogue
 
     target = _empty_database(request, tmp_path)
     _oldest_with_history(target)

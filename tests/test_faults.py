@@ -15,13 +15,13 @@ import xlsxwriter
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
-from egov_cli.db import Catalogue, database_error, run_transaction, sqlite_path, transaction
-from egov_cli.errors import DatabaseError
+from egov_cli.core.errors import DatabaseError
+from egov_cli.domain.scale import load_scale
 from egov_cli.importers import read_file
 from egov_cli.importers.types import ReadOptions
 from egov_cli.services.imports import ImportOptions, apply_import
-from egov_cli.services.scale import load_scale
-from egov_cli.services.transfer import content_checksum
+from egov_cli.storage.db import Catalogue, database_error, run_transaction, sqlite_path, transaction
+from egov_cli.storage.transfer import content_checksum
 from tests.helpers import egov
 
 ROWS = 3_000
@@ -181,7 +181,7 @@ def test_a_report_onto_a_locked_file_says_so_and_leaves_the_file_as_it_was(
 
 
 def _report_runs(db_url: str) -> int:
-    from egov_cli.db import make_engine
+    from egov_cli.storage.db import make_engine
 
     engine = make_engine(db_url)
     try:

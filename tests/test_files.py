@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from egov_cli.errors import FileError
-from egov_cli.files import atomic_path, write_atomic, write_new
+from egov_cli.core.errors import FileError
+from egov_cli.core.files import atomic_path, write_atomic, write_new
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")

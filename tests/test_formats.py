@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from egov_cli.formats import count, day, number, percent
+from egov_cli.values.display import count, day, number, percent
 
 
 def test_a_count_of_one_takes_the_singular_and_larger_counts_german_digits() -> None:

@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from egov_cli.db import (
+from egov_cli.core.errors import SchemaMismatch
+from egov_cli.core.history import ChangeContext
+from egov_cli.domain.catalogue import ServiceFilter, add_service, list_services
+from egov_cli.domain.departments import add_department
+from egov_cli.domain.scale import seed_default_scale
+from egov_cli.storage.db import (
     HEAD_REVISION,
     SQLITE_SORT_THREADS,
     Catalogue,
@@ -16,12 +21,7 @@ from egov_cli.db import (
     open_catalogue,
     transaction,
 )
-from egov_cli.errors import SchemaMismatch
-from egov_cli.history import ChangeContext
-from egov_cli.migrate import _run_upgrade, init_catalogue, script_head, upgrade_catalogue
-from egov_cli.services.catalogue import ServiceFilter, add_service, list_services
-from egov_cli.services.departments import add_department
-from egov_cli.services.scale import seed_default_scale
+from egov_cli.storage.migrate import _run_upgrade, init_catalogue, script_head, upgrade_catalogue
 from tests.helpers import egov
 
 pytestmark = pytest.mark.sqlite_only

@@ -14,17 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
-from egov_cli.db import Catalogue, transaction
-from egov_cli.exporters.columns import select_columns
-from egov_cli.exporters.services_export import ExportOptions, export_services
-from egov_cli.history import ChangeContext
+from egov_cli.core.history import ChangeContext
+from egov_cli.core.models import ChangeRecord, Department, ImportRun, Procedure, Service
+from egov_cli.domain.catalogue import add_service
+from egov_cli.domain.departments import add_department
+from egov_cli.domain.scale import load_scale
+from egov_cli.exports.columns import select_columns
+from egov_cli.exports.services_export import ExportOptions, export_services
 from egov_cli.importers import read_file
 from egov_cli.importers.types import ReadOptions
-from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service
-from egov_cli.services.catalogue import add_service
-from egov_cli.services.departments import add_department
 from egov_cli.services.imports import ImportOptions, apply_import
-from egov_cli.services.scale import load_scale
+from egov_cli.storage.db import Catalogue, transaction
 
 AT = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 LEVELS = (0, 1, 2, 3, 4)  # the default scale, seeded in every test catalogue
@@ -143,7 +143,7 @@ FOLDED_TEXT = st.one_of(
 def test_search_texts_made_column_by_column_are_those_of_each_service_alone(
     columns: dict[str, list[str | None]],
 ) -> None:
-    from egov_cli.services.common import service_search_text
+    from egov_cli.domain.common import service_search_text
     from egov_cli.services.imports import search_texts
 
     count = len(columns["name"])

@@ -14,18 +14,18 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from egov_cli.db import Catalogue, transaction
-from egov_cli.exporters.columns import select_columns
-from egov_cli.exporters.services_export import ExportOptions, export_services
-from egov_cli.history import ChangeContext
+from egov_cli.core.history import ChangeContext
+from egov_cli.core.models import ChangeRecord
+from egov_cli.core.schema import COLUMNS
+from egov_cli.domain.catalogue import list_services
+from egov_cli.domain.scale import load_scale
+from egov_cli.exports.columns import select_columns
+from egov_cli.exports.services_export import ExportOptions, export_services
 from egov_cli.importers import read_file
 from egov_cli.importers.types import ReadOptions
-from egov_cli.models import ChangeRecord
-from egov_cli.schema import COLUMNS
-from egov_cli.services.catalogue import list_services
 from egov_cli.services.imports import ImportOptions, ImportResult, apply_import
-from egov_cli.services.scale import load_scale
-from tests.exporters.services_sample import AT_NOTES, FORMULA_NAME, MINUS_NAME, fill
+from egov_cli.storage.db import Catalogue, transaction
+from tests.exports.services_sample import AT_NOTES, FORMULA_NAME, MINUS_NAME, fill
 
 AT = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
@@ -193,7 +193,7 @@ def test_every_schema_column_is_exported(full: Catalogue, tmp_path: Path) -> Non
 
 
 def _export_filtered(cat: Catalogue, path: Path, fmt: str, department: str) -> None:
-    from egov_cli.services.catalogue import ServiceFilter
+    from egov_cli.domain.catalogue import ServiceFilter
 
     with transaction(cat, write=False) as s:
         export_services(

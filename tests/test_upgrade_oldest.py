@@ -12,19 +12,19 @@ import pytest
 import xlsxwriter
 from sqlalchemy import MetaData, insert, inspect, select
 
-from egov_cli.db import HEAD_REVISION, Catalogue, current_revision, make_engine, transaction
-from egov_cli.history import ChangeContext
+from egov_cli.core.history import ChangeContext
+from egov_cli.core.models import ReferenceUpdate, Service
+from egov_cli.domain.catalogue import edit_service, remove_service
+from egov_cli.domain.procedures import edit_procedure
+from egov_cli.domain.scale import load_scale, seed_default_scale
+from egov_cli.domain.targets import add_target
 from egov_cli.importers import read_file
 from egov_cli.importers.types import ReadOptions
-from egov_cli.migrate import _run_upgrade
-from egov_cli.models import ReferenceUpdate, Service
 from egov_cli.reports.builders import record_run
-from egov_cli.services.catalogue import edit_service, remove_service
 from egov_cli.services.imports import ImportOptions, apply_import
-from egov_cli.services.procedures import edit_procedure
-from egov_cli.services.scale import load_scale, seed_default_scale
-from egov_cli.services.targets import add_target
-from tests.exporters.services_sample import fill
+from egov_cli.storage.db import HEAD_REVISION, Catalogue, current_revision, make_engine, transaction
+from egov_cli.storage.migrate import _run_upgrade
+from tests.exports.services_sample import fill
 from tests.helpers import egov
 from tests.test_crash_safety import _drop_scratch_databases, _empty_database
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from egov_cli.errors import Problem, ValidationError
-from egov_cli.services.scale import presets
-from egov_cli.values import (
+from egov_cli.core.errors import Problem, ValidationError
+from egov_cli.domain.scale import presets
+from egov_cli.values.parse import (
     leika_key_warning,
     parse_date,
     parse_flag,

@@ -10,7 +10,7 @@ from typer.core import TyperGroup
 from egov_cli import __version__
 from egov_cli.cli import output
 from egov_cli.cli.state import State, state
-from egov_cli.errors import EgovError
+from egov_cli.core.errors import EgovError
 
 
 class EgovGroup(TyperGroup):

@@ -13,8 +13,8 @@ from egov_cli.cli.state import use_json
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from egov_cli.services.catalogue import ServiceChange, ServiceFilter, ServiceView
-    from egov_cli.services.scale import Scale
+    from egov_cli.domain.catalogue import ServiceChange, ServiceFilter, ServiceView
+    from egov_cli.domain.scale import Scale
 
 PAGE_SIZE = 50
 
@@ -52,8 +52,8 @@ NotesOpt = Annotated[str | None, Opt("--notes", help="Free text.")]
 
 def _parse_fields(raw: dict[str, str | None], scale: Scale) -> dict[str, Any]:
     """Parse the given option values through the column schema ("" clears a field)."""
-    from egov_cli.parsing import parse_value
-    from egov_cli.schema import BY_FIELD
+    from egov_cli.core.schema import BY_FIELD
+    from egov_cli.values.column import parse_value
 
     values: dict[str, Any] = {}
     for name, text in raw.items():
@@ -77,9 +77,9 @@ def service_filter(
     search: str | None,
     scale: Scale,
 ) -> ServiceFilter:
-    from egov_cli.services.catalogue import ServiceFilter
-    from egov_cli.values import parse_term
-    from egov_cli.vocab import STATUSES
+    from egov_cli.domain.catalogue import ServiceFilter
+    from egov_cli.values.parse import parse_term
+    from egov_cli.values.vocab import STATUSES
 
     return ServiceFilter(
         department=department,
@@ -112,9 +112,9 @@ def list_(
 
     Example: egov services list --department 32 --below 3 --search strasse
     """
-    from egov_cli.formats import count
-    from egov_cli.services.catalogue import list_services
-    from egov_cli.services.scale import load_scale
+    from egov_cli.domain.catalogue import list_services
+    from egov_cli.domain.scale import load_scale
+    from egov_cli.values.display import count
 
     st = use_json(ctx, json)
     paged = not (json or all_ or not output.stdout_is_terminal())
@@ -145,7 +145,7 @@ def list_(
 
 
 def _services_table(rows: list[ServiceView], scale: Scale) -> None:
-    from egov_cli.vocab import STATUSES, label_of
+    from egov_cli.values.vocab import STATUSES, label_of
 
     output.table(
         [
@@ -174,8 +174,8 @@ def show(
 
     Example: egov services show 99050012104000
     """
-    from egov_cli.services.catalogue import find_service, view
-    from egov_cli.services.scale import load_scale
+    from egov_cli.domain.catalogue import find_service, view
+    from egov_cli.domain.scale import load_scale
 
     st = use_json(ctx, json)
     with st.session() as session:
@@ -188,8 +188,8 @@ def show(
 
 
 def _show_service(found: ServiceView, scale: Scale) -> None:
-    from egov_cli.schema import BY_FIELD
-    from egov_cli.vocab import ADDRESSEES, STATUSES, label_of
+    from egov_cli.core.schema import BY_FIELD
+    from egov_cli.values.vocab import ADDRESSEES, STATUSES, label_of
 
     pairs: list[tuple[str, Any]] = []
     for name, value in found.as_dict().items():
@@ -233,14 +233,14 @@ def _report_change(st: Any, verb: str, change: Any, json: bool) -> None:
 
 
 def _field_label(name: str) -> str:
-    from egov_cli.schema import BY_FIELD
+    from egov_cli.core.schema import BY_FIELD
 
     return BY_FIELD[name].de if name in BY_FIELD else name
 
 
 def _shown(name: str, value: Any) -> str:
     """A field value as people read it: status and addressee by their German labels."""
-    from egov_cli.vocab import ADDRESSEES, STATUSES, label_of
+    from egov_cli.values.vocab import ADDRESSEES, STATUSES, label_of
 
     if name == "status" and isinstance(value, str):
         return label_of(STATUSES, value)
@@ -279,8 +279,8 @@ def add(
 
     Example: egov services add "Gewerbe Anmeldung" --leika 99050012104000 -d 32 --level 3
     """
-    from egov_cli.services.catalogue import add_service
-    from egov_cli.services.scale import load_scale
+    from egov_cli.domain.catalogue import add_service
+    from egov_cli.domain.scale import load_scale
 
     st = use_json(ctx, json)
     raw = _service_raw(
@@ -329,9 +329,9 @@ def edit(
 
     Example: egov services edit 99050012104000 --level 4 --status live --go-live 01.10.2026
     """
-    from egov_cli.errors import ValidationError
-    from egov_cli.services.catalogue import edit_service
-    from egov_cli.services.scale import load_scale
+    from egov_cli.core.errors import ValidationError
+    from egov_cli.domain.catalogue import edit_service
+    from egov_cli.domain.scale import load_scale
 
     st = use_json(ctx, json)
     raw = _service_raw(
@@ -368,7 +368,7 @@ def remove(
     Example: egov services remove 99050012104000 --yes
     """
 
-    from egov_cli.services.catalogue import find_service, remove_service, view
+    from egov_cli.domain.catalogue import find_service, remove_service, view
 
     st = use_json(ctx, json)
     with st.session() as session:
@@ -401,7 +401,7 @@ def history_(
 
     Example: egov services history 99050012104000
     """
-    from egov_cli.services.catalogue import service_history
+    from egov_cli.domain.catalogue import service_history
 
     st = use_json(ctx, json)
     with st.session() as session:
@@ -409,7 +409,7 @@ def history_(
     if json:
         output.print_json([r.model_dump() for r in records])
         return
-    from egov_cli.formats import timestamp
+    from egov_cli.values.display import timestamp
 
     output.table(
         [
@@ -443,7 +443,7 @@ def departments_list(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov departments list
     """
-    from egov_cli.services.departments import list_departments
+    from egov_cli.domain.departments import list_departments
 
     st = use_json(ctx, json)
     with st.session() as session:
@@ -470,7 +470,7 @@ def departments_add(
 
     Example: egov departments add 32 "Ordnungsamt" --contact ordnungsamt@stadt.example
     """
-    from egov_cli.services.departments import add_department
+    from egov_cli.domain.departments import add_department
 
     st = use_json(ctx, json)
     dept = st.run_write(
@@ -497,8 +497,8 @@ def departments_rename(
 
     Example: egov departments rename 32 "Amt für öffentliche Ordnung"
     """
-    from egov_cli.errors import ValidationError
-    from egov_cli.services.departments import rename_department
+    from egov_cli.core.errors import ValidationError
+    from egov_cli.domain.departments import rename_department
 
     st = use_json(ctx, json)
     if name is None and new_code is None and contact is None:
@@ -545,8 +545,8 @@ def _procedure_values(
     epayment: str | None,
     submits: str | None,
 ) -> dict[str, Any]:
-    from egov_cli.values import parse_flag, parse_term, parse_text
-    from egov_cli.vocab import AUTHENTICATIONS, PROVISIONS
+    from egov_cli.values.parse import parse_flag, parse_term, parse_text
+    from egov_cli.values.vocab import AUTHENTICATIONS, PROVISIONS
 
     return {
         "url": parse_text(url, "url"),
@@ -566,8 +566,8 @@ def procedures_list(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov procedures list --json
     """
-    from egov_cli.services.procedures import list_procedures
-    from egov_cli.vocab import AUTHENTICATIONS, PROVISIONS, label_of
+    from egov_cli.domain.procedures import list_procedures
+    from egov_cli.values.vocab import AUTHENTICATIONS, PROVISIONS, label_of
 
     st = use_json(ctx, json)
     with st.session() as session:
@@ -626,7 +626,7 @@ def procedures_add(
 
     Example: egov procedures add "Gewerbe-Service-Portal" --provision Landesdienst --bayernportal ja --submits ja
     """
-    from egov_cli.services.procedures import add_procedure
+    from egov_cli.domain.procedures import add_procedure
 
     st = use_json(ctx, json)
     values = _procedure_values(
@@ -666,7 +666,7 @@ def procedures_edit(
 
     Example: egov procedures edit "Gewerbe-Service-Portal" --epayment ja
     """
-    from egov_cli.services.procedures import edit_procedure
+    from egov_cli.domain.procedures import edit_procedure
 
     st = use_json(ctx, json)
     values = _procedure_values(

@@ -19,7 +19,7 @@ def init(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov --db stadt.db init
     """
-    from egov_cli.migrate import init_catalogue
+    from egov_cli.storage.migrate import init_catalogue
 
     st = use_json(ctx, json)
     result = init_catalogue(st.settings.db)
@@ -47,7 +47,7 @@ def info(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov db info --json
     """
-    from egov_cli.services.info import catalogue_info
+    from egov_cli.storage.info import catalogue_info
 
     st = use_json(ctx, json)
     with st.session() as session:
@@ -55,7 +55,7 @@ def info(ctx: typer.Context, json: JsonOpt = False) -> None:
     if json:
         output.print_json(result)
         return
-    from egov_cli.formats import megabytes, number
+    from egov_cli.values.display import megabytes, number
 
     output.key_values(
         [
@@ -90,7 +90,7 @@ def upgrade(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov db upgrade
     """
-    from egov_cli.migrate import upgrade_catalogue
+    from egov_cli.storage.migrate import upgrade_catalogue
 
     st = use_json(ctx, json)
     result = upgrade_catalogue(st.settings.db)
@@ -117,9 +117,9 @@ def backup(
 
     Example: egov db backup sicherung-2026-11-25.db
     """
-    from egov_cli.db import sqlite_path
-    from egov_cli.errors import EgovError
-    from egov_cli.services.backup import backup_sqlite
+    from egov_cli.core.errors import EgovError
+    from egov_cli.storage.backup import backup_sqlite
+    from egov_cli.storage.db import sqlite_path
 
     st = use_json(ctx, json)
     catalogue = st.catalogue()
@@ -137,8 +137,8 @@ def backup(
 
 
 def _show_transfer(st: object, result: object, json: bool, verb: str) -> None:
-    from egov_cli.formats import number
-    from egov_cli.services.transfer import TransferResult
+    from egov_cli.storage.transfer import TransferResult
+    from egov_cli.values.display import number
 
     assert isinstance(result, TransferResult)
     if json:
@@ -179,7 +179,7 @@ def copy(
 
     Example: egov db copy --to postgresql://egov@dbserver/egov
     """
-    from egov_cli.services.transfer import copy_catalogue, plan_copy
+    from egov_cli.storage.transfer import copy_catalogue, plan_copy
 
     st = use_json(ctx, json)
     if dry_run:
@@ -200,7 +200,7 @@ def dump(
 
     Example: egov db dump katalog-2026-11-25.jsonl.gz
     """
-    from egov_cli.services.transfer import dump_catalogue
+    from egov_cli.storage.transfer import dump_catalogue
 
     st = use_json(ctx, json)
     with output.progress("Sichere", None, quiet=st.quiet or json) as advance:
@@ -220,7 +220,7 @@ def restore(
 
     Example: egov --db neu.db db restore katalog-2026-11-25.jsonl.gz
     """
-    from egov_cli.services.transfer import plan_restore, restore_catalogue
+    from egov_cli.storage.transfer import plan_restore, restore_catalogue
 
     st = use_json(ctx, json)
     if dry_run:

@@ -12,7 +12,7 @@ from egov_cli.cli.report_output import FormatOpt, LangOpt, OutputOpt
 from egov_cli.cli.state import State, state
 
 if TYPE_CHECKING:
-    from egov_cli.db import Catalogue
+    from egov_cli.storage.db import Catalogue
 
 DEFAULT_DEMO_DB = "egov-demo.db"
 
@@ -41,11 +41,11 @@ def demo(
     import os
 
     from egov_cli.cli.report_output import check_lang, emit_report, report_now, resolve_format
-    from egov_cli.config import is_url
-    from egov_cli.db import describe, open_catalogue, transaction
-    from egov_cli.errors import Conflict
+    from egov_cli.core.config import is_url
+    from egov_cli.core.errors import Conflict
+    from egov_cli.demo import build_demo
     from egov_cli.reports.builders import build
-    from egov_cli.services.demo import build_demo
+    from egov_cli.storage.db import describe, open_catalogue, transaction
 
     check_lang(lang)
     resolve_format(fmt, out)
@@ -96,8 +96,8 @@ def demo(
 
 
 def _new_sqlite(target: str) -> Catalogue:
-    from egov_cli.db import open_catalogue
-    from egov_cli.migrate import init_catalogue
+    from egov_cli.storage.db import open_catalogue
+    from egov_cli.storage.migrate import init_catalogue
 
     init_catalogue(target)
     return open_catalogue(target)
@@ -107,10 +107,10 @@ def _empty_database(url: str) -> Catalogue:
     """An initialised, empty catalogue at ``url`` (initialised here if it has no schema)."""
     from sqlalchemy import func, select
 
-    from egov_cli.db import current_revision, describe, make_engine, open_catalogue
-    from egov_cli.errors import Conflict
-    from egov_cli.migrate import init_catalogue
-    from egov_cli.models import Service
+    from egov_cli.core.errors import Conflict
+    from egov_cli.core.models import Service
+    from egov_cli.storage.db import current_revision, describe, make_engine, open_catalogue
+    from egov_cli.storage.migrate import init_catalogue
 
     engine = make_engine(url)
     try:

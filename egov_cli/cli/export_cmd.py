@@ -44,14 +44,14 @@ Example: egov export amt32.xlsx --department 32 --below 3
 def _catalogue_name(st: State) -> str:
     from pathlib import Path
 
-    from egov_cli.config import is_url
+    from egov_cli.core.config import is_url
 
     catalogue = st.catalogue()
     return catalogue.label if is_url(catalogue.target) else Path(catalogue.target).name
 
 
 def _lang(lang: str) -> str:
-    from egov_cli.errors import ValidationError
+    from egov_cli.core.errors import ValidationError
 
     value = lang.lower()
     if value not in ("de", "en"):
@@ -106,17 +106,17 @@ def export(
     import sys
 
     from egov_cli.cli.catalogue_cmd import service_filter
-    from egov_cli.errors import ValidationError
-    from egov_cli.exporters.columns import select_columns
-    from egov_cli.exporters.csv_writer import check_delimiter, check_encoding
-    from egov_cli.exporters.services_export import (
+    from egov_cli.core.errors import ValidationError
+    from egov_cli.domain.scale import load_scale
+    from egov_cli.exports.columns import select_columns
+    from egov_cli.exports.csv_writer import check_delimiter, check_encoding
+    from egov_cli.exports.services_export import (
         ExportOptions,
         export_per_department,
         export_services,
         format_of,
     )
-    from egov_cli.formats import count
-    from egov_cli.services.scale import load_scale
+    from egov_cli.values.display import count
 
     st = use_json(ctx, json)
     if (file is None) == (per_department is None):
@@ -210,10 +210,10 @@ def template(
     """
     from pathlib import Path
 
-    from egov_cli.errors import ValidationError
-    from egov_cli.exporters.services_export import department_codes
-    from egov_cli.exporters.template import write_template
-    from egov_cli.services.scale import load_scale
+    from egov_cli.core.errors import ValidationError
+    from egov_cli.domain.scale import load_scale
+    from egov_cli.exports.services_export import department_codes
+    from egov_cli.exports.template import write_template
 
     st = use_json(ctx, json)
     if Path(file).suffix.lower() != ".xlsx":

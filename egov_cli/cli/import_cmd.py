@@ -117,9 +117,9 @@ def import_(
         # while the catalogue's modules load and the catalogue is read.
         checked = check_input(file)
         opening = Background(partial(open_file, checked, read_options), "egov-read")
+        from egov_cli.domain.reference import load_reference
+        from egov_cli.domain.scale import load_scale
         from egov_cli.services.imports import ImportOptions, apply_import, load_known
-        from egov_cli.services.reference import load_reference
-        from egov_cli.services.scale import load_scale
 
         load_reference()  # read once per process: the import looks up every key in it
         options = ImportOptions(mode=mode.strip().lower(), on_error=on_error.strip().lower())
@@ -178,7 +178,7 @@ def _early_read(st: State) -> AbstractContextManager[EarlyRead | None]:
     ``egov_cli.services.early``), closed at the end of the command. (A ``sqlite:///`` URL is
     read in the transaction: taking it apart here, as ``db.sqlite_path`` does, would load
     SQLAlchemy before the read could begin.)"""
-    from egov_cli.config import is_url
+    from egov_cli.core.config import is_url
 
     target = st.settings.db
     if is_url(target) or not Path(target).is_file():
@@ -205,7 +205,7 @@ def _without_collection() -> Iterator[None]:
 
 
 def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
-    from egov_cli.formats import count
+    from egov_cli.values.display import count
 
     where = result.file_name + (f", Blatt {result.sheet!r}" if result.sheet else "")
     head = "Probelauf (nichts geschrieben)" if result.dry_run else f"Import {result.import_id}"
@@ -277,7 +277,7 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
 
 
 def _describe(json: bool) -> None:
-    from egov_cli.schema import COLUMNS
+    from egov_cli.core.schema import COLUMNS
 
     if json:
         output.print_json(

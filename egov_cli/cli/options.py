@@ -19,9 +19,9 @@ DryRunRemoveOpt = Annotated[
 def confirm_removal(label: str, yes: bool) -> None:
     """Ask before removing ``label`` on a terminal; without one, ``--yes`` is required.
 
-    Raises :class:`~egov_cli.errors.Aborted` (exit code 9) when the answer is no.
+    Raises :class:`~egov_cli.core.errors.Aborted` (exit code 9) when the answer is no.
     """
-    from egov_cli.errors import Aborted
+    from egov_cli.core.errors import Aborted
 
     if yes:
         return

@@ -14,7 +14,7 @@ from egov_cli.cli.report_output import FormatOpt, LangOpt, OutputOpt
 from egov_cli.cli.state import use_json
 
 if TYPE_CHECKING:
-    from egov_cli.services.reference import ReferenceEntry
+    from egov_cli.domain.reference import ReferenceEntry
 
 
 reference_app = typer.Typer(
@@ -44,7 +44,7 @@ def search(
 
     Example: egov reference search "gewerbe anmeldung" --limit 5
     """
-    from egov_cli.services.reference import search_reference
+    from egov_cli.domain.reference import search_reference
 
     st = use_json(ctx, json)
     hits = search_reference(text, limit=None)
@@ -78,7 +78,7 @@ def show(
 
     Example: egov reference show 99050012104000
     """
-    from egov_cli.services.reference import reference_detail, scope_label
+    from egov_cli.domain.reference import reference_detail, scope_label
 
     use_json(ctx, json)
     detail = reference_detail(key)
@@ -111,7 +111,7 @@ def info(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov reference info
     """
-    from egov_cli.services.reference import reference_info
+    from egov_cli.domain.reference import reference_info
 
     use_json(ctx, json)
     found = reference_info()
@@ -151,8 +151,8 @@ def update(
     """
     from pathlib import Path
 
-    from egov_cli.formats import count, number
-    from egov_cli.services.reference import update_reference
+    from egov_cli.domain.reference import update_reference
+    from egov_cli.values.display import count, number
 
     st = use_json(ctx, json)
     with st.session(write=not dry_run) as session:
@@ -186,7 +186,7 @@ def enrich(
 
     Example: egov services enrich --dry-run
     """
-    from egov_cli.services.reference import enrich_services
+    from egov_cli.domain.reference import enrich_services
 
     st = use_json(ctx, json)
     with st.session(write=not dry_run) as session:

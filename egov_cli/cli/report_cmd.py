@@ -144,7 +144,7 @@ def changes(
 
     Example: egov report changes --since last --format md --output aenderungen.md
     """
-    from egov_cli.values import parse_date
+    from egov_cli.values.parse import parse_date
 
     since_last = since is not None and since.strip().lower() in ("last", "letzter", "zuletzt")
     since_day = None if since is None or since_last else parse_date(since, "--since")
@@ -193,13 +193,13 @@ def run(
     """
     import sys
 
-    from egov_cli import formats
     from egov_cli.cli.report_output import record_all, render, report_now
-    from egov_cli.errors import ExitCode, TargetAlert, ValidationError
-    from egov_cli.exporters.report_common import EXTENSIONS, as_of
-    from egov_cli.files import write_new
+    from egov_cli.core.errors import ExitCode, TargetAlert, ValidationError
+    from egov_cli.core.files import write_new
     from egov_cli.reports.builders import ReportOptions, build, report_names
-    from egov_cli.services.schedule import FAIL_ON, dated_stem, load_schedule
+    from egov_cli.reports.render.common import EXTENSIONS, as_of
+    from egov_cli.reports.schedule import FAIL_ON, dated_stem, load_schedule
+    from egov_cli.values import display as formats
 
     st = use_json(ctx, json)
     output.set_no_color(True)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from egov_cli.cli import output as out
-from egov_cli.files import write_atomic
+from egov_cli.core.files import write_atomic
 
 if TYPE_CHECKING:
     from egov_cli.cli.state import State
@@ -54,7 +54,7 @@ LangOpt = Annotated[
 
 def report_now() -> datetime:
     """Now (aware UTC), or the time pinned with EGOV_NOW."""
-    from egov_cli.errors import ValidationError
+    from egov_cli.core.errors import ValidationError
 
     pinned = os.environ.get(NOW_ENV, "").strip()
     if not pinned:
@@ -70,7 +70,7 @@ def report_now() -> datetime:
 
 
 def check_lang(lang: str) -> str:
-    from egov_cli.errors import ValidationError
+    from egov_cli.core.errors import ValidationError
 
     value = lang.strip().lower()
     if value not in ("de", "en"):
@@ -80,7 +80,7 @@ def check_lang(lang: str) -> str:
 
 def resolve_format(fmt: str | None, output: str | None) -> str:
     """The format to write (see the module docstring)."""
-    from egov_cli.errors import ValidationError
+    from egov_cli.core.errors import ValidationError
 
     if fmt:
         value = fmt.strip().lower()
@@ -98,7 +98,7 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
 def render(report: Report, fmt: str, lang: str) -> bytes:
     """The report in ``fmt`` as the bytes of a file (text formats in UTF-8)."""
     if fmt == "xlsx":
-        from egov_cli.exporters import report_xlsx
+        from egov_cli.reports.render import xlsx as report_xlsx
 
         return report_xlsx.render(report, lang)
     if fmt == "rich":
@@ -106,19 +106,19 @@ def render(report: Report, fmt: str, lang: str) -> bytes:
 
         text = render_text(report, lang)
     elif fmt == "md":
-        from egov_cli.exporters import report_md
+        from egov_cli.reports.render import md as report_md
 
         text = report_md.render(report, lang)
     elif fmt == "html":
-        from egov_cli.exporters import report_html
+        from egov_cli.reports.render import html as report_html
 
         text = report_html.render(report, lang)
     elif fmt == "csv":
-        from egov_cli.exporters import report_csv
+        from egov_cli.reports.render import csv as report_csv
 
         text = report_csv.render(report, lang)
     else:
-        from egov_cli.exporters import report_json
+        from egov_cli.reports.render import json as report_json
 
         text = report_json.render(report, lang)
     return text.encode("utf-8")
@@ -131,7 +131,7 @@ def record_all(st: State, runs: list[tuple[Report, str, str | None]]) -> None:
     A read-only catalogue (a report job's read-only role or URI) cannot take the record: the
     reports are out already, so that is a warning, not a failure.
     """
-    from egov_cli.errors import ReadOnlyCatalogue
+    from egov_cli.core.errors import ReadOnlyCatalogue
     from egov_cli.reports.builders import record_run
 
     try:
@@ -156,7 +156,7 @@ def emit_report(
     st: State, report: Report, fmt: str | None, output: str | None, lang: str = "de"
 ) -> Path | None:
     """Show or write ``report`` (see the module docstring); returns the file written, if any."""
-    from egov_cli.errors import ValidationError
+    from egov_cli.core.errors import ValidationError
 
     lang = check_lang(lang)
     chosen = resolve_format(fmt, output)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from egov_cli.exporters.report_common import (
+from egov_cli.reports.render.common import (
     L_NONE,
     NUMERIC_KINDS,
     format_value,

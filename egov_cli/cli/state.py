@@ -12,9 +12,9 @@ import typer
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from egov_cli.config import Settings
-    from egov_cli.db import Catalogue
-    from egov_cli.history import ChangeContext
+    from egov_cli.core.config import Settings
+    from egov_cli.core.history import ChangeContext
+    from egov_cli.storage.db import Catalogue
 
 
 T = TypeVar("T")
@@ -32,7 +32,7 @@ class State:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            from egov_cli.config import Settings
+            from egov_cli.core.config import Settings
 
             self._settings = Settings.resolve(self.db_option, self.actor_option)
         return self._settings
@@ -40,7 +40,7 @@ class State:
     def catalogue(self) -> Catalogue:
         """The opened catalogue (checked: exists, schema matches)."""
         if self._catalogue is None:
-            from egov_cli.db import open_catalogue
+            from egov_cli.storage.db import open_catalogue
 
             self._catalogue = open_catalogue(self.settings.db)
         return self._catalogue
@@ -48,7 +48,7 @@ class State:
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
         """The command's one transaction: all or nothing."""
-        from egov_cli.db import transaction
+        from egov_cli.storage.db import transaction
 
         with transaction(self.catalogue(), write=write) as session:
             yield session
@@ -56,12 +56,12 @@ class State:
     def run_write(self, work: Callable[[Session], T]) -> T:
         """The command's one writing transaction, run again from the start if it collides with
         a concurrent writer (bounded; then a clear error and nothing written)."""
-        from egov_cli.db import run_transaction
+        from egov_cli.storage.db import run_transaction
 
         return run_transaction(self.catalogue(), work)
 
     def change_context(self, source: str, import_id: int | None = None) -> ChangeContext:
-        from egov_cli.history import ChangeContext
+        from egov_cli.core.history import ChangeContext
 
         return ChangeContext(actor=self.settings.actor, source=source, import_id=import_id)
 

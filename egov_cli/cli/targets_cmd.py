@@ -13,9 +13,9 @@ from egov_cli.cli.state import use_json
 if TYPE_CHECKING:
     from datetime import date
 
-    from egov_cli.models import Target
+    from egov_cli.core.models import Target
+    from egov_cli.domain.scale import Scale
     from egov_cli.reports.progress import Progress
-    from egov_cli.services.scale import Scale
 
 RULE = (
     "Status: verfehlt = Fälligkeitsdatum vorbei und Ziel nicht erreicht; gefährdet = Ziel noch "
@@ -51,20 +51,20 @@ NotesOpt = Annotated[str | None, Opt("--notes", help="Free text.")]
 
 
 def _today() -> date:
-    from egov_cli.models import utcnow
+    from egov_cli.core.models import utcnow
     from egov_cli.reports.progress import local_day
 
     return local_day(utcnow())
 
 
 def _int(text: str | None, field: str) -> int | None:
-    from egov_cli.values import parse_int
+    from egov_cli.values.parse import parse_int
 
     return parse_int(text, field, minimum=1) if text is not None and text.strip() else None
 
 
 def _day(text: str | None, field: str) -> date | None:
-    from egov_cli.values import parse_date
+    from egov_cli.values.parse import parse_date
 
     return parse_date(text, field) if text is not None and text.strip() else None
 
@@ -86,7 +86,7 @@ def _level(p: Progress, scale: Scale) -> str:
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    from egov_cli import formats
+    from egov_cli.values import display as formats
 
     return formats.number(value, digits) if value is not None else "-"
 
@@ -120,8 +120,8 @@ def add(
 
     Example: egov targets add "Online 2026" --min-level 3 --count 120 --due 31.12.2026
     """
-    from egov_cli.services.scale import load_scale
-    from egov_cli.services.targets import add_target, parse_share
+    from egov_cli.domain.scale import load_scale
+    from egov_cli.domain.targets import add_target, parse_share
 
     st = use_json(ctx, json)
     with st.session(write=True) as session:
@@ -160,10 +160,10 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov targets list
     """
-    from egov_cli.formats import count
-    from egov_cli.models import utcnow
+    from egov_cli.core.models import utcnow
+    from egov_cli.domain.scale import load_scale
     from egov_cli.reports.progress import all_progress
-    from egov_cli.services.scale import load_scale
+    from egov_cli.values.display import count
 
     st = use_json(ctx, json)
     with st.session() as session:
@@ -202,10 +202,10 @@ def show(
 
     Example: egov targets show "Online 2026"
     """
-    from egov_cli.models import utcnow
+    from egov_cli.core.models import utcnow
+    from egov_cli.domain.scale import load_scale
+    from egov_cli.domain.targets import find_target
     from egov_cli.reports.progress import progress
-    from egov_cli.services.scale import load_scale
-    from egov_cli.services.targets import find_target
 
     st = use_json(ctx, json)
     with st.session() as session:
@@ -264,10 +264,10 @@ def edit(
 
     Example: egov targets edit "Online 2026" --count 150 --due 30.06.2027
     """
-    from egov_cli.errors import ValidationError
-    from egov_cli.services.scale import load_scale
-    from egov_cli.services.targets import edit_target, parse_share
-    from egov_cli.values import parse_flag
+    from egov_cli.core.errors import ValidationError
+    from egov_cli.domain.scale import load_scale
+    from egov_cli.domain.targets import edit_target, parse_share
+    from egov_cli.values.parse import parse_flag
 
     st = use_json(ctx, json)
     values: dict[str, Any] = {}
@@ -325,7 +325,7 @@ def remove(
     Example: egov targets remove "Online 2026" --yes
     """
 
-    from egov_cli.services.targets import find_target, remove_target
+    from egov_cli.domain.targets import find_target, remove_target
 
     st = use_json(ctx, json)
     with st.session(write=not dry_run) as session:

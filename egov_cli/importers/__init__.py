@@ -1,7 +1,7 @@
 """Reading spreadsheets for ``egov import``: pure functions, the catalogue is never touched.
 
 :func:`read_file` finds the sheet and its header row, matches the headers to the column schema
-(``egov_cli.schema``), parses every cell and returns an :class:`ImportFile` with the valid rows
+(``egov_cli.core.schema``), parses every cell and returns an :class:`ImportFile` with the valid rows
 and every problem, located by file, sheet, row, column and value. It runs in three steps:
 :func:`check_input` refuses files that are missing or unsafe to read, :func:`open_file` reads
 the cells and finds the header (no catalogue needed, so the command can run it while it opens
@@ -20,8 +20,8 @@ from itertools import chain, islice, zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from egov_cli import schema
-from egov_cli.errors import FileError, InputRejected, Problem, ValidationError
+from egov_cli.core import schema
+from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError
 from egov_cli.importers.guard import check_file
 from egov_cli.importers.halves import SPLIT_MIN_BYTES, Halves, HalvesWriter, worth_splitting
 from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
@@ -30,7 +30,7 @@ from egov_cli.importers.types import ImportColumn, ImportFile, ParsedRow, RawCel
 from egov_cli.importers.xlsx import SheetData, column_letters, sheet_parts
 
 if TYPE_CHECKING:
-    from egov_cli.services.scale import Scale
+    from egov_cli.domain.scale import Scale
 
 __all__ = [
     "CheckedFile",

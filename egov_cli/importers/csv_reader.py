@@ -5,7 +5,7 @@ Encoding: UTF-8 with or without BOM, else cp1252 (what Excel on Windows writes),
 lines (``--delimiter`` overrides).
 
 Text the CSV export neutralised against formula injection (``'=SUMME(...)``, ``'-Test``) comes
-back without that one apostrophe (:func:`egov_cli.cellsafety.restore`), so an exported CSV
+back without that one apostrophe (:func:`egov_cli.values.cellsafety.restore`), so an exported CSV
 imports back unchanged.
 """
 
@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from egov_cli.cellsafety import PREFIX, restore
-from egov_cli.errors import FileError
+from egov_cli.core.errors import FileError
 from egov_cli.importers.xlsx import SheetData
+from egov_cli.values.cellsafety import PREFIX, restore
 
 DELIMITERS = (";", ",", "\t")
 _NAMED = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}

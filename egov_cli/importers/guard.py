@@ -16,7 +16,7 @@ Spreadsheets arrive by e-mail from many hands. Before calamine or openpyxl opens
   place in its row. Not looked for: a cell tag with two reference attributes (not well-formed
   XML, and no spreadsheet program writes one; the reader takes the last).
 
-Each refusal is a :class:`~egov_cli.errors.FileError` naming the file and the reason.
+Each refusal is a :class:`~egov_cli.core.errors.FileError` naming the file and the reason.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from egov_cli.errors import FileError
+from egov_cli.core.errors import FileError
 from egov_cli.importers.xlsx import column_letters
 
 ZIP_SIGNATURE = b"PK\x03\x04"

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from egov_cli import schema
-from egov_cli.errors import ValidationError
+from egov_cli.core import schema
+from egov_cli.core.errors import ValidationError
 from egov_cli.importers.types import ImportColumn
-from egov_cli.text import fold
+from egov_cli.values.fold import fold
 
 #: How far down a sheet the header row is looked for (title rows, notes, blank rows above it).
 HEADER_SEARCH_ROWS = 30

@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from egov_cli.errors import FileError
-from egov_cli.files import atomic_path
+from egov_cli.core.errors import FileError
+from egov_cli.core.files import atomic_path
 
 ERROR_HEADER = "Fehler"
 

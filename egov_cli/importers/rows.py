@@ -2,7 +2,7 @@
 
 The common cases (text that needs nothing, a 14-digit key, a whole number, a date cell) are
 handled here without the general parsers; everything else, and every error, goes through
-``egov_cli.parsing.parse_value`` so that values and messages are the same as everywhere else.
+``egov_cli.values.column.parse_value`` so that values and messages are the same as everywhere else.
 Vocabulary terms, flags and levels repeat a lot: each distinct cell value is parsed once.
 """
 
@@ -14,12 +14,12 @@ from datetime import date, datetime
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
-from egov_cli import schema
-from egov_cli.errors import ValidationError
-from egov_cli.parsing import parse_value
+from egov_cli.core import schema
+from egov_cli.core.errors import ValidationError
+from egov_cli.values.column import parse_value
 
 if TYPE_CHECKING:
-    from egov_cli.services.scale import Scale
+    from egov_cli.domain.scale import Scale
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MAX_TEXT = 32_767

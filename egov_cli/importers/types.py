@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from egov_cli.errors import Problem
+from egov_cli.core.errors import Problem
 
 
 @dataclass(frozen=True)

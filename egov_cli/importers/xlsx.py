@@ -19,7 +19,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from egov_cli.errors import FileError
+from egov_cli.core.errors import FileError
 from egov_cli.importers.halves import Halves, read_halves
 
 _CHUNK = 1 << 20

@@ -1,11 +1,11 @@
-"""Alembic environment: runs on the connection egov hands over (see egov_cli.migrate)."""
+"""Alembic environment: runs on the connection egov hands over (see egov_cli.storage.migrate)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import egov_cli.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import egov_cli.core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 connection = config.attributes["connection"]

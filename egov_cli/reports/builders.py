@@ -11,7 +11,7 @@ Every builder is called as ``builder(session, catalogue_label, now, options) -> 
 
 Builders are imported lazily (by module path), so that ``egov --help`` imports none of them.
 
-``last_run`` / ``record_run`` keep the :class:`~egov_cli.models.ReportRun` rows: the renderer
+``last_run`` / ``record_run`` keep the :class:`~egov_cli.core.models.ReportRun` rows: the renderer
 records one whenever a report is written, and ``changes --since last`` reads the latest.
 """
 
@@ -24,14 +24,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from egov_cli.errors import NotFound
+from egov_cli.core.errors import NotFound
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from egov_cli.models import ReportRun
+    from egov_cli.core.models import ReportRun
+    from egov_cli.domain.catalogue import ServiceFilter
     from egov_cli.reports.document import Report
-    from egov_cli.services.catalogue import ServiceFilter
 
 #: The default horizon of the ``overdue`` report's "due soon" list, in days.
 DEFAULT_DUE_WITHIN_DAYS = 30
@@ -63,7 +63,7 @@ class ReportOptions:
 
     def service_filter(self) -> ServiceFilter:
         """The scope filters as a service filter."""
-        from egov_cli.services.catalogue import ServiceFilter
+        from egov_cli.domain.catalogue import ServiceFilter
 
         return ServiceFilter(
             department=self.department,
@@ -188,7 +188,7 @@ def last_run(session: Session, report: str) -> datetime | None:
     from sqlalchemy import func
     from sqlmodel import col, select
 
-    from egov_cli.models import ReportRun
+    from egov_cli.core.models import ReportRun
 
     latest = session.execute(
         select(func.max(col(ReportRun.generated_at))).where(col(ReportRun.report) == report)
@@ -208,7 +208,7 @@ def record_run(
     output: str | None = None,
 ) -> ReportRun:
     """Record that report ``report`` was written (``output``: file path, or None for stdout)."""
-    from egov_cli.models import ReportRun
+    from egov_cli.core.models import ReportRun
 
     run = ReportRun(
         report=report, generated_at=_aware(generated_at), actor=actor, format=format, output=output

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlmodel import Session, col
 
-from egov_cli.models import ChangeRecord, Department, Service
+from egov_cli.core.models import ChangeRecord, Department, Service
+from egov_cli.domain.catalogue import apply_filter
+from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions, last_run
 from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
 from egov_cli.reports.progress import aware, day_start, local_day
-from egov_cli.services.catalogue import apply_filter
-from egov_cli.services.scale import load_scale
 
 TITLE = Label("Änderungen", "Changes")
 _KEY = Col("leika_key", Label("LeiKa-Schlüssel", "LeiKa key"))

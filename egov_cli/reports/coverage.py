@@ -25,10 +25,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 from sqlmodel import col
 
-from egov_cli.errors import ValidationError
-from egov_cli.models import Department, Service
-from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
-from egov_cli.services.reference import (
+from egov_cli.core.errors import ValidationError
+from egov_cli.core.models import Department, Service
+from egov_cli.domain.reference import (
     MUNICIPAL,
     POSSIBLY_MUNICIPAL,
     Reference,
@@ -39,8 +38,9 @@ from egov_cli.services.reference import (
     type_parts,
     type_scope,
 )
-from egov_cli.services.scale import load_scale
-from egov_cli.text import fold
+from egov_cli.domain.scale import load_scale
+from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
+from egov_cli.values.fold import fold
 
 if TYPE_CHECKING:
     from sqlmodel import Session

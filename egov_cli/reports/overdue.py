@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session, col
 
-from egov_cli.models import Department, Service
+from egov_cli.core.models import Department, Service
+from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
 from egov_cli.reports.progress import MISSED, local_day, scoped, service_rows
-from egov_cli.services.catalogue import ServiceFilter
-from egov_cli.services.scale import load_scale
 
 TITLE = Label("Überfällige Leistungen", "Overdue services")
 

@@ -47,11 +47,11 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, col
 
-from egov_cli.formats import LOCAL_ZONE
-from egov_cli.models import ChangeRecord, Department, Procedure, Service, Target
+from egov_cli.core.models import ChangeRecord, Department, Procedure, Service, Target
+from egov_cli.domain.catalogue import ServiceFilter, apply_filter
+from egov_cli.domain.targets import DIGITALES_AMT, goal_of, scope_filter
 from egov_cli.reports.document import TARGET_STATUS_LABELS, Label
-from egov_cli.services.catalogue import ServiceFilter, apply_filter
-from egov_cli.services.targets import DIGITALES_AMT, goal_of, scope_filter
+from egov_cli.values.display import LOCAL_ZONE
 
 ON_TRACK = "on-track"
 AT_RISK = "at-risk"
@@ -747,7 +747,7 @@ def all_progress(
     session: Session, now: datetime, name: str | None = None, *, weekly: bool = True
 ) -> list[Progress]:
     """Progress of every target (or the one named), by due date and name."""
-    from egov_cli.services.targets import find_target, list_targets
+    from egov_cli.domain.targets import find_target, list_targets
 
     targets = [find_target(session, name)] if name else list_targets(session)
     return progress_of(session, targets, now, weekly=weekly)

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from egov_cli.models import Department, Service
+from egov_cli.core.models import Department, Service
+from egov_cli.domain.scale import Scale, load_scale
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
 from egov_cli.reports.progress import alerts_of, all_progress, local_day, scoped, service_targets
 from egov_cli.reports.targets import status_figures, status_table
-from egov_cli.services.scale import Scale, load_scale
 
 TITLE = Label("Reifegrad der Verwaltungsleistungen", "Readiness of the administrative services")
 NO_DEPARTMENT = Label("ohne Amt", "no department")

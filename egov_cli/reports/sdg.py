@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from egov_cli.models import Department, Service
+from egov_cli.core.models import Department, Service
+from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
 from egov_cli.reports.progress import local_day, scoped
-from egov_cli.services.catalogue import ServiceFilter
-from egov_cli.services.scale import load_scale
 
 TITLE = Label("SDG-Anhang II", "SDG Annex II")
 

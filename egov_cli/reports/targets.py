@@ -15,7 +15,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlmodel import Session, col
 
-from egov_cli.models import Procedure, Service
+from egov_cli.core.models import Procedure, Service
+from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.scale import Scale, load_scale
+from egov_cli.domain.targets import DIGITALES_AMT, scope_filter
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
 from egov_cli.reports.progress import (
@@ -30,9 +33,6 @@ from egov_cli.reports.progress import (
     service_rows,
     service_targets,
 )
-from egov_cli.services.catalogue import ServiceFilter
-from egov_cli.services.scale import Scale, load_scale
-from egov_cli.services.targets import DIGITALES_AMT, scope_filter
 
 TITLE = Label("Ziele", "Targets")
 PER_SERVICE = Label("Zielvorgaben je Leistung", "Per-service targets")
@@ -327,7 +327,7 @@ def per_service_section(st: ServiceTargets, options: ReportOptions) -> Section:
 
 def build(session: Session, catalogue_label: str, now: datetime, options: ReportOptions) -> Report:
     """Each target with progress, pace, forecast, burn-up and what still has to move."""
-    from egov_cli.services.targets import find_target, list_targets
+    from egov_cli.domain.targets import find_target, list_targets
 
     scale: Scale = load_scale(session)
     today = local_day(now)

@@ -115,7 +115,7 @@ def read_parts(
 def start_early_read(path: Path) -> EarlyRead:
     """The services of the SQLite catalogue at ``path`` as ``imports.load_known`` reads them,
     read on a thread from now on."""
-    from egov_cli.schema import SERVICE_FIELDS
+    from egov_cli.core.schema import SERVICE_FIELDS
 
     return EarlyRead(path, known_columns(SERVICE_FIELDS), PART_ROWS)
 

@@ -4,7 +4,7 @@
 on the ID column, else, for services without a key, on the name), plans new / changed /
 unchanged / rejected services with field-level differences, creates unknown departments and
 online procedures, and writes everything in bulk, recorded as one
-:class:`~egov_cli.models.ImportRun` that is the source of every change record: services and
+:class:`~egov_cli.core.models.ImportRun` that is the source of every change record: services and
 update records with executemany; the create records on SQLite with one INSERT ... SELECT per
 batch that takes each snapshot from the stored row (on a worker thread, while the next batch is
 prepared), elsewhere with executemany.
@@ -42,16 +42,16 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Integer, func, select, text, update
 from sqlmodel import Session
 
-from egov_cli import history, schema
-from egov_cli.errors import InputRejected, Problem, ValidationError
-from egov_cli.history import ChangeContext
+from egov_cli.core import history, schema
+from egov_cli.core.errors import InputRejected, Problem, ValidationError
+from egov_cli.core.history import ChangeContext
+from egov_cli.core.models import ChangeRecord, Department, ImportRun, Procedure, Service, utcnow
+from egov_cli.core.schema import SERVICE_FIELDS
+from egov_cli.domain.reference import fill_from_reference, load_reference
+from egov_cli.domain.scale import load_scale
 from egov_cli.importers.types import ImportFile
-from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service, utcnow
-from egov_cli.schema import SERVICE_FIELDS
 from egov_cli.services.early import PART_ROWS, EarlyRead, Part, known_columns, read_parts
-from egov_cli.services.reference import fill_from_reference, load_reference
-from egov_cli.services.scale import load_scale
-from egov_cli.text import fold
+from egov_cli.values.fold import fold
 
 MODES = ("upsert", "insert", "update")
 ON_ERROR = ("abort", "skip")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from egov_cli.cli.background import Background, release
-from egov_cli.errors import FileError
+from egov_cli.core.errors import FileError
 
 
 def test_the_value_of_background_work_is_returned() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from egov_cli.db import open_catalogue, transaction
-from egov_cli.models import ChangeRecord, ImportRun, ReportRun, Service, Target
+from egov_cli.core.models import ChangeRecord, ImportRun, ReportRun, Service, Target
+from egov_cli.storage.db import open_catalogue, transaction
 from tests.helpers import egov
 
 

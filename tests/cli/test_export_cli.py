@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from egov_cli.db import Catalogue
-from egov_cli.history import ChangeContext
-from tests.exporters.services_sample import FORMULA_NAME, MINUS_NAME, fill
+from egov_cli.core.history import ChangeContext
+from egov_cli.storage.db import Catalogue
+from tests.exports.services_sample import FORMULA_NAME, MINUS_NAME, fill
 from tests.helpers import egov
 
 

@@ -161,7 +161,7 @@ def test_an_import_run_again_after_a_concurrent_writer_reads_the_file_again(
     """The first attempt's cells are freed while it commits; when the transaction must run
     again (a concurrent writer got in the way), the file is read anew and imported once."""
     from egov_cli.cli.state import State
-    from egov_cli.db import transaction
+    from egov_cli.storage.db import transaction
 
     class Collision(Exception):
         pass

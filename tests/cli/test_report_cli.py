@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from egov_cli.db import open_catalogue, transaction
-from egov_cli.models import ReportRun
+from egov_cli.core.models import ReportRun
+from egov_cli.storage.db import open_catalogue, transaction
 from tests.helpers import egov
 
 HOSTILE = "<script>alert(1)</script> | a | b |"
@@ -220,8 +220,8 @@ def test_a_missing_schedule_is_a_file_error(seeded: str, tmp_path: Path) -> None
 
 
 def test_the_example_schedule_in_reports_is_valid() -> None:
-    from egov_cli.resources import reports_file
-    from egov_cli.services.schedule import load_schedule
+    from egov_cli.core.resources import reports_file
+    from egov_cli.reports.schedule import load_schedule
 
     plan = load_schedule(
         reports_file("nightly.toml"), ("readiness", "targets", "overdue", "changes", "sdg")

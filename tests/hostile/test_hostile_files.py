@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from egov_cli.db import open_catalogue
-from egov_cli.errors import FileError, InputRejected
+from egov_cli.core.errors import FileError, InputRejected
+from egov_cli.domain.scale import Scale, default_preset_name, presets
 from egov_cli.importers import read_file
-from egov_cli.services.scale import Scale, default_preset_name, presets
-from egov_cli.services.transfer import content_checksum
+from egov_cli.storage.db import open_catalogue
+from egov_cli.storage.transfer import content_checksum
 from tests.helpers import egov
 from tests.hostile import corpus
 
@@ -260,8 +260,8 @@ def _import(path: Path, *extra: str) -> tuple[int, str]:
 def _names(db_url: str) -> list[str]:
     from sqlmodel import select
 
-    from egov_cli.db import transaction
-    from egov_cli.models import Service
+    from egov_cli.core.models import Service
+    from egov_cli.storage.db import transaction
 
     catalogue = open_catalogue(db_url)
     try:

@@ -12,9 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from egov_cli.db import open_catalogue, transaction
-from egov_cli.history import ChangeContext
-from egov_cli.services.catalogue import add_service
+from egov_cli.core.history import ChangeContext
+from egov_cli.domain.catalogue import add_service
+from egov_cli.storage.db import open_catalogue, transaction
 from tests.helpers import egov
 
 SCRIPT = "<script>alert(1)</script>"

@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from egov_cli.errors import FileError
+from egov_cli.core.errors import FileError
+from egov_cli.domain.scale import default_preset_name, presets
 from egov_cli.importers import CheckedFile, ReadOptions, check_input, open_file
 from egov_cli.importers.types import ImportFile
-from egov_cli.services.scale import default_preset_name, presets
 from tests.hostile.corpus import hand_written_rows
 
 HEADER = ["LeiKa-Schlüssel", "Leistung", "Reifegrad", "Online seit", "SDG Anhang II"]

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from egov_cli.errors import FileError, InputRejected
+from egov_cli.core.errors import FileError, InputRejected
+from egov_cli.domain.scale import Scale, default_preset_name, presets
 from egov_cli.importers import ReadOptions, read_file
 from egov_cli.importers.csv_reader import sniff_delimiter
 from egov_cli.importers.headers import parse_mapping
-from egov_cli.services.scale import Scale, default_preset_name, presets
 
 
 @pytest.fixture
@@ -188,7 +188,7 @@ def test_the_delimiter_is_sniffed() -> None:
 
 
 def test_an_unmapped_target_is_a_clear_error() -> None:
-    from egov_cli.errors import ValidationError
+    from egov_cli.core.errors import ValidationError
 
     with pytest.raises(ValidationError) as caught:
         parse_mapping(["Nummer=Telefon"])

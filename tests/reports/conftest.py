@@ -22,11 +22,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from egov_cli.db import Catalogue, transaction
-from egov_cli.history import ChangeContext
-from egov_cli.services.catalogue import add_service, edit_service
-from egov_cli.services.departments import add_department
-from egov_cli.services.procedures import add_procedure, edit_procedure
+from egov_cli.core.history import ChangeContext
+from egov_cli.domain.catalogue import add_service, edit_service
+from egov_cli.domain.departments import add_department
+from egov_cli.domain.procedures import add_procedure, edit_procedure
+from egov_cli.storage.db import Catalogue, transaction
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 KEYS = {

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from egov_cli.db import Catalogue, transaction
-from egov_cli.errors import NotFound
+from egov_cli.core.errors import NotFound
+from egov_cli.domain.catalogue import remove_service
+from egov_cli.domain.targets import add_target
 from egov_cli.reports.builders import ReportOptions, build, last_run, record_run, report_names
 from egov_cli.reports.document import Report, Section, Table
-from egov_cli.services.catalogue import remove_service
-from egov_cli.services.targets import add_target
+from egov_cli.storage.db import Catalogue, transaction
 
 from .conftest import KEYS, NOW, at
 
@@ -102,7 +102,7 @@ def test_readiness_with_a_department_filter(with_targets: Catalogue) -> None:
 def test_the_online_share_follows_the_scale_threshold(with_targets: Catalogue) -> None:
     from sqlalchemy import update
 
-    from egov_cli.models import MaturityLevel
+    from egov_cli.core.models import MaturityLevel
 
     with transaction(with_targets) as s:
         s.execute(update(MaturityLevel).where(MaturityLevel.level == 3).values(online=False))  # type: ignore[arg-type]

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import update
 
-from egov_cli.db import Catalogue, transaction
-from egov_cli.errors import ValidationError
-from egov_cli.history import ChangeContext
-from egov_cli.models import MaturityLevel
+from egov_cli.core.errors import ValidationError
+from egov_cli.core.history import ChangeContext
+from egov_cli.core.models import MaturityLevel
+from egov_cli.domain.catalogue import add_service
+from egov_cli.domain.reference import Reference, parse_reference
 from egov_cli.reports.coverage import coverage_report
 from egov_cli.reports.document import Report
-from egov_cli.services.catalogue import add_service
-from egov_cli.services.reference import Reference, parse_reference
+from egov_cli.storage.db import Catalogue, transaction
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ROWS = """leika_schluessel,leika_bezeichnung,leika_typ,ozg_id,ozg_leistung,lebenslage,themenfeld,sdg1,sdg2,gesetzeskuerzel

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from egov_cli.db import Catalogue, transaction
-from egov_cli.history import ChangeContext
+from egov_cli.core.history import ChangeContext
+from egov_cli.domain.catalogue import ServiceFilter, edit_service
+from egov_cli.domain.targets import add_target
 from egov_cli.reports.progress import (
     AT_RISK,
     MISSED,
@@ -19,8 +20,7 @@ from egov_cli.reports.progress import (
     progress,
     service_targets,
 )
-from egov_cli.services.catalogue import ServiceFilter, edit_service
-from egov_cli.services.targets import add_target
+from egov_cli.storage.db import Catalogue, transaction
 
 from .conftest import KEYS, NOW, at
 
@@ -57,7 +57,7 @@ def test_counting_at_a_date_respects_the_scope(city: Catalogue) -> None:
 def test_a_level_target_reports_start_today_pace_forecast_and_status(city: Catalogue) -> None:
     _add(city, "Online 2026", threshold_level=3, goal_count=10)
     with transaction(city) as s:
-        from egov_cli.services.targets import find_target
+        from egov_cli.domain.targets import find_target
 
         p = progress(s, find_target(s, "Online 2026"), NOW)
     # period: 1.1.2026 00:00 Berlin (31.12.2025 23:00 UTC) to 25.11.2026 09:00 UTC = 328 d 10 h
@@ -74,7 +74,7 @@ def test_a_level_target_reports_start_today_pace_forecast_and_status(city: Catal
 def test_the_burn_up_starts_at_the_start_count_and_ends_today(city: Catalogue) -> None:
     _add(city, "Online 2026", threshold_level=3, goal_count=6)
     with transaction(city) as s:
-        from egov_cli.services.targets import find_target
+        from egov_cli.domain.targets import find_target
 
         p = progress(s, find_target(s, "Online 2026"), NOW)
     points = dict(p.burnup)
@@ -93,7 +93,7 @@ def test_the_burn_up_starts_at_the_start_count_and_ends_today(city: Catalogue) -
 def test_a_share_goal_is_rounded_up_from_the_scope(city: Catalogue) -> None:
     _add(city, "Sozialamt", threshold_level=3, goal_share=0.5, department="50")
     with transaction(city) as s:
-        from egov_cli.services.targets import find_target
+        from egov_cli.domain.targets import find_target
 
         p = progress(s, find_target(s, "Sozialamt"), NOW)
     # scope C, D, E: half of 3 is 1.5 -> 2; only C is at 3+ today, D was at the start
@@ -106,7 +106,7 @@ def test_a_target_whose_due_date_passed_unreached_is_missed(city: Catalogue) -> 
     _add(city, "Halbjahr", threshold_level=3, goal_count=6, due_date=date(2026, 6, 30))
     _add(city, "Erreicht", threshold_level=3, goal_count=5, due_date=date(2026, 6, 30))
     with transaction(city) as s:
-        from egov_cli.services.targets import find_target
+        from egov_cli.domain.targets import find_target
 
         missed = progress(s, find_target(s, "Halbjahr"), NOW)
         reached = progress(s, find_target(s, "Erreicht"), NOW)
@@ -117,7 +117,7 @@ def test_a_target_whose_due_date_passed_unreached_is_missed(city: Catalogue) -> 
 def test_a_target_on_pace_is_on_track(city: Catalogue) -> None:
     _add(city, "Klein", threshold_level=3, goal_count=6)
     with transaction(city) as s:
-        from egov_cli.services.targets import find_target
+        from egov_cli.domain.targets import find_target
 
         p = progress(s, find_target(s, "Klein"), NOW)
     assert p.forecast is not None
@@ -126,7 +126,7 @@ def test_a_target_on_pace_is_on_track(city: Catalogue) -> None:
     _add(city, "Machbar", threshold_level=3, goal_count=6, due_date=date(2027, 6, 30),
          start_date=date(2026, 1, 1))  # fmt: skip
     with transaction(city) as s:
-        from egov_cli.services.targets import find_target
+        from egov_cli.domain.targets import find_target
 
         p = progress(s, find_target(s, "Machbar"), NOW)
     assert p.forecast is not None
@@ -137,7 +137,7 @@ def test_a_target_on_pace_is_on_track(city: Catalogue) -> None:
 def test_digitales_amt_counts_each_procedure_once_from_its_history(city: Catalogue) -> None:
     _add(city, "Digitales Amt", kind="digitales_amt")
     with transaction(city) as s:
-        from egov_cli.services.targets import find_target
+        from egov_cli.domain.targets import find_target
 
         # P1 serves A and B (counted once); P2 submits since 5.10.; P3 is not on BayernPortal
         assert count_procedures(s, ALL) == 2
@@ -162,7 +162,7 @@ def test_per_service_targets_are_counted_as_met_overdue_and_due_soon(city: Catal
 def test_a_reused_id_does_not_inherit_the_history_of_a_removed_service(
     city: Catalogue, ctx: ChangeContext
 ) -> None:
-    from egov_cli.services.catalogue import add_service, remove_service
+    from egov_cli.domain.catalogue import add_service, remove_service
 
     with transaction(city) as s:
         remove_service(s, at("2026-11-01"), KEYS["G"])
@@ -203,7 +203,7 @@ def test_a_level_change_back_and_forth_within_a_week_leaves_the_count(city: Cata
 def test_level_updates_are_read_from_the_partial_covering_index(city: Catalogue) -> None:
     from sqlalchemy import select, text
 
-    from egov_cli.models import ChangeRecord
+    from egov_cli.core.models import ChangeRecord
     from egov_cli.reports.progress import LEVEL_CHANGES
 
     query = select(ChangeRecord.entity_id, ChangeRecord.old_value).where(LEVEL_CHANGES)

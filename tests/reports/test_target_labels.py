@@ -12,11 +12,25 @@ import openpyxl
 import pytest
 
 from egov_cli.cli.report_view import render_text
-from egov_cli.db import Catalogue, transaction
-from egov_cli.exporters import report_csv, report_html, report_json, report_md, report_xlsx
+from egov_cli.domain.targets import add_target
 from egov_cli.reports.builders import ReportOptions, build
 from egov_cli.reports.document import Report
-from egov_cli.services.targets import add_target
+from egov_cli.reports.render import (
+    csv as report_csv,
+)
+from egov_cli.reports.render import (
+    html as report_html,
+)
+from egov_cli.reports.render import (
+    json as report_json,
+)
+from egov_cli.reports.render import (
+    md as report_md,
+)
+from egov_cli.reports.render import (
+    xlsx as report_xlsx,
+)
+from egov_cli.storage.db import Catalogue, transaction
 
 from .conftest import NOW, at
 

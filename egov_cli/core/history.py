@@ -1,0 +1,120 @@
+"""Recording and reading the change history. Nothing in the catalogue changes without a record.
+
+Writers call :func:`created`, :func:`updated` and :func:`deleted` with a :class:`ChangeContext`
+(who, which command, which import). Bulk writers (the import) build rows with the same
+functions and insert them with :func:`insert_records` in one executemany.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from egov_cli.core.models import ChangeRecord, utcnow
+
+
+@dataclass(frozen=True)
+class ChangeContext:
+    """Who makes a change, through which command, and (for imports) which import run."""
+
+    actor: str
+    source: str
+    import_id: int | None = None
+    at: datetime = field(default_factory=utcnow)
+
+
+def as_text(value: object) -> str | None:
+    """A field value as the history stores it: ISO dates, ``true``/``false``, plain text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def snapshot(values: Mapping[str, object]) -> str:
+    """A record's fields as compact JSON (keys sorted, blank fields left out), for create and
+    delete rows: the text SQLite's ``json_object`` makes of the same values."""
+    return json.dumps(
+        {k: as_text(v) for k, v in values.items() if v is not None and v != ""},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def _row(
+    ctx: ChangeContext,
+    entity: str,
+    entity_id: int,
+    key: str | None,
+    action: str,
+    field_name: str | None,
+    old: str | None,
+    new: str | None,
+) -> dict[str, Any]:
+    return {
+        "changed_at": ctx.at,
+        "actor": ctx.actor,
+        "source": ctx.source,
+        "import_id": ctx.import_id,
+        "entity": entity,
+        "entity_id": entity_id,
+        "entity_key": key,
+        "action": action,
+        "field": field_name,
+        "old_value": old,
+        "new_value": new,
+    }
+
+
+def created(
+    ctx: ChangeContext, entity: str, entity_id: int, key: str | None, values: Mapping[str, object]
+) -> dict[str, Any]:
+    return _row(ctx, entity, entity_id, key, "create", None, None, snapshot(values))
+
+
+def updated(
+    ctx: ChangeContext,
+    entity: str,
+    entity_id: int,
+    key: str | None,
+    changes: Mapping[str, tuple[object, object]],
+) -> list[dict[str, Any]]:
+    """One row per changed field; ``changes`` maps field -> (old, new)."""
+    return [
+        _row(ctx, entity, entity_id, key, "update", name, as_text(old), as_text(new))
+        for name, (old, new) in changes.items()
+    ]
+
+
+def deleted(
+    ctx: ChangeContext, entity: str, entity_id: int, key: str | None, values: Mapping[str, object]
+) -> dict[str, Any]:
+    return _row(ctx, entity, entity_id, key, "delete", None, snapshot(values), None)
+
+
+def insert_records(session: Session, rows: Iterable[dict[str, Any]]) -> int:
+    """Insert history rows in one executemany; returns how many."""
+    batch = list(rows)
+    if batch:
+        session.execute(insert(ChangeRecord), batch)
+    return len(batch)
+
+
+def history_of(session: Session, entity: str, entity_id: int) -> list[ChangeRecord]:
+    """Every recorded change of one record, oldest first."""
+    query = (
+        select(ChangeRecord)
+        .where(ChangeRecord.entity == entity, ChangeRecord.entity_id == entity_id)
+        .order_by(col(ChangeRecord.changed_at), col(ChangeRecord.id))
+    )
+    return list(session.exec(query).all())

@@ -1,0 +1,65 @@
+"""Helpers shared by the catalogue services: diffs, search text, looking records up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, select
+
+from egov_cli.core.errors import NotFound
+from egov_cli.core.models import Department, Procedure
+from egov_cli.values.fold import fold, search_fold
+
+
+def service_search_text(values: Mapping[str, Any]) -> str:
+    """What free-text search looks in: name, citizen name, LeiKa key, OZG name, notes."""
+    parts = (values.get(k) for k in ("name", "citizen_name", "leika_key", "ozg_name", "notes"))
+    return " | ".join(search_fold(str(p)) for p in parts if p)
+
+
+def diff(record: object, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """field -> (old, new) for every value that differs from the record's."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name, new in values.items():
+        old = getattr(record, name)
+        if old != new:
+            changes[name] = (old, new)
+    return changes
+
+
+def department_by_code(session: Session, code: str) -> Department:
+    """A department by its code, or by its name (ignoring case and umlaut spelling)."""
+    found = session.exec(select(Department).where(Department.code == code)).first()
+    if found is None:
+        wanted = fold(code)
+        found = next(
+            (
+                d
+                for d in session.exec(select(Department)).all()
+                if wanted in (fold(d.code), fold(d.name))
+            ),
+            None,
+        )
+    if found is None:
+        codes = ", ".join(d.code for d in session.exec(select(Department)).all()) or "none yet"
+        raise NotFound(
+            f"No department {code!r}.",
+            f"Known departments: {codes}. Add one with 'egov departments add CODE NAME'.",
+        )
+    return found
+
+
+def procedure_by_name(session: Session, name: str) -> Procedure:
+    found = session.exec(select(Procedure).where(Procedure.name == name)).first()
+    if found is None:
+        wanted = fold(name)
+        found = next(
+            (p for p in session.exec(select(Procedure)).all() if fold(p.name) == wanted), None
+        )
+    if found is None:
+        raise NotFound(
+            f"No online procedure {name!r}.",
+            "List them with 'egov procedures list'; add one with 'egov procedures add NAME'.",
+        )
+    return found

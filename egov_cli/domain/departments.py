@@ -1,0 +1,111 @@
+"""Departments (Ämter / Fachbereiche)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from egov_cli.core import history
+from egov_cli.core.errors import Conflict, ValidationError
+from egov_cli.core.history import ChangeContext
+from egov_cli.core.models import Department, Service
+from egov_cli.domain.common import department_by_code, diff
+
+
+@dataclass(frozen=True)
+class DepartmentView:
+    id: int
+    code: str
+    name: str
+    contact: str | None
+    services: int
+
+
+def list_departments(session: Session) -> list[DepartmentView]:
+    counts = (
+        select(col(Department.id), func.count(col(Service.id)))
+        .outerjoin(Service, col(Service.department_id) == col(Department.id))
+        .group_by(col(Department.id))
+    )
+    per_id = dict(session.execute(counts).tuples().all())
+    departments = session.exec(select(Department).order_by(col(Department.code))).all()
+    return [
+        DepartmentView(d.id or 0, d.code, d.name, d.contact, per_id.get(d.id, 0))
+        for d in departments
+    ]
+
+
+def _clean_code(code: str) -> str:
+    code = code.strip()
+    if not code or len(code) > 32:
+        raise ValidationError(
+            f"Department code {code!r} must be 1 to 32 characters.", "E.g. 32 or FB3."
+        )
+    return code
+
+
+def add_department(
+    session: Session, ctx: ChangeContext, code: str, name: str, contact: str | None = None
+) -> Department:
+    code = _clean_code(code)
+    if not name.strip():
+        raise ValidationError("A department needs a name.", "E.g. 'Ordnungsamt'.")
+    if session.exec(select(Department).where(Department.code == code)).first():
+        raise Conflict(
+            f"Department {code!r} exists already.", "Rename it with 'egov departments rename'."
+        )
+    dept = Department(
+        code=code, name=name.strip(), contact=contact, created_at=ctx.at, updated_at=ctx.at
+    )
+    session.add(dept)
+    session.flush()
+    assert dept.id is not None
+    history.insert_records(
+        session,
+        [
+            history.created(
+                ctx,
+                "department",
+                dept.id,
+                code,
+                {"code": code, "name": dept.name, "contact": contact},
+            )
+        ],
+    )
+    return dept
+
+
+def rename_department(
+    session: Session,
+    ctx: ChangeContext,
+    code: str,
+    *,
+    name: str | None = None,
+    new_code: str | None = None,
+    contact: str | None = None,
+) -> tuple[Department, dict[str, tuple[object, object]]]:
+    dept = department_by_code(session, code)
+    values: dict[str, object] = {}
+    if name is not None:
+        values["name"] = name.strip()
+    if new_code is not None:
+        values["code"] = _clean_code(new_code)
+        clash = session.exec(select(Department).where(Department.code == values["code"])).first()
+        if clash is not None and clash.id != dept.id:
+            raise Conflict(f"Department code {new_code!r} is taken by {clash.name!r}.")
+    if contact is not None:
+        values["contact"] = contact.strip() or None
+    changes = diff(dept, values)
+    for field_name, (_old, new) in changes.items():
+        setattr(dept, field_name, new)
+    if changes:
+        dept.updated_at = ctx.at
+        session.add(dept)
+        session.flush()
+        assert dept.id is not None
+        history.insert_records(
+            session, history.updated(ctx, "department", dept.id, dept.code, changes)
+        )
+    return dept, changes

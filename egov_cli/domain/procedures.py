@@ -1,0 +1,99 @@
+"""Online procedures (Onlinedienste): one procedure can serve several services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from egov_cli.core import history
+from egov_cli.core.errors import Conflict, ValidationError
+from egov_cli.core.history import ChangeContext
+from egov_cli.core.models import Procedure, ProcedureBase, Service
+from egov_cli.domain.common import diff, procedure_by_name
+
+FIELDS = tuple(ProcedureBase.model_fields)
+
+
+@dataclass(frozen=True)
+class ProcedureView:
+    id: int
+    name: str
+    url: str | None
+    provision: str | None
+    bayernportal: bool
+    authentication: str | None
+    bayernid: bool
+    bundid: bool
+    epayment: bool
+    submits_electronically: bool
+    services: int
+
+
+def list_procedures(session: Session) -> list[ProcedureView]:
+    counts = dict(
+        session.execute(
+            select(col(Service.procedure_id), func.count()).group_by(col(Service.procedure_id))
+        )
+        .tuples()
+        .all()
+    )
+    procedures = session.exec(select(Procedure).order_by(col(Procedure.name))).all()
+    return [
+        ProcedureView(
+            id=p.id or 0,
+            services=counts.get(p.id, 0),
+            **{name: getattr(p, name) for name in FIELDS},
+        )
+        for p in procedures
+    ]
+
+
+def add_procedure(session: Session, ctx: ChangeContext, values: Mapping[str, Any]) -> Procedure:
+    name = (values.get("name") or "").strip()
+    if not name:
+        raise ValidationError("An online procedure needs a name.")
+    if session.exec(select(Procedure).where(Procedure.name == name)).first():
+        raise Conflict(
+            f"Online procedure {name!r} exists already.", "Change it with 'egov procedures edit'."
+        )
+    clean = {k: v for k, v in values.items() if v is not None} | {"name": name}
+    procedure = Procedure(**clean, created_at=ctx.at, updated_at=ctx.at)
+    session.add(procedure)
+    session.flush()
+    assert procedure.id is not None
+    history.insert_records(
+        session,
+        [
+            history.created(
+                ctx, "procedure", procedure.id, name, {k: getattr(procedure, k) for k in FIELDS}
+            )
+        ],
+    )
+    return procedure
+
+
+def edit_procedure(
+    session: Session, ctx: ChangeContext, name: str, values: Mapping[str, Any]
+) -> tuple[Procedure, dict[str, tuple[Any, Any]]]:
+    procedure = procedure_by_name(session, name)
+    updates = {k: v for k, v in values.items() if v is not None}
+    if "name" in updates:
+        clash = session.exec(select(Procedure).where(Procedure.name == updates["name"])).first()
+        if clash is not None and clash.id != procedure.id:
+            raise Conflict(f"Online procedure {updates['name']!r} exists already.")
+    changes = diff(procedure, updates)
+    for field_name, (_old, new) in changes.items():
+        setattr(procedure, field_name, new)
+    if changes:
+        procedure.updated_at = ctx.at
+        session.add(procedure)
+        session.flush()
+        assert procedure.id is not None
+        history.insert_records(
+            session, history.updated(ctx, "procedure", procedure.id, procedure.name, changes)
+        )
+    return procedure, changes

@@ -1,0 +1,287 @@
+"""Rollout targets: add, list, show, edit, remove, with every change on record (entity "target").
+
+A target counts services in its scope (all services, or a department, Themenfeld, LeiKa type,
+SDG Annex II) at ``threshold_level`` or higher, against a goal given as a count or as a share of
+the scope, due on ``due_date`` (default 31 December of the current year), measured from
+``start_date`` (default 1 January of the due date's year).
+
+The kind ``digitales_amt`` counts distinct online procedures that are linked on BayernPortal and
+submit electronically (each once, however many services it serves), against 50 (30 for a Bezirk).
+Progress is computed in ``egov_cli.reports.progress``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from egov_cli.core import history
+from egov_cli.core.errors import Conflict, NotFound, ValidationError
+from egov_cli.core.history import ChangeContext
+from egov_cli.core.models import Target
+from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.common import department_by_code
+from egov_cli.domain.scale import load_scale
+
+LEVEL = "level"
+DIGITALES_AMT = "digitales_amt"
+KINDS = (LEVEL, DIGITALES_AMT)
+#: The "Digitales Amt" goal: distinct online procedures (a Bezirk needs fewer).
+DIGITALES_AMT_GOAL = 50
+DIGITALES_AMT_GOAL_BEZIRK = 30
+
+#: Fields of a target a user may set (``targets add`` / ``targets edit``).
+EDITABLE = (
+    "name", "threshold_level", "goal_count", "goal_share", "start_date", "due_date",
+    "scope_department", "scope_topic", "scope_leika_type", "scope_sdg", "notes",
+)  # fmt: skip
+_SNAPSHOT = ("kind", *EDITABLE)
+
+
+def parse_kind(text: str | None) -> str:
+    """``level`` or ``digitales_amt`` from ``level``, ``digitales-amt``, ``Digitales Amt``."""
+    if text is None:
+        return LEVEL
+    folded = re.sub(r"[\s_-]+", "_", text.strip().lower())
+    if folded in KINDS:
+        return folded
+    raise ValidationError(
+        f"Zielart {text!r} ist unbekannt.", "Verwenden Sie 'level' oder 'digitales-amt'."
+    )
+
+
+def parse_share(value: object) -> float | None:
+    """A share of the scope from ``0.8``, ``0,8``, ``80%`` or ``80 %``; None where blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip().replace(",", ".").replace("\u00a0", " ")
+    percent = text.endswith("%")
+    try:
+        number = float(text.rstrip("%").strip())
+    except ValueError as exc:
+        raise ValidationError(
+            f"Anteil {str(value)!r} ist keine Zahl.", "Schreiben Sie z. B. 0,8 oder 80 %."
+        ) from exc
+    if percent or number > 1:
+        number /= 100
+    if not 0 < number <= 1:
+        raise ValidationError(
+            f"Anteil {str(value)!r} liegt nicht zwischen 0 und 100 %.",
+            "Schreiben Sie z. B. 0,8 oder 80 %.",
+        )
+    return number
+
+
+def default_due(today: date) -> date:
+    """31 December of ``today``'s year."""
+    return date(today.year, 12, 31)
+
+
+def default_start(due: date) -> date:
+    """1 January of the due date's year."""
+    return date(due.year, 1, 1)
+
+
+def find_target(session: Session, ref: str) -> Target:
+    """A target by name (exact, else ignoring case) or id."""
+    text = str(ref).strip()
+    found = session.exec(select(Target).where(Target.name == text)).first()
+    if found is None and text.isdigit():
+        found = session.get(Target, int(text))
+    if found is None:
+        lowered = text.lower()
+        found = next(
+            (t for t in session.exec(select(Target)).all() if t.name.lower() == lowered), None
+        )
+    if found is None:
+        names = ", ".join(t.name for t in list_targets(session)) or "noch keine"
+        raise NotFound(
+            f"Kein Ziel {text!r}.",
+            f"Vorhandene Ziele: {names}. Anlegen mit 'egov targets add NAME'.",
+        )
+    return found
+
+
+def list_targets(session: Session) -> list[Target]:
+    """Every target, by due date and name."""
+    query = select(Target).order_by(col(Target.due_date), col(Target.name), col(Target.id))
+    return list(session.exec(query).all())
+
+
+def scope_filter(target: Target) -> ServiceFilter:
+    """The target's scope as a service filter."""
+    return ServiceFilter(
+        department=target.scope_department,
+        topic=target.scope_topic,
+        leika_type=target.scope_leika_type,
+        sdg_annex2=target.scope_sdg,
+    )
+
+
+def goal_of(target: Target, scope_size: int) -> int:
+    """The goal as a number: the count, or the share of the scope rounded up."""
+    if target.goal_count is not None:
+        return target.goal_count
+    if target.goal_share is not None:
+        from math import ceil
+
+        return ceil(round(target.goal_share * scope_size, 9))
+    return 0
+
+
+def _values(target: Target) -> dict[str, Any]:
+    return {name: getattr(target, name) for name in _SNAPSHOT}
+
+
+def _check(session: Session, target: Target) -> None:
+    """Validate a target as it would be stored (without flushing it half-checked)."""
+    with session.no_autoflush:
+        _check_values(session, target)
+
+
+def _check_values(session: Session, target: Target) -> None:
+    if not target.name.strip():
+        raise ValidationError("Ein Ziel braucht einen Namen.")
+    if target.kind == LEVEL:
+        if target.threshold_level is None:
+            raise ValidationError(
+                "Ein Reifegrad-Ziel braucht eine Schwelle.", "Geben Sie --min-level an, z. B. 3."
+            )
+        load_scale(session).check(target.threshold_level, "min-level")
+    elif target.threshold_level is not None:
+        raise ValidationError(
+            "Ein Ziel 'Digitales Amt' zählt Online-Dienste und hat keine Reifegrad-Schwelle.",
+            "Lassen Sie --min-level weg.",
+        )
+    if target.goal_count is None and target.goal_share is None:
+        raise ValidationError(
+            f"Ziel {target.name!r} hat keine Zielgröße.",
+            "Geben Sie --count ANZAHL oder --share ANTEIL an.",
+        )
+    if target.goal_count is not None and target.goal_share is not None:
+        raise ValidationError(
+            "Zielgröße doppelt: --count und --share schließen sich aus.",
+            "Geben Sie entweder eine Anzahl (--count) oder einen Anteil (--share) an.",
+        )
+    if target.goal_count is not None and target.goal_count < 1:
+        raise ValidationError(f"Zielanzahl {target.goal_count} ist kleiner als 1.")
+    if target.start_date > target.due_date:
+        raise ValidationError(
+            f"Beginn {target.start_date:%d.%m.%Y} liegt nach dem Fälligkeitsdatum "
+            f"{target.due_date:%d.%m.%Y}.",
+            "Geben Sie mit --start ein früheres Datum an.",
+        )
+    if target.scope_department:
+        target.scope_department = department_by_code(session, target.scope_department).code
+    clash = session.exec(select(Target).where(Target.name == target.name)).first()
+    if clash is not None and clash.id != target.id:
+        raise Conflict(
+            f"Ein Ziel {target.name!r} gibt es schon.",
+            "Wählen Sie einen anderen Namen oder ändern Sie es mit 'egov targets edit'.",
+        )
+
+
+def add_target(
+    session: Session,
+    ctx: ChangeContext,
+    name: str,
+    *,
+    today: date,
+    kind: str = LEVEL,
+    threshold_level: int | None = None,
+    goal_count: int | None = None,
+    goal_share: float | None = None,
+    due_date: date | None = None,
+    start_date: date | None = None,
+    department: str | None = None,
+    topic: str | None = None,
+    leika_type: str | None = None,
+    sdg: bool | None = None,
+    bezirk: bool = False,
+    notes: str | None = None,
+) -> Target:
+    """Add a target; ``today`` gives the default due date (31.12. of its year)."""
+    kind = parse_kind(kind)
+    if bezirk and kind != DIGITALES_AMT:
+        raise ValidationError(
+            "--bezirk gilt nur für Ziele der Art 'Digitales Amt'.",
+            "Geben Sie --kind digitales-amt an oder lassen Sie --bezirk weg.",
+        )
+    if kind == DIGITALES_AMT and goal_count is None and goal_share is None:
+        goal_count = DIGITALES_AMT_GOAL_BEZIRK if bezirk else DIGITALES_AMT_GOAL
+    due = due_date or default_due(today)
+    target = Target(
+        name=name.strip(),
+        kind=kind,
+        threshold_level=threshold_level,
+        goal_count=goal_count,
+        goal_share=goal_share,
+        start_date=start_date or default_start(due),
+        due_date=due,
+        scope_department=department,
+        scope_topic=topic,
+        scope_leika_type=leika_type,
+        scope_sdg=sdg,
+        notes=notes,
+        created_at=ctx.at,
+        updated_at=ctx.at,
+    )
+    _check(session, target)
+    session.add(target)
+    session.flush()
+    assert target.id is not None
+    history.insert_records(
+        session, [history.created(ctx, "target", target.id, target.name, _values(target))]
+    )
+    return target
+
+
+def edit_target(
+    session: Session, ctx: ChangeContext, ref: str, values: Mapping[str, Any]
+) -> tuple[Target, dict[str, tuple[Any, Any]]]:
+    """Change fields of a target (None in ``values`` clears a field); records each change.
+
+    Setting ``goal_count`` clears ``goal_share`` and the other way round.
+    """
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"Unbekannte Felder eines Ziels: {', '.join(sorted(unknown))}.")
+    target = find_target(session, ref)
+    assert target.id is not None
+    before = _values(target)
+    updates = dict(values)
+    if updates.get("goal_count") is not None and "goal_share" not in updates:
+        updates["goal_share"] = None
+    if updates.get("goal_share") is not None and "goal_count" not in updates:
+        updates["goal_count"] = None
+    if "name" in updates:
+        updates["name"] = (updates["name"] or "").strip()
+    for name, value in updates.items():
+        setattr(target, name, value)
+    _check(session, target)
+    after = _values(target)
+    changes = {k: (before[k], after[k]) for k in _SNAPSHOT if before[k] != after[k]}
+    if changes:
+        target.updated_at = ctx.at
+        session.add(target)
+        session.flush()
+        history.insert_records(
+            session, history.updated(ctx, "target", target.id, target.name, changes)
+        )
+    return target, changes
+
+
+def remove_target(session: Session, ctx: ChangeContext, ref: str) -> Target:
+    """Delete a target; its history stays (with a delete record holding its last values)."""
+    target = find_target(session, ref)
+    assert target.id is not None
+    history.insert_records(
+        session, [history.deleted(ctx, "target", target.id, target.name, _values(target))]
+    )
+    session.delete(target)
+    session.flush()
+    return target

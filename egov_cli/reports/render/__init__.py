@@ -1,0 +1,1 @@
+"""Renderers: a report document as Markdown, HTML, Excel, CSV or JSON."""

@@ -1,0 +1,1 @@
+"""Storage: opening a catalogue (SQLite or PostgreSQL), migrations, backups, dumps, copies, what it holds."""

@@ -1,0 +1,47 @@
+"""Consistent copies of a SQLite catalogue, safe while others write (SQLite online backup)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from egov_cli.core.errors import FileError
+from egov_cli.core.files import atomic_path
+
+
+def unused_name(path: Path) -> Path:
+    """``path``, or ``path`` with ``-2``, ``-3`` ... before the suffix if it exists."""
+    if not path.exists():
+        return path
+    n = 2
+    while True:
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
+def backup_sqlite(source: Path, destination: Path) -> Path:
+    """Copy ``source`` to ``destination`` through SQLite's online backup; atomic rename at the end."""
+    if destination.exists():
+        raise FileError(f"{destination} exists already.", "Choose another file name.")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileError(f"Cannot create the folder {destination.parent}: {exc.strerror}.") from exc
+    with atomic_path(destination) as partial:
+        try:
+            src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+            dst = sqlite3.connect(partial)
+            try:
+                with dst:
+                    src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+                src.close()
+        except sqlite3.Error as exc:
+            raise FileError(
+                f"Cannot write the backup {destination}: {exc}.", "Check the folder."
+            ) from exc
+    return destination

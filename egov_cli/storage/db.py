@@ -1,0 +1,248 @@
+"""Opening a catalogue: engine for a path or URL, SQLite pragmas, schema checks, transactions."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlmodel import Session
+
+from egov_cli.core.config import is_url
+from egov_cli.core.errors import DatabaseError, ReadOnlyCatalogue, SchemaMismatch
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
+
+#: The newest schema revision this program knows (the head of ``egov_cli/migrations``).
+HEAD_REVISION = "0005"
+#: Revisions in order, oldest first; a catalogue at an earlier one can be upgraded.
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+#: Helper threads SQLite may use to sort (GROUP BY and ORDER BY over many rows, such as the
+#: targets report's threshold crossings); without them one core sorts everything.
+SQLITE_SORT_THREADS = 2
+WRITE_OPTION = "egov_write"
+
+
+def to_url(target: str) -> str:
+    """A SQLAlchemy URL for a file path or URL; bare ``postgresql://`` uses psycopg 3."""
+    if not is_url(target):
+        return "sqlite:///" + str(Path(target).expanduser().resolve()).replace("\\", "/")
+    for plain in ("postgresql://", "postgres://"):
+        if target.startswith(plain):
+            return "postgresql+psycopg://" + target[len(plain) :]
+    return target
+
+
+def describe(target: str) -> str:
+    """The catalogue location for people: a path, or the URL without its password."""
+    if not is_url(target):
+        return str(Path(target).expanduser())
+    url = make_url(to_url(target))
+    if url.get_backend_name() == "sqlite":
+        return target  # no password; rendering would escape a URI filename (file%3A...)
+    return url.render_as_string(hide_password=True)
+
+
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
+    cursor.close()
+
+
+def _sqlite_manual_begin(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(target: str) -> Engine:
+    url = make_url(to_url(target))
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite defers BEGIN on its own; take control so that a writing command takes the
+        # write lock up front (BEGIN IMMEDIATE) and waits its turn instead of failing half-way.
+        event.listen(engine, "connect", _sqlite_manual_begin)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def sqlite_path(target: str) -> Path | None:
+    """The database file of a SQLite catalogue, else None."""
+    url = make_url(to_url(target))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if url.query.get("uri") in ("true", "1") and url.database.startswith("file:"):
+        # a SQLite URI filename (sqlite:///file:cat.db?mode=ro&uri=true): its path part
+        return Path(unquote(urlsplit(url.database).path))
+    return Path(url.database)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The catalogue's schema revision, or None where it has none (an empty database)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """An opened catalogue: where it is and its engine."""
+
+    target: str
+    engine: Engine
+
+    @property
+    def label(self) -> str:
+        return describe(self.target)
+
+
+def open_catalogue(target: str) -> Catalogue:
+    """Open an existing catalogue whose schema matches this program, else raise a clear error."""
+    path = sqlite_path(target)
+    if path is not None and not path.exists():
+        raise DatabaseError(
+            f"No catalogue at {describe(target)}.",
+            "Create one with 'egov init' (or try 'egov demo'), or point --db / EGOV_DB at "
+            "an existing catalogue.",
+        )
+    engine = make_engine(target)
+    catalogue = Catalogue(target, engine)
+    try:
+        revision = current_revision(engine)
+    except sa_exc.DBAPIError as exc:
+        raise database_error(exc, catalogue.label) from exc
+    check_revision(revision, catalogue.label)
+    return catalogue
+
+
+def check_revision(revision: str | None, label: str) -> None:
+    if revision == HEAD_REVISION:
+        return
+    if revision is None:
+        raise SchemaMismatch(
+            f"{label} is not an egov catalogue (it has no schema version).",
+            "Create the catalogue with 'egov init', or check --db / EGOV_DB.",
+        )
+    if revision in REVISIONS:
+        raise SchemaMismatch(
+            f"The catalogue {label} has schema {revision}; this egov needs {HEAD_REVISION}.",
+            "Run 'egov db upgrade' (it writes a backup first).",
+        )
+    raise SchemaMismatch(
+        f"The catalogue {label} has schema {revision}, newer than this egov knows "
+        f"({HEAD_REVISION}).",
+        "Upgrade egov-cli ('pip install --upgrade egov-cli'); nothing was changed.",
+    )
+
+
+def _opened_read_only(target: str) -> bool:
+    """True for a SQLite URI filename opened read-only (``...?mode=ro&uri=true``)."""
+    return is_url(target) and "ro" in parse_qs(urlsplit(target).query).get("mode", [])
+
+
+def database_error(exc: sa_exc.DBAPIError, label: str) -> DatabaseError:
+    """A user-facing error for a driver error (locked, read-only, unreachable, full disk)."""
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    lowered = detail.lower()
+    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        return ReadOnlyCatalogue(
+            f"Catalogue {label}: {detail}",
+            "The catalogue is opened read-only (mode=ro); open it by its path to change it."
+            if _opened_read_only(label)
+            else "The catalogue file or its folder is read-only; check its permissions.",
+        )
+    if "locked" in lowered or "could not serialize" in lowered or "deadlock" in lowered:
+        hint = "Another egov process is writing to the catalogue; try again in a moment."
+    elif "disk" in lowered or "full" in lowered or "no space" in lowered:
+        hint = "The disk is full; free some space. Nothing was written."
+    elif "connect" in lowered or "refused" in lowered or "resolve" in lowered:
+        hint = "Check the database URL and that the server is running."
+    else:
+        hint = "Nothing was written. Check the catalogue with 'egov db info'."
+    return DatabaseError(f"Catalogue {label}: {detail}", hint)
+
+
+T = TypeVar("T")
+
+#: Driver messages of conflicts that go away when the transaction runs again.
+TRANSIENT_MESSAGES = (
+    "database is locked",
+    "database table is locked",
+    "could not serialize access",
+    "deadlock detected",
+    "duplicate key value violates unique constraint",
+    "unique constraint failed",
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for a lock, serialization or concurrent-insert conflict (worth one more try)."""
+    cause = exc.__cause__ if isinstance(exc, DatabaseError) else exc
+    if not isinstance(cause, sa_exc.OperationalError | sa_exc.IntegrityError | sa_exc.DBAPIError):
+        return False
+    text_ = str(cause.orig if cause.orig is not None else cause).lower()
+    return any(m in text_ for m in TRANSIENT_MESSAGES)
+
+
+def run_transaction(catalogue: Catalogue, work: Callable[[Session], T], *, attempts: int = 6) -> T:
+    """Run ``work`` in one writing transaction; when it collides with a concurrent writer
+    (locked, serialization failure, concurrent insert of the same key), run it again from the
+    start, up to ``attempts`` times with growing pauses. Then a clear DatabaseError."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction(catalogue, write=True) as session:
+                return work(session)
+        except (DatabaseError, sa_exc.DBAPIError) as exc:
+            if attempt == attempts or not is_transient(exc):
+                if isinstance(exc, DatabaseError):
+                    raise
+                raise database_error(exc, catalogue.label) from exc
+            time.sleep(min(0.05 * 2**attempt, 2.0) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def transaction(catalogue: Catalogue, *, write: bool = True) -> Iterator[Session]:
+    """One unit of work: everything inside commits together, or nothing does.
+
+    A writing transaction on SQLite takes the write lock at its start, so concurrent writers
+    queue (up to the busy timeout) rather than fail half-way; reads never wait.
+    """
+    bind = catalogue.engine.execution_options(**{WRITE_OPTION: True}) if write else catalogue.engine
+    session = Session(bind, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except sa_exc.DBAPIError as exc:
+        session.rollback()
+        raise database_error(exc, catalogue.label) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,1 @@
+"""Values in and out: parsing what people type, showing numbers and dates, folding text for matching, vocabularies, cell safety."""

@@ -1,0 +1,211 @@
+"""Parsing values as people type them: keys, dates, levels, flags, numbers, vocabulary terms.
+
+Every parser takes any value (text, number, date) and returns the clean value or raises
+:class:`~egov_cli.core.errors.ValidationError` naming the value and how to write it. Nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+
+from egov_cli.core.errors import ValidationError
+from egov_cli.values.fold import fold
+from egov_cli.values.vocab import Term, find_term
+
+LEIKA_KEY_LENGTH = 14
+NO_KEY_TEXTS = frozenset(
+    {"nichtimleika", "nichtinleika", "keinleika", "ohne", "-", "--", "n/a", "na"}
+)
+_TRUE = frozenset({"ja", "j", "x", "wahr", "true", "yes", "y", "1", "1.0", "✓", "✔"})
+_FALSE = frozenset({"nein", "n", "falsch", "false", "no", "0", "0.0", "-"})
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+$")
+EXCEL_EPOCH = date(1899, 12, 30)
+# Excel serial numbers egov accepts as dates: 1.1.1950 .. 31.12.2199
+_SERIAL_MIN, _SERIAL_MAX = 18264, 109574
+_MAX_TEXT = 32_767  # the most an Excel cell holds
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def parse_text(value: object, field: str = "text") -> str | None:
+    """Trimmed text, or None where blank. Control characters (but tab and newline) are refused."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if len(text) > _MAX_TEXT:
+        raise ValidationError(
+            f"{field} is {len(text):,} characters long; at most {_MAX_TEXT:,} are allowed.",
+            "Shorten the text.",
+        )
+    bad = next(
+        (c for c in text if (ord(c) < 32 and c not in "\t\n\r") or 127 <= ord(c) < 160), None
+    )
+    if bad is not None:
+        raise ValidationError(
+            f"{field} contains the control character U+{ord(bad):04X}.",
+            "Remove invisible control characters from the cell.",
+        )
+    return text
+
+
+def parse_leika_key(value: object) -> str | None:
+    """A 14-digit LeiKa key as text, or None for no key (blank, ``nicht im LeiKa``).
+
+    Accepts spacing (``99 050 012 104 000``) and keys that Excel turned into numbers
+    (``99050012104000.0``, ``9.9050012104E13``).
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(f"LeiKa key {value!r} is not a key.", "Write the 14-digit key.")
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise _bad_key(value)
+        text = str(int(value))
+    else:
+        raw = str(value).strip()
+        if fold(raw) in NO_KEY_TEXTS or raw.lower() in NO_KEY_TEXTS:
+            return None
+        if re.fullmatch(r"\d+\.0+", raw):  # a key Excel stored as a number, written as text
+            raw = raw.split(".", 1)[0]
+        text = re.sub(r"[\s.\u00a0'_]", "", raw) if not re.search(r"[eE]\+?\d+$", raw) else raw
+        if re.fullmatch(r"\d(?:[.,]\d+)?[eE]\+?\d+", text):  # scientific notation from Excel
+            try:
+                number = float(text.replace(",", "."))
+            except ValueError as exc:
+                raise _bad_key(raw) from exc
+            if not number.is_integer():
+                raise _bad_key(raw)
+            text = str(int(number))
+    if not text.isascii() or not text.isdigit() or len(text) != LEIKA_KEY_LENGTH:
+        raise _bad_key(value)
+    return text
+
+
+def _bad_key(value: object) -> ValidationError:
+    digits = sum(c.isdigit() for c in str(value))
+    return ValidationError(
+        f"LeiKa key {str(value)!r} is not 14 digits (it has {digits} digits"
+        + (" and other characters)." if not str(value).replace(" ", "").isdigit() else ")."),
+        "Write the 14-digit key, e.g. 99050012104000 (spaces are fine), or 'nicht im LeiKa'.",
+    )
+
+
+def leika_key_warning(key: str | None) -> str | None:
+    """A warning for a key that names a bare Leistungsobjekt (digits 9-14 are 000000)."""
+    if key and key.endswith("000000"):
+        return (
+            f"LeiKa key {key} is a bare Leistungsobjekt (no Verrichtung); "
+            "prefer the key of the concrete service where there is one."
+        )
+    return None
+
+
+def parse_date(value: object, field: str = "date") -> date | None:
+    """A date from a date, an Excel serial number, ``31.12.2026`` or ``2026-12-31``."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise _bad_date(field, value)
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or not _SERIAL_MIN <= value <= _SERIAL_MAX:
+            raise _bad_date(field, value)
+        return EXCEL_EPOCH + timedelta(days=int(value))
+    text = str(value).strip()
+    try:
+        if m := _GERMAN_DATE.match(text):
+            day, month, year = int(m[1]), int(m[2]), int(m[3])
+            if len(m[3]) == 2:
+                year += 2000
+            return date(year, month, day)
+        if m := _ISO_DATE.match(text):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if re.fullmatch(r"\d{5}(\.0+)?", text):
+            return parse_date(float(text), field)
+    except ValueError as exc:
+        raise _bad_date(field, value) from exc
+    raise _bad_date(field, value)
+
+
+def _bad_date(field: str, value: object) -> ValidationError:
+    return ValidationError(
+        f"{field} {str(value)!r} is not a date.",
+        "Write it as 31.12.2026 or 2026-12-31 (or use an Excel date cell).",
+    )
+
+
+def parse_flag(value: object, field: str = "flag") -> bool | None:
+    """Yes/no from ja/nein, x, wahr/falsch, 1/0, true/false; None where blank."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationError(
+        f"{field} {str(value)!r} is not yes or no.",
+        "Write ja or nein (or x for yes, blank for no).",
+    )
+
+
+def parse_int(value: object, field: str = "number", *, minimum: int | None = 0) -> int | None:
+    """A whole number; ``1.234`` and ``1 234`` are read as thousands."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise _bad_int(field, value)
+    number: int
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise _bad_int(field, value)
+        number = int(value)
+    else:
+        text = str(value).strip().replace("\u00a0", " ")
+        if _THOUSANDS.match(text):
+            text = text.replace(".", "").replace(" ", "")
+        if text.endswith((".0", ",0")):
+            text = text[:-2]
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise _bad_int(field, value)
+        number = int(text)
+    if minimum is not None and number < minimum:
+        raise ValidationError(f"{field} {number} is below {minimum}.", f"Write {minimum} or more.")
+    return number
+
+
+def _bad_int(field: str, value: object) -> ValidationError:
+    return ValidationError(f"{field} {str(value)!r} is not a whole number.", "Write e.g. 1200.")
+
+
+def parse_term(terms: tuple[Term, ...], value: object, field: str) -> str | None:
+    """The code of a vocabulary term named by its code, German or English label or an alias."""
+    if is_blank(value):
+        return None
+    term = find_term(terms, str(value))
+    if term is None:
+        allowed = ", ".join(t.de for t in terms)
+        raise ValidationError(f"{field} {str(value)!r} is not known.", f"Use one of: {allowed}.")
+    return term.code
