@@ -210,6 +210,19 @@ class ReportRun(SQLModel, table=True):
     output: str | None = None
 
 
+class ImportProfile(SQLModel, table=True):
+    """A saved way to read a sender's workbook (``egov import --save-profile NAME``): the column
+    map, value maps, sheet, header row and base URL, as JSON in ``settings``."""
+
+    __tablename__ = "import_profile"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    settings: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class ReferenceUpdate(SQLModel, table=True):
     """A reference catalogue file loaded with ``egov reference update``."""
 

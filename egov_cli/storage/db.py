@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from sqlalchemy.pool import ConnectionPoolEntry
 
 #: The newest schema revision this program knows (the head of ``egov_cli/migrations``).
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 #: Revisions in order, oldest first; a catalogue at an earlier one can be upgraded.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 #: Helper threads SQLite may use to sort (GROUP BY and ORDER BY over many rows, such as the
 #: targets report's threshold crossings); without them one core sorts everything.

@@ -26,6 +26,7 @@ from egov_cli.core.files import atomic_path
 from egov_cli.core.models import (
     ChangeRecord,
     Department,
+    ImportProfile,
     ImportRun,
     MaturityLevel,
     Procedure,
@@ -47,7 +48,7 @@ TABLES: tuple[Table, ...] = tuple(
     m.__table__  # type: ignore[union-attr]
     for m in (
         MaturityLevel, Setting, Department, Procedure, ImportRun, Service, ChangeRecord, Target,
-        ReportRun, ReferenceUpdate,
+        ReportRun, ReferenceUpdate, ImportProfile,
     )
 )  # fmt: skip
 
