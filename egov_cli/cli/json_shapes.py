@@ -60,6 +60,11 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _iso(value: date | None) -> str | None:
+    """A date or time that may be missing, as ISO text."""
+    return None if value is None else value.isoformat()
+
+
 def changes(found: Mapping[str, tuple[Any, Any]]) -> JSON:
     """Field changes: field -> [old value, new value]."""
     return {name: [plain(old), plain(new)] for name, (old, new) in found.items()}
@@ -87,14 +92,14 @@ def service(s: ServiceView) -> JSON:
         "procedure": s.procedure,
         "online_url": s.online_url,
         "bayernportal_url": s.bayernportal_url,
-        "go_live": plain(s.go_live),
+        "go_live": _iso(s.go_live),
         "target_level": s.target_level,
-        "target_date": plain(s.target_date),
+        "target_date": _iso(s.target_date),
         "sdg_annex2": s.sdg_annex2,
         "cases_per_year": s.cases_per_year,
         "notes": s.notes,
-        "created_at": plain(s.created_at),
-        "updated_at": plain(s.updated_at),
+        "created_at": s.created_at.isoformat(),
+        "updated_at": s.updated_at.isoformat(),
     }
 
 
