@@ -14,7 +14,7 @@ from typer.main import get_command_from_info, get_group_from_info
 from typer.models import CommandInfo, TyperInfo
 
 from egov_cli import __version__
-from egov_cli.cli import output
+from egov_cli.cli import json_shapes, output
 from egov_cli.cli.state import State, state
 from egov_cli.core.errors import EgovError
 
@@ -55,8 +55,11 @@ class EgovGroup(TyperGroup):
 
 
 def report_error(exc: EgovError, *, as_json: bool) -> None:
+    """``exc`` on stderr: as a message with its details and hint, or as JSON."""
     if as_json:
-        sys.stderr.write(json.dumps({"schema": 1, **exc.to_dict()}, ensure_ascii=False) + "\n")
+        sys.stderr.write(
+            json.dumps(json_shapes.document(**exc.to_dict()), ensure_ascii=False) + "\n"
+        )
         return
     console = output.err()
     console.print(f"Fehler: {exc.message}", style="bold red", markup=False, highlight=False)
