@@ -34,7 +34,7 @@ def test_the_entry_point_creates_a_catalogue_and_answers_in_json(tmp_path: Path)
     )
     assert added.returncode == 0, added.stderr
     listed = _egov("services", "list", "--json", env=env)
-    assert [s["name"] for s in json.loads(listed.stdout)] == ["Hundesteuer Anmeldung"]
+    assert [s["name"] for s in json.loads(listed.stdout)["services"]] == ["Hundesteuer Anmeldung"]
 
 
 def test_bad_input_exits_non_zero_without_a_traceback(tmp_path: Path) -> None:

@@ -239,7 +239,7 @@ def test_a_catalogue_opened_read_only_by_uri_is_read_and_refuses_writes(read_onl
     refused = egov("--db", read_only, "services", "add", "Neue Leistung")
 
     assert listed.exit_code == 0, listed.stderr
-    assert len(json.loads(listed.stdout)) > 0
+    assert len(json.loads(listed.stdout)["services"]) > 0
     assert refused.exit_code == 7
     assert f"Catalogue {read_only}: attempt to write a readonly database" in refused.stderr
     assert "opened read-only (mode=ro); open it by its path to change it" in refused.stderr

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+import json
+import sys
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command_from_info, get_group_from_info
+from typer.models import CommandInfo, TyperInfo
 
 from egov_cli import __version__
-from egov_cli.cli import output
+from egov_cli.cli import json_shapes, output
 from egov_cli.cli.state import State, state
 from egov_cli.core.errors import EgovError
 
@@ -17,36 +23,43 @@ class EgovGroup(TyperGroup):
     """The root group. Turns every :class:`EgovError` into a message on stderr and its exit
     code: the only place that handles errors, commands hold no try/except.
 
-    Its commands are built when used: a command's options are read from its function's
-    signature, which for all of them took a tenth of a second on every start.
+    Its commands come from :data:`COMMANDS`: a command's module is imported, and the command
+    built from its function's signature, only when the command runs (or shows its own help);
+    ``egov --help`` lists them from the registry alone.
     """
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
-        return [*super().list_commands(ctx), *(n for n in _registered() if n not in self.commands)]
+        return list(COMMANDS)
 
     def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:  # type: ignore[override]
         found = super().get_command(ctx, cmd_name)
-        if found is None and cmd_name in _registered():
-            found = _build(cmd_name)
+        if found is None and cmd_name in COMMANDS:
+            found = _build(cmd_name, COMMANDS[cmd_name])
             self.add_command(found, cmd_name)
         return found
 
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        """The command list of ``egov --help``, from the registry (no command module loaded)."""
+        rows = [(name, TyperCommand(name, help=entry.help)) for name, entry in COMMANDS.items()]
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
-        args = [*getattr(ctx, "_protected_args", []), *ctx.args]
         try:
             return super().invoke(ctx)
         except EgovError as exc:
             st = ctx.obj if isinstance(ctx.obj, State) else State()
-            report_error(exc, as_json=st.json or "--json" in args)
+            report_error(exc, as_json=st.json)
             raise typer.Exit(int(exc.exit_code)) from None
 
 
 def report_error(exc: EgovError, *, as_json: bool) -> None:
+    """``exc`` on stderr: as a message with its details and hint, or as JSON."""
     if as_json:
-        import json
-        import sys
-
-        sys.stderr.write(json.dumps(exc.to_dict(), ensure_ascii=False) + "\n")
+        sys.stderr.write(
+            json.dumps(json_shapes.document(**exc.to_dict()), ensure_ascii=False) + "\n"
+        )
         return
     console = output.err()
     console.print(f"Fehler: {exc.message}", style="bold red", markup=False, highlight=False)
@@ -84,6 +97,7 @@ def root(
         typer.Option(
             "--db",
             envvar="EGOV_DB",
+            metavar="KATALOG",
             help="Catalogue: a file path or a SQLAlchemy URL (postgresql+psycopg://...). "
             "Default: catalogue.db in the user data directory.",
             show_envvar=True,
@@ -91,7 +105,11 @@ def root(
     ] = None,
     actor: Annotated[
         str | None,
-        typer.Option("--actor", help="Name recorded in the change history (default: the OS user)."),
+        typer.Option(
+            "--actor",
+            metavar="NAME",
+            help="Name recorded in the change history (default: the OS user).",
+        ),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No messages or progress bars.")
@@ -109,60 +127,83 @@ def root(
         output.set_no_color(True)
 
 
-#: The commands, as the command modules register them (built into the root group when used).
-commands = typer.Typer()
+@dataclass(frozen=True)
+class Entry:
+    """Where a command lives: ``attribute`` of ``egov_cli.cli.<module>`` is a command group
+    (a Typer app) or a command function. ``help`` is the first paragraph of its help, for the
+    command list of ``egov --help``."""
+
+    module: str
+    attribute: str
+    help: str
 
 
-def _registered() -> list[str]:
-    """The names of the registered commands and command groups, in registration order."""
-    names = [c.name for c in commands.registered_commands]
-    return [n for n in (*names, *(g.name for g in commands.registered_groups)) if n]
+#: Every command of ``egov``, in the order ``egov --help`` lists them: one module per group.
+COMMANDS: dict[str, Entry] = {
+    "init": Entry("db_cmd", "init", "Create the catalogue, or upgrade it if its schema is older."),
+    "import": Entry(
+        "import_cmd",
+        "import_",
+        "Import services from a spreadsheet: new ones are added, changed ones updated.",
+    ),
+    "export": Entry(
+        "export_cmd",
+        "export",
+        "Export services to .xlsx, .csv or .json, with the filters of 'egov services list'.",
+    ),
+    "template": Entry(
+        "export_cmd",
+        "template",
+        "Write an empty import workbook: the import's headers, key column formatted as text, "
+        "dropdowns for department, level, status and yes/no, frozen header, and a sheet that "
+        "explains each column.",
+    ),
+    "demo": Entry(
+        "demo_cmd",
+        "demo",
+        "Build a demo catalogue (about 120 services of a Bavarian city with a year of history "
+        "and a year-end target) and show its readiness report.",
+    ),
+    "db": Entry("db_cmd", "db_app", "Look after the catalogue database."),
+    "services": Entry("services_cmd", "services_app", "List, show, add, edit and remove services."),
+    "departments": Entry(
+        "departments_cmd", "departments_app", "Departments (Ämter / Fachbereiche)."
+    ),
+    "procedures": Entry("procedures_cmd", "procedures_app", "Online procedures (Onlinedienste)."),
+    "reference": Entry(
+        "reference_cmd",
+        "reference_app",
+        "The federal OZG/LeiKa reference catalogue: search, show, update.",
+    ),
+    "targets": Entry(
+        "targets_cmd",
+        "targets_app",
+        "Rollout targets (e.g. 120 services at level 3 by 31.12.), with progress from the "
+        "change history.",
+    ),
+    "report": Entry(
+        "report_cmd",
+        "report_app",
+        "Reports: readiness, targets, overdue, changes, SDG; 'report run' for the scheduler.",
+    ),
+}
 
 
-def _build(name: str) -> Any:
-    """The click command of the registered command or command group ``name``, built as
-    Typer builds the commands of a group (with the root's help and error settings)."""
-    from typer.main import get_command_from_info, get_group_from_info
-
-    for info in commands.registered_commands:
-        if info.name == name:
-            return get_command_from_info(
-                info,
-                pretty_exceptions_short=app.pretty_exceptions_short,
-                rich_markup_mode=app.rich_markup_mode,
-            )
-    group = next(g for g in commands.registered_groups if g.name == name)
-    return get_group_from_info(
-        group,
+def _build(name: str, entry: Entry) -> TyperCommand | TyperGroup:
+    """The click command of ``entry``, built as Typer builds the commands of a group (with the
+    root's help and error settings)."""
+    found = getattr(importlib.import_module(f"egov_cli.cli.{entry.module}"), entry.attribute)
+    if isinstance(found, typer.Typer):
+        return get_group_from_info(
+            TyperInfo(found, name=name),
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+            suggest_commands=app.suggest_commands,
+        )
+    command = get_command_from_info(
+        CommandInfo(name=name, callback=found),
         pretty_exceptions_short=app.pretty_exceptions_short,
         rich_markup_mode=app.rich_markup_mode,
-        suggest_commands=app.suggest_commands,
     )
-
-
-def _register() -> None:
-    from egov_cli.cli import (
-        catalogue_cmd,
-        db_cmd,
-        demo_cmd,
-        export_cmd,
-        import_cmd,
-        reference_cmd,
-        report_cmd,
-        targets_cmd,
-    )
-
-    for module in (
-        db_cmd,
-        catalogue_cmd,
-        import_cmd,
-        export_cmd,
-        reference_cmd,
-        targets_cmd,
-        report_cmd,
-        demo_cmd,
-    ):
-        module.register(commands)
-
-
-_register()
+    assert isinstance(command, TyperCommand)
+    return command

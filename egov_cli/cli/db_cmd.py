@@ -7,9 +7,23 @@ from typing import Annotated
 
 import typer
 
-from egov_cli.cli import output
+from egov_cli.cli import json_shapes, output
 from egov_cli.cli.options import JsonOpt
 from egov_cli.cli.state import use_json
+from egov_cli.core.errors import EgovError
+from egov_cli.storage.backup import backup_sqlite
+from egov_cli.storage.db import sqlite_path
+from egov_cli.storage.info import catalogue_info
+from egov_cli.storage.migrate import init_catalogue, upgrade_catalogue
+from egov_cli.storage.transfer import (
+    TransferResult,
+    copy_catalogue,
+    dump_catalogue,
+    plan_copy,
+    plan_restore,
+    restore_catalogue,
+)
+from egov_cli.values.display import megabytes, number
 
 db_app = typer.Typer(help="Look after the catalogue database.", no_args_is_help=True)
 
@@ -19,12 +33,10 @@ def init(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov --db stadt.db init
     """
-    from egov_cli.storage.migrate import init_catalogue
-
     st = use_json(ctx, json)
     result = init_catalogue(st.settings.db)
     if json:
-        output.print_json(result)
+        output.print_json(json_shapes.init_result(result))
     elif result.created:
         output.message(
             f"Katalog angelegt: {result.location} (Schema {result.revision})", quiet=st.quiet
@@ -47,16 +59,12 @@ def info(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov db info --json
     """
-    from egov_cli.storage.info import catalogue_info
-
     st = use_json(ctx, json)
     with st.session() as session:
         result = catalogue_info(session, st.catalogue())
     if json:
-        output.print_json(result)
+        output.print_json(json_shapes.db_info(result))
         return
-    from egov_cli.values.display import megabytes, number
-
     output.key_values(
         [
             ("Ort", result.location),
@@ -90,12 +98,10 @@ def upgrade(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov db upgrade
     """
-    from egov_cli.storage.migrate import upgrade_catalogue
-
     st = use_json(ctx, json)
     result = upgrade_catalogue(st.settings.db)
     if json:
-        output.print_json(result)
+        output.print_json(json_shapes.init_result(result))
     elif result.upgraded_from:
         output.message(
             f"Schema {result.upgraded_from} -> {result.revision}; Sicherung: {result.backup}",
@@ -117,10 +123,6 @@ def backup(
 
     Example: egov db backup sicherung-2026-11-25.db
     """
-    from egov_cli.core.errors import EgovError
-    from egov_cli.storage.backup import backup_sqlite
-    from egov_cli.storage.db import sqlite_path
-
     st = use_json(ctx, json)
     catalogue = st.catalogue()
     path = sqlite_path(catalogue.target)
@@ -131,18 +133,14 @@ def backup(
         )
     written = backup_sqlite(path, file)
     if json:
-        output.print_json({"backup": str(written), "source": str(path)})
+        output.print_json(json_shapes.db_backup(written, path))
     else:
         output.message(f"Sicherung geschrieben: {written}", quiet=st.quiet)
 
 
-def _show_transfer(st: object, result: object, json: bool, verb: str) -> None:
-    from egov_cli.storage.transfer import TransferResult
-    from egov_cli.values.display import number
-
-    assert isinstance(result, TransferResult)
+def _show_transfer(result: TransferResult, json: bool, verb: str) -> None:
     if json:
-        output.print_json(result)
+        output.print_json(json_shapes.transfer(result))
         return
     output.table(
         [(name, number(count)) for name, count in result.counts.items()],
@@ -167,7 +165,10 @@ ReplaceOpt = Annotated[
 @db_app.command("copy")
 def copy(
     ctx: typer.Context,
-    to: Annotated[str, typer.Option("--to", help="Destination: a file path or a database URL.")],
+    to: Annotated[
+        str,
+        typer.Option("--to", metavar="ZIEL", help="Destination: a file path or a database URL."),
+    ],
     replace: ReplaceOpt = False,
     dry_run: DryRunOpt = False,
     json: JsonOpt = False,
@@ -179,15 +180,13 @@ def copy(
 
     Example: egov db copy --to postgresql://egov@dbserver/egov
     """
-    from egov_cli.storage.transfer import copy_catalogue, plan_copy
-
     st = use_json(ctx, json)
     if dry_run:
-        _show_transfer(st, plan_copy(st.catalogue(), to), json, "Probelauf, nichts kopiert")
+        _show_transfer(plan_copy(st.catalogue(), to), json, "Probelauf, nichts kopiert")
         return
     with output.progress("Kopiere", None, quiet=st.quiet or json) as advance:
         result = copy_catalogue(st.catalogue(), to, replace=replace, progress=advance)
-    _show_transfer(st, result, json, "Kopiert")
+    _show_transfer(result, json, "Kopiert")
 
 
 @db_app.command("dump")
@@ -200,12 +199,10 @@ def dump(
 
     Example: egov db dump katalog-2026-11-25.jsonl.gz
     """
-    from egov_cli.storage.transfer import dump_catalogue
-
     st = use_json(ctx, json)
     with output.progress("Sichere", None, quiet=st.quiet or json) as advance:
         result = dump_catalogue(st.catalogue(), file, progress=advance)
-    _show_transfer(st, result, json, "Gesichert")
+    _show_transfer(result, json, "Gesichert")
 
 
 @db_app.command("restore")
@@ -220,18 +217,11 @@ def restore(
 
     Example: egov --db neu.db db restore katalog-2026-11-25.jsonl.gz
     """
-    from egov_cli.storage.transfer import plan_restore, restore_catalogue
-
     st = use_json(ctx, json)
     if dry_run:
         plan = plan_restore(file, st.settings.db)
-        _show_transfer(st, plan, json, "Probelauf, nichts wiederhergestellt")
+        _show_transfer(plan, json, "Probelauf, nichts wiederhergestellt")
         return
     with output.progress("Stelle wieder her", None, quiet=st.quiet or json) as advance:
         result = restore_catalogue(file, st.settings.db, replace=replace, progress=advance)
-    _show_transfer(st, result, json, "Wiederhergestellt")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("init")(init)
-    app.add_typer(db_app, name="db")
+    _show_transfer(result, json, "Wiederhergestellt")

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
+from sqlalchemy import func, select
 
 from egov_cli.cli import output
-from egov_cli.cli.report_output import FormatOpt, LangOpt, OutputOpt
+from egov_cli.cli.report_output import (
+    FormatOpt,
+    LangOpt,
+    OutputOpt,
+    check_lang,
+    emit_report,
+    report_now,
+    resolve_format,
+)
 from egov_cli.cli.state import State, state
-
-if TYPE_CHECKING:
-    from egov_cli.storage.db import Catalogue
+from egov_cli.core.config import is_url
+from egov_cli.core.errors import Conflict
+from egov_cli.core.models import Service
+from egov_cli.demo import build_demo
+from egov_cli.reports.builders import build
+from egov_cli.storage.db import (
+    Catalogue,
+    current_revision,
+    describe,
+    make_engine,
+    open_catalogue,
+    transaction,
+)
+from egov_cli.storage.migrate import init_catalogue
 
 DEFAULT_DEMO_DB = "egov-demo.db"
 
@@ -23,6 +44,7 @@ def demo(
         str | None,
         typer.Option(
             "--db",
+            metavar="KATALOG",
             help=f"Where to create the demo catalogue: a file (default: {DEFAULT_DEMO_DB} in "
             "the current folder) or an empty PostgreSQL database URL. Never the catalogue of "
             "EGOV_DB.",
@@ -38,15 +60,6 @@ def demo(
 
     Example: egov demo --db demo.db
     """
-    import os
-
-    from egov_cli.cli.report_output import check_lang, emit_report, report_now, resolve_format
-    from egov_cli.core.config import is_url
-    from egov_cli.core.errors import Conflict
-    from egov_cli.demo import build_demo
-    from egov_cli.reports.builders import build
-    from egov_cli.storage.db import describe, open_catalogue, transaction
-
     check_lang(lang)
     resolve_format(fmt, out)
     st = state(ctx)
@@ -96,22 +109,12 @@ def demo(
 
 
 def _new_sqlite(target: str) -> Catalogue:
-    from egov_cli.storage.db import open_catalogue
-    from egov_cli.storage.migrate import init_catalogue
-
     init_catalogue(target)
     return open_catalogue(target)
 
 
 def _empty_database(url: str) -> Catalogue:
     """An initialised, empty catalogue at ``url`` (initialised here if it has no schema)."""
-    from sqlalchemy import func, select
-
-    from egov_cli.core.errors import Conflict
-    from egov_cli.core.models import Service
-    from egov_cli.storage.db import current_revision, describe, make_engine, open_catalogue
-    from egov_cli.storage.migrate import init_catalogue
-
     engine = make_engine(url)
     try:
         revision = current_revision(engine)
@@ -145,7 +148,3 @@ def _remove_database_files(path: Path, *, keep_main: bool = False) -> None:
         Path(str(base) + suffix).unlink(missing_ok=True)
     if not keep_main:
         base.unlink(missing_ok=True)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("demo")(demo)

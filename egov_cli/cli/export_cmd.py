@@ -2,20 +2,47 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from egov_cli.cli import output
-from egov_cli.cli.state import use_json
-
-if TYPE_CHECKING:
-    from egov_cli.cli.state import State
+from egov_cli.cli import json_shapes, output
+from egov_cli.cli.options import (
+    BelowOpt,
+    ExactLevelOpt,
+    MinLevelFilterOpt,
+    SearchOpt,
+    json_option,
+)
+from egov_cli.cli.services_cmd import service_filter
+from egov_cli.cli.state import State, use_json
+from egov_cli.core.config import is_url
+from egov_cli.core.errors import ValidationError
+from egov_cli.domain.scale import load_scale
+from egov_cli.exports.columns import select_columns
+from egov_cli.exports.csv_writer import check_delimiter, check_encoding
+from egov_cli.exports.services_export import (
+    ExportOptions,
+    department_codes,
+    export_per_department,
+    export_services,
+    format_of,
+)
+from egov_cli.exports.template import write_template
+from egov_cli.values.display import count
 
 Opt = typer.Option
-JsonOpt = Annotated[bool, Opt("--json", help="Print what was written as JSON.")]
+JsonOpt = Annotated[bool, json_option("Print what was written as JSON.")]
 LangOpt = Annotated[
-    str, Opt("--lang", help="Language of headers and labels: de or en.", case_sensitive=False)
+    str,
+    Opt(
+        "--lang",
+        metavar="SPRACHE",
+        help="Language of headers and labels: de or en.",
+        case_sensitive=False,
+    ),
 ]
 
 EXPORT_HELP = """Export services to .xlsx, .csv or .json, with the filters of 'egov services list'.
@@ -42,17 +69,11 @@ Example: egov export amt32.xlsx --department 32 --below 3
 
 
 def _catalogue_name(st: State) -> str:
-    from pathlib import Path
-
-    from egov_cli.core.config import is_url
-
     catalogue = st.catalogue()
     return catalogue.label if is_url(catalogue.target) else Path(catalogue.target).name
 
 
 def _lang(lang: str) -> str:
-    from egov_cli.core.errors import ValidationError
-
     value = lang.lower()
     if value not in ("de", "en"):
         raise ValidationError(f"--lang {lang!r} is not known.", "Use de or en.")
@@ -66,24 +87,33 @@ def export(
         typer.Argument(help="File to write (.xlsx, .csv, .json), or - for stdout (CSV/JSON)."),
     ] = None,
     format_: Annotated[
-        str | None, Opt("--format", "-f", help="xlsx, csv or json (default: from the extension).")
+        str | None,
+        Opt(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="xlsx, csv or json (default: from the extension).",
+        ),
     ] = None,
     department: Annotated[
-        str | None, Opt("--department", "-d", help="Only this department (code).")
+        str | None, Opt("--department", "-d", metavar="AMT", help="Only this department (code).")
     ] = None,
-    level: Annotated[str | None, Opt("--level", "-l", help="Exactly this level.")] = None,
-    below: Annotated[str | None, Opt("--below", help="Below this level.")] = None,
-    min_level: Annotated[str | None, Opt("--min-level", help="At least this level.")] = None,
-    status: Annotated[str | None, Opt("--status", "-s", help="Only this status.")] = None,
-    topic: Annotated[str | None, Opt("--topic", help="Only this OZG Themenfeld.")] = None,
-    search: Annotated[
-        str | None, Opt("--search", "-q", help="Free text (ignores case and umlaut spelling).")
+    level: ExactLevelOpt = None,
+    below: BelowOpt = None,
+    min_level: MinLevelFilterOpt = None,
+    status: Annotated[
+        str | None, Opt("--status", "-s", metavar="STATUS", help="Only this status.")
     ] = None,
+    topic: Annotated[
+        str | None, Opt("--topic", metavar="THEMENFELD", help="Only this OZG Themenfeld.")
+    ] = None,
+    search: SearchOpt = None,
     columns: Annotated[
         str | None,
         Opt(
             "--columns",
             "-c",
+            metavar="SPALTEN",
             help="Columns to write, in this order, by field or header "
             "(e.g. leika_key,name,Reifegrad). Default: all.",
         ),
@@ -91,33 +121,25 @@ def export(
     lang: LangOpt = "de",
     per_department: Annotated[
         str | None,
-        Opt("--per-department", help="Write one file per department into this folder."),
+        Opt(
+            "--per-department",
+            metavar="ORDNER",
+            help="Write one file per department into this folder.",
+        ),
     ] = None,
-    delimiter: Annotated[str, Opt("--delimiter", help="CSV delimiter (default ;).")] = ";",
+    delimiter: Annotated[
+        str, Opt("--delimiter", metavar="ZEICHEN", help="CSV delimiter (default ;).")
+    ] = ";",
     encoding: Annotated[
         str | None,
         Opt(
             "--encoding",
+            metavar="KODIERUNG",
             help="CSV encoding (default utf-8-sig, i.e. UTF-8 with BOM; utf-8 on stdout).",
         ),
     ] = None,
     json: JsonOpt = False,
 ) -> None:
-    import sys
-
-    from egov_cli.cli.catalogue_cmd import service_filter
-    from egov_cli.core.errors import ValidationError
-    from egov_cli.domain.scale import load_scale
-    from egov_cli.exports.columns import select_columns
-    from egov_cli.exports.csv_writer import check_delimiter, check_encoding
-    from egov_cli.exports.services_export import (
-        ExportOptions,
-        export_per_department,
-        export_services,
-        format_of,
-    )
-    from egov_cli.values.display import count
-
     st = use_json(ctx, json)
     if (file is None) == (per_department is None):
         raise ValidationError(
@@ -166,15 +188,7 @@ def export(
             )
             written = [one]
     if json:
-        output.print_json(
-            {
-                "format": fmt,
-                "files": [
-                    {"path": w.path, "rows": w.rows, "department": w.department} for w in written
-                ],
-                "rows": sum(w.rows for w in written),
-            }
-        )
+        output.print_json(json_shapes.export(fmt, written))
     if per_department is not None:
         for w in written:
             output.message(f"{w.path}: {count(w.rows, 'Leistung', 'Leistungen')}", quiet=st.quiet)
@@ -208,13 +222,6 @@ def template(
 
     Example: egov template vorlage.xlsx
     """
-    from pathlib import Path
-
-    from egov_cli.core.errors import ValidationError
-    from egov_cli.domain.scale import load_scale
-    from egov_cli.exports.services_export import department_codes
-    from egov_cli.exports.template import write_template
-
     st = use_json(ctx, json)
     if Path(file).suffix.lower() != ".xlsx":
         raise ValidationError(
@@ -226,11 +233,5 @@ def template(
         departments = department_codes(session)
     write_template(Path(file), scale=scale, departments=departments, lang=_lang(lang))
     if json:
-        output.print_json({"path": file, "departments": departments, "levels": scale.numbers})
+        output.print_json(json_shapes.template(file, departments, scale.numbers))
     output.message(f"Importvorlage geschrieben: {file}", quiet=st.quiet)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``export`` and ``template`` to the root app."""
-    app.command("export", help=EXPORT_HELP)(export)
-    app.command("template")(template)

@@ -1,19 +1,149 @@
-"""Options and confirmations that many commands share, declared once."""
+"""Options and confirmations that many commands share, declared once.
+
+Every value option names what it wants in its metavar (German, as the users read German):
+DATUM, SCHLÜSSEL, DATEI, STUFE, AMT, ZAHL, TEXT, URL ... Each short flag has one meaning
+across all commands: -d department, -l level, -s status, -p procedure, -f format, -o output,
+-c columns, -n limit, -t target, -y yes, -q quiet (root), -h help.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-YesOpt = Annotated[
-    bool, typer.Option("--yes", "-y", help="Do not ask (needed when not on a terminal).")
-]
+from egov_cli.cli.state import state
+from egov_cli.core.errors import Aborted
+
+Opt = typer.Option
+
+
+def _json_mode(ctx: typer.Context, value: bool) -> bool:
+    """Record, as soon as ``--json`` is read, that the command answers in JSON (errors too)."""
+    if value:
+        state(ctx).json = True
+    return value
+
+
+def json_option(help: str = "Print the result as JSON.") -> Any:
+    """The ``--json`` option (``help`` says what the JSON holds where it is not the result)."""
+    return Opt("--json", help=help, callback=_json_mode)
+
+
+JsonOpt = Annotated[bool, json_option()]
+YesOpt = Annotated[bool, Opt("--yes", "-y", help="Do not ask (needed when not on a terminal).")]
 DryRunRemoveOpt = Annotated[
-    bool, typer.Option("--dry-run", help="Show what would be removed; change nothing.")
+    bool, Opt("--dry-run", help="Show what would be removed; change nothing.")
 ]
+
+# --- the filters of services list and export ---------------------------------------------------
+
+FilterDeptOpt = Annotated[
+    str | None, Opt("--department", "-d", metavar="AMT", help="Department code.")
+]
+ExactLevelOpt = Annotated[
+    str | None, Opt("--level", "-l", metavar="STUFE", help="Exactly this level.")
+]
+BelowOpt = Annotated[str | None, Opt("--below", metavar="STUFE", help="Below this level.")]
+MinLevelFilterOpt = Annotated[
+    str | None, Opt("--min-level", metavar="STUFE", help="At least this level.")
+]
+StatusFilterOpt = Annotated[
+    str | None,
+    Opt(
+        "--status",
+        "-s",
+        metavar="STATUS",
+        help="geplant, in Umsetzung, Pilot, live, zurückgestellt, eingestellt.",
+    ),
+]
+TopicFilterOpt = Annotated[str | None, Opt("--topic", metavar="THEMENFELD", help="OZG Themenfeld.")]
+SearchOpt = Annotated[
+    str | None,
+    Opt("--search", metavar="TEXT", help="Free text (ignores case and umlaut spelling)."),
+]
+
+# --- the fields of a service: services add and services edit ---------------------------------
+
+
+@dataclass(frozen=True)
+class FieldOption:
+    """A service field as an option of ``services add`` and ``services edit``."""
+
+    field: str  # the field of the column schema the value is parsed for
+    param: str  # the command's parameter
+    flags: tuple[str, ...]
+    metavar: str
+    help: str
+
+
+SERVICE_FIELD_OPTIONS: tuple[FieldOption, ...] = (
+    FieldOption("leika_key", "leika", ("--leika",), "SCHLÜSSEL", "LeiKa key (14 digits, spaces allowed)."),
+    FieldOption("name", "name", ("--name",), "TEXT", "Name of the service."),
+    FieldOption("citizen_name", "citizen_name", ("--citizen-name",), "TEXT", "Citizen-facing name."),
+    FieldOption("leika_type", "leika_type", ("--leika-type",), "TYP", "LeiKa type, e.g. 2/3."),
+    FieldOption("ozg_id", "ozg_id", ("--ozg-id",), "OZG-ID", "OZG ID (5 digits)."),
+    FieldOption("ozg_name", "ozg_name", ("--ozg-name",), "TEXT", "OZG service (bundle) name."),
+    FieldOption("topic", "topic", ("--topic",), "THEMENFELD", "OZG Themenfeld."),
+    FieldOption("life_event", "life_event", ("--life-event",), "LEBENSLAGE", "Lebenslage."),
+    FieldOption("addressee", "addressee", ("--addressee",), "ADRESSAT", "Bürger, Unternehmen or Verwaltung."),
+    FieldOption("department", "department", ("--department", "-d"), "AMT", "Department code."),
+    FieldOption("level", "level", ("--level", "-l"), "STUFE", "Maturity level (number or label)."),
+    FieldOption("status", "status", ("--status", "-s"), "STATUS", "geplant, in Umsetzung, Pilot, live, zurückgestellt, eingestellt."),
+    FieldOption("procedure", "procedure", ("--procedure", "-p"), "DIENST", "Name of the online procedure."),
+    FieldOption("online_url", "url", ("--url",), "URL", "Online URL of the service."),
+    FieldOption("bayernportal_url", "bayernportal_url", ("--bayernportal-url",), "URL", "BayernPortal link."),
+    FieldOption("go_live", "go_live", ("--go-live",), "DATUM", "Go-live date (31.12.2026 or 2026-12-31)."),
+    FieldOption("target_level", "target_level", ("--target-level",), "STUFE", "Target maturity level."),
+    FieldOption("target_date", "target_date", ("--target-date",), "DATUM", "Date the target level is due."),
+    FieldOption("sdg_annex2", "sdg", ("--sdg",), "JA/NEIN", "SDG Annex II: ja or nein."),
+    FieldOption("cases_per_year", "cases", ("--cases",), "ZAHL", "Cases per year."),
+    FieldOption("notes", "notes", ("--notes",), "TEXT", "Free text."),
+)  # fmt: skip
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def service_field_options(*, without: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Give a command the service field options (all but the fields in ``without``), in place
+    of its parameter ``fields``: the command receives them as one dict, field -> the text given
+    (None where the option is not given).
+
+    The options are declared once, in :data:`SERVICE_FIELD_OPTIONS`, for ``services add`` and
+    ``services edit``.
+    """
+    chosen = [o for o in SERVICE_FIELD_OPTIONS if o.field not in without]
+
+    def decorate(command: F) -> F:
+        signature = inspect.signature(command, eval_str=True)
+        params = list(signature.parameters.values())
+        at = next(i for i, p in enumerate(params) if p.name == "fields")
+        options = [
+            inspect.Parameter(
+                o.param,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=None,
+                annotation=Annotated[str | None, Opt(*o.flags, metavar=o.metavar, help=o.help)],
+            )
+            for o in chosen
+        ]
+        params[at : at + 1] = options
+
+        @functools.wraps(command)
+        def with_fields(**kwargs: Any) -> Any:
+            fields = {o.field: kwargs.pop(o.param) for o in chosen}
+            return command(fields=fields, **kwargs)
+
+        with_fields.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        with_fields.__annotations__ = {p.name: p.annotation for p in params}
+        return with_fields  # type: ignore[return-value]
+
+    return decorate
 
 
 def confirm_removal(label: str, yes: bool) -> None:
@@ -21,8 +151,6 @@ def confirm_removal(label: str, yes: bool) -> None:
 
     Raises :class:`~egov_cli.core.errors.Aborted` (exit code 9) when the answer is no.
     """
-    from egov_cli.core.errors import Aborted
-
     if yes:
         return
     if not sys.stdin.isatty():

@@ -76,11 +76,6 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def to_jsonable(value: Any) -> Any:
-    """``value`` as plain JSON types (via the same rules as :func:`print_json`)."""
-    return json.loads(json.dumps(value, default=_json_default, ensure_ascii=False))
-
-
 def print_json(data: Any) -> None:
     """JSON on stdout: indented for people on a terminal, compact (and fast) otherwise."""
     indent = 2 if stdout_is_terminal() else None

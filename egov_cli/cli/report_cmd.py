@@ -1,4 +1,4 @@
-"""``egov report NAME``: readiness, targets, overdue, changes, sdg; ``egov report run``.
+"""``egov report NAME``: readiness, targets, overdue, changes, sdg, coverage; ``egov report run``.
 
 Every report goes through :func:`egov_cli.cli.report_output.emit_report` (formats, files,
 language, the record of the run). Set ``EGOV_NOW`` (ISO time) to pin the clock.
@@ -6,18 +6,34 @@ language, the record of the run). Set ``EGOV_NOW`` (ISO time) to pin the clock.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from egov_cli.cli import output
-from egov_cli.cli.report_output import FormatOpt, LangOpt, OutputOpt
+from egov_cli.cli import json_shapes, output
+from egov_cli.cli.options import json_option
+from egov_cli.cli.report_output import (
+    FormatOpt,
+    LangOpt,
+    OutputOpt,
+    check_lang,
+    emit_report,
+    record_all,
+    render,
+    report_now,
+    resolve_format,
+)
 from egov_cli.cli.state import state, use_json
-
-if TYPE_CHECKING:
-    from egov_cli.reports.builders import ReportOptions
-    from egov_cli.reports.document import Report
+from egov_cli.core.errors import ExitCode, TargetAlert, ValidationError
+from egov_cli.core.files import write_new
+from egov_cli.reports.builders import ReportOptions, build, report_names
+from egov_cli.reports.document import Report
+from egov_cli.reports.render.common import EXTENSIONS, as_of
+from egov_cli.reports.schedule import FAIL_ON, dated_stem, load_schedule
+from egov_cli.values import display as formats
+from egov_cli.values.parse import parse_date
 
 report_app = typer.Typer(
     help="Reports: readiness, targets, overdue, changes, SDG; 'report run' for the scheduler.\n\n"
@@ -26,26 +42,26 @@ report_app = typer.Typer(
 )
 
 DeptOpt = Annotated[
-    str | None, typer.Option("--department", "-d", help="Only this department (code or name).")
+    str | None,
+    typer.Option("--department", "-d", metavar="AMT", help="Only this department (code or name)."),
 ]
-TopicOpt = Annotated[str | None, typer.Option("--topic", help="Only this OZG Themenfeld.")]
-TypeOpt = Annotated[str | None, typer.Option("--leika-type", help="Only this LeiKa type.")]
+TopicOpt = Annotated[
+    str | None, typer.Option("--topic", metavar="THEMENFELD", help="Only this OZG Themenfeld.")
+]
+TypeOpt = Annotated[
+    str | None, typer.Option("--leika-type", metavar="TYP", help="Only this LeiKa type.")
+]
 SdgOpt = Annotated[
     bool | None, typer.Option("--sdg/--no-sdg", help="Only SDG Annex II services (or only others).")
 ]
 
 
 def _options(**values: Any) -> ReportOptions:
-    from egov_cli.reports.builders import ReportOptions
-
     return ReportOptions(**{k: v for k, v in values.items() if v is not None})
 
 
 def build_report(ctx: typer.Context, name: str, options: ReportOptions) -> Report:
     """Build report ``name`` on the catalogue of this invocation, at ``report_now()``."""
-    from egov_cli.cli.report_output import report_now
-    from egov_cli.reports.builders import build
-
     st = state(ctx)
     now = report_now()
     with st.session() as session:
@@ -60,8 +76,6 @@ def _show(
     out: str | None,
     lang: str,
 ) -> None:
-    from egov_cli.cli.report_output import check_lang, emit_report, resolve_format
-
     check_lang(lang)
     resolve_format(fmt, out)  # a wrong --format fails before any work
     st = use_json(ctx, fmt == "json")
@@ -91,7 +105,9 @@ def readiness(
 @report_app.command("targets")
 def targets(
     ctx: typer.Context,
-    target: Annotated[str | None, typer.Option("--target", "-t", help="Only this target.")] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", metavar="ZIEL", help="Only this target.")
+    ] = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
     lang: LangOpt = "de",
@@ -108,7 +124,12 @@ def overdue(
     ctx: typer.Context,
     days: Annotated[
         int | None,
-        typer.Option("--days", min=0, help="Also list services due within this many days (30)."),
+        typer.Option(
+            "--days",
+            min=0,
+            metavar="ZAHL",
+            help="Also list services due within this many days (30).",
+        ),
     ] = None,
     department: DeptOpt = None,
     topic: TopicOpt = None,
@@ -131,6 +152,7 @@ def changes(
         str | None,
         typer.Option(
             "--since",
+            metavar="DATUM",
             help="A date (01.10.2026 or 2026-10-01) or 'last': since the last changes report.",
         ),
     ] = None,
@@ -144,8 +166,6 @@ def changes(
 
     Example: egov report changes --since last --format md --output aenderungen.md
     """
-    from egov_cli.values.parse import parse_date
-
     since_last = since is not None and since.strip().lower() in ("last", "letzter", "zuletzt")
     since_day = None if since is None or since_last else parse_date(since, "--since")
     opts = _options(
@@ -179,11 +199,12 @@ def run(
         str | None,
         typer.Option(
             "--fail-on",
+            metavar="STATUS",
             help="Exit 10 when a target is at risk (at-risk), 11 when one is missed (at-risk "
             "or missed).",
         ),
     ] = None,
-    json: Annotated[bool, typer.Option("--json", help="Print the files written as JSON.")] = False,
+    json: Annotated[bool, json_option("Print the files written as JSON.")] = False,
 ) -> None:
     """The unattended job: write each scheduled report as dated files (never replacing an
     earlier run's), one log line per file on stderr, no colour; for cron and the Windows
@@ -191,16 +212,6 @@ def run(
 
     Example: egov report run reports/nightly.toml --fail-on at-risk
     """
-    import sys
-
-    from egov_cli.cli.report_output import record_all, render, report_now
-    from egov_cli.core.errors import ExitCode, TargetAlert, ValidationError
-    from egov_cli.core.files import write_new
-    from egov_cli.reports.builders import ReportOptions, build, report_names
-    from egov_cli.reports.render.common import EXTENSIONS, as_of
-    from egov_cli.reports.schedule import FAIL_ON, dated_stem, load_schedule
-    from egov_cli.values import display as formats
-
     st = use_json(ctx, json)
     output.set_no_color(True)
     if fail_on is not None and fail_on.strip().lower() not in FAIL_ON:
@@ -234,12 +245,7 @@ def run(
             alerts.update(build("targets", session, label, now, ReportOptions()).alerts)
     record_all(st, [(r, f, str(p)) for r, f, p in written])
     if json:
-        output.print_json(
-            {
-                "files": [{"report": r.name, "format": f, "path": str(p)} for r, f, p in written],
-                "alerts": sorted(alerts),
-            }
-        )
+        output.print_json(json_shapes.report_run([(r.name, f, p) for r, f, p in written], alerts))
     if fail and ("missed" in alerts or (fail == "at-risk" and "at-risk" in alerts)):
         missed = "missed" in alerts
         alert = TargetAlert(
@@ -250,5 +256,33 @@ def run(
         raise alert
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(report_app, name="report")
+CoverageTypesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--leika-type",
+        metavar="TYPEN",
+        help="Only these LeiKa types, comma separated (e.g. 5 or 2b,5). Default: the types "
+        "a municipality executes (2b, 3b, 4b, 5; and 2, 3, 2/3, 4, marked 'prüfen').",
+    ),
+]
+
+
+@report_app.command("coverage")
+def coverage(
+    ctx: typer.Context,
+    topic: TopicOpt = None,
+    leika_type: CoverageTypesOpt = None,
+    fmt: FormatOpt = None,
+    out: OutputOpt = None,
+    lang: LangOpt = "de",
+) -> None:
+    """Coverage: per Themenfeld, the OZG services and LeiKa services a municipality executes
+    that the catalogue lacks, and those catalogued below the online threshold.
+
+    Example: egov report coverage --topic "Bauen & Wohnen" --format xlsx --output abdeckung.xlsx
+    """
+    check_lang(lang)
+    resolve_format(fmt, out)  # a wrong --format fails before any work
+    st = use_json(ctx, fmt == "json")
+    report = build_report(ctx, "coverage", ReportOptions(topic=topic, leika_type=leika_type))
+    emit_report(st, report, fmt, out, lang)

@@ -39,16 +39,22 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FORMAT",
         help="rich, md, html, xlsx, csv or json. Default: from the --output file's extension, "
         "else rich on a terminal and md otherwise.",
     ),
 ]
 OutputOpt = Annotated[
     str | None,
-    typer.Option("--output", "-o", help="Write to this file ('-' for stdout, the default)."),
+    typer.Option(
+        "--output", "-o", metavar="DATEI", help="Write to this file ('-' for stdout, the default)."
+    ),
 ]
 LangOpt = Annotated[
-    str, typer.Option("--lang", help="Language of labels, numbers and dates: de or en.")
+    str,
+    typer.Option(
+        "--lang", metavar="SPRACHE", help="Language of labels, numbers and dates: de or en."
+    ),
 ]
 
 

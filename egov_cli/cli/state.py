@@ -1,4 +1,8 @@
-"""What a command knows about its invocation: catalogue, actor, output mode."""
+"""What a command knows about its invocation: catalogue, actor, output mode.
+
+The root command imports this module on every start, so the database modules are imported
+when a command first opens the catalogue (``egov --help`` loads none of them).
+"""
 
 from __future__ import annotations
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from datetime import date
+from typing import Annotated, Any
 
 import typer
 
-from egov_cli.cli import output
+from egov_cli.cli import json_shapes, output
 from egov_cli.cli.options import DryRunRemoveOpt, JsonOpt, YesOpt, confirm_removal
 from egov_cli.cli.state import use_json
-
-if TYPE_CHECKING:
-    from datetime import date
-
-    from egov_cli.core.models import Target
-    from egov_cli.domain.scale import Scale
-    from egov_cli.reports.progress import Progress
+from egov_cli.core.errors import ValidationError
+from egov_cli.core.models import utcnow
+from egov_cli.domain.scale import Scale, load_scale
+from egov_cli.domain.targets import (
+    add_target,
+    edit_target,
+    find_target,
+    parse_share,
+    remove_target,
+)
+from egov_cli.reports.progress import Progress, all_progress, local_day, progress
+from egov_cli.values import display as formats
+from egov_cli.values.parse import parse_date, parse_flag, parse_int
 
 RULE = (
     "Status: verfehlt = Fälligkeitsdatum vorbei und Ziel nicht erreicht; gefährdet = Ziel noch "
@@ -33,50 +40,49 @@ targets_app = typer.Typer(
 
 Opt = typer.Option
 MinLevelOpt = Annotated[
-    str | None, Opt("--min-level", help="Threshold: services at this level or higher count.")
+    str | None,
+    Opt("--min-level", metavar="STUFE", help="Threshold: services at this level or higher count."),
 ]
-CountOpt = Annotated[str | None, Opt("--count", help="Goal as a number of services.")]
+CountOpt = Annotated[
+    str | None, Opt("--count", metavar="ZAHL", help="Goal as a number of services.")
+]
 ShareOpt = Annotated[
-    str | None, Opt("--share", help="Goal as a share of the scope: 0.8, 0,8 or 80%.")
+    str | None,
+    Opt("--share", metavar="ANTEIL", help="Goal as a share of the scope: 0.8, 0,8 or 80%."),
 ]
-DueOpt = Annotated[str | None, Opt("--due", help="Due date (default 31.12. of the current year).")]
+DueOpt = Annotated[
+    str | None, Opt("--due", metavar="DATUM", help="Due date (default 31.12. of the current year).")
+]
 StartOpt = Annotated[
     str | None,
-    Opt("--start", help="Start of the period (default 1.1. of the due date's year)."),
+    Opt(
+        "--start",
+        metavar="DATUM",
+        help="Start of the period (default 1.1. of the due date's year).",
+    ),
 ]
-DeptOpt = Annotated[str | None, Opt("--department", "-d", help="Scope: department code.")]
-TopicOpt = Annotated[str | None, Opt("--topic", help="Scope: OZG Themenfeld.")]
-TypeOpt = Annotated[str | None, Opt("--leika-type", help="Scope: LeiKa type, e.g. 2/3.")]
-NotesOpt = Annotated[str | None, Opt("--notes", help="Free text.")]
+DeptOpt = Annotated[
+    str | None, Opt("--department", "-d", metavar="AMT", help="Scope: department code.")
+]
+TopicOpt = Annotated[
+    str | None, Opt("--topic", metavar="THEMENFELD", help="Scope: OZG Themenfeld.")
+]
+TypeOpt = Annotated[
+    str | None, Opt("--leika-type", metavar="TYP", help="Scope: LeiKa type, e.g. 2/3.")
+]
+NotesOpt = Annotated[str | None, Opt("--notes", metavar="TEXT", help="Free text.")]
 
 
 def _today() -> date:
-    from egov_cli.core.models import utcnow
-    from egov_cli.reports.progress import local_day
-
     return local_day(utcnow())
 
 
 def _int(text: str | None, field: str) -> int | None:
-    from egov_cli.values.parse import parse_int
-
     return parse_int(text, field, minimum=1) if text is not None and text.strip() else None
 
 
 def _day(text: str | None, field: str) -> date | None:
-    from egov_cli.values.parse import parse_date
-
     return parse_date(text, field) if text is not None and text.strip() else None
-
-
-def _target_dict(t: Target) -> dict[str, Any]:
-    return output.to_jsonable(t)  # type: ignore[no-any-return]
-
-
-def _progress_dict(p: Progress) -> dict[str, Any]:
-    data: dict[str, Any] = output.to_jsonable(p)
-    data["burnup"] = [{"date": d.isoformat(), "count": n} for d, n in p.burnup]
-    return data
 
 
 def _level(p: Progress, scale: Scale) -> str:
@@ -86,8 +92,6 @@ def _level(p: Progress, scale: Scale) -> str:
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    from egov_cli.values import display as formats
-
     return formats.number(value, digits) if value is not None else "-"
 
 
@@ -105,7 +109,8 @@ def add(
     leika_type: TypeOpt = None,
     sdg: Annotated[bool, Opt("--sdg", help="Scope: SDG Annex II services only.")] = False,
     kind: Annotated[
-        str, Opt("--kind", help="level (default) or digitales-amt (online procedures).")
+        str,
+        Opt("--kind", metavar="ART", help="level (default) or digitales-amt (online procedures)."),
     ] = "level",
     bezirk: Annotated[
         bool, Opt("--bezirk", help="Digitales Amt for a Bezirk: goal 30 instead of 50.")
@@ -120,9 +125,6 @@ def add(
 
     Example: egov targets add "Online 2026" --min-level 3 --count 120 --due 31.12.2026
     """
-    from egov_cli.domain.scale import load_scale
-    from egov_cli.domain.targets import add_target, parse_share
-
     st = use_json(ctx, json)
     with st.session(write=True) as session:
         scale = load_scale(session)
@@ -145,7 +147,7 @@ def add(
             notes=notes,
         )
     if json:
-        output.print_json(_target_dict(target))
+        output.print_json(json_shapes.target_added(target))
         return
     output.message(
         f"Ziel angelegt: {target.name} (fällig {target.due_date:%d.%m.%Y}, "
@@ -160,17 +162,12 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov targets list
     """
-    from egov_cli.core.models import utcnow
-    from egov_cli.domain.scale import load_scale
-    from egov_cli.reports.progress import all_progress
-    from egov_cli.values.display import count
-
     st = use_json(ctx, json)
     with st.session() as session:
         scale = load_scale(session)
         progresses = all_progress(session, utcnow(), weekly=False)
     if json:
-        output.print_json([_progress_dict(p) for p in progresses])
+        output.print_json(json_shapes.targets_list(progresses))
         return
     output.table(
         [
@@ -189,7 +186,7 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
         ],
         ["Ziel", "Schwelle", "Umfang", "Ziel", "Beginn", "Heute", "Prognose", "Fällig", "Status"],
     )
-    output.message(f"{count(len(progresses), 'Ziel', 'Ziele')}. {RULE}", quiet=st.quiet)
+    output.message(f"{formats.count(len(progresses), 'Ziel', 'Ziele')}. {RULE}", quiet=st.quiet)
 
 
 @targets_app.command("show")
@@ -202,17 +199,12 @@ def show(
 
     Example: egov targets show "Online 2026"
     """
-    from egov_cli.core.models import utcnow
-    from egov_cli.domain.scale import load_scale
-    from egov_cli.domain.targets import find_target
-    from egov_cli.reports.progress import progress
-
     st = use_json(ctx, json)
     with st.session() as session:
         scale = load_scale(session)
         p = progress(session, find_target(session, name), utcnow())
     if json:
-        output.print_json(_progress_dict(p))
+        output.print_json(json_shapes.target_show(p))
         return
     goal = (
         f"{p.goal} ({_num(p.goal_share * 100 if p.goal_share else None)} % von {p.scope_size})"
@@ -245,7 +237,7 @@ def show(
 def edit(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Name or id of the target.")],
-    new_name: Annotated[str | None, Opt("--name", help="New name.")] = None,
+    new_name: Annotated[str | None, Opt("--name", metavar="TEXT", help="New name.")] = None,
     min_level: MinLevelOpt = None,
     count: CountOpt = None,
     share: ShareOpt = None,
@@ -255,7 +247,8 @@ def edit(
     topic: TopicOpt = None,
     leika_type: TypeOpt = None,
     sdg: Annotated[
-        str | None, Opt("--sdg", help='Scope SDG Annex II only: ja or nein ("" clears).')
+        str | None,
+        Opt("--sdg", metavar="JA/NEIN", help='Scope SDG Annex II only: ja or nein ("" clears).'),
     ] = None,
     notes: NotesOpt = None,
     json: JsonOpt = False,
@@ -264,11 +257,6 @@ def edit(
 
     Example: egov targets edit "Online 2026" --count 150 --due 30.06.2027
     """
-    from egov_cli.core.errors import ValidationError
-    from egov_cli.domain.scale import load_scale
-    from egov_cli.domain.targets import edit_target, parse_share
-    from egov_cli.values.parse import parse_flag
-
     st = use_json(ctx, json)
     values: dict[str, Any] = {}
     if new_name is not None:
@@ -300,7 +288,7 @@ def edit(
             values["threshold_level"] = load_scale(session).parse(min_level, "min-level")
         target, changes = edit_target(session, st.change_context("targets edit"), name, values)
     if json:
-        output.print_json({"target": _target_dict(target), "changes": changes})
+        output.print_json(json_shapes.target_edited(target, changes))
         return
     if not changes:
         output.message(f"Keine Änderung: {target.name}", quiet=st.quiet)
@@ -324,9 +312,6 @@ def remove(
 
     Example: egov targets remove "Online 2026" --yes
     """
-
-    from egov_cli.domain.targets import find_target, remove_target
-
     st = use_json(ctx, json)
     with st.session(write=not dry_run) as session:
         target = find_target(session, name)
@@ -336,17 +321,12 @@ def remove(
                 f"Würde entfernen: Ziel {label} (--dry-run: nichts geändert)", quiet=st.quiet
             )
             if json:
-                output.print_json({"would_remove": _target_dict(target)})
+                output.print_json(json_shapes.target_removed(target, dry_run=True))
             return
         confirm_removal(f"Ziel {label}", yes)
         removed = remove_target(session, st.change_context("targets remove"), name)
-        data = _target_dict(removed)
+        data = json_shapes.target_removed(removed, dry_run=False)
     if json:
-        output.print_json({"removed": data})
+        output.print_json(data)
     else:
         output.message(f"Entfernt: Ziel {label} (die Historie bleibt erhalten)", quiet=st.quiet)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``egov targets`` to the root app."""
-    app.add_typer(targets_app, name="targets")

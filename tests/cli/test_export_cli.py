@@ -38,6 +38,7 @@ def test_export_with_json_reports_the_file_and_row_count(full: Catalogue, tmp_pa
     result = egov("export", str(path), "--json", "--status", "geplant")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == {
+        "schema": 1,
         "format": "xlsx",
         "files": [{"path": str(path), "rows": 2, "department": None}],
         "rows": 2,

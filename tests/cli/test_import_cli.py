@@ -71,7 +71,7 @@ def test_a_bad_row_exits_non_zero_naming_the_cell_and_writes_nothing(
     result = egov("import", str(path))
     assert result.exit_code == 3
     assert "bad.csv, row 3, column 'Reifegrad': Reifegrad 'sieben' is not a level" in result.stderr
-    assert json.loads(egov("services", "list", "--json").stdout) == []
+    assert json.loads(egov("services", "list", "--json").stdout)["services"] == []
 
 
 def test_skip_with_rejects_writes_the_rejected_rows_with_an_error_column(
@@ -184,4 +184,4 @@ def test_an_import_run_again_after_a_concurrent_writer_reads_the_file_again(
     assert first_attempts == [40]
     assert json.loads(result.stdout)["created"] == 40
     listed = egov("services", "list", "--json")
-    assert sorted(s["leika_key"] for s in json.loads(listed.stdout)) == keys
+    assert sorted(s["leika_key"] for s in json.loads(listed.stdout)["services"]) == keys

@@ -16,7 +16,7 @@ HEADER = (
 def test_search_needs_no_catalogue_and_answers_in_json() -> None:
     result = egov("reference", "search", "Straße", "--limit", "2", "--json")
     assert result.exit_code == 0, result.stderr
-    assert [e["name"] for e in json.loads(result.stdout)] == [
+    assert [e["name"] for e in json.loads(result.stdout)["entries"]] == [
         "Straßenschaden",
         "Straßenreinigung",
     ]
@@ -73,7 +73,7 @@ def test_enrich_reports_what_it_changed_and_dry_run_changes_nothing(db_url: str)
     done = egov("services", "enrich")
     assert done.exit_code == 0, done.stderr
     assert "1 von 1 Leistungen mit LeiKa-Schlüssel ergänzt (1 Felder)" in done.stderr
-    history = json.loads(egov("services", "history", "99050012104000", "--json").stdout)
+    history = json.loads(egov("services", "history", "99050012104000", "--json").stdout)["history"]
     assert history[-1]["source"] == "services enrich"
 
 

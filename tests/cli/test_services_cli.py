@@ -33,7 +33,7 @@ def test_add_edit_and_list_through_the_cli(db_url: str) -> None:
         "01.10.2026",
     )
     assert edited.exit_code == 0, edited.stderr
-    listed = json.loads(egov("services", "list", "--json").stdout)
+    listed = json.loads(egov("services", "list", "--json").stdout)["services"]
     assert [(s["level"], s["go_live"]) for s in listed] == [(4, "2026-10-01")]
 
 
@@ -58,7 +58,7 @@ def test_remove_needs_yes_when_not_on_a_terminal(db_url: str) -> None:
     assert refused.exit_code == 9
     assert "--yes" in refused.stderr
     assert egov("services", "remove", "99102013002000", "--yes").exit_code == 0
-    history = json.loads(egov("services", "history", "99102013002000", "--json").stdout)
+    history = json.loads(egov("services", "history", "99102013002000", "--json").stdout)["history"]
     assert [h["action"] for h in history] == ["create", "delete"]
 
 

@@ -23,7 +23,7 @@ def test_add_list_show_edit_and_remove_a_target(db_url: str) -> None:
     assert (data["threshold_level"], data["goal_count"]) == (3, 2)
     assert (data["start_date"], data["due_date"]) == ("2099-01-01", "2099-12-31")
 
-    listed = json.loads(egov("targets", "list", "--json").stdout)
+    listed = json.loads(egov("targets", "list", "--json").stdout)["targets"]
     assert [(t["name"], t["current_count"], t["goal"]) for t in listed] == [("Online 2026", 1, 2)]
 
     shown = egov("targets", "show", "online 2026")
@@ -44,7 +44,7 @@ def test_add_list_show_edit_and_remove_a_target(db_url: str) -> None:
     assert "Ziel Online 2026 wird ohne Bestätigung nicht entfernt." in refused.stderr
     removed = egov("targets", "remove", "Online 2026", "--yes")
     assert removed.exit_code == 0
-    assert json.loads(egov("targets", "list", "--json").stdout) == []
+    assert json.loads(egov("targets", "list", "--json").stdout)["targets"] == []
 
 
 def test_a_digitales_amt_target_for_a_bezirk_has_goal_30(db_url: str) -> None:

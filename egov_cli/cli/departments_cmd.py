@@ -1,0 +1,97 @@
+"""``egov departments``: the departments (Ämter / Fachbereiche) services belong to."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from egov_cli.cli import json_shapes, output
+from egov_cli.cli.options import JsonOpt
+from egov_cli.cli.state import use_json
+from egov_cli.core.errors import ValidationError
+from egov_cli.domain.departments import add_department, list_departments, rename_department
+
+departments_app = typer.Typer(help="Departments (Ämter / Fachbereiche).", no_args_is_help=True)
+Opt = typer.Option
+
+
+@departments_app.command("list")
+def departments_list(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """List departments with their number of services.
+
+    Example: egov departments list
+    """
+    st = use_json(ctx, json)
+    with st.session() as session:
+        rows = list_departments(session)
+    if json:
+        output.print_json(json_shapes.departments_list(rows))
+        return
+    output.table(
+        [(d.code, d.name, d.contact, d.services) for d in rows],
+        ["Kürzel", "Name", "Kontakt", "Leistungen"],
+        justify={3: "right"},
+    )
+
+
+@departments_app.command("add")
+def departments_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Short code, e.g. 32.")],
+    name: Annotated[str, typer.Argument(help="Name, e.g. Ordnungsamt.")],
+    contact: Annotated[
+        str | None, Opt("--contact", metavar="KONTAKT", help="Contact person or mailbox.")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Add a department.
+
+    Example: egov departments add 32 "Ordnungsamt" --contact ordnungsamt@stadt.example
+    """
+    st = use_json(ctx, json)
+    dept = st.run_write(
+        lambda session: add_department(
+            session, st.change_context("departments add"), code, name, contact
+        )
+    )
+    if json:
+        output.print_json(json_shapes.department_added(dept))
+    else:
+        output.message(f"Amt angelegt: {dept.code} {dept.name}", quiet=st.quiet)
+
+
+@departments_app.command("rename")
+def departments_rename(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Current code of the department.")],
+    name: Annotated[str | None, typer.Argument(help="New name.")] = None,
+    new_code: Annotated[str | None, Opt("--code", metavar="AMT", help="New code.")] = None,
+    contact: Annotated[str | None, Opt("--contact", metavar="KONTAKT", help="New contact.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Rename a department (name, code or contact); services keep pointing at it.
+
+    Example: egov departments rename 32 "Amt für öffentliche Ordnung"
+    """
+    st = use_json(ctx, json)
+    if name is None and new_code is None and contact is None:
+        raise ValidationError("Nothing to change.", "Give a new name, --code or --contact.")
+    dept, changes = st.run_write(
+        lambda session: rename_department(
+            session,
+            st.change_context("departments rename"),
+            code,
+            name=name,
+            new_code=new_code,
+            contact=contact,
+        )
+    )
+    if json:
+        output.print_json(json_shapes.department_renamed(dept, changes))
+    else:
+        output.message(
+            f"Amt {dept.code}: "
+            + (", ".join(f"{k}: {o} -> {n}" for k, (o, n) in changes.items()) or "keine Änderung"),
+            quiet=st.quiet,
+        )

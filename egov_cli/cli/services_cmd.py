@@ -1,0 +1,384 @@
+"""``egov services``: list, show, add, edit and remove services, their history, and filling
+their gaps from the reference (``services enrich``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from sqlmodel import Session
+
+from egov_cli.cli import json_shapes, output
+from egov_cli.cli.options import (
+    BelowOpt,
+    DryRunRemoveOpt,
+    ExactLevelOpt,
+    FilterDeptOpt,
+    JsonOpt,
+    MinLevelFilterOpt,
+    SearchOpt,
+    StatusFilterOpt,
+    TopicFilterOpt,
+    YesOpt,
+    confirm_removal,
+    service_field_options,
+)
+from egov_cli.cli.state import State, use_json
+from egov_cli.core.errors import ValidationError
+from egov_cli.core.schema import BY_FIELD
+from egov_cli.domain.catalogue import (
+    ServiceChange,
+    ServiceFilter,
+    ServiceView,
+    add_service,
+    edit_service,
+    find_service,
+    list_services,
+    remove_service,
+    service_history,
+    view,
+)
+from egov_cli.domain.reference import enrich_services
+from egov_cli.domain.scale import Scale, load_scale
+from egov_cli.values.column import parse_value
+from egov_cli.values.display import count, timestamp
+from egov_cli.values.parse import parse_term
+from egov_cli.values.vocab import ADDRESSEES, STATUSES, label_of
+
+PAGE_SIZE = 50
+
+services_app = typer.Typer(help="List, show, add, edit and remove services.", no_args_is_help=True)
+Opt = typer.Option
+
+
+def _parse_fields(raw: dict[str, str | None], scale: Scale) -> dict[str, Any]:
+    """Parse the given option values through the column schema ("" clears a field)."""
+    values: dict[str, Any] = {}
+    for name, text in raw.items():
+        if text is None:
+            continue
+        values[name] = parse_value(BY_FIELD[name], text, scale) if text.strip() else None
+    return values
+
+
+def service_filter(
+    department: str | None,
+    level: str | None,
+    below: str | None,
+    min_level: str | None,
+    status: str | None,
+    topic: str | None,
+    search: str | None,
+    scale: Scale,
+) -> ServiceFilter:
+    """The filter of ``services list`` and ``export`` from their options' text."""
+    return ServiceFilter(
+        department=department,
+        level=scale.parse(level) if level else None,
+        below=scale.parse(below, "below") if below else None,
+        min_level=scale.parse(min_level, "min-level") if min_level else None,
+        status=parse_term(STATUSES, status, "status") if status else None,
+        topic=topic,
+        search=search,
+    )
+
+
+@services_app.command("list")
+def list_(
+    ctx: typer.Context,
+    department: FilterDeptOpt = None,
+    level: ExactLevelOpt = None,
+    below: BelowOpt = None,
+    min_level: MinLevelFilterOpt = None,
+    status: StatusFilterOpt = None,
+    topic: TopicFilterOpt = None,
+    search: SearchOpt = None,
+    all_: Annotated[bool, Opt("--all", help="Show every matching service, not one page.")] = False,
+    page: Annotated[
+        int, Opt("--page", min=1, metavar="ZAHL", help="Page to show (50 services a page).")
+    ] = 1,
+    json: JsonOpt = False,
+) -> None:
+    """List services, sorted by department and name, with filters.
+
+    Example: egov services list --department 32 --below 3 --search strasse
+    """
+    st = use_json(ctx, json)
+    paged = not (json or all_ or not output.stdout_is_terminal())
+    with st.session() as session:
+        scale = load_scale(session)
+        flt = service_filter(department, level, below, min_level, status, topic, search, scale)
+        result = list_services(
+            session,
+            flt,
+            limit=PAGE_SIZE if paged else None,
+            offset=(page - 1) * PAGE_SIZE if paged else 0,
+        )
+    if json:
+        output.print_json(json_shapes.services_list(result))
+        return
+    _services_table(result.rows, scale)
+    shown_to = result.offset + len(result.rows)
+    if paged and result.total > shown_to:
+        output.message(
+            f"{result.offset + 1}-{shown_to} von {result.total} Leistungen. "
+            f"Weiter: --page {page + 1}; alle: --all",
+            quiet=st.quiet,
+        )
+    else:
+        output.message(
+            f"{count(result.total, 'Leistung', 'Leistungen')} ({flt.describe()})", quiet=st.quiet
+        )
+
+
+def _services_table(rows: list[ServiceView], scale: Scale) -> None:
+    output.table(
+        [
+            (
+                r.id,
+                r.leika_key,
+                r.name,
+                r.department,
+                f"{r.level} {scale.label(r.level)}",
+                label_of(STATUSES, r.status),
+                r.procedure,
+            )
+            for r in rows
+        ],
+        ["ID", "LeiKa-Schlüssel", "Leistung", "Amt", "Reifegrad", "Status", "Online-Dienst"],
+    )
+
+
+@services_app.command("show")
+def show(
+    ctx: typer.Context,
+    service: Annotated[str, typer.Argument(help="LeiKa key or id.")],
+    json: JsonOpt = False,
+) -> None:
+    """Show every field of one service.
+
+    Example: egov services show 99050012104000
+    """
+    st = use_json(ctx, json)
+    with st.session() as session:
+        found = view(session, find_service(session, service))
+        scale = load_scale(session)
+    if json:
+        output.print_json(json_shapes.services_show(found))
+        return
+    _show_service(found, scale)
+
+
+def _show_service(found: ServiceView, scale: Scale) -> None:
+    pairs: list[tuple[str, Any]] = []
+    for name, value in found.as_dict().items():
+        label = (
+            BY_FIELD[name].de
+            if name in BY_FIELD
+            else {"created_at": "Angelegt", "updated_at": "Geändert"}.get(name, name)
+        )
+        if name in ("level", "target_level") and value is not None:
+            value = f"{value} {scale.label(value)}"
+        elif name == "status":
+            value = label_of(STATUSES, value)
+        elif name == "addressee":
+            value = label_of(ADDRESSEES, value)
+        pairs.append((label, value))
+    output.key_values(pairs, title=found.name)
+
+
+def _report_change(st: State, verb: str, change: ServiceChange, json: bool) -> None:
+    for warning in change.warnings:
+        output.warning(warning)
+    if json:
+        output.print_json(json_shapes.service_change(change))
+        return
+    s = change.service
+    if not change.changes:
+        output.message(f"Keine Änderung: {s.leika_key or '#' + str(s.id)} {s.name}", quiet=st.quiet)
+        return
+    output.message(f"{verb}: {s.leika_key or '#' + str(s.id)} {s.name} (ID {s.id})", quiet=st.quiet)
+    for name, (old, new) in change.changes.items():
+        output.message(
+            f"  {_field_label(name)}: {_shown(name, old) or '-'} -> {_shown(name, new) or '-'}",
+            quiet=st.quiet,
+        )
+
+
+def _field_label(name: str) -> str:
+    return BY_FIELD[name].de if name in BY_FIELD else name
+
+
+def _shown(name: str, value: Any) -> str:
+    """A field value as people read it: status and addressee by their German labels."""
+    if name == "status" and isinstance(value, str):
+        return label_of(STATUSES, value)
+    if name == "addressee" and isinstance(value, str):
+        return label_of(ADDRESSEES, value)
+    return output.cell(value)
+
+
+@services_app.command("add")
+@service_field_options(without=("name",))
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Name of the service.")],
+    fields: dict[str, str | None],
+    json: JsonOpt = False,
+) -> None:
+    """Add a service to the catalogue.
+
+    Example: egov services add "Gewerbe Anmeldung" --leika 99050012104000 -d 32 --level 3
+    """
+    st = use_json(ctx, json)
+    raw = {"name": name, **fields}
+    change = st.run_write(
+        lambda session: add_service(
+            session, st.change_context("services add"), _parse_fields(raw, load_scale(session))
+        )
+    )
+    _report_change(st, "Angelegt", change, json)
+
+
+@services_app.command("edit")
+@service_field_options()
+def edit(
+    ctx: typer.Context,
+    service: Annotated[str, typer.Argument(help="LeiKa key or id of the service.")],
+    fields: dict[str, str | None],
+    json: JsonOpt = False,
+) -> None:
+    """Change fields of a service; an empty value ("") clears a field. Every change is recorded.
+
+    Example: egov services edit 99050012104000 --level 4 --status live --go-live 01.10.2026
+    """
+    st = use_json(ctx, json)
+    if all(v is None for v in fields.values()):
+        raise ValidationError("Nothing to change.", "Give at least one option, e.g. --level 3.")
+
+    def work(session: Session) -> ServiceChange:
+        values = _parse_fields(fields, load_scale(session))
+        for required in ("name", "level", "status", "sdg_annex2"):
+            if required in values and values[required] is None:
+                raise ValidationError(f"{required} cannot be empty.")
+        return edit_service(session, st.change_context("services edit"), service, values)
+
+    change = st.run_write(work)
+    _report_change(st, "Geändert", change, json)
+
+
+@services_app.command("remove")
+def remove(
+    ctx: typer.Context,
+    service: Annotated[str, typer.Argument(help="LeiKa key or id of the service.")],
+    yes: YesOpt = False,
+    dry_run: DryRunRemoveOpt = False,
+    json: JsonOpt = False,
+) -> None:
+    """Remove a service. Its change history is kept.
+
+    Example: egov services remove 99050012104000 --yes
+    """
+    st = use_json(ctx, json)
+    with st.session() as session:
+        target = view(session, find_service(session, service))
+    label = f"{target.leika_key or '#' + str(target.id)} {target.name}"
+    if dry_run:
+        output.message(f"Würde entfernen: {label} (--dry-run: nichts geändert)", quiet=st.quiet)
+        if json:
+            output.print_json(json_shapes.service_removed(target, dry_run=True))
+        return
+    confirm_removal(label, yes)
+    removed = st.run_write(
+        lambda session: remove_service(
+            session, st.change_context("services remove"), str(target.id)
+        )
+    )
+    if json:
+        output.print_json(json_shapes.service_removed(removed, dry_run=False))
+    else:
+        output.message(f"Entfernt: {label} (die Historie bleibt erhalten)", quiet=st.quiet)
+
+
+@services_app.command("history")
+def history_(
+    ctx: typer.Context,
+    service: Annotated[str, typer.Argument(help="LeiKa key or id of the service.")],
+    json: JsonOpt = False,
+) -> None:
+    """Show every recorded change of a service: when, who, what, old and new value.
+
+    Example: egov services history 99050012104000
+    """
+    st = use_json(ctx, json)
+    with st.session() as session:
+        records = service_history(session, service)
+    if json:
+        output.print_json(json_shapes.services_history(records))
+        return
+    output.table(
+        [
+            (
+                timestamp(r.changed_at),
+                r.actor,
+                r.source + (f" #{r.import_id}" if r.import_id else ""),
+                r.action,
+                r.field or "",
+                _short(r.old_value),
+                _short(r.new_value),
+            )
+            for r in records
+        ],
+        ["Zeit", "Wer", "Quelle", "Aktion", "Feld", "Alt", "Neu"],
+    )
+
+
+def _short(value: str | None, limit: int = 60) -> str:
+    if value is None:
+        return ""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+@services_app.command("enrich")
+def enrich(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Fill empty fields of services (name, LeiKa type, OZG ID and name, Themenfeld,
+    Lebenslage, SDG Annex II) from the reference by their LeiKa key. Every change is recorded
+    in the history.
+
+    Example: egov services enrich --dry-run
+    """
+    st = use_json(ctx, json)
+    with st.session(write=not dry_run) as session:
+        result = enrich_services(session, st.change_context("services enrich"), dry_run=dry_run)
+    if json:
+        output.print_json(json_shapes.services_enrich(result))
+        return
+    if result.services:
+        output.table(
+            [
+                (s.id, s.leika_key, s.name, field, output.cell(old) or "-", output.cell(new))
+                for s in result.services
+                for field, (old, new) in s.changes.items()
+            ],
+            ["ID", "LeiKa-Schlüssel", "Leistung", "Feld", "bisher", "neu"],
+        )
+    if result.not_in_reference:
+        output.warning(
+            f"{len(result.not_in_reference)} Schlüssel "
+            f"{'steht' if len(result.not_in_reference) == 1 else 'stehen'} nicht im "
+            "Referenzkatalog: "
+            + ", ".join(result.not_in_reference[:10])
+            + (" ..." if len(result.not_in_reference) > 10 else "")
+        )
+    verb = "würden ergänzt (--dry-run: nichts geändert)" if dry_run else "ergänzt"
+    output.message(
+        f"{len(result.services)} von {result.checked} Leistungen mit LeiKa-Schlüssel {verb} "
+        f"({result.fields_changed} Felder)",
+        quiet=st.quiet,
+    )
