@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from datetime import date
 
     from egov_cli.core.models import Target
+    from egov_cli.domain.progress import Progress
     from egov_cli.domain.scale import Scale
-    from egov_cli.reports.progress import Progress
 
 RULE = (
     "Status: verfehlt = Fälligkeitsdatum vorbei und Ziel nicht erreicht; gefährdet = Ziel noch "
@@ -52,7 +52,7 @@ NotesOpt = Annotated[str | None, Opt("--notes", help="Free text.")]
 
 def _today() -> date:
     from egov_cli.core.models import utcnow
-    from egov_cli.reports.progress import local_day
+    from egov_cli.domain.levels import local_day
 
     return local_day(utcnow())
 
@@ -161,8 +161,8 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
     Example: egov targets list
     """
     from egov_cli.core.models import utcnow
+    from egov_cli.domain.progress import all_progress
     from egov_cli.domain.scale import load_scale
-    from egov_cli.reports.progress import all_progress
     from egov_cli.values.display import count
 
     st = use_json(ctx, json)
@@ -203,9 +203,9 @@ def show(
     Example: egov targets show "Online 2026"
     """
     from egov_cli.core.models import utcnow
+    from egov_cli.domain.progress import progress
     from egov_cli.domain.scale import load_scale
     from egov_cli.domain.targets import find_target
-    from egov_cli.reports.progress import progress
 
     st = use_json(ctx, json)
     with st.session() as session:

@@ -7,7 +7,7 @@ the scope, due on ``due_date`` (default 31 December of the current year), measur
 
 The kind ``digitales_amt`` counts distinct online procedures that are linked on BayernPortal and
 submit electronically (each once, however many services it serves), against 50 (30 for a Bezirk).
-Progress is computed in ``egov_cli.reports.progress``.
+Progress is computed in ``egov_cli.domain.progress``.
 """
 
 from __future__ import annotations

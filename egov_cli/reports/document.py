@@ -98,7 +98,7 @@ class Report:
     alerts: tuple[str, ...] = ()  # e.g. "at-risk", "missed": what report run --fail-on looks at
 
 
-#: How a target's status (``egov_cli.reports.progress``: on-track, at-risk, missed) reads.
+#: How a target's status (``egov_cli.domain.progress``: on-track, at-risk, missed) reads.
 TARGET_STATUS_LABELS = {
     "on-track": Label("im Plan", "on track"),
     "at-risk": Label("gefährdet", "at risk"),

@@ -11,10 +11,11 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Department, Service
 from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.levels import local_day, scoped, service_rows
+from egov_cli.domain.progress import MISSED
 from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
-from egov_cli.reports.progress import MISSED, local_day, scoped, service_rows
 
 TITLE = Label("Überfällige Leistungen", "Overdue services")
 

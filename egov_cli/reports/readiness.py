@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from egov_cli.core.models import Department, Service
+from egov_cli.domain.levels import local_day, scoped
+from egov_cli.domain.progress import alerts_of, all_progress, service_targets
 from egov_cli.domain.scale import Scale, load_scale
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
-from egov_cli.reports.progress import alerts_of, all_progress, local_day, scoped, service_targets
 from egov_cli.reports.targets import status_figures, status_table
 
 TITLE = Label("Reifegrad der Verwaltungsleistungen", "Readiness of the administrative services")

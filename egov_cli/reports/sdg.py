@@ -10,10 +10,10 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Department, Service
 from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.levels import local_day, scoped
 from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
-from egov_cli.reports.progress import local_day, scoped
 
 TITLE = Label("SDG-Anhang II", "SDG Annex II")
 

@@ -17,24 +17,28 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Procedure, Service
 from egov_cli.domain.catalogue import ServiceFilter
-from egov_cli.domain.scale import Scale, load_scale
-from egov_cli.domain.targets import DIGITALES_AMT, scope_filter
-from egov_cli.reports.builders import ReportOptions
-from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
-from egov_cli.reports.progress import (
-    STATUS_RULE,
+from egov_cli.domain.levels import local_day, narrowed, scoped, service_rows
+from egov_cli.domain.progress import (
     Progress,
     ServiceTargets,
     alerts_of,
     all_progress,
-    local_day,
-    narrowed,
-    scoped,
-    service_rows,
     service_targets,
 )
+from egov_cli.domain.scale import Scale, load_scale
+from egov_cli.domain.targets import DIGITALES_AMT, scope_filter
+from egov_cli.reports.builders import ReportOptions
+from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
 
 TITLE = Label("Ziele", "Targets")
+STATUS_RULE = Label(
+    "Regel: verfehlt = Fälligkeitsdatum vorbei und Ziel nicht erreicht; gefährdet = Ziel noch "
+    "nicht erreicht und die Prognose zum Fälligkeitsdatum (heutiger Stand + bisheriges Tempo × "
+    "verbleibende Wochen) liegt unter dem Ziel; sonst im Plan.",
+    "Rule: missed = due date passed and goal not reached; at risk = goal not reached yet and the "
+    "forecast for the due date (today's count + pace so far × weeks left) is below the goal; "
+    "on track otherwise.",
+)
 PER_SERVICE = Label("Zielvorgaben je Leistung", "Per-service targets")
 KIND_LABELS = {
     "level": Label("Reifegrad", "maturity level"),
