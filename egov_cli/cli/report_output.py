@@ -94,7 +94,7 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
         return value
     if output and output != "-":
         suffix = Path(output).suffix.lower()
-        if suffix not in _BY_SUFFIX:
+        if suffix not in _BY_SUFFIX and not Path(output).expanduser().is_dir():
             from egov_cli.core.errors import UsageError
 
             known = ", ".join(sorted(_BY_SUFFIX))
@@ -104,7 +104,7 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
                 else f"Die Endung {suffix!r} der Ausgabedatei {output!r} ist kein Berichtsformat.",
                 f"Verwenden Sie eine dieser Endungen: {known}; oder geben Sie --format an.",
             )
-        return _BY_SUFFIX[suffix]
+        return _BY_SUFFIX.get(suffix, "md")  # a folder: writing it fails with a file error
     return "rich" if out.stdout_is_terminal() else "md"
 
 
