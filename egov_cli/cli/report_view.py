@@ -138,7 +138,7 @@ def print_report(report: Report, lang: str, console: Console) -> None:
     console.print(meta)
     console.print()
     for section in report.sections:
-        for part in _section(section, lang, report.scale_labels):
+        for part in _section(section, lang, report.level_names(lang)):
             console.print(part)
 
 

@@ -18,7 +18,16 @@ from egov_cli.domain.catalogue import apply_filter
 from egov_cli.domain.levels import aware, day_start, local_day
 from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions, last_run
-from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
+from egov_cli.reports.document import (
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Table,
+    scale_labels,
+)
+from egov_cli.reports.scope import scope_filters, since_label
 
 TITLE = Label("Änderungen", "Changes")
 _KEY = Col("leika_key", Label("LeiKa-Schlüssel", "LeiKa key"))
@@ -204,12 +213,13 @@ def _removed(session: Session, since: datetime | None, now: datetime) -> list[di
 
 def build(session: Session, catalogue_label: str, now: datetime, options: ReportOptions) -> Report:
     """Level ups and downs, new services, go-lives and removed services since a date."""
+    filters = scope_filters(session, options)
+    scoped_report = bool(filters)
     scale = load_scale(session)
     since = resolve_since(session, options)
     ups, downs = _level_moves(session, since, now, options)
     new = _new_services(session, since, now, options)
     live = _go_lives(session, since, now, options)
-    scoped_report = bool(options.header_filters())
     removed = [] if scoped_report else _removed(session, since, now)
     move_cols = (
         _KEY,
@@ -243,7 +253,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
                 _NAME,
                 _DEPT,
                 Col("level", Label("Reifegrad", "Level"), "level"),
-                Col("go_live", Label("Go-live", "Go-live"), "date"),
+                Col("go_live", Label("Live-Datum", "Go-live date"), "date"),
                 _WHEN,
             ),
             tuple(live),
@@ -270,13 +280,8 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         ),
         Figure("since", Label("Seit", "Since"), local_day(since) if since else None, "date"),
     )
-    filters = options.header_filters()
-    if options.since_last:
-        filters["since"] = (
-            f"last ({since.isoformat(timespec='minutes')})" if since else "last (erster Bericht)"
-        )
-    elif since is not None:
-        filters["since"] = since.isoformat(timespec="minutes")
+    if options.since_last or since is not None:
+        filters["since"] = since_label(since, last=options.since_last)
     return Report(
         name="changes",
         title=TITLE,
@@ -284,6 +289,6 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         catalogue=catalogue_label,
         filters=filters,
         sections=(Section("changes", TITLE, figures=figures, tables=tuple(tables)),),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=local_day(now),
     )

@@ -39,8 +39,17 @@ from egov_cli.domain.reference import (
     type_scope,
 )
 from egov_cli.domain.scale import load_scale
-from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
-from egov_cli.values.fold import fold
+from egov_cli.reports.document import (
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Table,
+    level_label,
+    scale_labels,
+)
+from egov_cli.values.fold import fold, german_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -302,16 +311,18 @@ def coverage_report(
 
     topic_col = Col("topic", Label("Themenfeld", "Topic"))
     exec_col = Col("execution", Label("Vollzug", "Execution"))
-    threshold_text = (
-        f"{threshold} ({scale.label(threshold)})" if threshold is not None else "keine / none"
-    )
-    filters: dict[str, str] = {}
+    at = level_label(scale, threshold) if threshold is not None else Label("keine", "none")
+    filters: dict[str, Label] = {}
     if scope.topic:
-        filters["Themenfeld"] = scope.topic
+        filters["topic"] = Label(f"Themenfeld {scope.topic}", f"topic {scope.topic}")
     if scope.types:
-        filters["LeiKa-Typ"] = ", ".join(sorted(scope.types))
+        types = ", ".join(sorted(scope.types, key=german_key))
+        filters["leika_type"] = Label(f"LeiKa-Typ {types}", f"LeiKa type {types}")
     else:
-        filters["LeiKa-Typ"] = "kommunaler Vollzug (2b, 3b, 4b, 5; 2, 3, 2/3, 4 prüfen)"
+        filters["leika_type"] = Label(
+            "kommunaler Vollzug (LeiKa-Typen 2b, 3b, 4b, 5; 2, 3, 2/3, 4 prüfen)",
+            "municipal execution (LeiKa types 2b, 3b, 4b, 5; 2, 3, 2/3, 4 to check)",
+        )
     reference_note = Label(
         f"Referenz: {'aktualisierte Datei' if ref.source == 'updated' else 'mitgelieferter OZG-Umsetzungskatalog'} "
         f"({len(ref.entries)} Zeilen, SHA-256 {ref.sha256[:12]}). 'Land oder Kommune (prüfen)': "
@@ -340,8 +351,8 @@ def coverage_report(
             Figure(
                 "below",
                 Label(
-                    f"im Katalog unter der Online-Schwelle {threshold_text}",
-                    f"catalogued below the online threshold {threshold_text}",
+                    f"im Katalog unter der Online-Schwelle ({at.de})",
+                    f"catalogued below the online threshold ({at.en})",
                 ),
                 total["below"],
             ),
@@ -435,8 +446,8 @@ def coverage_report(
     below_section = Section(
         key="below_threshold",
         title=Label(
-            f"Im Katalog, aber unter der Online-Schwelle {threshold_text}",
-            f"Catalogued but below the online threshold {threshold_text}",
+            f"Im Katalog, aber unter der Online-Schwelle ({at.de})",
+            f"Catalogued but below the online threshold ({at.en})",
         ),
         tables=(
             Table(
@@ -464,6 +475,6 @@ def coverage_report(
         catalogue=catalogue_label,
         filters=filters,
         sections=(overview, bundles_section, services_section, below_section),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=now.date(),
     )

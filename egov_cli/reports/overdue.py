@@ -15,7 +15,16 @@ from egov_cli.domain.levels import local_day, scoped, service_rows
 from egov_cli.domain.progress import MISSED
 from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions
-from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
+from egov_cli.reports.document import (
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Table,
+    scale_labels,
+)
+from egov_cli.reports.scope import due_within_label, scope_filters
 
 TITLE = Label("Überfällige Leistungen", "Overdue services")
 
@@ -115,7 +124,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
             ),
         ),
     )
-    filters = options.header_filters() | {"due_within_days": str(n)}
+    filters = scope_filters(session, options) | {"due_within_days": due_within_label(n)}
     return Report(
         name="overdue",
         title=TITLE,
@@ -123,7 +132,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         catalogue=catalogue_label,
         filters=filters,
         sections=(section,),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=today,
         alerts=(MISSED,) if overdue_total else (),
     )

@@ -19,7 +19,19 @@ from egov_cli.domain.levels import local_day, scoped
 from egov_cli.domain.progress import alerts_of, all_progress, service_targets
 from egov_cli.domain.scale import Scale, load_scale
 from egov_cli.reports.builders import ReportOptions
-from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
+from egov_cli.reports.document import (
+    Chart,
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Series,
+    Table,
+    level_label,
+    scale_labels,
+)
+from egov_cli.reports.scope import scope_filters
 from egov_cli.reports.targets import status_figures, status_table
 
 TITLE = Label("Reifegrad der Verwaltungsleistungen", "Readiness of the administrative services")
@@ -39,8 +51,7 @@ def share(part: int | None, whole: int) -> float | None:
 
 def level_columns(scale: Scale) -> tuple[Col, ...]:
     return tuple(
-        Col(f"level_{lv.level}", Label(f"{lv.level} {lv.label}", f"{lv.level} {lv.label}"), "int")
-        for lv in scale.levels
+        Col(f"level_{lv.level}", level_label(scale, lv.level), "int") for lv in scale.levels
     )
 
 
@@ -77,7 +88,7 @@ def distribution_chart(counts: dict[int, int], scale: Scale) -> Chart:
             Series(
                 Label("Leistungen", "Services"),
                 tuple(
-                    (f"{lv.level} {lv.label}", float(counts.get(lv.level, 0)))
+                    (level_label(scale, lv.level), float(counts.get(lv.level, 0)))
                     for lv in scale.levels
                 ),
             ),
@@ -121,6 +132,7 @@ def grouped_table(
 
 def build(session: Session, catalogue_label: str, now: datetime, options: ReportOptions) -> Report:
     """Headline figures, per department, per Themenfeld, target status."""
+    filters = scope_filters(session, options)
     scale = load_scale(session)
     threshold = scale.online_threshold
     flt = options.service_filter()
@@ -176,7 +188,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
             *(
                 Figure(
                     f"level_{lv.level}",
-                    Label(f"{lv.level} {lv.label}", f"{lv.level} {lv.label}"),
+                    level_label(scale, lv.level),
                     counts.get(lv.level, 0),
                 )
                 for lv in scale.levels
@@ -225,9 +237,9 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         title=TITLE,
         generated_at=now,
         catalogue=catalogue_label,
-        filters=options.header_filters(),
+        filters=filters,
         sections=(headline, departments, topics, targets),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=today,
         alerts=alerts_of(statuses),
     )

@@ -28,7 +28,18 @@ from egov_cli.domain.progress import (
 from egov_cli.domain.scale import Scale, load_scale
 from egov_cli.domain.targets import DIGITALES_AMT, scope_filter
 from egov_cli.reports.builders import ReportOptions
-from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
+from egov_cli.reports.document import (
+    Chart,
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Series,
+    Table,
+    scale_labels,
+)
+from egov_cli.reports.scope import scope_filters, target_label
 
 TITLE = Label("Ziele", "Targets")
 STATUS_RULE = Label(
@@ -368,9 +379,9 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
     if st is not None:
         sections.append(per_service_section(st, options))
     statuses = [p.status for p in progresses] + ([st.status] if st is not None and st.total else [])
-    filters = options.header_filters()
+    filters = scope_filters(session, options)
     if options.target:
-        filters["target"] = options.target
+        filters["target"] = target_label(options.target)
     return Report(
         name="targets",
         title=TITLE,
@@ -378,7 +389,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         catalogue=catalogue_label,
         filters=filters,
         sections=tuple(sections),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=today,
         alerts=alerts_of(statuses),
     )

@@ -11,7 +11,7 @@ from egov_cli.core.errors import NotFound
 from egov_cli.domain.catalogue import remove_service
 from egov_cli.domain.targets import add_target
 from egov_cli.reports.builders import ReportOptions, build, last_run, record_run, report_names
-from egov_cli.reports.document import Report, Section, Table
+from egov_cli.reports.document import Label, Report, Section, Table
 from egov_cli.storage.db import Catalogue, transaction
 
 from .conftest import KEYS, NOW, at
@@ -30,6 +30,10 @@ def _section(report: Report, key: str) -> Section:
 
 def _table(report: Report, key: str) -> Table:
     return next(t for s in report.sections for t in s.tables if t.key == key)
+
+
+def _filters(report: Report, lang: str = "de") -> dict[str, str]:
+    return {k: v(lang) for k, v in report.filters.items()}
 
 
 def _figures(section: Section) -> dict[str, Any]:
@@ -57,7 +61,7 @@ def test_readiness_headline_figures_and_level_distribution(with_targets: Catalog
     report = _build(with_targets, "readiness")
     assert (report.name, report.generated_at, report.catalogue) == ("readiness", NOW, LABEL)
     assert report.filters == {}
-    assert report.scale_labels[3] == "Online-Leistung"
+    assert report.scale_labels[3].de == "Online-Leistung"
     overview = _figures(_section(report, "overview"))
     assert overview["services"] == 7
     assert overview["online"] == 5
@@ -65,7 +69,7 @@ def test_readiness_headline_figures_and_level_distribution(with_targets: Catalog
     assert overview["online_threshold"] == 3
     assert [overview[f"level_{lv}"] for lv in range(5)] == [1, 0, 1, 4, 1]
     chart = _section(report, "overview").charts[0]
-    assert chart.series[0].points[3] == ("3 Online-Leistung", 4.0)
+    assert chart.series[0].points[3] == (Label("3 Online-Leistung", "3 Online service"), 4.0)
 
 
 def test_readiness_per_department_and_topic(with_targets: Catalogue) -> None:
@@ -95,7 +99,8 @@ def test_readiness_target_status_and_alerts(with_targets: Catalogue) -> None:
 
 def test_readiness_with_a_department_filter(with_targets: Catalogue) -> None:
     report = _build(with_targets, "readiness", department="50")
-    assert report.filters == {"department": "50"}
+    assert _filters(report) == {"department": "Amt 50 (Sozialamt)"}
+    assert _filters(report, "en") == {"department": "department 50 (Sozialamt)"}
     assert _figures(_section(report, "overview"))["services"] == 3
 
 
@@ -133,7 +138,7 @@ def test_targets_report_has_progress_burn_up_and_services_to_move(
 
 def test_targets_report_for_one_target_only(with_targets: Catalogue) -> None:
     report = _build(with_targets, "targets", target="Sozialamt")
-    assert report.filters == {"target": "Sozialamt"}
+    assert _filters(report) == {"target": "Ziel „Sozialamt“"}
     assert report.sections[0].key == "overview"
     assert len(report.sections) == 2
     assert report.alerts == ()
@@ -157,7 +162,8 @@ def test_overdue_lists_past_and_soon_due_services(city: Catalogue) -> None:
     assert [(r["name"], r["days_overdue"]) for r in overdue] == [("Leistung E", 55)]
     assert [(r["name"], r["days_left"]) for r in soon] == [("Leistung D", 6)]
     assert report.alerts == ("missed",)
-    assert report.filters == {"due_within_days": "10"}
+    assert _filters(report) == {"due_within_days": "fällig in 10 Tagen"}
+    assert _filters(report, "en") == {"due_within_days": "due within 10 days"}
     assert _build(city, "overdue", due_within_days=5).sections[0].tables[1].rows == ()
 
 
@@ -169,7 +175,8 @@ def test_changes_since_a_date(city: Catalogue) -> None:
     assert downs == [("Leistung D", 3, 2)]
     assert _table(report, "new_services").rows == ()
     assert [r["name"] for r in _table(report, "go_lives").rows] == ["Leistung G"]
-    assert report.filters["since"] == "2026-04-30T22:00+00:00"
+    assert _filters(report)["since"] == "seit 01.05.2026"
+    assert _filters(report, "en")["since"] == "since 2026-05-01"
 
 
 def test_changes_since_the_start_lists_new_services(city: Catalogue) -> None:
@@ -190,7 +197,7 @@ def test_changes_since_last_uses_the_last_recorded_run(city: Catalogue) -> None:
     report = _build(city, "changes", since_last=True)
     assert [r["name"] for r in _table(report, "level_ups").rows] == ["Leistung G"]
     assert _table(report, "level_downs").rows == ()
-    assert report.filters["since"] == "last (2026-08-01T06:00+00:00)"
+    assert _filters(report)["since"] == "seit dem letzten Bericht (01.08.2026 08:00)"
 
 
 def test_removed_services_show_in_the_changes(city: Catalogue) -> None:
@@ -208,4 +215,41 @@ def test_sdg_lists_annex_ii_services_below_the_top_level(city: Catalogue) -> Non
         ("Leistung E", 0),
         ("Leistung B", 3),
     ]
-    assert report.filters == {"sdg_annex2": "ja"}
+    assert _filters(report) == {"sdg_annex2": "SDG Anhang II: ja"}
+
+
+@pytest.mark.parametrize("report_name", ["readiness", "overdue", "changes", "sdg", "targets"])
+def test_an_unknown_department_is_named_not_reported_as_zeros(
+    city: Catalogue, report_name: str
+) -> None:
+    with pytest.raises(NotFound) as exc:
+        _build(city, report_name, department="99")
+    assert exc.value.message == "Kein Amt '99'."
+    assert exc.value.hint == "Bekannte Ämter: 32, 50."
+
+
+def test_an_unknown_topic_or_leika_type_says_so(city: Catalogue) -> None:
+    with pytest.raises(NotFound) as topic:
+        _build(city, "readiness", topic="Raumfahrt")
+    assert topic.value.message == "Kein Themenfeld 'Raumfahrt' im Katalog."
+    assert topic.value.hint == "Themenfelder im Katalog: Familie."
+    with pytest.raises(NotFound) as kind:
+        _build(city, "readiness", leika_type="9")
+    assert kind.value.message == "Keine Leistung vom LeiKa-Typ '9' im Katalog."
+
+
+def test_a_department_filter_may_name_the_department(with_targets: Catalogue) -> None:
+    report = _build(with_targets, "readiness", department="sozialamt")
+    assert _filters(report) == {"department": "Amt 50 (Sozialamt)"}
+    assert _figures(_section(report, "overview"))["services"] == 3
+
+
+def test_english_reports_name_the_levels_in_english(with_targets: Catalogue) -> None:
+    from egov_cli.reports.render import md
+
+    report = _build(with_targets, "readiness")
+    assert report.level_names("en")[3] == "Online service"
+    assert report.level_names("de")[3] == "Online-Leistung"
+    text = md.render(report, "en")
+    assert "3 Online service" in text
+    assert "Online-Leistung" not in text

@@ -104,13 +104,13 @@ def test_federal_services_are_out_of_the_default_scope_but_can_be_asked_for(
     assert "Bundessache" not in default
     federal = build(city, reference, leika_type="1")
     assert [r["name"] for r in table(federal, "missing_services")] == ["Bundessache"]
-    assert federal.filters["LeiKa-Typ"] == "1"
+    assert federal.filters["leika_type"].de == "LeiKa-Typ 1"
 
 
 def test_the_themenfeld_filter_ignores_case(city: Catalogue, reference: Reference) -> None:
     report = build(city, reference, topic="Bauen & Wohnen".upper())
     assert {r["topic"] for r in table(report, "missing_services")} == {"Bauen & Wohnen"}
-    assert report.filters["Themenfeld"] == "Bauen & Wohnen"
+    assert report.filters["topic"].de == "Themenfeld Bauen & Wohnen"
 
 
 def test_an_unknown_themenfeld_names_the_known_ones(city: Catalogue, reference: Reference) -> None:
