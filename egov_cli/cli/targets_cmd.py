@@ -181,13 +181,23 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
                 p.goal,
                 p.start_count,
                 p.current_count,
-                _num(p.forecast),
+                _num(p.forecast, 0),
                 p.due_date,
                 STATUS_DE[p.status],
             )
             for p in progresses
         ],
-        ["Ziel", "Schwelle", "Umfang", "Ziel", "Beginn", "Heute", "Prognose", "Fällig", "Status"],
+        [
+            "Ziel",
+            "Schwelle",
+            "Umfang",
+            "Ziel",
+            "Beginn",
+            "Heute",
+            "Prognose (abgerundet)",
+            "Fällig",
+            "Status",
+        ],
     )
     output.message(f"{count(len(progresses), 'Ziel', 'Ziele')}. {RULE}", quiet=st.quiet)
 
@@ -233,7 +243,7 @@ def show(
             ("Tempo bisher (je Woche)", _num(p.pace, 2)),
             ("Nötiges Tempo (je Woche)", _num(p.pace_needed, 2)),
             ("Wochen bis Fälligkeit", _num(p.weeks_left)),
-            ("Prognose zum Fälligkeitsdatum", _num(p.forecast)),
+            ("Prognose zum Fälligkeitsdatum (abgerundet)", _num(p.forecast, 0)),
             ("Status", STATUS_DE[p.status]),
         ],
         title=p.name,

@@ -10,6 +10,7 @@ reports and in ``egov targets --help``):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -60,7 +61,9 @@ class Progress:
     weeks_left: float
     pace: float | None  # per week so far (None before the period starts)
     pace_needed: float | None  # per week from today to the due date (None when due)
-    forecast: float | None  # count expected on the due date at the pace so far
+    # count expected on the due date at the pace so far: a whole number, rounded down (a
+    # forecast of 50.4 services is 50 services); None before the period starts
+    forecast: int | None
     reached: bool
     status: str  # on-track, at-risk, missed
     burnup: tuple[tuple[date, int], ...]  # week by week from the start to today
@@ -97,7 +100,13 @@ def week_points(start: datetime, now: datetime) -> list[datetime]:
     return points
 
 
-def status_of(*, reached: bool, today: date, due: date, forecast: float | None, goal: int) -> str:
+def whole_count(expected: float) -> int:
+    """A forecast of a count as a whole number: rounded down (what is sure to be reached at
+    this pace), never below zero. Float noise (``50.99999999``) does not cost a service."""
+    return max(math.floor(round(expected, 6)), 0)
+
+
+def status_of(*, reached: bool, today: date, due: date, forecast: int | None, goal: int) -> str:
     """The stated rule (see the module docstring)."""
     if reached:
         return ON_TRACK
@@ -187,7 +196,7 @@ def _progress(
     pace = (current - start_count) / weeks_elapsed if elapsed_days >= 1 else None
     remaining = max(goal - current, 0)
     pace_needed = (remaining / weeks_left if weeks_left > 0 else None) if remaining else 0.0
-    forecast = current + pace * weeks_left if pace is not None else None
+    forecast = whole_count(current + pace * weeks_left) if pace is not None else None
     reached = current >= goal
     burn = tuple(
         (local_day(t) if i < len(points) - 1 else today, n)
@@ -214,7 +223,7 @@ def _progress(
         weeks_left=round(weeks_left, 4),
         pace=round(pace, 4) if pace is not None else None,
         pace_needed=round(pace_needed, 4) if pace_needed is not None else None,
-        forecast=round(forecast, 2) if forecast is not None else None,
+        forecast=forecast,
         reached=reached,
         status=status_of(
             reached=reached, today=today, due=target.due_date, forecast=forecast, goal=goal
@@ -245,7 +254,6 @@ class ServiceTargets:
     overdue: int  # past their target date, below their target level
     due_soon: int  # due within the horizon, below their target level
     open: int  # not met, not yet due
-    status: str  # missed where any is overdue, else on track
 
 
 def service_targets(
@@ -270,11 +278,17 @@ def service_targets(
         flt,
     ).where(col(Service.target_level).is_not(None), target_date.is_not(None))
     total, met, overdue, due_soon, still_open = (int(v) for v in session.execute(query).one())
-    return ServiceTargets(
-        total, met, overdue, due_soon, still_open, MISSED if overdue else ON_TRACK
-    )
+    return ServiceTargets(total, met, overdue, due_soon, still_open)
 
 
-def alerts_of(statuses: list[str]) -> tuple[str, ...]:
-    """The alerts for ``report run --fail-on``: ``missed`` and/or ``at-risk``, in that order."""
-    return tuple(s for s in (MISSED, AT_RISK) if s in statuses)
+#: The alert of services past their own target date (not a target's status).
+OVERDUE = "overdue"
+
+
+def alerts_of(statuses: list[str], *, overdue_services: int = 0) -> tuple[str, ...]:
+    """A report's alerts: ``missed`` and/or ``at-risk`` where a target is (what
+    ``report run --fail-on`` looks at), in that order, then ``overdue`` where services are past
+    their own target date below their target level (per-service target dates are no target:
+    they never make a target missed)."""
+    found = tuple(s for s in (MISSED, AT_RISK) if s in statuses)
+    return found + ((OVERDUE,) if overdue_services else ())

@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from egov_cli.core.models import Department, Service
 from egov_cli.domain.catalogue import ServiceFilter
 from egov_cli.domain.levels import local_day, scoped, service_rows
-from egov_cli.domain.progress import MISSED
+from egov_cli.domain.progress import alerts_of
 from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import (
@@ -134,5 +134,5 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         sections=(section,),
         scale_labels=scale_labels(scale),
         as_of=today,
-        alerts=(MISSED,) if overdue_total else (),
+        alerts=alerts_of([], overdue_services=overdue_total),
     )

@@ -169,7 +169,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
 
     progresses = all_progress(session, now, weekly=False)
     st = service_targets(session, flt, today, options.due_within_days)
-    statuses = [p.status for p in progresses] + ([st.status] if st.total else [])
+    statuses = [p.status for p in progresses]
 
     headline = Section(
         "overview",
@@ -229,8 +229,8 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
     targets = Section(
         "targets",
         Label("Zielstatus", "Target status"),
-        figures=status_figures(progresses),
-        tables=(status_table(progresses, st),),
+        figures=status_figures(progresses, st),
+        tables=(status_table(progresses),),
     )
     return Report(
         name="readiness",
@@ -241,5 +241,5 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         sections=(headline, departments, topics, targets),
         scale_labels=scale_labels(scale),
         as_of=today,
-        alerts=alerts_of(statuses),
+        alerts=alerts_of(statuses, overdue_services=st.overdue),
     )

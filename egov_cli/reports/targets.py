@@ -39,7 +39,7 @@ from egov_cli.reports.document import (
     Table,
     scale_labels,
 )
-from egov_cli.reports.scope import scope_filters, target_label
+from egov_cli.reports.scope import scope_filters, sdg_label, target_label
 
 TITLE = Label("Ziele", "Targets")
 STATUS_RULE = Label(
@@ -63,7 +63,7 @@ STATUS_COLUMNS = (
     Col("goal", Label("Zielwert", "Goal"), "int"),
     Col("start", Label("Stand Beginn", "At start"), "int"),
     Col("current", Label("Stand heute", "Today"), "int"),
-    Col("forecast", Label("Prognose", "Forecast"), "decimal"),
+    Col("forecast", Label("Prognose (abgerundet)", "Forecast (rounded down)"), "int"),
     Col("due", Label("Fällig", "Due"), "date"),
     Col("status", Label("Status", "Status"), "target_status"),
 )
@@ -76,11 +76,26 @@ ONLINE_PROCEDURES = Label(
 ALL = Label("alle", "all")
 
 
+#: How a target's scope filters read (``domain.progress.scope_dict``: filter -> value).
+_SCOPE_WORDS = {
+    "department": Label("Amt {}", "department {}"),
+    "topic": Label("Themenfeld {}", "topic {}"),
+    "leika_type": Label("LeiKa-Typ {}", "LeiKa type {}"),
+}
+
+
+def _scope_part(key: str, value: str, lang: str) -> str:
+    if key == "sdg_annex2":
+        return sdg_label(value == "true")(lang)
+    words = _SCOPE_WORDS.get(key)
+    return words(lang).format(value) if words else value
+
+
 def scope_text(p: Progress) -> Label:
-    """The target's scope in a few words (the filter values; ``alle`` / ``all`` when none)."""
-    parts = [f"{k}={v}" for k, v in p.scope.items()]
+    """The target's scope in words (``Amt 50, Themenfeld Familie``; ``alle`` / ``all``)."""
 
     def text(lang: str) -> str:
+        parts = [_scope_part(k, v, lang) for k, v in p.scope.items()]
         filters = ", ".join(parts) if parts else ALL(lang)
         return f"{ONLINE_PROCEDURES(lang)}: {filters}" if p.kind == DIGITALES_AMT else filters
 
@@ -101,51 +116,46 @@ def status_row(p: Progress) -> dict[str, Any]:
     }
 
 
-def per_service_row(st: ServiceTargets) -> dict[str, Any]:
-    return {
-        "target": PER_SERVICE,
-        "scope": Label(
-            f"{st.total} Leistungen mit Zielreifegrad und Zieldatum",
-            f"{st.total} services with a target level and date",
-        ),
-        "threshold": None,
-        "goal": st.total,
-        "start": None,
-        "current": st.met,
-        "forecast": None,
-        "due": None,
-        "status": st.status,
-    }
+#: Services past their own target date: a line of its own, never a target's status.
+SERVICES_OVERDUE = Label(
+    "Leistungen nach ihrem Zieldatum unter ihrem Zielreifegrad (Zielvorgaben je Leistung)",
+    "Services past their target date below their target level (per-service targets)",
+)
+FORECAST_NOTE = Label(
+    "Prognosen sind ganze Leistungen, abgerundet.",
+    "Forecasts are whole services, rounded down.",
+)
 
 
-def status_table(progresses: list[Progress], st: ServiceTargets | None) -> Table:
-    rows = [status_row(p) for p in progresses]
-    if st is not None and st.total:
-        rows.append(per_service_row(st))
+def status_table(progresses: list[Progress]) -> Table:
+    """The targets with their status (the rule in the note): the same targets, and the same
+    statuses, as the figures above it (:func:`status_figures`)."""
     return Table(
         "target_status",
         Label("Zielstatus", "Target status"),
         STATUS_COLUMNS,
-        tuple(rows),
-        note=Label(
-            STATUS_RULE.de + " Zielvorgaben je Leistung: verfehlt, sobald eine Leistung ihr "
-            "Zieldatum unter ihrem Zielreifegrad überschritten hat.",
-            STATUS_RULE.en + " Per-service targets: missed as soon as a service is past its "
-            "target date below its target level.",
-        ),
+        tuple(status_row(p) for p in progresses),
+        note=Label(f"{STATUS_RULE.de} {FORECAST_NOTE.de}", f"{STATUS_RULE.en} {FORECAST_NOTE.en}"),
     )
 
 
-def status_figures(progresses: list[Progress]) -> tuple[Figure, ...]:
+def status_figures(
+    progresses: list[Progress], st: ServiceTargets | None = None
+) -> tuple[Figure, ...]:
+    """How many targets are in each status; then, where per-service target dates are set, how
+    many services are past theirs (a line of its own: no target's status)."""
     count = {
         s: sum(1 for p in progresses if p.status == s) for s in ("on-track", "at-risk", "missed")
     }
-    return (
+    figures = [
         Figure("targets", Label("Ziele", "Targets"), len(progresses)),
-        Figure("targets_on_track", Label("im Plan", "on track"), count["on-track"]),
-        Figure("targets_at_risk", Label("gefährdet", "at risk"), count["at-risk"]),
-        Figure("targets_missed", Label("verfehlt", "missed"), count["missed"]),
-    )
+        Figure("targets_on_track", Label("Ziele im Plan", "targets on track"), count["on-track"]),
+        Figure("targets_at_risk", Label("Ziele gefährdet", "targets at risk"), count["at-risk"]),
+        Figure("targets_missed", Label("Ziele verfehlt", "targets missed"), count["missed"]),
+    ]
+    if st is not None and st.total:
+        figures.append(Figure("services_overdue", SERVICES_OVERDUE, st.overdue))
+    return tuple(figures)
 
 
 def burnup_chart(p: Progress) -> Chart:
@@ -164,14 +174,14 @@ def burnup_chart(p: Progress) -> Chart:
     if p.forecast is not None and p.today <= p.due_date:
         series.append(
             Series(
-                Label("Prognose", "Forecast"),
+                Label("Prognose (abgerundet)", "Forecast (rounded down)"),
                 ((p.today, float(p.current_count)), (p.due_date, float(p.forecast))),
                 "dashed",
             )
         )
     return Chart(
         f"burnup_{p.target_id}",
-        Label(f"Burn-up: {p.name}", f"Burn-up: {p.name}"),
+        Label(f"Verlauf: {p.name}", f"Progress: {p.name}"),
         "burnup",
         tuple(series),
         x_label=Label("Woche", "Week"),
@@ -208,9 +218,12 @@ def target_figures(p: Progress) -> tuple[Figure, ...]:
         Figure("weeks_left", Label("Wochen bis Fälligkeit", "Weeks left"), p.weeks_left, "decimal"),
         Figure(
             "forecast",
-            Label("Prognose zum Fälligkeitsdatum", "Forecast for the due date"),
+            Label(
+                "Prognose zum Fälligkeitsdatum (abgerundet)",
+                "Forecast for the due date (rounded down)",
+            ),
             p.forecast,
-            "decimal",
+            "int",
         ),
         Figure("status", Label("Status", "Status"), p.status, "target_status"),
     )
@@ -223,7 +236,7 @@ _MOVE_COLUMNS = (
     Col("level", Label("Reifegrad", "Level"), "level"),
     Col("target_level", Label("Zielreifegrad", "Target level"), "level"),
     Col("target_date", Label("Zieldatum", "Target date"), "date"),
-    Col("status", Label("Status", "Status"), "target_status"),
+    Col("status", Label("Umsetzung", "Implementation"), "status"),
 )
 
 
@@ -334,8 +347,7 @@ def per_service_section(st: ServiceTargets, options: ReportOptions) -> Section:
                 ),
                 st.due_soon,
             ),
-            Figure("overdue", Label("Überfällig", "Overdue"), st.overdue),
-            Figure("status", Label("Status", "Status"), st.status, "target_status"),
+            Figure("overdue", SERVICES_OVERDUE, st.overdue),
         ),
     )
 
@@ -357,8 +369,8 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         Section(
             "overview",
             Label("Überblick", "Overview"),
-            figures=status_figures(progresses),
-            tables=(status_table(progresses, st),),
+            figures=status_figures(progresses, st),
+            tables=(status_table(progresses),),
         )
     ]
     for target, p in zip(targets, progresses, strict=True):
@@ -378,7 +390,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         )
     if st is not None:
         sections.append(per_service_section(st, options))
-    statuses = [p.status for p in progresses] + ([st.status] if st is not None and st.total else [])
+    statuses = [p.status for p in progresses]
     filters = scope_filters(session, options)
     if options.target:
         filters["target"] = target_label(options.target)
@@ -391,5 +403,5 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         sections=tuple(sections),
         scale_labels=scale_labels(scale),
         as_of=today,
-        alerts=alerts_of(statuses),
+        alerts=alerts_of(statuses, overdue_services=st.overdue if st is not None else 0),
     )

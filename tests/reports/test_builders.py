@@ -91,9 +91,12 @@ def test_readiness_target_status_and_alerts(with_targets: Catalogue) -> None:
     }
     assert rows["Online 2026"]["status"] == "at-risk"
     assert (rows["Sozialamt"]["current"], rows["Sozialamt"]["status"]) == (1, "on-track")
-    # E is past its target date (1.10.) below its target level: the per-service targets are missed
-    assert rows["Zielvorgaben je Leistung"]["status"] == "missed"
-    assert report.alerts == ("missed", "at-risk")
+    # E is past its target date (1.10.) below its target level: a line of its own, no target
+    assert set(rows) == {"Online 2026", "Sozialamt"}
+    figures = _figures(_section(report, "targets"))
+    assert (figures["targets"], figures["targets_at_risk"], figures["targets_missed"]) == (2, 1, 0)
+    assert figures["services_overdue"] == 1
+    assert report.alerts == ("at-risk", "overdue")
     assert "verfehlt = Fälligkeitsdatum vorbei" in (_table(report, "target_status").note.de)  # type: ignore[union-attr]
 
 
@@ -133,7 +136,7 @@ def test_targets_report_has_progress_burn_up_and_services_to_move(
     to_move = section.tables[0]
     # below 3: D (2), E (0); closest first
     assert [r["name"] for r in to_move.rows] == ["Leistung D", "Leistung E"]
-    assert report.alerts == ("missed", "at-risk")
+    assert report.alerts == ("at-risk", "overdue")
 
 
 def test_targets_report_for_one_target_only(with_targets: Catalogue) -> None:
@@ -161,7 +164,7 @@ def test_overdue_lists_past_and_soon_due_services(city: Catalogue) -> None:
     soon = _table(report, "due_soon").rows
     assert [(r["name"], r["days_overdue"]) for r in overdue] == [("Leistung E", 55)]
     assert [(r["name"], r["days_left"]) for r in soon] == [("Leistung D", 6)]
-    assert report.alerts == ("missed",)
+    assert report.alerts == ("overdue",)
     assert _filters(report) == {"due_within_days": "fällig in 10 Tagen"}
     assert _filters(report, "en") == {"due_within_days": "due within 10 days"}
     assert _build(city, "overdue", due_within_days=5).sections[0].tables[1].rows == ()
@@ -253,3 +256,38 @@ def test_english_reports_name_the_levels_in_english(with_targets: Catalogue) -> 
     text = md.render(report, "en")
     assert "3 Online service" in text
     assert "Online-Leistung" not in text
+
+
+def _status_counts(report: Report) -> dict[str, int]:
+    figures = _figures(report.sections[0])
+    return {s: figures[f"targets_{s.replace('-', '_')}"] for s in ("on-track", "at-risk", "missed")}
+
+
+@pytest.mark.parametrize("report_name", ["readiness", "targets"])
+def test_cards_table_and_alerts_give_each_target_one_status(
+    with_targets: Catalogue, report_name: str
+) -> None:
+    report = _build(with_targets, report_name)
+    if report_name == "readiness":
+        report = Report(**{**report.__dict__, "sections": (_section(report, "targets"),)})
+    statuses = [r["status"] for r in _table(report, "target_status").rows]
+    counts = _status_counts(report)
+    assert counts == {s: statuses.count(s) for s in counts}
+    # a missed target in the alerts is a missed target in the cards and the table, and back
+    assert ("missed" in report.alerts) == (counts["missed"] > 0)
+    assert ("at-risk" in report.alerts) == (counts["at-risk"] > 0)
+    assert counts["missed"] == 0
+
+
+def test_forecasts_of_counts_are_whole_numbers_rounded_down(with_targets: Catalogue) -> None:
+    from egov_cli.domain.progress import whole_count
+    from egov_cli.reports.render import md
+
+    assert (whole_count(50.4), whole_count(50.99), whole_count(50.9999999), whole_count(-2)) == (
+        50, 50, 51, 0
+    )  # fmt: skip
+    report = _build(with_targets, "targets")
+    rows = _table(report, "target_status").rows
+    assert all(isinstance(r["forecast"], int) for r in rows)
+    assert "abgerundet" in md.render(report, "de")
+    assert "rounded down" in md.render(report, "en")
