@@ -54,6 +54,7 @@ class ReportOptions:
     department: str | None = None
     topic: str | None = None
     leika_type: str | None = None
+    all_levels: bool = False  # coverage: also what the Land or the federation executes
     sdg_annex2: bool | None = None
     since: date | datetime | None = None
     since_last: bool = False
