@@ -79,7 +79,10 @@ def test_readiness_per_department_and_topic(with_targets: Catalogue) -> None:
     assert departments["32"]["online"] == 4
     assert departments["50"]["level_0"] == 1
     assert departments["50"]["online_share"] == pytest.approx(1 / 3)
-    topics = {r["topic"]: (r["services"], r["online"]) for r in _table(report, "topics").rows}
+    topics = {
+        getattr(r["topic"], "de", r["topic"]): (r["services"], r["online"])
+        for r in _table(report, "topics").rows
+    }
     assert topics == {"Familie": (2, 2), "ohne Themenfeld": (5, 3)}
 
 
@@ -291,3 +294,28 @@ def test_forecasts_of_counts_are_whole_numbers_rounded_down(with_targets: Catalo
     assert all(isinstance(r["forecast"], int) for r in rows)
     assert "abgerundet" in md.render(report, "de")
     assert "rounded down" in md.render(report, "en")
+
+
+def test_readiness_gives_the_three_counts_with_what_each_means(with_targets: Catalogue) -> None:
+    report = _build(with_targets, "readiness")
+    rows = _table(report, "three_counts").rows
+    # 7 services; P1 (A, B), P2 (C, G), P3 (E): 3 online procedures; no OZG bundles yet
+    assert [(r["count"].de, r["value"]) for r in rows] == [
+        ("Leistungen (LeiKa)", 7),
+        ("Online-Dienste", 3),
+        ("OZG-Leistungen", 0),
+    ]
+    assert all(r["meaning"].de and r["meaning"].en for r in rows)
+    scoped = _table(_build(with_targets, "readiness", department="50"), "three_counts").rows
+    assert [r["value"] for r in scoped] == [3, 2, 0]
+
+
+def test_departments_and_topics_are_in_german_order(city: Catalogue) -> None:
+    from egov_cli.domain.catalogue import edit_service
+
+    with transaction(city) as s:
+        for letter, topic in (("A", "Wohnen"), ("B", "Öffentliche Ordnung"), ("D", "ämter")):
+            edit_service(s, at("2026-11-20"), KEYS[letter], {"topic": topic})
+    report = _build(city, "readiness")
+    topics = [getattr(r["topic"], "de", r["topic"]) for r in _table(report, "topics").rows]
+    assert topics == ["ämter", "Familie", "Öffentliche Ordnung", "Wohnen", "ohne Themenfeld"]
