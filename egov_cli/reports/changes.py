@@ -28,6 +28,7 @@ from egov_cli.reports.document import (
     scale_labels,
 )
 from egov_cli.reports.scope import scope_filters, since_label
+from egov_cli.values.fold import german_key
 
 TITLE = Label("Änderungen", "Changes")
 _KEY = Col("leika_key", Label("LeiKa-Schlüssel", "LeiKa key"))
@@ -118,15 +119,15 @@ def _level_moves(
     )
     if since is not None:
         query = query.where(col(Service.created_at) <= since)
-    query = apply_filter(query, options.service_filter()).order_by(
-        col(Department.code), col(Service.name), col(Service.id)
-    )
+    query = apply_filter(query, options.service_filter()).order_by(col(Service.id))
     ups: list[dict[str, Any]] = []
     downs: list[dict[str, Any]] = []
     for row in session.execute(query).all():
         values = dict(row._mapping)
         values["changed_at"] = local_day(values["changed_at"])
         (ups if values["after"] > values["before"] else downs).append(values)
+    for listed in (ups, downs):
+        listed.sort(key=lambda r: (german_key(r["department"]), german_key(r["name"])))
     return ups, downs
 
 
@@ -185,10 +186,11 @@ def _go_lives(
     query = apply_filter(query, options.service_filter()).order_by(
         went_live.c.changed_at, col(Service.name)
     )
-    return [
+    went = [
         dict(r._mapping) | {"changed_at": local_day(r.changed_at)}
         for r in session.execute(query).all()
     ]
+    return sorted(went, key=lambda r: (r["changed_at"], german_key(r["name"])))
 
 
 def _removed(session: Session, since: datetime | None, now: datetime) -> list[dict[str, Any]]:

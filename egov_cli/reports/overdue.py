@@ -25,6 +25,7 @@ from egov_cli.reports.document import (
     scale_labels,
 )
 from egov_cli.reports.scope import due_within_label, scope_filters
+from egov_cli.values.fold import german_key
 
 TITLE = Label("Überfällige Leistungen", "Overdue services")
 
@@ -56,9 +57,9 @@ def _rows(
         scoped(select(func.count()).select_from(Service), flt).where(below, condition)
     ).scalar_one()
     found = session.execute(
-        query.order_by(col(Service.target_date), col(Department.code), col(Service.name)).limit(
-            limit
-        )
+        query.order_by(
+            col(Service.target_date), col(Department.code), col(Service.search_text)
+        ).limit(limit)
     ).all()
     rows = []
     for row in found:
@@ -66,6 +67,7 @@ def _rows(
         days = (values["target_date"] - today).days
         values[days_key] = -days if days_key == "days_overdue" else days
         rows.append(values)
+    rows.sort(key=lambda r: (r["target_date"], german_key(r["department"]), german_key(r["name"])))
     return tuple(rows), int(total)
 
 

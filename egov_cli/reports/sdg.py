@@ -26,6 +26,7 @@ from egov_cli.reports.document import (
     scale_labels,
 )
 from egov_cli.reports.scope import scope_filters, sdg_label
+from egov_cli.values.fold import german_key
 
 TITLE = Label("SDG-Anhang II", "SDG Annex II")
 
@@ -61,7 +62,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
             flt,
         )
         .where(level < top)
-        .order_by(level, col(Department.code), col(Service.name), col(Service.id))
+        .order_by(level, col(Department.code), col(Service.search_text), col(Service.id))
         .limit(options.max_rows)
     ).all()
     section = Section(
@@ -95,7 +96,16 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
                     Col("target_date", Label("Zieldatum", "Target date"), "date"),
                     Col("status", Label("Status", "Status"), "status"),
                 ),
-                tuple(dict(r._mapping) for r in rows),
+                tuple(
+                    sorted(
+                        (dict(r._mapping) for r in rows),
+                        key=lambda r: (
+                            r["level"],
+                            german_key(r["department"]),
+                            german_key(r["name"]),
+                        ),
+                    )
+                ),
                 note=None
                 if below <= len(rows)
                 else Label(f"{len(rows)} von {below} gezeigt.", f"{len(rows)} of {below} shown."),

@@ -40,6 +40,7 @@ from egov_cli.reports.document import (
     scale_labels,
 )
 from egov_cli.reports.scope import scope_filters, sdg_label, target_label
+from egov_cli.values.fold import german_key
 
 TITLE = Label("Ziele", "Targets")
 STATUS_RULE = Label(
@@ -248,7 +249,8 @@ def services_to_move(session: Session, p: Progress, target: Any, limit: int) -> 
     total = session.execute(
         narrowed(select(func.count()).select_from(Service), flt).where(below)
     ).scalar_one()
-    order = (col(Service.level).desc(), col(Service.name), col(Service.id))
+    # in SQL by the folded name (to choose the closest), then in German order (DIN 5007)
+    order = (col(Service.level).desc(), col(Service.search_text), col(Service.id))
     # The closest ones chosen by their ids first: sorting ids (not whole rows with their
     # department) is what takes the time with many services below the threshold.
     closest = (
@@ -267,7 +269,12 @@ def services_to_move(session: Session, p: Progress, target: Any, limit: int) -> 
         f"to_move_{p.target_id}",
         Label("Leistungen, die sich noch bewegen müssen", "Services that still have to move"),
         _MOVE_COLUMNS,
-        tuple(dict(r._mapping) for r in rows),
+        tuple(
+            sorted(
+                (dict(r._mapping) for r in rows),
+                key=lambda r: (-r["level"], german_key(r["name"])),
+            )
+        ),
         note=_more_note(total, len(rows)),
     )
 
@@ -326,7 +333,12 @@ def procedures_to_move(session: Session, p: Progress, target: Any, limit: int) -
             Col("submits_electronically", Label("Elektr. Einreichung", "Submits online"), "flag"),
             Col("services", Label("Leistungen", "Services"), "int"),
         ),
-        tuple(dict(r._mapping) for r in rows),
+        tuple(
+            sorted(
+                (dict(r._mapping) for r in rows),
+                key=lambda r: (-r["services"], german_key(r["name"])),
+            )
+        ),
         note=_more_note(total, len(rows)),
     )
 

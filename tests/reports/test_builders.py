@@ -319,3 +319,15 @@ def test_departments_and_topics_are_in_german_order(city: Catalogue) -> None:
     report = _build(city, "readiness")
     topics = [getattr(r["topic"], "de", r["topic"]) for r in _table(report, "topics").rows]
     assert topics == ["ämter", "Familie", "Öffentliche Ordnung", "Wohnen", "ohne Themenfeld"]
+
+
+def test_the_services_still_to_move_are_in_german_order(with_targets: Catalogue) -> None:
+    from egov_cli.domain.catalogue import add_service
+
+    with transaction(with_targets) as s:
+        for name in ("Wohnsitz Anmeldung", "Öffentlicher Auftrag", "amtliche Bestätigung"):
+            add_service(s, at("2026-11-20"), {"name": name, "level": 1})
+    report = _build(with_targets, "targets")
+    section = next(s for s in report.sections if s.title.de == "Ziel: Online 2026")
+    names = [r["name"] for r in section.tables[0].rows if r["level"] == 1]
+    assert names == ["amtliche Bestätigung", "Öffentlicher Auftrag", "Wohnsitz Anmeldung"]
