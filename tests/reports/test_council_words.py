@@ -30,7 +30,7 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 #: Words of the program, never of a report: status codes, field names, filter keys.
 CODES = re.compile(
     r"in_progress|in\\_progress|on-track|at-risk|digitales_amt|due_within_days|sdg_annex2"
-    r"|leika_type|target_level|target_date|department[=:]|topic[=:]|since:|\bNone\b"
+    r"|leika_type|target_level|target_date|(?:department|topic|since)[=:] ?\d|\bNone\b"
 )
 #: English words a German report must not show (and the code forms above).
 NOT_GERMAN = re.compile(
@@ -40,7 +40,8 @@ NOT_GERMAN = re.compile(
 #: German words an English report must not show.
 NOT_ENGLISH = re.compile(
     r"Online-Leistung|Formular-Assistent|Online-Transaktion|\bohne Amt\b|\bohne Themenfeld\b"
-    r"|\bgefährdet\b|\bverfehlt\b|\bim Plan\b|\bgeplant\b|in Umsetzung|\bLeistungen\b"
+    r"|\bgefährdet\b|\bverfehlt\b|\bim Plan\b|\bgeplant\b|in Umsetzung|Zielvorgaben|Überblick"
+    r"|Stand heute|abgerundet|Zieldatum|Fällig|\bVerlauf\b"
     r"|kommunaler Vollzug|laut Filter|prüfen\)|\bja\b|\bnein\b"
 )
 #: The options each report is rendered with: every filter line a report can show.
