@@ -85,6 +85,13 @@ def _level(p: Progress, scale: Scale) -> str:
     return f"ab {p.threshold_level} {scale.label(p.threshold_level)}"
 
 
+def _scope(p: Progress) -> str:
+    """A target's scope in words (``Amt 50, Themenfeld Familie``; ``alle``)."""
+    from egov_cli.reports.targets import scope_text
+
+    return scope_text(p).de
+
+
 def _num(value: float | None, digits: int = 1) -> str:
     from egov_cli.values import display as formats
 
@@ -177,7 +184,7 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
             (
                 p.name,
                 _level(p, scale),
-                ", ".join(f"{k}={v}" for k, v in p.scope.items()) or "alle",
+                _scope(p),
                 p.goal,
                 p.start_count,
                 p.current_count,
@@ -233,7 +240,7 @@ def show(
         [
             ("Art", "Digitales Amt" if p.kind == "digitales_amt" else "Reifegrad"),
             ("Schwelle", _level(p, scale)),
-            ("Umfang", ", ".join(f"{k}={v}" for k, v in p.scope.items()) or "alle Leistungen"),
+            ("Umfang", _scope(p)),
             ("Im Umfang", p.scope_size),
             ("Ziel", goal),
             ("Zeitraum", f"{p.start_date:%d.%m.%Y} - {p.due_date:%d.%m.%Y}"),
