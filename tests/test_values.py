@@ -187,3 +187,14 @@ def test_a_whole_number_read_as_a_float_is_named_as_typed_in_a_problem() -> None
 
     assert "(value 9)" in str(problem)
     assert "(value 2.5)" in str(Problem("x", value=2.5))
+
+
+def test_german_names_sort_as_din_5007_umlauts_as_their_vowels_and_case_ignored() -> None:
+    from egov_cli.values.fold import german_key
+
+    names = ["Wohnsitz", "Öffentlicher Auftrag", "amtliche Bestätigung", "Straße", "Strasse",
+             "Ordnung", "Zulassung", "Ärger", "Abfall"]  # fmt: skip
+    assert sorted(names, key=german_key) == [
+        "Abfall", "amtliche Bestätigung", "Ärger", "Öffentlicher Auftrag", "Ordnung",
+        "Strasse", "Straße", "Wohnsitz", "Zulassung",
+    ]  # fmt: skip

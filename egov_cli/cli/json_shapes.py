@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from egov_cli.domain.catalogue import ServiceChange, ServicePage, ServiceView
     from egov_cli.domain.departments import DepartmentView
     from egov_cli.domain.procedures import ProcedureView
+    from egov_cli.domain.progress import Progress
     from egov_cli.domain.reference import (
         EnrichResult,
         ReferenceDetail,
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
         UpdateResult,
     )
     from egov_cli.exports.services_export import Written
-    from egov_cli.reports.progress import Progress
     from egov_cli.storage.info import CatalogueInfo
     from egov_cli.storage.migrate import InitResult
     from egov_cli.storage.transfer import TransferResult

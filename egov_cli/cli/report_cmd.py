@@ -272,6 +272,14 @@ def coverage(
     ctx: typer.Context,
     topic: TopicOpt = None,
     leika_type: CoverageTypesOpt = None,
+    all_levels: Annotated[
+        bool,
+        typer.Option(
+            "--all-levels",
+            help="Also what the Land (types 2a, 3a, 4a) or the federation (1) executes "
+            "(default: what the municipality executes, or may by state law).",
+        ),
+    ] = False,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
     lang: LangOpt = "de",
@@ -284,5 +292,6 @@ def coverage(
     check_lang(lang)
     resolve_format(fmt, out)  # a wrong --format fails before any work
     st = use_json(ctx, fmt == "json")
-    report = build_report(ctx, "coverage", ReportOptions(topic=topic, leika_type=leika_type))
+    options = ReportOptions(topic=topic, leika_type=leika_type, all_levels=all_levels)
+    report = build_report(ctx, "coverage", options)
     emit_report(st, report, fmt, out, lang)

@@ -2,7 +2,9 @@
 
 - Format: ``--format`` if given; else from the ``--output`` file's extension; else ``rich`` on
   a terminal and ``md`` when stdout is a pipe or file (so ``egov report readiness > x.md``
-  gives Markdown, not terminal drawing).
+  gives Markdown, not terminal drawing). An ``--output`` file whose extension names no format
+  (``x.pdf`` where PDF is not available, ``x.docx``, no extension) is a usage error (exit 2),
+  never a file in some other format under that name.
 - Output: ``--output FILE`` writes atomically (a temporary file in the same folder, then a
   rename): no half-written report ever carries the final name. ``-`` (or no ``--output``)
   means stdout.
@@ -97,7 +99,18 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
             )
         return value
     if output and output != "-":
-        return _BY_SUFFIX.get(Path(output).suffix.lower(), "md")
+        suffix = Path(output).suffix.lower()
+        if suffix not in _BY_SUFFIX and not Path(output).expanduser().is_dir():
+            from egov_cli.core.errors import UsageError
+
+            known = ", ".join(sorted(_BY_SUFFIX))
+            raise UsageError(
+                f"Die Ausgabedatei {output!r} hat keine Endung eines Berichtsformats."
+                if not suffix
+                else f"Die Endung {suffix!r} der Ausgabedatei {output!r} ist kein Berichtsformat.",
+                f"Verwenden Sie eine dieser Endungen: {known}; oder geben Sie --format an.",
+            )
+        return _BY_SUFFIX.get(suffix, "md")  # a folder: writing it fails with a file error
     return "rich" if out.stdout_is_terminal() else "md"
 
 

@@ -2,10 +2,16 @@
 
 Every text from the catalogue is stripped of terminal escape sequences and printed without
 Rich markup, so a service name cannot colour, move or clear the terminal.
+
+Tables fit the terminal: a column of values without spaces (keys, numbers, dates) is never
+wrapped; text wraps at word boundaries and is never narrower than its longest word; where the
+columns do not fit, the table leaves out columns from the right (the first two, which name the
+row, stay) and says which, with a hint to widen the terminal or write a file.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from egov_cli.reports.render.common import (
@@ -24,8 +30,55 @@ if TYPE_CHECKING:
 
     from egov_cli.reports.document import Chart, Report, Section, Table
 
+from egov_cli.reports.document import Label
+
 BAR_WIDTH = 40
 BAR_STYLES = ("blue", "dark_orange", "green", "magenta")
+#: A wrapping text column is given at least this width where its text is longer.
+TEXT_WIDTH = 24
+#: Columns a table always keeps: the first two (they name the row), and a status.
+KEPT = 2
+L_LEFT_OUT = Label("Nicht gezeigt (Terminal zu schmal)", "Not shown (terminal too narrow)")
+L_WIDER = Label(
+    "ein breiteres Terminal oder --format md, html, xlsx oder csv zeigt alle Spalten.",
+    "a wider terminal or --format md, html, xlsx or csv shows every column.",
+)
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """How a column is laid out: the width it needs (``width``), the narrowest it may get
+    (``least``: its longest word) and whether its values may wrap."""
+
+    width: int
+    least: int
+    wraps: bool
+
+
+def _fit(header: str, cells: list[str]) -> _Fit:
+    """A column of values without spaces (keys, numbers, dates) keeps each value and its
+    header on one line; a column of text wraps at word boundaries, never narrower than its
+    longest word."""
+    words = [w for text in (header, *cells) for w in text.split()] or [""]
+    longest_word = max(len(w) for w in words)
+    if all(" " not in c for c in cells):
+        width = max([len(header), *(len(c) for c in cells)])
+        return _Fit(width, width, wraps=False)
+    longest = max((len(c) for c in cells), default=0)
+    return _Fit(max(longest_word, min(longest, TEXT_WIDTH)), longest_word, wraps=True)
+
+
+def _shown_columns(fits: list[_Fit], kept: set[int], width: int) -> list[int]:
+    """The columns (their positions, in order) that fit in ``width`` characters, with the
+    borders and padding of a Rich table (three characters a column, one more at the end):
+    columns are left out from the right, except the ``kept`` ones."""
+    shown = list(range(len(fits)))
+    for position in reversed(range(len(fits))):
+        if sum(fits[i].width + 3 for i in shown) + 1 <= width:
+            break
+        if position not in kept:
+            shown.remove(position)
+    return shown
 
 
 def _t(text: object, style: str | None = None) -> Text:
@@ -42,26 +95,43 @@ def _bar(value: float, top: float, width: int = BAR_WIDTH) -> str:
     return "█" * full + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[rest]
 
 
-def _table(table: Table, lang: str, scale: dict[int, str]) -> RenderableType:
+def _table(table: Table, lang: str, scale: dict[int, str], width: int) -> RenderableType:
     from rich.table import Table as RichTable
 
     if not table.rows:
         return _t(f"{one_line(table.title(lang))}: {L_NONE(lang)}", "italic")
+    headers = [one_line(c.label(lang)) for c in table.columns]
+    cells = [
+        [one_line(format_value(row.get(c.key), c.kind, lang, scale)) for c in table.columns]
+        for row in table.rows
+    ]
+    fits = [_fit(h, [r[i] for r in cells]) for i, h in enumerate(headers)]
+    kept = {
+        i for i, c in enumerate(table.columns) if i < KEPT or c.kind in ("target_status", "status")
+    }
+    shown = _shown_columns(fits, kept, width)
+    notes = [table.note(lang)] if table.note else []
+    if len(shown) < len(table.columns):
+        left_out = ", ".join(h for i, h in enumerate(headers) if i not in shown)
+        notes.append(f"{L_LEFT_OUT(lang)}: {left_out}; {L_WIDER(lang)}")
     out = RichTable(
         title=_t(table.title(lang), "bold"),
         title_justify="left",
         header_style="bold",
-        caption=_t(table.note(lang), "italic") if table.note else None,
+        caption=_t(" ".join(notes), "italic") if notes else None,
         caption_justify="left",
     )
-    for c in table.columns:
+    for i in shown:
+        c, header_text, fit = table.columns[i], headers[i], fits[i]
         out.add_column(
-            _t(c.label(lang)),
+            _t(header_text),
             justify="right" if c.kind in NUMERIC_KINDS else "left",
+            min_width=fit.least,
+            no_wrap=not fit.wraps,
             overflow="fold",
         )
-    for row in table.rows:
-        out.add_row(*(_t(format_value(row.get(c.key), c.kind, lang, scale)) for c in table.columns))
+    for row in cells:
+        out.add_row(*(_t(row[i]) for i in shown))
     return out
 
 
@@ -105,7 +175,9 @@ def _chart(chart: Chart, lang: str) -> RenderableType:
     return Group(_t(chart.title(lang), "bold"), grid)
 
 
-def _section(section: Section, lang: str, scale: dict[int, str]) -> list[RenderableType]:
+def _section(
+    section: Section, lang: str, scale: dict[int, str], width: int
+) -> list[RenderableType]:
     from rich.rule import Rule
     from rich.table import Table as RichTable
 
@@ -120,7 +192,7 @@ def _section(section: Section, lang: str, scale: dict[int, str]) -> list[Rendera
     for chart in section.charts:
         parts += [_t(""), _chart(chart, lang)]
     for table in section.tables:
-        parts += [_t(""), _table(table, lang, scale)]
+        parts += [_t(""), _table(table, lang, scale, width)]
     parts.append(_t(""))
     return parts
 
@@ -138,7 +210,7 @@ def print_report(report: Report, lang: str, console: Console) -> None:
     console.print(meta)
     console.print()
     for section in report.sections:
-        for part in _section(section, lang, report.scale_labels):
+        for part in _section(section, lang, report.level_names(lang), console.width):
             console.print(part)
 
 

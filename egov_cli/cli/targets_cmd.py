@@ -12,6 +12,8 @@ from egov_cli.cli.options import DryRunRemoveOpt, JsonOpt, YesOpt, confirm_remov
 from egov_cli.cli.state import use_json
 from egov_cli.core.errors import ValidationError
 from egov_cli.core.models import utcnow
+from egov_cli.domain.levels import local_day
+from egov_cli.domain.progress import Progress, all_progress, progress
 from egov_cli.domain.scale import Scale, load_scale
 from egov_cli.domain.targets import (
     add_target,
@@ -20,7 +22,6 @@ from egov_cli.domain.targets import (
     parse_share,
     remove_target,
 )
-from egov_cli.reports.progress import Progress, all_progress, local_day, progress
 from egov_cli.values import display as formats
 from egov_cli.values.parse import parse_date, parse_flag, parse_int
 
@@ -89,6 +90,13 @@ def _level(p: Progress, scale: Scale) -> str:
     if p.threshold_level is None:
         return "Online-Dienste"
     return f"ab {p.threshold_level} {scale.label(p.threshold_level)}"
+
+
+def _scope(p: Progress) -> str:
+    """A target's scope in words (``Amt 50, Themenfeld Familie``; ``alle``)."""
+    from egov_cli.reports.targets import scope_text
+
+    return scope_text(p).de
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -174,17 +182,27 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
             (
                 p.name,
                 _level(p, scale),
-                ", ".join(f"{k}={v}" for k, v in p.scope.items()) or "alle",
+                _scope(p),
                 p.goal,
                 p.start_count,
                 p.current_count,
-                _num(p.forecast),
+                _num(p.forecast, 0),
                 p.due_date,
                 STATUS_DE[p.status],
             )
             for p in progresses
         ],
-        ["Ziel", "Schwelle", "Umfang", "Ziel", "Beginn", "Heute", "Prognose", "Fällig", "Status"],
+        [
+            "Ziel",
+            "Schwelle",
+            "Umfang",
+            "Ziel",
+            "Beginn",
+            "Heute",
+            "Prognose (abgerundet)",
+            "Fällig",
+            "Status",
+        ],
     )
     output.message(f"{formats.count(len(progresses), 'Ziel', 'Ziele')}. {RULE}", quiet=st.quiet)
 
@@ -215,7 +233,7 @@ def show(
         [
             ("Art", "Digitales Amt" if p.kind == "digitales_amt" else "Reifegrad"),
             ("Schwelle", _level(p, scale)),
-            ("Umfang", ", ".join(f"{k}={v}" for k, v in p.scope.items()) or "alle Leistungen"),
+            ("Umfang", _scope(p)),
             ("Im Umfang", p.scope_size),
             ("Ziel", goal),
             ("Zeitraum", f"{p.start_date:%d.%m.%Y} - {p.due_date:%d.%m.%Y}"),
@@ -225,7 +243,7 @@ def show(
             ("Tempo bisher (je Woche)", _num(p.pace, 2)),
             ("Nötiges Tempo (je Woche)", _num(p.pace_needed, 2)),
             ("Wochen bis Fälligkeit", _num(p.weeks_left)),
-            ("Prognose zum Fälligkeitsdatum", _num(p.forecast)),
+            ("Prognose zum Fälligkeitsdatum (abgerundet)", _num(p.forecast, 0)),
             ("Status", STATUS_DE[p.status]),
         ],
         title=p.name,

@@ -49,6 +49,13 @@ class EgovError(Exception):
         }
 
 
+class UsageError(EgovError):
+    """Options that do not fit together or cannot be acted on (e.g. an output file whose
+    extension names no format)."""
+
+    exit_code = ExitCode.USAGE
+
+
 class ValidationError(EgovError):
     """A single value did not validate (a key, a date, a level, a flag ...)."""
 

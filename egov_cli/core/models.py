@@ -140,7 +140,7 @@ class ChangeRecord(SQLModel, table=True):
     __table_args__ = (
         Index("ix_change_entity", "entity", "entity_id", "changed_at"),
         Index("ix_change_field_time", "field", "changed_at"),
-        # level updates of services, for progress (see egov_cli.reports.progress); entity
+        # level updates of services, for progress (see egov_cli.domain.levels); entity
         # and field make it cover queries that state its condition (migration 0005). The
         # migrations create it partial on PostgreSQL too; a postgresql_where here would load
         # SQLAlchemy's PostgreSQL dialect on every start (the schema comes from migrations).

@@ -12,6 +12,7 @@ from egov_cli.core.errors import Conflict, ValidationError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import Department, Service
 from egov_cli.domain.common import department_by_code, diff
+from egov_cli.values.fold import german_key
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,9 @@ def list_departments(session: Session) -> list[DepartmentView]:
         .group_by(col(Department.id))
     )
     per_id = dict(session.execute(counts).tuples().all())
-    departments = session.exec(select(Department).order_by(col(Department.code))).all()
+    departments = sorted(
+        session.exec(select(Department)).all(), key=lambda d: (german_key(d.code), d.id or 0)
+    )
     return [
         DepartmentView(d.id or 0, d.code, d.name, d.contact, per_id.get(d.id, 0))
         for d in departments

@@ -14,6 +14,7 @@ from egov_cli.core.errors import Conflict, ValidationError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import Procedure, ProcedureBase, Service
 from egov_cli.domain.common import diff, procedure_by_name
+from egov_cli.values.fold import german_key
 
 FIELDS = tuple(ProcedureBase.model_fields)
 
@@ -41,7 +42,9 @@ def list_procedures(session: Session) -> list[ProcedureView]:
         .tuples()
         .all()
     )
-    procedures = session.exec(select(Procedure).order_by(col(Procedure.name))).all()
+    procedures = sorted(
+        session.exec(select(Procedure)).all(), key=lambda p: (german_key(p.name), p.id or 0)
+    )
     return [
         ProcedureView(
             id=p.id or 0,

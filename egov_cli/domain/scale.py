@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -72,17 +74,39 @@ class Scale:
         return self.check(number, field)
 
 
+@cache
+def _preset_data() -> dict[str, Any]:
+    return tomllib.loads(catalogue_file("maturity_scales.toml").read_text("utf-8"))
+
+
 def presets() -> dict[str, Scale]:
-    data = tomllib.loads(catalogue_file("maturity_scales.toml").read_text("utf-8"))
     return {
-        name: Scale(name, tuple(Level(**lv) for lv in scale["levels"]))
-        for name, scale in data["scales"].items()
+        name: Scale(
+            name,
+            tuple(
+                Level(**{k: v for k, v in lv.items() if k != "label_en"}) for lv in scale["levels"]
+            ),
+        )
+        for name, scale in _preset_data()["scales"].items()
     }
 
 
+def level_names(scale: Scale) -> dict[int, tuple[str, str]]:
+    """Level -> its name in German and English, for reports in either language.
+
+    A level named as in a preset scale gets the preset's English name; a catalogue's own
+    label stays as it is in both languages (it is the city's word, not the program's).
+    """
+    english = {
+        lv["label"]: lv.get("label_en", lv["label"])
+        for scale_data in _preset_data()["scales"].values()
+        for lv in scale_data["levels"]
+    }
+    return {lv.level: (lv.label, english.get(lv.label, lv.label)) for lv in scale.levels}
+
+
 def default_preset_name() -> str:
-    data = tomllib.loads(catalogue_file("maturity_scales.toml").read_text("utf-8"))
-    return str(data["default"])
+    return str(_preset_data()["default"])
 
 
 def seed_default_scale(session: Session) -> Scale:

@@ -7,7 +7,7 @@ the scope, due on ``due_date`` (default 31 December of the current year), measur
 
 The kind ``digitales_amt`` counts distinct online procedures that are linked on BayernPortal and
 submit electronically (each once, however many services it serves), against 50 (30 for a Bezirk).
-Progress is computed in ``egov_cli.reports.progress``.
+Progress is computed in ``egov_cli.domain.progress``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from egov_cli.core import history
 from egov_cli.core.errors import Conflict, NotFound, ValidationError
@@ -26,6 +26,7 @@ from egov_cli.core.models import Target
 from egov_cli.domain.catalogue import ServiceFilter
 from egov_cli.domain.common import department_by_code
 from egov_cli.domain.scale import load_scale
+from egov_cli.values.fold import german_key
 
 LEVEL = "level"
 DIGITALES_AMT = "digitales_amt"
@@ -107,9 +108,11 @@ def find_target(session: Session, ref: str) -> Target:
 
 
 def list_targets(session: Session) -> list[Target]:
-    """Every target, by due date and name."""
-    query = select(Target).order_by(col(Target.due_date), col(Target.name), col(Target.id))
-    return list(session.exec(query).all())
+    """Every target, by due date and name (German order)."""
+    return sorted(
+        session.exec(select(Target)).all(),
+        key=lambda t: (t.due_date, german_key(t.name), t.id or 0),
+    )
 
 
 def scope_filter(target: Target) -> ServiceFilter:

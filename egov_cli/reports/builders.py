@@ -54,6 +54,7 @@ class ReportOptions:
     department: str | None = None
     topic: str | None = None
     leika_type: str | None = None
+    all_levels: bool = False  # coverage: also what the Land or the federation executes
     sdg_annex2: bool | None = None
     since: date | datetime | None = None
     since_last: bool = False
@@ -71,18 +72,6 @@ class ReportOptions:
             leika_type=self.leika_type,
             sdg_annex2=self.sdg_annex2,
         )
-
-    def header_filters(self) -> dict[str, str]:
-        """The scope filters for the report header (empty: all services)."""
-        shown = {
-            "department": self.department,
-            "topic": self.topic,
-            "leika_type": self.leika_type,
-            "sdg_annex2": None
-            if self.sdg_annex2 is None
-            else ("ja" if self.sdg_annex2 else "nein"),
-        }
-        return {k: v for k, v in shown.items() if v}
 
 
 #: ``Builder(session, catalogue_label, now, options) -> Report``
@@ -121,7 +110,7 @@ _SPECS: tuple[ReportSpec, ...] = (
         "changes",
         "egov_cli.reports.changes",
         "Änderungen seit einem Datum oder dem letzten Bericht: Auf- und Abstiege, neue "
-        "Leistungen, Go-lives.",
+        "Leistungen, live gegangene Leistungen.",
         "Changes since a date or the last report: level ups and downs, new services, go-lives.",
     ),
     ReportSpec(

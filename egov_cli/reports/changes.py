@@ -15,10 +15,20 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import ChangeRecord, Department, Service
 from egov_cli.domain.catalogue import apply_filter
+from egov_cli.domain.levels import aware, day_start, local_day
 from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions, last_run
-from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
-from egov_cli.reports.progress import aware, day_start, local_day
+from egov_cli.reports.document import (
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Table,
+    scale_labels,
+)
+from egov_cli.reports.scope import scope_filters, since_label
+from egov_cli.values.fold import german_key
 
 TITLE = Label("Änderungen", "Changes")
 _KEY = Col("leika_key", Label("LeiKa-Schlüssel", "LeiKa key"))
@@ -109,15 +119,15 @@ def _level_moves(
     )
     if since is not None:
         query = query.where(col(Service.created_at) <= since)
-    query = apply_filter(query, options.service_filter()).order_by(
-        col(Department.code), col(Service.name), col(Service.id)
-    )
+    query = apply_filter(query, options.service_filter()).order_by(col(Service.id))
     ups: list[dict[str, Any]] = []
     downs: list[dict[str, Any]] = []
     for row in session.execute(query).all():
         values = dict(row._mapping)
         values["changed_at"] = local_day(values["changed_at"])
         (ups if values["after"] > values["before"] else downs).append(values)
+    for listed in (ups, downs):
+        listed.sort(key=lambda r: (german_key(r["department"]), german_key(r["name"])))
     return ups, downs
 
 
@@ -176,10 +186,11 @@ def _go_lives(
     query = apply_filter(query, options.service_filter()).order_by(
         went_live.c.changed_at, col(Service.name)
     )
-    return [
+    went = [
         dict(r._mapping) | {"changed_at": local_day(r.changed_at)}
         for r in session.execute(query).all()
     ]
+    return sorted(went, key=lambda r: (r["changed_at"], german_key(r["name"])))
 
 
 def _removed(session: Session, since: datetime | None, now: datetime) -> list[dict[str, Any]]:
@@ -204,12 +215,13 @@ def _removed(session: Session, since: datetime | None, now: datetime) -> list[di
 
 def build(session: Session, catalogue_label: str, now: datetime, options: ReportOptions) -> Report:
     """Level ups and downs, new services, go-lives and removed services since a date."""
+    filters = scope_filters(session, options)
+    scoped_report = bool(filters)
     scale = load_scale(session)
     since = resolve_since(session, options)
     ups, downs = _level_moves(session, since, now, options)
     new = _new_services(session, since, now, options)
     live = _go_lives(session, since, now, options)
-    scoped_report = bool(options.header_filters())
     removed = [] if scoped_report else _removed(session, since, now)
     move_cols = (
         _KEY,
@@ -243,7 +255,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
                 _NAME,
                 _DEPT,
                 Col("level", Label("Reifegrad", "Level"), "level"),
-                Col("go_live", Label("Go-live", "Go-live"), "date"),
+                Col("go_live", Label("Live-Datum", "Go-live date"), "date"),
                 _WHEN,
             ),
             tuple(live),
@@ -270,13 +282,8 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         ),
         Figure("since", Label("Seit", "Since"), local_day(since) if since else None, "date"),
     )
-    filters = options.header_filters()
-    if options.since_last:
-        filters["since"] = (
-            f"last ({since.isoformat(timespec='minutes')})" if since else "last (erster Bericht)"
-        )
-    elif since is not None:
-        filters["since"] = since.isoformat(timespec="minutes")
+    if options.since_last or since is not None:
+        filters["since"] = since_label(since, last=options.since_last)
     return Report(
         name="changes",
         title=TITLE,
@@ -284,6 +291,6 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         catalogue=catalogue_label,
         filters=filters,
         sections=(Section("changes", TITLE, figures=figures, tables=tuple(tables)),),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=local_day(now),
     )

@@ -4,8 +4,16 @@ Per Themenfeld: the OZG services (bundles) and LeiKa services a municipality typ
 that the catalogue does not contain yet, and those it contains below the online threshold.
 
 Scope: by default the LeiKa types a municipality executes (2b, 3b, 4b, 5) and those it executes
-where state law gives execution to the municipality (2, 3, 2/3, 4: marked "prüfen"). A
+where state law gives execution to the municipality (2, 3, 2/3, 4: marked "prüfen"); what the
+Land (types ...a) or the federation (1) executes only when asked (``all_levels``). A
 ``leika_type`` option replaces that scope (e.g. ``5`` or ``2b,5``).
+
+Counting, once each: a LeiKa service in scope is in the catalogue with its own key (then online
+or below the online threshold, by its own level), covered through its Leistungsobjekt or its OZG
+service (no level of its own), or missing; the three add up to the services in scope. The
+catalogue's services are those in scope with their own key plus the others (outside the scope,
+not in the reference, or without a LeiKa key), which add up to the catalogue (the readiness
+report's count).
 
 Matching: a reference service counts as contained when the catalogue holds its key; a bare
 Leistungsobjekt (digits 9-14 ``000000``) also when the catalogue holds any key of that object,
@@ -39,8 +47,17 @@ from egov_cli.domain.reference import (
     type_scope,
 )
 from egov_cli.domain.scale import load_scale
-from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
-from egov_cli.values.fold import fold
+from egov_cli.reports.document import (
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Table,
+    level_label,
+    scale_labels,
+)
+from egov_cli.values.fold import fold, german_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -48,12 +65,16 @@ if TYPE_CHECKING:
     from egov_cli.reports.builders import ReportOptions
 
 NO_TOPIC = "(ohne Themenfeld)"
+NO_TOPIC_LABEL = Label("(ohne Themenfeld)", "(no topic)")
+NOT_IN_LEIKA = Label("nicht im LeiKa", "not in LeiKa")
+OTHER_LEVELS = "other"  # executed by the Land or the federation (with all_levels)
 
 
 @dataclass(frozen=True)
 class _Scope:
     topic: str | None
-    types: frozenset[str] | None  # None: the municipal default
+    types: frozenset[str] | None  # None: the default (see all_levels)
+    all_levels: bool = False  # also what the Land or the federation executes
 
     def execution(self, entry: ReferenceEntry) -> str | None:
         """The entry's execution scope label source, or None where the entry is out of scope."""
@@ -61,7 +82,7 @@ class _Scope:
             return None
         scope = type_scope(entry.leika_type)
         if self.types is None:
-            return scope
+            return scope or (OTHER_LEVELS if self.all_levels else None)
         if set(type_parts(entry.leika_type)) & self.types:
             return scope or "filtered"
         return None
@@ -99,10 +120,18 @@ def _type_filter(reference: Reference, leika_type: str | None) -> frozenset[str]
     return wanted
 
 
-def _execution_text(scope: str | None) -> str:
-    if scope in (MUNICIPAL, POSSIBLY_MUNICIPAL):
-        return scope_label(scope)
-    return "laut Filter"
+def _execution_text(scope: str | None) -> Label:
+    if scope == MUNICIPAL:
+        return Label(scope_label(scope), "municipality")
+    if scope == POSSIBLY_MUNICIPAL:
+        return Label(scope_label(scope), "Land or municipality (to check)")
+    if scope == OTHER_LEVELS:
+        return Label("Land oder Bund", "Land or federation")
+    return Label("laut Filter", "by the filter")
+
+
+def _topic_cell(topic: str) -> str | Label:
+    return NO_TOPIC_LABEL if topic == NO_TOPIC else topic
 
 
 def build(session: Session, catalogue_label: str, now: datetime, options: ReportOptions) -> Report:
@@ -113,6 +142,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         now,
         topic=options.topic,
         leika_type=options.leika_type,
+        all_levels=options.all_levels,
     )
 
 
@@ -123,10 +153,11 @@ def coverage_report(
     *,
     topic: str | None = None,
     leika_type: str | None = None,
+    all_levels: bool = False,
     reference: Reference | None = None,
 ) -> Report:
     ref = reference or load_reference()
-    scope = _Scope(_topic_filter(ref, topic), _type_filter(ref, leika_type))
+    scope = _Scope(_topic_filter(ref, topic), _type_filter(ref, leika_type), all_levels)
     scale = load_scale(session)
     threshold = scale.online_threshold
 
@@ -221,7 +252,7 @@ def coverage_report(
                     "topic": topic_name,
                     "ozg_id": entry.ozg_id or "",
                     "ozg_name": entry.ozg_name or "",
-                    "leika_key": entry.key or "nicht im LeiKa",
+                    "leika_key": entry.key or NOT_IN_LEIKA,
                     "name": entry.name,
                     "leika_type": entry.leika_type or "",
                     "execution": _execution_text(execution),
@@ -231,7 +262,8 @@ def coverage_report(
         counts["contained"] += 1
         found = catalogue_keys.get(entry.key or "")
         if found is None:
-            continue  # covered through its object or bundle; its level is not its own
+            counts["via"] += 1  # covered through its object or bundle: no level of its own
+            continue
         name, level, dept = found
         if threshold is not None and level >= threshold:
             counts["online"] += 1
@@ -272,22 +304,32 @@ def coverage_report(
         )
 
     def order(row: dict[str, Any]) -> tuple[Any, ...]:
-        return (row["topic"] == NO_TOPIC, row["topic"], row.get("ozg_name", ""), row["name"])
+        return (
+            row["topic"] == NO_TOPIC,
+            german_key(row["topic"]),
+            german_key(row.get("ozg_name", "")),
+            german_key(row["name"]),
+        )
 
     missing_services.sort(key=order)
-    missing_bundles.sort(key=lambda r: (r["topic"] == NO_TOPIC, r["topic"], r["ozg_name"]))
+    missing_bundles.sort(
+        key=lambda r: (r["topic"] == NO_TOPIC, german_key(r["topic"]), german_key(r["ozg_name"]))
+    )
     below.sort(key=order)
+    for row in (*missing_services, *missing_bundles, *below):
+        row["topic"] = _topic_cell(row["topic"])
 
     topic_rows = []
-    for name in sorted(topics, key=lambda t: (t == NO_TOPIC, t)):
+    for name in sorted(topics, key=lambda t: (t == NO_TOPIC, german_key(t))):
         c = topics[name]
         topic_rows.append(
             {
-                "topic": name,
+                "topic": _topic_cell(name),
                 "services": c["services"],
                 "contained": c["contained"],
                 "online": c["online"],
                 "below": c["below"],
+                "via": c["via"],
                 "missing": c["missing"],
                 "share": c["contained"] / c["services"] if c["services"] else None,
                 "bundles": c["bundles"],
@@ -296,29 +338,44 @@ def coverage_report(
         )
     total = {
         k: sum(int(topics[t][k]) for t in topics)
-        for k in ("services", "contained", "online", "below", "missing", "bundles")
+        for k in ("services", "contained", "online", "below", "via", "missing", "bundles")
     }
+    catalogue_total = int(session.execute(select(func.count()).select_from(Service)).scalar_one())
+    own_total = total["online"] + total["below"]
     total_bundles_missing = len(missing_bundles)
 
     topic_col = Col("topic", Label("Themenfeld", "Topic"))
     exec_col = Col("execution", Label("Vollzug", "Execution"))
-    threshold_text = (
-        f"{threshold} ({scale.label(threshold)})" if threshold is not None else "keine / none"
-    )
-    filters: dict[str, str] = {}
+    at = level_label(scale, threshold) if threshold is not None else Label("keine", "none")
+    filters: dict[str, Label] = {}
     if scope.topic:
-        filters["Themenfeld"] = scope.topic
+        filters["topic"] = Label(f"Themenfeld {scope.topic}", f"topic {scope.topic}")
     if scope.types:
-        filters["LeiKa-Typ"] = ", ".join(sorted(scope.types))
+        types = ", ".join(sorted(scope.types, key=german_key))
+        filters["leika_type"] = Label(f"LeiKa-Typ {types}", f"LeiKa type {types}")
+    elif scope.all_levels:
+        filters["leika_type"] = Label(
+            "alle Ebenen (Kommune, Land oder Kommune, Land, Bund)",
+            "all levels (municipality, Land or municipality, Land, federation)",
+        )
     else:
-        filters["LeiKa-Typ"] = "kommunaler Vollzug (2b, 3b, 4b, 5; 2, 3, 2/3, 4 prüfen)"
+        filters["leika_type"] = Label(
+            "kommunaler Vollzug (LeiKa-Typen 2b, 3b, 4b, 5; 2, 3, 2/3, 4 prüfen)",
+            "municipal execution (LeiKa types 2b, 3b, 4b, 5; 2, 3, 2/3, 4 to check)",
+        )
+    source_de = "aktualisierte Datei" if ref.source == "updated" else "mitgelieferter Katalog"
+    source_en = "updated file" if ref.source == "updated" else "shipped catalogue"
     reference_note = Label(
-        f"Referenz: {'aktualisierte Datei' if ref.source == 'updated' else 'mitgelieferter OZG-Umsetzungskatalog'} "
-        f"({len(ref.entries)} Zeilen, SHA-256 {ref.sha256[:12]}). 'Land oder Kommune (prüfen)': "
-        "der Vollzug hängt vom Landesrecht ab.",
-        f"Reference: {'updated file' if ref.source == 'updated' else 'shipped OZG-Umsetzungskatalog'} "
-        f"({len(ref.entries)} rows, SHA-256 {ref.sha256[:12]}). 'Land oder Kommune (prüfen)': "
-        "execution depends on state law.",
+        f"Im Katalog = mit eigenem LeiKa-Schlüssel (online oder unter der Online-Schwelle, nach "
+        "ihrem Reifegrad) oder über ihr Leistungsobjekt bzw. ihre OZG-Leistung erfasst; jede "
+        "Leistung zählt einmal. Themenfelder laut Referenz (OZG-Umsetzungskatalog, "
+        f"{source_de}, {len(ref.entries)} Zeilen, SHA-256 {ref.sha256[:12]}). "
+        "„Land oder Kommune (prüfen)“: der Vollzug hängt vom Landesrecht ab.",
+        "Catalogued = with its own LeiKa key (online or below the online threshold, by its "
+        "level) or covered through its Leistungsobjekt or its OZG service; each service counts "
+        "once. Topics as in the reference (OZG-Umsetzungskatalog, "
+        f"{source_en}, {len(ref.entries)} rows, SHA-256 {ref.sha256[:12]}). "
+        "“Land or municipality (to check)”: execution depends on state law.",
     )
     overview = Section(
         key="overview",
@@ -333,17 +390,56 @@ def coverage_report(
                 "contained", Label("davon im Katalog", "of which catalogued"), total["contained"]
             ),
             Figure(
-                "missing",
-                Label("fehlen im Katalog", "missing from the catalogue"),
-                total["missing"],
+                "online",
+                Label("… mit eigenem Schlüssel, online", "… with their own key, online"),
+                total["online"],
             ),
             Figure(
                 "below",
                 Label(
-                    f"im Katalog unter der Online-Schwelle {threshold_text}",
-                    f"catalogued below the online threshold {threshold_text}",
+                    f"… mit eigenem Schlüssel, unter der Online-Schwelle ({at.de})",
+                    f"… with their own key, below the online threshold ({at.en})",
                 ),
                 total["below"],
+            ),
+            Figure(
+                "via",
+                Label(
+                    "… über Leistungsobjekt oder OZG-Leistung erfasst",
+                    "… covered through their Leistungsobjekt or OZG service",
+                ),
+                total["via"],
+            ),
+            Figure(
+                "missing",
+                Label("davon fehlen im Katalog", "of which missing from the catalogue"),
+                total["missing"],
+            ),
+            Figure(
+                "catalogue",
+                Label(
+                    "Leistungen im Katalog (wie im Reifegradbericht)",
+                    "Services in the catalogue (as in the readiness report)",
+                ),
+                catalogue_total,
+            ),
+            Figure(
+                "catalogue_in_scope",
+                Label(
+                    "… davon im Umfang mit eigenem Schlüssel",
+                    "… of which in scope with their own key",
+                ),
+                own_total,
+            ),
+            Figure(
+                "catalogue_other",
+                Label(
+                    "… sonst (außerhalb des Umfangs, nicht in der Referenz, ohne LeiKa-Schlüssel "
+                    "oder als Leistungsobjekt über seine Leistungen gezählt)",
+                    "… other (outside the scope, not in the reference, without a LeiKa key or a "
+                    "Leistungsobjekt counted through its services)",
+                ),
+                catalogue_total - own_total,
             ),
             Figure(
                 "share",
@@ -375,6 +471,7 @@ def coverage_report(
                     Col("contained", Label("im Katalog", "catalogued"), "int"),
                     Col("online", Label("davon online", "of which online"), "int"),
                     Col("below", Label("unter Schwelle", "below threshold"), "int"),
+                    Col("via", Label("über Objekt/OZG", "via object/OZG"), "int"),
                     Col("missing", Label("fehlend", "missing"), "int"),
                     Col("share", Label("Abdeckung", "coverage"), "share"),
                     Col("bundles", Label("OZG-Leistungen", "OZG services"), "int"),
@@ -435,8 +532,8 @@ def coverage_report(
     below_section = Section(
         key="below_threshold",
         title=Label(
-            f"Im Katalog, aber unter der Online-Schwelle {threshold_text}",
-            f"Catalogued but below the online threshold {threshold_text}",
+            f"Im Katalog, aber unter der Online-Schwelle ({at.de})",
+            f"Catalogued but below the online threshold ({at.en})",
         ),
         tables=(
             Table(
@@ -464,6 +561,6 @@ def coverage_report(
         catalogue=catalogue_label,
         filters=filters,
         sections=(overview, bundles_section, services_section, below_section),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=now.date(),
     )

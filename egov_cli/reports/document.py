@@ -2,7 +2,7 @@
 
 A report builder (``egov_cli/reports/<name>.py``) aggregates in SQL and returns a :class:`Report`:
 headline figures, tables and charts, with labels in German and English. The renderers
-(``egov_cli/exporters/report_*.py`` and the Rich view in ``egov_cli/cli``) turn any Report into
+(``egov_cli/reports/render/`` and the Rich view in ``egov_cli/cli``) turn any Report into
 md / html / xlsx / csv / json / a terminal view, so a new report needs no new renderer.
 """
 
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from egov_cli.domain.scale import Scale
 
 # How a value is shown: plain text, whole number, share (0..1 -> "42,5 %"), decimal, date,
 # maturity level (number; its label comes from the report's scale), a service's status
@@ -91,16 +94,46 @@ class Report:
     title: Label
     generated_at: datetime  # aware UTC; tests pin it
     catalogue: str  # where the data came from (path or URL without password)
-    filters: dict[str, str]  # what was filtered, for the header ("alle Leistungen" when empty)
+    # what was filtered, for the header ("alle Leistungen" when empty): a machine key (json)
+    # -> the filter in people's words ("Amt 33 (Bürgeramt)", "seit 31.12.2019")
+    filters: dict[str, Label]
     sections: tuple[Section, ...]
-    scale_labels: dict[int, str] = field(default_factory=dict)  # level -> label
+    scale_labels: dict[int, Label] = field(default_factory=dict)  # level -> its name
     as_of: date | None = None  # the day the figures refer to (default: generated_at's date)
-    alerts: tuple[str, ...] = ()  # e.g. "at-risk", "missed": what report run --fail-on looks at
+    # "missed", "at-risk" (targets: what report run --fail-on looks at), "overdue" (services
+    # past their own target date); labels in ALERT_LABELS
+    alerts: tuple[str, ...] = ()
+
+    def level_names(self, lang: str) -> dict[int, str]:
+        """Level -> its name in the report's language."""
+        return {level: label(lang) for level, label in self.scale_labels.items()}
 
 
-#: How a target's status (``egov_cli.reports.progress``: on-track, at-risk, missed) reads.
+def level_label(scale: Scale, level: int) -> Label:
+    """A level with its name, ``3 Online-Leistung`` / ``3 Online service``."""
+    name = scale_labels(scale).get(level, Label(str(level), str(level)))
+    return Label(f"{level} {name.de}", f"{level} {name.en}")
+
+
+def scale_labels(scale: Scale) -> dict[int, Label]:
+    """The scale's level names in German and English, for :attr:`Report.scale_labels`."""
+    from egov_cli.domain.scale import level_names
+
+    return {level: Label(de, en) for level, (de, en) in level_names(scale).items()}
+
+
+#: How a target's status (``egov_cli.domain.progress``: on-track, at-risk, missed) reads.
 TARGET_STATUS_LABELS = {
     "on-track": Label("im Plan", "on track"),
     "at-risk": Label("gefährdet", "at risk"),
     "missed": Label("verfehlt", "missed"),
+}
+#: How a report's alerts read in its header.
+ALERT_LABELS = {
+    "missed": Label("Ziel verfehlt", "target missed"),
+    "at-risk": Label("Ziel gefährdet", "target at risk"),
+    "overdue": Label(
+        "Leistungen nach ihrem Zieldatum unter ihrem Zielreifegrad",
+        "services past their target date below their target level",
+    ),
 }

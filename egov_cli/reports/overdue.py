@@ -11,10 +11,21 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Department, Service
 from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.levels import local_day, scoped, service_rows
+from egov_cli.domain.progress import alerts_of
 from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions
-from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table
-from egov_cli.reports.progress import MISSED, local_day, scoped, service_rows
+from egov_cli.reports.document import (
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Table,
+    scale_labels,
+)
+from egov_cli.reports.scope import due_within_label, scope_filters
+from egov_cli.values.fold import german_key
 
 TITLE = Label("Überfällige Leistungen", "Overdue services")
 
@@ -46,9 +57,9 @@ def _rows(
         scoped(select(func.count()).select_from(Service), flt).where(below, condition)
     ).scalar_one()
     found = session.execute(
-        query.order_by(col(Service.target_date), col(Department.code), col(Service.name)).limit(
-            limit
-        )
+        query.order_by(
+            col(Service.target_date), col(Department.code), col(Service.search_text)
+        ).limit(limit)
     ).all()
     rows = []
     for row in found:
@@ -56,6 +67,7 @@ def _rows(
         days = (values["target_date"] - today).days
         values[days_key] = -days if days_key == "days_overdue" else days
         rows.append(values)
+    rows.sort(key=lambda r: (r["target_date"], german_key(r["department"]), german_key(r["name"])))
     return tuple(rows), int(total)
 
 
@@ -114,7 +126,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
             ),
         ),
     )
-    filters = options.header_filters() | {"due_within_days": str(n)}
+    filters = scope_filters(session, options) | {"due_within_days": due_within_label(n)}
     return Report(
         name="overdue",
         title=TITLE,
@@ -122,7 +134,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         catalogue=catalogue_label,
         filters=filters,
         sections=(section,),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=today,
-        alerts=(MISSED,) if overdue_total else (),
+        alerts=alerts_of([], overdue_services=overdue_total),
     )

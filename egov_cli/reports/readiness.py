@@ -15,11 +15,26 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from egov_cli.core.models import Department, Service
+from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.levels import local_day, procedure_scope_size, scoped
+from egov_cli.domain.progress import alerts_of, all_progress, service_targets
 from egov_cli.domain.scale import Scale, load_scale
 from egov_cli.reports.builders import ReportOptions
-from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
-from egov_cli.reports.progress import alerts_of, all_progress, local_day, scoped, service_targets
+from egov_cli.reports.document import (
+    Chart,
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Series,
+    Table,
+    level_label,
+    scale_labels,
+)
+from egov_cli.reports.scope import scope_filters
 from egov_cli.reports.targets import status_figures, status_table
+from egov_cli.values.fold import german_key
 
 TITLE = Label("Reifegrad der Verwaltungsleistungen", "Readiness of the administrative services")
 NO_DEPARTMENT = Label("ohne Amt", "no department")
@@ -38,8 +53,7 @@ def share(part: int | None, whole: int) -> float | None:
 
 def level_columns(scale: Scale) -> tuple[Col, ...]:
     return tuple(
-        Col(f"level_{lv.level}", Label(f"{lv.level} {lv.label}", f"{lv.level} {lv.label}"), "int")
-        for lv in scale.levels
+        Col(f"level_{lv.level}", level_label(scale, lv.level), "int") for lv in scale.levels
     )
 
 
@@ -76,7 +90,7 @@ def distribution_chart(counts: dict[int, int], scale: Scale) -> Chart:
             Series(
                 Label("Leistungen", "Services"),
                 tuple(
-                    (f"{lv.level} {lv.label}", float(counts.get(lv.level, 0)))
+                    (level_label(scale, lv.level), float(counts.get(lv.level, 0)))
                     for lv in scale.levels
                 ),
             ),
@@ -118,8 +132,68 @@ def grouped_table(
     )
 
 
+def _in_german_order(
+    groups: dict[tuple[Any, ...], dict[int, int]], none: Label
+) -> dict[tuple[Any, ...], dict[int, int]]:
+    """Groups by their first value in German order (DIN 5007), the group without one last."""
+    return dict(
+        sorted(groups.items(), key=lambda kv: (kv[0][0] is none, german_key(str(kv[0][0]))))
+    )
+
+
+def three_counts(session: Session, flt: ServiceFilter) -> Table:
+    """The three counts councils meet, side by side, each with what it means: LeiKa services,
+    online services (distinct online procedures) and OZG services (distinct OZG bundles)."""
+    services = session.execute(scoped(select(func.count()).select_from(Service), flt)).scalar_one()
+    ozg = session.execute(
+        scoped(select(func.count(func.distinct(col(Service.ozg_id)))).select_from(Service), flt)
+    ).scalar_one()
+    rows = (
+        {
+            "count": Label("Leistungen (LeiKa)", "Services (LeiKa)"),
+            "value": int(services),
+            "meaning": Label(
+                "Verwaltungsleistungen im Katalog, je LeiKa-Schlüssel einmal.",
+                "Administrative services in the catalogue, once per LeiKa key.",
+            ),
+        },
+        {
+            "count": Label("Online-Dienste", "Online services"),
+            "value": procedure_scope_size(session, flt),
+            "meaning": Label(
+                "Verschiedene Online-Verfahren, über die diese Leistungen beantragt werden "
+                "(ein Dienst kann viele Leistungen tragen); so zählen BayernPortal und "
+                "„Digitales Amt“.",
+                "Distinct online procedures through which these services are applied for (one "
+                "can carry many services); what BayernPortal and “Digitales Amt” count.",
+            ),
+        },
+        {
+            "count": Label("OZG-Leistungen", "OZG services"),
+            "value": int(ozg),
+            "meaning": Label(
+                "Verschiedene OZG-Leistungen (Leistungsbündel des OZG-Umsetzungskatalogs), "
+                "denen diese Leistungen zugeordnet sind.",
+                "Distinct OZG services (bundles of the OZG implementation catalogue) these "
+                "services belong to.",
+            ),
+        },
+    )
+    return Table(
+        "three_counts",
+        Label("Drei Zählweisen", "Three ways of counting"),
+        (
+            Col("count", Label("Zählweise", "Count")),
+            Col("value", Label("Anzahl", "Number"), "int"),
+            Col("meaning", Label("Was gezählt wird", "What is counted")),
+        ),
+        rows,
+    )
+
+
 def build(session: Session, catalogue_label: str, now: datetime, options: ReportOptions) -> Report:
     """Headline figures, per department, per Themenfeld, target status."""
+    filters = scope_filters(session, options)
     scale = load_scale(session)
     threshold = scale.online_threshold
     flt = options.service_filter()
@@ -142,8 +216,10 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         .group_by(code, name, level)
         .order_by(code.is_(None), code, level)
     ).all():
-        group = (dcode, dname) if dcode is not None else (NO_DEPARTMENT.de, None)
+        group = (dcode, dname) if dcode is not None else (NO_DEPARTMENT, None)
         by_department[group][int(lv)] = int(n)
+
+    by_department = _in_german_order(by_department, NO_DEPARTMENT)
 
     topic = col(Service.topic)
     by_topic: dict[tuple[Any, ...], dict[int, int]] = defaultdict(dict)
@@ -152,11 +228,12 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         .group_by(topic, level)
         .order_by(topic.is_(None), topic, level)
     ).all():
-        by_topic[(tp if tp is not None else NO_TOPIC.de,)][int(lv)] = int(n)
+        by_topic[(tp if tp is not None else NO_TOPIC,)][int(lv)] = int(n)
+    by_topic = _in_german_order(by_topic, NO_TOPIC)
 
     progresses = all_progress(session, now, weekly=False)
     st = service_targets(session, flt, today, options.due_within_days)
-    statuses = [p.status for p in progresses] + ([st.status] if st.total else [])
+    statuses = [p.status for p in progresses]
 
     headline = Section(
         "overview",
@@ -175,13 +252,13 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
             *(
                 Figure(
                     f"level_{lv.level}",
-                    Label(f"{lv.level} {lv.label}", f"{lv.level} {lv.label}"),
+                    level_label(scale, lv.level),
                     counts.get(lv.level, 0),
                 )
                 for lv in scale.levels
             ),
         ),
-        tables=(distribution_table(counts, scale),),
+        tables=(three_counts(session, flt), distribution_table(counts, scale)),
         charts=(distribution_chart(counts, scale),),
     )
     departments = Section(
@@ -216,17 +293,17 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
     targets = Section(
         "targets",
         Label("Zielstatus", "Target status"),
-        figures=status_figures(progresses),
-        tables=(status_table(progresses, st),),
+        figures=status_figures(progresses, st),
+        tables=(status_table(progresses),),
     )
     return Report(
         name="readiness",
         title=TITLE,
         generated_at=now,
         catalogue=catalogue_label,
-        filters=options.header_filters(),
+        filters=filters,
         sections=(headline, departments, topics, targets),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=today,
-        alerts=alerts_of(statuses),
+        alerts=alerts_of(statuses, overdue_services=st.overdue),
     )

@@ -10,10 +10,23 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Department, Service
 from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.levels import local_day, scoped
 from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions
-from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
-from egov_cli.reports.progress import local_day, scoped
+from egov_cli.reports.document import (
+    Chart,
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Series,
+    Table,
+    level_label,
+    scale_labels,
+)
+from egov_cli.reports.scope import scope_filters, sdg_label
+from egov_cli.values.fold import german_key
 
 TITLE = Label("SDG-Anhang II", "SDG Annex II")
 
@@ -49,7 +62,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
             flt,
         )
         .where(level < top)
-        .order_by(level, col(Department.code), col(Service.name), col(Service.id))
+        .order_by(level, col(Department.code), col(Service.search_text), col(Service.id))
         .limit(options.max_rows)
     ).all()
     section = Section(
@@ -71,8 +84,8 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
             Table(
                 "below_top",
                 Label(
-                    f"SDG-Leistungen unter Reifegrad {top} ({scale.label(top)})",
-                    f"SDG services below level {top} ({scale.label(top)})",
+                    f"SDG-Leistungen unter Reifegrad {level_label(scale, top).de}",
+                    f"SDG services below level {level_label(scale, top).en}",
                 ),
                 (
                     Col("leika_key", Label("LeiKa-Schlüssel", "LeiKa key")),
@@ -83,7 +96,16 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
                     Col("target_date", Label("Zieldatum", "Target date"), "date"),
                     Col("status", Label("Status", "Status"), "status"),
                 ),
-                tuple(dict(r._mapping) for r in rows),
+                tuple(
+                    sorted(
+                        (dict(r._mapping) for r in rows),
+                        key=lambda r: (
+                            r["level"],
+                            german_key(r["department"]),
+                            german_key(r["name"]),
+                        ),
+                    )
+                ),
                 note=None
                 if below <= len(rows)
                 else Label(f"{len(rows)} von {below} gezeigt.", f"{len(rows)} of {below} shown."),
@@ -98,7 +120,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
                     Series(
                         Label("Leistungen", "Services"),
                         tuple(
-                            (f"{lv.level} {lv.label}", float(counts.get(lv.level, 0)))
+                            (level_label(scale, lv.level), float(counts.get(lv.level, 0)))
                             for lv in scale.levels
                         ),
                     ),
@@ -111,8 +133,8 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         title=TITLE,
         generated_at=now,
         catalogue=catalogue_label,
-        filters=options.header_filters() | {"sdg_annex2": "ja"},
+        filters=scope_filters(session, options) | {"sdg_annex2": sdg_label(True)},
         sections=(section,),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=local_day(now),
     )

@@ -17,24 +17,40 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Procedure, Service
 from egov_cli.domain.catalogue import ServiceFilter
-from egov_cli.domain.scale import Scale, load_scale
-from egov_cli.domain.targets import DIGITALES_AMT, scope_filter
-from egov_cli.reports.builders import ReportOptions
-from egov_cli.reports.document import Chart, Col, Figure, Label, Report, Section, Series, Table
-from egov_cli.reports.progress import (
-    STATUS_RULE,
+from egov_cli.domain.levels import local_day, narrowed, scoped, service_rows
+from egov_cli.domain.progress import (
     Progress,
     ServiceTargets,
     alerts_of,
     all_progress,
-    local_day,
-    narrowed,
-    scoped,
-    service_rows,
     service_targets,
 )
+from egov_cli.domain.scale import Scale, load_scale
+from egov_cli.domain.targets import DIGITALES_AMT, scope_filter
+from egov_cli.reports.builders import ReportOptions
+from egov_cli.reports.document import (
+    Chart,
+    Col,
+    Figure,
+    Label,
+    Report,
+    Section,
+    Series,
+    Table,
+    scale_labels,
+)
+from egov_cli.reports.scope import scope_filters, sdg_label, target_label
+from egov_cli.values.fold import german_key
 
 TITLE = Label("Ziele", "Targets")
+STATUS_RULE = Label(
+    "Regel: verfehlt = Fälligkeitsdatum vorbei und Ziel nicht erreicht; gefährdet = Ziel noch "
+    "nicht erreicht und die Prognose zum Fälligkeitsdatum (heutiger Stand + bisheriges Tempo × "
+    "verbleibende Wochen) liegt unter dem Ziel; sonst im Plan.",
+    "Rule: missed = due date passed and goal not reached; at risk = goal not reached yet and the "
+    "forecast for the due date (today's count + pace so far × weeks left) is below the goal; "
+    "on track otherwise.",
+)
 PER_SERVICE = Label("Zielvorgaben je Leistung", "Per-service targets")
 KIND_LABELS = {
     "level": Label("Reifegrad", "maturity level"),
@@ -48,7 +64,7 @@ STATUS_COLUMNS = (
     Col("goal", Label("Zielwert", "Goal"), "int"),
     Col("start", Label("Stand Beginn", "At start"), "int"),
     Col("current", Label("Stand heute", "Today"), "int"),
-    Col("forecast", Label("Prognose", "Forecast"), "decimal"),
+    Col("forecast", Label("Prognose (abgerundet)", "Forecast (rounded down)"), "int"),
     Col("due", Label("Fällig", "Due"), "date"),
     Col("status", Label("Status", "Status"), "target_status"),
 )
@@ -61,11 +77,26 @@ ONLINE_PROCEDURES = Label(
 ALL = Label("alle", "all")
 
 
+#: How a target's scope filters read (``domain.progress.scope_dict``: filter -> value).
+_SCOPE_WORDS = {
+    "department": Label("Amt {}", "department {}"),
+    "topic": Label("Themenfeld {}", "topic {}"),
+    "leika_type": Label("LeiKa-Typ {}", "LeiKa type {}"),
+}
+
+
+def _scope_part(key: str, value: str, lang: str) -> str:
+    if key == "sdg_annex2":
+        return sdg_label(value == "true")(lang)
+    words = _SCOPE_WORDS.get(key)
+    return words(lang).format(value) if words else value
+
+
 def scope_text(p: Progress) -> Label:
-    """The target's scope in a few words (the filter values; ``alle`` / ``all`` when none)."""
-    parts = [f"{k}={v}" for k, v in p.scope.items()]
+    """The target's scope in words (``Amt 50, Themenfeld Familie``; ``alle`` / ``all``)."""
 
     def text(lang: str) -> str:
+        parts = [_scope_part(k, v, lang) for k, v in p.scope.items()]
         filters = ", ".join(parts) if parts else ALL(lang)
         return f"{ONLINE_PROCEDURES(lang)}: {filters}" if p.kind == DIGITALES_AMT else filters
 
@@ -86,51 +117,46 @@ def status_row(p: Progress) -> dict[str, Any]:
     }
 
 
-def per_service_row(st: ServiceTargets) -> dict[str, Any]:
-    return {
-        "target": PER_SERVICE,
-        "scope": Label(
-            f"{st.total} Leistungen mit Zielreifegrad und Zieldatum",
-            f"{st.total} services with a target level and date",
-        ),
-        "threshold": None,
-        "goal": st.total,
-        "start": None,
-        "current": st.met,
-        "forecast": None,
-        "due": None,
-        "status": st.status,
-    }
+#: Services past their own target date: a line of its own, never a target's status.
+SERVICES_OVERDUE = Label(
+    "Leistungen nach ihrem Zieldatum unter ihrem Zielreifegrad (Zielvorgaben je Leistung)",
+    "Services past their target date below their target level (per-service targets)",
+)
+FORECAST_NOTE = Label(
+    "Prognosen sind ganze Leistungen, abgerundet.",
+    "Forecasts are whole services, rounded down.",
+)
 
 
-def status_table(progresses: list[Progress], st: ServiceTargets | None) -> Table:
-    rows = [status_row(p) for p in progresses]
-    if st is not None and st.total:
-        rows.append(per_service_row(st))
+def status_table(progresses: list[Progress]) -> Table:
+    """The targets with their status (the rule in the note): the same targets, and the same
+    statuses, as the figures above it (:func:`status_figures`)."""
     return Table(
         "target_status",
         Label("Zielstatus", "Target status"),
         STATUS_COLUMNS,
-        tuple(rows),
-        note=Label(
-            STATUS_RULE.de + " Zielvorgaben je Leistung: verfehlt, sobald eine Leistung ihr "
-            "Zieldatum unter ihrem Zielreifegrad überschritten hat.",
-            STATUS_RULE.en + " Per-service targets: missed as soon as a service is past its "
-            "target date below its target level.",
-        ),
+        tuple(status_row(p) for p in progresses),
+        note=Label(f"{STATUS_RULE.de} {FORECAST_NOTE.de}", f"{STATUS_RULE.en} {FORECAST_NOTE.en}"),
     )
 
 
-def status_figures(progresses: list[Progress]) -> tuple[Figure, ...]:
+def status_figures(
+    progresses: list[Progress], st: ServiceTargets | None = None
+) -> tuple[Figure, ...]:
+    """How many targets are in each status; then, where per-service target dates are set, how
+    many services are past theirs (a line of its own: no target's status)."""
     count = {
         s: sum(1 for p in progresses if p.status == s) for s in ("on-track", "at-risk", "missed")
     }
-    return (
+    figures = [
         Figure("targets", Label("Ziele", "Targets"), len(progresses)),
-        Figure("targets_on_track", Label("im Plan", "on track"), count["on-track"]),
-        Figure("targets_at_risk", Label("gefährdet", "at risk"), count["at-risk"]),
-        Figure("targets_missed", Label("verfehlt", "missed"), count["missed"]),
-    )
+        Figure("targets_on_track", Label("Ziele im Plan", "targets on track"), count["on-track"]),
+        Figure("targets_at_risk", Label("Ziele gefährdet", "targets at risk"), count["at-risk"]),
+        Figure("targets_missed", Label("Ziele verfehlt", "targets missed"), count["missed"]),
+    ]
+    if st is not None and st.total:
+        figures.append(Figure("services_overdue", SERVICES_OVERDUE, st.overdue))
+    return tuple(figures)
 
 
 def burnup_chart(p: Progress) -> Chart:
@@ -149,14 +175,14 @@ def burnup_chart(p: Progress) -> Chart:
     if p.forecast is not None and p.today <= p.due_date:
         series.append(
             Series(
-                Label("Prognose", "Forecast"),
+                Label("Prognose (abgerundet)", "Forecast (rounded down)"),
                 ((p.today, float(p.current_count)), (p.due_date, float(p.forecast))),
                 "dashed",
             )
         )
     return Chart(
         f"burnup_{p.target_id}",
-        Label(f"Burn-up: {p.name}", f"Burn-up: {p.name}"),
+        Label(f"Verlauf: {p.name}", f"Progress: {p.name}"),
         "burnup",
         tuple(series),
         x_label=Label("Woche", "Week"),
@@ -193,9 +219,12 @@ def target_figures(p: Progress) -> tuple[Figure, ...]:
         Figure("weeks_left", Label("Wochen bis Fälligkeit", "Weeks left"), p.weeks_left, "decimal"),
         Figure(
             "forecast",
-            Label("Prognose zum Fälligkeitsdatum", "Forecast for the due date"),
+            Label(
+                "Prognose zum Fälligkeitsdatum (abgerundet)",
+                "Forecast for the due date (rounded down)",
+            ),
             p.forecast,
-            "decimal",
+            "int",
         ),
         Figure("status", Label("Status", "Status"), p.status, "target_status"),
     )
@@ -208,7 +237,7 @@ _MOVE_COLUMNS = (
     Col("level", Label("Reifegrad", "Level"), "level"),
     Col("target_level", Label("Zielreifegrad", "Target level"), "level"),
     Col("target_date", Label("Zieldatum", "Target date"), "date"),
-    Col("status", Label("Status", "Status"), "target_status"),
+    Col("status", Label("Umsetzung", "Implementation"), "status"),
 )
 
 
@@ -220,7 +249,8 @@ def services_to_move(session: Session, p: Progress, target: Any, limit: int) -> 
     total = session.execute(
         narrowed(select(func.count()).select_from(Service), flt).where(below)
     ).scalar_one()
-    order = (col(Service.level).desc(), col(Service.name), col(Service.id))
+    # in SQL by the folded name (to choose the closest), then in German order (DIN 5007)
+    order = (col(Service.level).desc(), col(Service.search_text), col(Service.id))
     # The closest ones chosen by their ids first: sorting ids (not whole rows with their
     # department) is what takes the time with many services below the threshold.
     closest = (
@@ -239,7 +269,12 @@ def services_to_move(session: Session, p: Progress, target: Any, limit: int) -> 
         f"to_move_{p.target_id}",
         Label("Leistungen, die sich noch bewegen müssen", "Services that still have to move"),
         _MOVE_COLUMNS,
-        tuple(dict(r._mapping) for r in rows),
+        tuple(
+            sorted(
+                (dict(r._mapping) for r in rows),
+                key=lambda r: (-r["level"], german_key(r["name"])),
+            )
+        ),
         note=_more_note(total, len(rows)),
     )
 
@@ -298,7 +333,12 @@ def procedures_to_move(session: Session, p: Progress, target: Any, limit: int) -
             Col("submits_electronically", Label("Elektr. Einreichung", "Submits online"), "flag"),
             Col("services", Label("Leistungen", "Services"), "int"),
         ),
-        tuple(dict(r._mapping) for r in rows),
+        tuple(
+            sorted(
+                (dict(r._mapping) for r in rows),
+                key=lambda r: (-r["services"], german_key(r["name"])),
+            )
+        ),
         note=_more_note(total, len(rows)),
     )
 
@@ -319,8 +359,7 @@ def per_service_section(st: ServiceTargets, options: ReportOptions) -> Section:
                 ),
                 st.due_soon,
             ),
-            Figure("overdue", Label("Überfällig", "Overdue"), st.overdue),
-            Figure("status", Label("Status", "Status"), st.status, "target_status"),
+            Figure("overdue", SERVICES_OVERDUE, st.overdue),
         ),
     )
 
@@ -342,8 +381,8 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         Section(
             "overview",
             Label("Überblick", "Overview"),
-            figures=status_figures(progresses),
-            tables=(status_table(progresses, st),),
+            figures=status_figures(progresses, st),
+            tables=(status_table(progresses),),
         )
     ]
     for target, p in zip(targets, progresses, strict=True):
@@ -363,10 +402,10 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         )
     if st is not None:
         sections.append(per_service_section(st, options))
-    statuses = [p.status for p in progresses] + ([st.status] if st is not None and st.total else [])
-    filters = options.header_filters()
+    statuses = [p.status for p in progresses]
+    filters = scope_filters(session, options)
     if options.target:
-        filters["target"] = options.target
+        filters["target"] = target_label(options.target)
     return Report(
         name="targets",
         title=TITLE,
@@ -374,7 +413,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         catalogue=catalogue_label,
         filters=filters,
         sections=tuple(sections),
-        scale_labels={lv.level: lv.label for lv in scale.levels},
+        scale_labels=scale_labels(scale),
         as_of=today,
-        alerts=alerts_of(statuses),
+        alerts=alerts_of(statuses, overdue_services=st.overdue if st is not None else 0),
     )

@@ -1,4 +1,5 @@
-"""Text folding for matching: case, umlaut spelling, spacing and punctuation do not matter."""
+"""Text folding for matching (case, umlaut spelling, spacing and punctuation do not matter)
+and the German sort order of names."""
 
 from __future__ import annotations
 
@@ -22,3 +23,16 @@ def search_fold(text: str) -> str:
 def fold(text: str) -> str:
     """Fold for matching names and headers: ``LeiKa-Schlüssel`` == ``leika schluessel``."""
     return _NOT_WORD.sub("", search_fold(text))
+
+
+_DIN_5007 = str.maketrans({"ß": "ss", "ẞ": "ss"})
+
+
+def german_key(text: str | None) -> tuple[str, str]:
+    """The sort key of German names (DIN 5007, variant 1): ``Ä`` sorts as ``A``, ``ß`` as
+    ``ss``, case does not matter, other accents are dropped; ties are broken by the text
+    itself, so the order is total. ``Öffentlicher Auftrag`` before ``Wohnsitz``,
+    ``amtliche Meldebestätigung`` among the ``A``. None sorts first (as "")."""
+    value = text or ""
+    decomposed = unicodedata.normalize("NFKD", value.casefold().translate(_DIN_5007))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)), value

@@ -13,9 +13,9 @@ from egov_cli.core.models import utcnow
 from egov_cli.domain.catalogue import ServiceFilter, find_service, list_services, view
 from egov_cli.domain.departments import list_departments
 from egov_cli.domain.procedures import list_procedures
+from egov_cli.domain.progress import all_progress, progress
 from egov_cli.domain.reference import reference_detail, reference_info, search_reference
 from egov_cli.domain.targets import find_target
-from egov_cli.reports.progress import all_progress, progress
 from egov_cli.storage.db import Catalogue, open_catalogue, transaction
 from egov_cli.storage.info import catalogue_info
 from tests.helpers import egov

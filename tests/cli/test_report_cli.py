@@ -106,6 +106,20 @@ def test_a_wrong_format_is_a_clear_error(seeded: str) -> None:
     assert "--format 'pdf' is not a report format." in result.stderr
 
 
+@pytest.mark.parametrize("name", ["bericht.pdf", "bericht.docx", "bericht"])
+def test_an_output_file_whose_extension_names_no_format_is_a_usage_error(
+    seeded: str, tmp_path: Path, name: str
+) -> None:
+    target = tmp_path / name
+    result = egov("report", "readiness", "--output", str(target))
+    assert result.exit_code == 2
+    assert "kein Berichtsformat" in result.stderr or "keine Endung" in result.stderr
+    assert "--format" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not target.exists()
+    assert _runs(seeded) == []
+
+
 def test_a_pinned_clock_must_be_an_iso_time(seeded: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EGOV_NOW", "morgen")
     result = egov("report", "readiness")

@@ -104,7 +104,7 @@ def sample_report(*, alerts: tuple[str, ...] = ("at-risk",)) -> Report:
         title=Label("Umsetzungsstand", "Readiness"),
         generated_at=datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
         catalogue="demo.db",
-        filters={"Amt": PIPES},
+        filters={"department": Label(f"Amt {PIPES}", f"department {PIPES}")},
         sections=(
             Section(
                 "overview",
@@ -133,11 +133,11 @@ def sample_report(*, alerts: tuple[str, ...] = ("at-risk",)) -> Report:
             ),
         ),
         scale_labels={
-            0: "Offline",
-            1: "Information",
-            2: "Formular-Assistent",
-            3: "Online-Leistung",
-            4: "Online-Transaktion",
+            0: Label("Offline", "Offline"),
+            1: Label("Information", "Information"),
+            2: Label("Formular-Assistent", "Form assistant"),
+            3: Label("Online-Leistung", "Online service"),
+            4: Label("Online-Transaktion", "Online transaction"),
         },
         alerts=alerts,
     )

@@ -11,7 +11,7 @@ from egov_cli.core.errors import NotFound
 from egov_cli.domain.catalogue import remove_service
 from egov_cli.domain.targets import add_target
 from egov_cli.reports.builders import ReportOptions, build, last_run, record_run, report_names
-from egov_cli.reports.document import Report, Section, Table
+from egov_cli.reports.document import Label, Report, Section, Table
 from egov_cli.storage.db import Catalogue, transaction
 
 from .conftest import KEYS, NOW, at
@@ -30,6 +30,10 @@ def _section(report: Report, key: str) -> Section:
 
 def _table(report: Report, key: str) -> Table:
     return next(t for s in report.sections for t in s.tables if t.key == key)
+
+
+def _filters(report: Report, lang: str = "de") -> dict[str, str]:
+    return {k: v(lang) for k, v in report.filters.items()}
 
 
 def _figures(section: Section) -> dict[str, Any]:
@@ -57,7 +61,7 @@ def test_readiness_headline_figures_and_level_distribution(with_targets: Catalog
     report = _build(with_targets, "readiness")
     assert (report.name, report.generated_at, report.catalogue) == ("readiness", NOW, LABEL)
     assert report.filters == {}
-    assert report.scale_labels[3] == "Online-Leistung"
+    assert report.scale_labels[3].de == "Online-Leistung"
     overview = _figures(_section(report, "overview"))
     assert overview["services"] == 7
     assert overview["online"] == 5
@@ -65,7 +69,7 @@ def test_readiness_headline_figures_and_level_distribution(with_targets: Catalog
     assert overview["online_threshold"] == 3
     assert [overview[f"level_{lv}"] for lv in range(5)] == [1, 0, 1, 4, 1]
     chart = _section(report, "overview").charts[0]
-    assert chart.series[0].points[3] == ("3 Online-Leistung", 4.0)
+    assert chart.series[0].points[3] == (Label("3 Online-Leistung", "3 Online service"), 4.0)
 
 
 def test_readiness_per_department_and_topic(with_targets: Catalogue) -> None:
@@ -75,7 +79,10 @@ def test_readiness_per_department_and_topic(with_targets: Catalogue) -> None:
     assert departments["32"]["online"] == 4
     assert departments["50"]["level_0"] == 1
     assert departments["50"]["online_share"] == pytest.approx(1 / 3)
-    topics = {r["topic"]: (r["services"], r["online"]) for r in _table(report, "topics").rows}
+    topics = {
+        getattr(r["topic"], "de", r["topic"]): (r["services"], r["online"])
+        for r in _table(report, "topics").rows
+    }
     assert topics == {"Familie": (2, 2), "ohne Themenfeld": (5, 3)}
 
 
@@ -87,15 +94,19 @@ def test_readiness_target_status_and_alerts(with_targets: Catalogue) -> None:
     }
     assert rows["Online 2026"]["status"] == "at-risk"
     assert (rows["Sozialamt"]["current"], rows["Sozialamt"]["status"]) == (1, "on-track")
-    # E is past its target date (1.10.) below its target level: the per-service targets are missed
-    assert rows["Zielvorgaben je Leistung"]["status"] == "missed"
-    assert report.alerts == ("missed", "at-risk")
+    # E is past its target date (1.10.) below its target level: a line of its own, no target
+    assert set(rows) == {"Online 2026", "Sozialamt"}
+    figures = _figures(_section(report, "targets"))
+    assert (figures["targets"], figures["targets_at_risk"], figures["targets_missed"]) == (2, 1, 0)
+    assert figures["services_overdue"] == 1
+    assert report.alerts == ("at-risk", "overdue")
     assert "verfehlt = Fälligkeitsdatum vorbei" in (_table(report, "target_status").note.de)  # type: ignore[union-attr]
 
 
 def test_readiness_with_a_department_filter(with_targets: Catalogue) -> None:
     report = _build(with_targets, "readiness", department="50")
-    assert report.filters == {"department": "50"}
+    assert _filters(report) == {"department": "Amt 50 (Sozialamt)"}
+    assert _filters(report, "en") == {"department": "department 50 (Sozialamt)"}
     assert _figures(_section(report, "overview"))["services"] == 3
 
 
@@ -128,12 +139,12 @@ def test_targets_report_has_progress_burn_up_and_services_to_move(
     to_move = section.tables[0]
     # below 3: D (2), E (0); closest first
     assert [r["name"] for r in to_move.rows] == ["Leistung D", "Leistung E"]
-    assert report.alerts == ("missed", "at-risk")
+    assert report.alerts == ("at-risk", "overdue")
 
 
 def test_targets_report_for_one_target_only(with_targets: Catalogue) -> None:
     report = _build(with_targets, "targets", target="Sozialamt")
-    assert report.filters == {"target": "Sozialamt"}
+    assert _filters(report) == {"target": "Ziel „Sozialamt“"}
     assert report.sections[0].key == "overview"
     assert len(report.sections) == 2
     assert report.alerts == ()
@@ -156,8 +167,9 @@ def test_overdue_lists_past_and_soon_due_services(city: Catalogue) -> None:
     soon = _table(report, "due_soon").rows
     assert [(r["name"], r["days_overdue"]) for r in overdue] == [("Leistung E", 55)]
     assert [(r["name"], r["days_left"]) for r in soon] == [("Leistung D", 6)]
-    assert report.alerts == ("missed",)
-    assert report.filters == {"due_within_days": "10"}
+    assert report.alerts == ("overdue",)
+    assert _filters(report) == {"due_within_days": "fällig in 10 Tagen"}
+    assert _filters(report, "en") == {"due_within_days": "due within 10 days"}
     assert _build(city, "overdue", due_within_days=5).sections[0].tables[1].rows == ()
 
 
@@ -169,7 +181,8 @@ def test_changes_since_a_date(city: Catalogue) -> None:
     assert downs == [("Leistung D", 3, 2)]
     assert _table(report, "new_services").rows == ()
     assert [r["name"] for r in _table(report, "go_lives").rows] == ["Leistung G"]
-    assert report.filters["since"] == "2026-04-30T22:00+00:00"
+    assert _filters(report)["since"] == "seit 01.05.2026"
+    assert _filters(report, "en")["since"] == "since 2026-05-01"
 
 
 def test_changes_since_the_start_lists_new_services(city: Catalogue) -> None:
@@ -190,7 +203,7 @@ def test_changes_since_last_uses_the_last_recorded_run(city: Catalogue) -> None:
     report = _build(city, "changes", since_last=True)
     assert [r["name"] for r in _table(report, "level_ups").rows] == ["Leistung G"]
     assert _table(report, "level_downs").rows == ()
-    assert report.filters["since"] == "last (2026-08-01T06:00+00:00)"
+    assert _filters(report)["since"] == "seit dem letzten Bericht (01.08.2026 08:00)"
 
 
 def test_removed_services_show_in_the_changes(city: Catalogue) -> None:
@@ -208,4 +221,113 @@ def test_sdg_lists_annex_ii_services_below_the_top_level(city: Catalogue) -> Non
         ("Leistung E", 0),
         ("Leistung B", 3),
     ]
-    assert report.filters == {"sdg_annex2": "ja"}
+    assert _filters(report) == {"sdg_annex2": "SDG Anhang II: ja"}
+
+
+@pytest.mark.parametrize("report_name", ["readiness", "overdue", "changes", "sdg", "targets"])
+def test_an_unknown_department_is_named_not_reported_as_zeros(
+    city: Catalogue, report_name: str
+) -> None:
+    with pytest.raises(NotFound) as exc:
+        _build(city, report_name, department="99")
+    assert exc.value.message == "Kein Amt '99'."
+    assert exc.value.hint == "Bekannte Ämter: 32, 50."
+
+
+def test_an_unknown_topic_or_leika_type_says_so(city: Catalogue) -> None:
+    with pytest.raises(NotFound) as topic:
+        _build(city, "readiness", topic="Raumfahrt")
+    assert topic.value.message == "Kein Themenfeld 'Raumfahrt' im Katalog."
+    assert topic.value.hint == "Themenfelder im Katalog: Familie."
+    with pytest.raises(NotFound) as kind:
+        _build(city, "readiness", leika_type="9")
+    assert kind.value.message == "Keine Leistung vom LeiKa-Typ '9' im Katalog."
+
+
+def test_a_department_filter_may_name_the_department(with_targets: Catalogue) -> None:
+    report = _build(with_targets, "readiness", department="sozialamt")
+    assert _filters(report) == {"department": "Amt 50 (Sozialamt)"}
+    assert _figures(_section(report, "overview"))["services"] == 3
+
+
+def test_english_reports_name_the_levels_in_english(with_targets: Catalogue) -> None:
+    from egov_cli.reports.render import md
+
+    report = _build(with_targets, "readiness")
+    assert report.level_names("en")[3] == "Online service"
+    assert report.level_names("de")[3] == "Online-Leistung"
+    text = md.render(report, "en")
+    assert "3 Online service" in text
+    assert "Online-Leistung" not in text
+
+
+def _status_counts(report: Report) -> dict[str, int]:
+    figures = _figures(report.sections[0])
+    return {s: figures[f"targets_{s.replace('-', '_')}"] for s in ("on-track", "at-risk", "missed")}
+
+
+@pytest.mark.parametrize("report_name", ["readiness", "targets"])
+def test_cards_table_and_alerts_give_each_target_one_status(
+    with_targets: Catalogue, report_name: str
+) -> None:
+    report = _build(with_targets, report_name)
+    if report_name == "readiness":
+        report = Report(**{**report.__dict__, "sections": (_section(report, "targets"),)})
+    statuses = [r["status"] for r in _table(report, "target_status").rows]
+    counts = _status_counts(report)
+    assert counts == {s: statuses.count(s) for s in counts}
+    # a missed target in the alerts is a missed target in the cards and the table, and back
+    assert ("missed" in report.alerts) == (counts["missed"] > 0)
+    assert ("at-risk" in report.alerts) == (counts["at-risk"] > 0)
+    assert counts["missed"] == 0
+
+
+def test_forecasts_of_counts_are_whole_numbers_rounded_down(with_targets: Catalogue) -> None:
+    from egov_cli.domain.progress import whole_count
+    from egov_cli.reports.render import md
+
+    assert (whole_count(50.4), whole_count(50.99), whole_count(50.9999999), whole_count(-2)) == (
+        50, 50, 51, 0
+    )  # fmt: skip
+    report = _build(with_targets, "targets")
+    rows = _table(report, "target_status").rows
+    assert all(isinstance(r["forecast"], int) for r in rows)
+    assert "abgerundet" in md.render(report, "de")
+    assert "rounded down" in md.render(report, "en")
+
+
+def test_readiness_gives_the_three_counts_with_what_each_means(with_targets: Catalogue) -> None:
+    report = _build(with_targets, "readiness")
+    rows = _table(report, "three_counts").rows
+    # 7 services; P1 (A, B), P2 (C, G), P3 (E): 3 online procedures; no OZG bundles yet
+    assert [(r["count"].de, r["value"]) for r in rows] == [
+        ("Leistungen (LeiKa)", 7),
+        ("Online-Dienste", 3),
+        ("OZG-Leistungen", 0),
+    ]
+    assert all(r["meaning"].de and r["meaning"].en for r in rows)
+    scoped = _table(_build(with_targets, "readiness", department="50"), "three_counts").rows
+    assert [r["value"] for r in scoped] == [3, 2, 0]
+
+
+def test_departments_and_topics_are_in_german_order(city: Catalogue) -> None:
+    from egov_cli.domain.catalogue import edit_service
+
+    with transaction(city) as s:
+        for letter, topic in (("A", "Wohnen"), ("B", "Öffentliche Ordnung"), ("D", "ämter")):
+            edit_service(s, at("2026-11-20"), KEYS[letter], {"topic": topic})
+    report = _build(city, "readiness")
+    topics = [getattr(r["topic"], "de", r["topic"]) for r in _table(report, "topics").rows]
+    assert topics == ["ämter", "Familie", "Öffentliche Ordnung", "Wohnen", "ohne Themenfeld"]
+
+
+def test_the_services_still_to_move_are_in_german_order(with_targets: Catalogue) -> None:
+    from egov_cli.domain.catalogue import add_service
+
+    with transaction(with_targets) as s:
+        for name in ("Wohnsitz Anmeldung", "Öffentlicher Auftrag", "amtliche Bestätigung"):
+            add_service(s, at("2026-11-20"), {"name": name, "level": 1})
+    report = _build(with_targets, "targets")
+    section = next(s for s in report.sections if s.title.de == "Ziel: Online 2026")
+    names = [r["name"] for r in section.tables[0].rows if r["level"] == 1]
+    assert names == ["amtliche Bestätigung", "Öffentlicher Auftrag", "Wohnsitz Anmeldung"]

@@ -14,7 +14,7 @@ from egov_cli.core.models import MaturityLevel
 from egov_cli.domain.catalogue import add_service
 from egov_cli.domain.reference import Reference, parse_reference
 from egov_cli.reports.coverage import coverage_report
-from egov_cli.reports.document import Report
+from egov_cli.reports.document import Label, Report
 from egov_cli.storage.db import Catalogue, transaction
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -50,13 +50,20 @@ def city(catalogue: Catalogue, ctx: ChangeContext) -> Catalogue:
     return catalogue
 
 
-def build(catalogue: Catalogue, reference: Reference, **filters: str) -> Report:
+def build(catalogue: Catalogue, reference: Reference, **filters: object) -> Report:
     with transaction(catalogue, write=False) as session:
         return coverage_report(session, catalogue.label, NOW, reference=reference, **filters)
 
 
-def table(report: Report, key: str) -> list[dict[str, object]]:
-    return [dict(r) for s in report.sections for t in s.tables if t.key == key for r in t.rows]
+def table(report: Report, key: str, lang: str = "de") -> list[dict[str, object]]:
+    """A table's rows, with the cells the report words itself in ``lang``."""
+    return [
+        {k: v(lang) if isinstance(v, Label) else v for k, v in r.items()}
+        for s in report.sections
+        for t in s.tables
+        if t.key == key
+        for r in t.rows
+    ]
 
 
 def test_missing_services_and_bundles_are_listed_per_themenfeld(
@@ -104,13 +111,13 @@ def test_federal_services_are_out_of_the_default_scope_but_can_be_asked_for(
     assert "Bundessache" not in default
     federal = build(city, reference, leika_type="1")
     assert [r["name"] for r in table(federal, "missing_services")] == ["Bundessache"]
-    assert federal.filters["LeiKa-Typ"] == "1"
+    assert federal.filters["leika_type"].de == "LeiKa-Typ 1"
 
 
 def test_the_themenfeld_filter_ignores_case(city: Catalogue, reference: Reference) -> None:
     report = build(city, reference, topic="Bauen & Wohnen".upper())
     assert {r["topic"] for r in table(report, "missing_services")} == {"Bauen & Wohnen"}
-    assert report.filters["Themenfeld"] == "Bauen & Wohnen"
+    assert report.filters["topic"].de == "Themenfeld Bauen & Wohnen"
 
 
 def test_an_unknown_themenfeld_names_the_known_ones(city: Catalogue, reference: Reference) -> None:
@@ -145,3 +152,40 @@ def test_the_shipped_reference_gives_a_report_on_an_empty_catalogue(catalogue: C
     figures = {f.key: f.value for f in report.sections[0].figures}
     assert figures["contained"] == 0
     assert figures["services"] == figures["missing"] > 2000
+
+
+def test_the_figures_add_up_and_reconcile_with_the_catalogue(
+    catalogue: Catalogue, ctx: ChangeContext, reference: Reference
+) -> None:
+    with transaction(catalogue) as session:
+        for key, name, level in [
+            ("99001001000000", "Abfallgebühren", 3),  # a bare object: covers its services
+            ("99102013002000", "Hund", 1),
+            ("99010001001000", "Bundessache", 4),  # federal: outside the default scope
+            (None, "Eigene Leistung", 2),  # no LeiKa key
+        ]:
+            add_service(session, ctx, {"leika_key": key, "name": name, "level": level})
+    report = build(catalogue, reference)
+    f = {fig.key: fig.value for fig in report.sections[0].figures}
+    assert f["contained"] == f["online"] + f["below"] + f["via"]
+    assert f["services"] == f["contained"] + f["missing"]
+    # the catalogue (4 services, as in readiness) = in scope with their own key + the others
+    assert f["catalogue"] == 4
+    assert f["catalogue"] == f["catalogue_in_scope"] + f["catalogue_other"]
+    assert f["catalogue_in_scope"] == f["online"] + f["below"] == 1
+    # the bare object covers its service without a level of its own: never "online"
+    assert f["via"] == 1
+    for row in table(report, "topics"):
+        assert row["contained"] == row["online"] + row["below"] + row["via"]  # type: ignore[operator]
+        assert row["services"] == row["contained"] + row["missing"]  # type: ignore[operator]
+
+
+def test_federal_and_state_services_count_only_when_all_levels_are_asked_for(
+    city: Catalogue, reference: Reference
+) -> None:
+    everything = build(city, reference, all_levels=True)
+    names = [r["name"] for r in table(everything, "missing_services", "en")]
+    assert "Bundessache" in names
+    execution = {r["name"]: r["execution"] for r in table(everything, "missing_services", "en")}
+    assert execution["Bundessache"] == "Land or federation"
+    assert everything.filters["leika_type"].en.startswith("all levels")

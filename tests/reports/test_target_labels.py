@@ -42,6 +42,8 @@ def report(city: Catalogue) -> Report:
                    threshold_level=3, goal_count=10)  # fmt: skip
         add_target(s, at("2026-01-05"), "Digital", today=date(2026, 1, 5),
                    kind="digitales_amt", department="50")  # fmt: skip
+        add_target(s, at("2026-01-05"), "Halbjahr", today=date(2026, 1, 5), threshold_level=3,
+                   goal_count=10, due_date=date(2026, 6, 30))  # fmt: skip
         return build("targets", s, "city.db", NOW, ReportOptions())
 
 
@@ -59,7 +61,7 @@ def test_a_target_status_is_shown_by_its_label_in_german_and_english(
     report: Report, fmt: str
 ) -> None:
     german, english = _text(report, fmt, "de"), _text(report, fmt, "en")
-    # "Online 2026" is at risk, the per-service targets are missed (see test_builders)
+    # "Online 2026" is at risk, "Halbjahr" is missed
     assert "gefährdet" in german
     assert "verfehlt" in german
     assert "at risk" in english
@@ -69,8 +71,9 @@ def test_a_target_status_is_shown_by_its_label_in_german_and_english(
 
 def test_the_status_table_of_a_csv_report_holds_labels_not_codes(report: Report) -> None:
     rows = list(csv.reader(io.StringIO(report_csv.render(report, "en").lstrip("\ufeff"))))
-    statuses = {row[0]: row[-1] for row in rows if row and row[0] in ("Online 2026", "Digital")}
-    assert statuses == {"Online 2026": "at risk", "Digital": "at risk"}
+    names = ("Online 2026", "Digital", "Halbjahr")
+    statuses = {row[0]: row[-1] for row in rows if row and row[0] in names}
+    assert statuses == {"Online 2026": "at risk", "Digital": "at risk", "Halbjahr": "missed"}
 
 
 def test_json_keeps_the_status_code_and_adds_the_label(report: Report) -> None:
@@ -84,7 +87,7 @@ def test_json_keeps_the_status_code_and_adds_the_label(report: Report) -> None:
         "at-risk": "at risk",
         "missed": "missed",
     }
-    assert table["rows"][0]["status"] == "at-risk"
+    assert {r["target"]: r["status"] for r in table["rows"]}["Online 2026"] == "at-risk"
     target = next(s for s in doc["sections"] if s["title"] == "Target: Online 2026")
     status = next(f for f in target["figures"] if f["key"] == "status")
     assert (status["value"], status["text"]) == ("at-risk", "at risk")
@@ -115,14 +118,18 @@ def test_the_kind_and_scope_of_a_target_follow_the_language(report: Report) -> N
     assert en_level["scope"]["value"] == "all"
     de_digital, en_digital = _figures(german, "Ziel: Digital"), _figures(english, "Target: Digital")
     assert de_digital["scope"]["text"] == (
-        "Online-Dienste (BayernPortal, elektr. Einreichung): department=50"
+        "Online-Dienste (BayernPortal, elektr. Einreichung): Amt 50"
     )
     assert en_digital["scope"]["text"] == (
-        "online procedures (BayernPortal, submitted electronically): department=50"
+        "online procedures (BayernPortal, submitted electronically): department 50"
     )
+    # the per-service target dates are a line of their own, not a row of the target table
     rows = english["sections"][0]["tables"][0]["rows"]
-    assert rows[-1]["target"] == "Per-service targets"
-    assert rows[-1]["scope"] == "3 services with a target level and date"
+    assert {r["target"] for r in rows} == {"Online 2026", "Digital", "Halbjahr"}
+    overdue = next(f for f in english["sections"][0]["figures"] if f["key"] == "services_overdue")
+    assert overdue["label"] == (
+        "Services past their target date below their target level (per-service targets)"
+    )
     markdown = report_md.render(report, "en")
-    assert "3 services with a target level and date" in markdown
+    assert "per-service targets" in markdown
     assert "Leistungen mit Zielreifegrad" not in markdown

@@ -12,7 +12,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from egov_cli.reports.document import TARGET_STATUS_LABELS, Chart, Kind, Label, Report, Section
+from egov_cli.reports.document import (
+    ALERT_LABELS,
+    TARGET_STATUS_LABELS,
+    Chart,
+    Kind,
+    Label,
+    Report,
+    Section,
+)
 from egov_cli.values import display as formats
 from egov_cli.values.vocab import STATUSES, label_of
 
@@ -45,10 +53,6 @@ L_ALERTS = Label("Warnungen", "Alerts")
 L_SERIES = Label("Reihe", "Series")
 L_DATE = Label("Datum", "Date")
 L_NONE = Label("Keine Einträge.", "No entries.")
-ALERT_LABELS = {
-    "at-risk": Label("Ziel gefährdet", "target at risk"),
-    "missed": Label("Ziel verfehlt", "target missed"),
-}
 
 
 def clean(text: object) -> str:
@@ -123,7 +127,7 @@ def as_of(report: Report) -> date:
 def filters_text(report: Report, lang: str) -> str:
     if not report.filters:
         return L_ALL(lang)
-    return ", ".join(f"{one_line(k)}: {one_line(v)}" for k, v in report.filters.items())
+    return ", ".join(one_line(v(lang)) for v in report.filters.values())
 
 
 def header(report: Report, lang: str) -> list[tuple[str, str]]:
@@ -157,6 +161,8 @@ def x_text(x: Any, lang: str) -> str:
     """A chart's x value for people (a category, or a date)."""
     if isinstance(x, datetime | date):
         return format_value(x, "date", lang)
+    if isinstance(x, Label):
+        return one_line(x(lang))
     return one_line(x)
 
 

@@ -41,7 +41,7 @@ def _cell(value: object, kind: Kind, lang: str, scale: dict[int, str]) -> str:
 def render(report: Report, lang: str = "de") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if lang == "de" else ",", lineterminator="\r\n")
-    scale = report.scale_labels
+    scale = report.level_names(lang)
     writer.writerow([neutral(one_line(report.title(lang)))])
     for label, text in header(report, lang):
         writer.writerow([neutral(label), neutral(text)])

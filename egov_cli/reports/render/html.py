@@ -305,6 +305,6 @@ def render(report: Report, lang: str = "de") -> str:
         out.append(f'<p class="alert">{e(meta[-1][0])}: {e(meta[-1][1])}</p>')
     out.append("<main>")
     for section in report.sections:
-        out += _section(section, lang, report.scale_labels)
+        out += _section(section, lang, report.level_names(lang))
     out += ["</main>", f'<footer class="note">{e(L_MADE(lang))}</footer>', "</body>", "</html>"]
     return "\n".join(out) + "\n"

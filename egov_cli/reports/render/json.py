@@ -9,7 +9,7 @@
       "generated_at_local": "2026-11-25T10:00:00+01:00",  # Europe/Berlin
       "as_of": "2026-11-25",
       "catalogue": "demo.db",
-      "filters": {"department": "32"},       # {} when the report covers all services
+      "filters": {"department": "Amt 32 (Ordnungsamt)"},  # in words; {} for all services
       "alerts": ["at-risk"],                 # what ``report run --fail-on`` looks at
       "scale": [{"level": 0, "label": "Offline"}, ...],
       "sections": [
@@ -117,13 +117,13 @@ def document(report: Report, lang: str = "de") -> dict[str, Any]:
         "generated_at_local": (local or report.generated_at).isoformat(),
         "as_of": as_of(report).isoformat(),
         "catalogue": one_line(report.catalogue),
-        "filters": {one_line(k): one_line(v) for k, v in report.filters.items()},
+        "filters": {one_line(k): one_line(v(lang)) for k, v in report.filters.items()},
         "alerts": list(report.alerts),
         "scale": [
             {"level": level, "label": one_line(label)}
-            for level, label in sorted(report.scale_labels.items())
+            for level, label in sorted(report.level_names(lang).items())
         ],
-        "sections": [_section(s, lang, report.scale_labels) for s in report.sections],
+        "sections": [_section(s, lang, report.level_names(lang)) for s in report.sections],
     }
 
 

@@ -60,7 +60,7 @@ def _table(table: Table, lang: str, scale: dict[int, str]) -> str:
 
 
 def render(report: Report, lang: str = "de") -> str:
-    scale = report.scale_labels
+    scale = report.level_names(lang)
     out: list[str] = [f"# {escape(report.title(lang))}", ""]
     out += [f"- **{escape(k)}:** {escape(v)}" for k, v in header(report, lang)]
     for section in report.sections:

@@ -109,7 +109,7 @@ class _Writer:
 
     def value(self, sheet: Any, row: int, col: int, value: Any, kind: str) -> int:
         """Write one value by kind; returns the width it needs."""
-        scale = self.report.scale_labels
+        scale = self.report.level_names(self.lang)
         if value is None or value == "":
             sheet.write_blank(row, col, None)
             return 0
