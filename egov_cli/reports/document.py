@@ -61,7 +61,10 @@ class Table:
 class Series:
     name: Label
     points: tuple[tuple[Any, float], ...]  # (x, y): x is a category label or a date
-    style: Literal["bar", "line", "dashed"] = "bar"
+    #: How the series is drawn. ``dashed`` (a goal line) and ``dotted`` (a forecast) differ in
+    #: their dash pattern, not only in colour, so that they are told apart in print and by
+    #: people who do not see colours.
+    style: Literal["bar", "line", "dashed", "dotted"] = "bar"
 
 
 @dataclass(frozen=True)

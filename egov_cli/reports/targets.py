@@ -151,7 +151,7 @@ def burnup_chart(p: Progress) -> Chart:
             Series(
                 Label("Prognose", "Forecast"),
                 ((p.today, float(p.current_count)), (p.due_date, float(p.forecast))),
-                "dashed",
+                "dotted",
             )
         )
     return Chart(

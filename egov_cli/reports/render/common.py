@@ -46,6 +46,9 @@ L_SERIES = Label("Reihe", "Series")
 L_DATE = Label("Datum", "Date")
 L_NONE = Label("Keine Einträge.", "No entries.")
 ALERT_LABELS = {
+#: The background of a target status cell, the same in every format that has colour (HTML, PDF,
+#: xlsx): green on track, amber at risk, red missed.
+STATUS_FILLS = {"on-track": "#e3f2e6", "at-risk": "#fff1d6", "missed": "#fbdcd8"}
     "at-risk": Label("Ziel gefährdet", "target at risk"),
     "missed": Label("Ziel verfehlt", "target missed"),
 }
