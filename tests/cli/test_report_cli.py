@@ -101,9 +101,9 @@ def test_hostile_names_are_escaped_in_every_format(seeded: str, tmp_path: Path) 
 
 
 def test_a_wrong_format_is_a_clear_error(seeded: str) -> None:
-    result = egov("report", "readiness", "--format", "pdf")
+    result = egov("report", "readiness", "--format", "docx")
     assert result.exit_code == 3
-    assert "--format 'pdf' is not a report format." in result.stderr
+    assert "--format 'docx' is not a report format." in result.stderr
 
 
 def test_a_pinned_clock_must_be_an_iso_time(seeded: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,8 +191,8 @@ def test_report_run_exits_11_for_a_missed_target(seeded: str, tmp_path: Path) ->
             "key 'reports[1].name': 'budget' is not a report.",
         ),
         (
-            'output = "x"\n[[report]]\nname = "readiness"\nformats = ["pdf"]\n',
-            "key 'report[1].formats': 'pdf' is not a report file format.",
+            'output = "x"\n[[report]]\nname = "readiness"\nformats = ["docx"]\n',
+            "key 'report[1].formats': 'docx' is not a report file format.",
         ),
         (
             'output = "x"\n[[report]]\nname = "changes"\nsince = "gestern"\n',
@@ -254,3 +254,30 @@ def test_a_folder_given_as_output_is_a_file_error(seeded: str, tmp_path: Path) -
     result = egov("report", "readiness", "--output", str(tmp_path))
     assert result.exit_code == 8
     assert f"Cannot write {tmp_path}: it is a folder." in result.stderr
+
+
+def test_an_output_file_ending_in_pdf_gets_a_real_pdf(seeded: str, tmp_path: Path) -> None:
+    target = tmp_path / "bericht.pdf"
+    result = egov("report", "readiness", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert b"%%EOF" in data[-32:]
+    assert _runs(seeded) == [("readiness", "pdf", str(target))]
+
+
+def test_format_pdf_goes_to_a_pipe_as_pdf_bytes(seeded: str) -> None:
+    result = egov("report", "targets", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes.startswith(b"%PDF-")
+
+
+def test_report_run_writes_a_scheduled_pdf(seeded: str, tmp_path: Path) -> None:
+    schedule = _schedule(
+        tmp_path, 'output = "berichte"\nformats = ["pdf"]\nreports = ["readiness", "targets"]\n'
+    )
+    result = egov("report", "run", str(schedule))
+    assert result.exit_code == 0, result.stderr
+    written = sorted((tmp_path / "berichte").iterdir())
+    assert [p.name for p in written] == ["readiness-2026-11-25.pdf", "targets-2026-11-25.pdf"]
+    assert all(p.read_bytes().startswith(b"%PDF-") for p in written)
