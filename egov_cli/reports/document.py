@@ -90,7 +90,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Report:
-    name: str  # readiness, targets, overdue, changes, sdg, coverage
+    name: str  # readiness, targets, overdue, changes, sdg, council, coverage
     title: Label
     generated_at: datetime  # aware UTC; tests pin it
     catalogue: str  # where the data came from (path or URL without password)

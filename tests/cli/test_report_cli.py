@@ -281,3 +281,16 @@ def test_report_run_writes_a_scheduled_pdf(seeded: str, tmp_path: Path) -> None:
     written = sorted((tmp_path / "berichte").iterdir())
     assert [p.name for p in written] == ["readiness-2026-11-25.pdf", "targets-2026-11-25.pdf"]
     assert all(p.read_bytes().startswith(b"%PDF-") for p in written)
+
+
+def test_the_council_pack_is_written_and_its_run_is_remembered_for_the_next_one(
+    seeded: str, tmp_path: Path
+) -> None:
+    first = tmp_path / "rat.md"
+    assert egov("report", "council", "-o", str(first)).exit_code == 0
+    assert "Jahresbeginn" in first.read_text("utf-8")
+    assert "letzter Ratsbericht" not in first.read_text("utf-8")
+    second = egov("report", "council", "--format", "md")
+    assert second.exit_code == 0, second.stderr
+    assert "letzter Ratsbericht" in second.stdout
+    assert [r[0] for r in _runs(seeded)] == ["council", "council"]

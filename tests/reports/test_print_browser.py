@@ -26,6 +26,7 @@ pypdf = pytest.importorskip("pypdf")
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 A4_POINTS = (595, 842)
+REPORTS = ("readiness", "targets", "overdue", "changes", "sdg", "council", "coverage")
 #: Printable width of the page in CSS pixels: A4 (210 mm) less 15 mm margins left and right.
 PRINTABLE_MM = 180
 
@@ -92,7 +93,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("name", ["readiness", "targets", "overdue", "changes", "sdg", "coverage"])
+@pytest.mark.parametrize("name", REPORTS)
 def test_the_printed_html_report_has_a4_pages_with_header_footer_and_a_sane_page_count(
     name: str, demo_reports: dict[str, str], tmp_path: Path
 ) -> None:
@@ -111,7 +112,7 @@ def test_the_printed_html_report_has_a4_pages_with_header_footer_and_a_sane_page
     assert "Erstellt mit egov-cli" in first
 
 
-@pytest.mark.parametrize("name", ["readiness", "targets", "overdue", "changes", "sdg", "coverage"])
+@pytest.mark.parametrize("name", REPORTS)
 def test_no_table_of_the_html_report_is_wider_than_the_printed_page(
     name: str, demo_reports: dict[str, str], tmp_path: Path
 ) -> None:
