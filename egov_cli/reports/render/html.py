@@ -55,7 +55,7 @@ h2,h3{break-after:avoid-page;break-inside:avoid}
 section{break-before:auto}
 .figures,svg,.alert,tr,.note{break-inside:avoid}
 table{width:100%;font-size:8pt}th,td{padding:.15rem .3rem}thead{display:table-header-group}
-th,td{overflow-wrap:break-word;hyphens:auto}
+th{overflow-wrap:break-word;hyphens:auto}td{overflow-wrap:anywhere;hyphens:auto}
 .figure{min-width:7rem}svg{width:100%}}
 """
 
