@@ -55,7 +55,7 @@ h2,h3{break-after:avoid-page;break-inside:avoid}
 section{break-before:auto}
 .figures,svg,.alert,tr,.note{break-inside:avoid}
 table{width:100%;font-size:8pt}th,td{padding:.15rem .3rem}thead{display:table-header-group}
-th{overflow-wrap:break-word;hyphens:auto}td{overflow-wrap:anywhere;hyphens:auto}
+th,td{overflow-wrap:break-word;hyphens:auto}td.w{overflow-wrap:anywhere}
 .figure{min-width:7rem}svg{width:100%}}
 """
 
@@ -306,6 +306,12 @@ def _is_key(text: str) -> bool:
     return 0 < len(text) <= 20 and " " not in text and "-" not in text
 
 
+def _has_long_word(text: str) -> bool:
+    """A text with a word too long for a narrow column ("Sozialversicherungsausweis/
+    Rentenversicherungsnummer"): in print it may break anywhere, so its table fits the page."""
+    return any(len(word) > 20 for word in text.split())
+
+
 def _table(table: Table, lang: str, scale: dict[int, str]) -> list[str]:
     out = [f"<h3>{e(table.title(lang))}</h3>"]
     if not table.rows:
@@ -326,6 +332,8 @@ def _table(table: Table, lang: str, scale: dict[int, str]) -> list[str]:
                     if status in STATUS_CLASSES
                     else ' class="k"'
                     if _is_key(text)
+                    else ' class="w"'
+                    if _has_long_word(text)
                     else ""
                 )
                 cells.append(f"<td{cls}>{text}</td>")
