@@ -234,7 +234,7 @@ def print_setup(sheet: Any, title: str, lang: str) -> None:
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
-    sheet.set_header(f"&L&8{title.replace('&', '&&')}&R&8&D")
+    sheet.set_header(f"&L&8 {title.replace('&', '&&')}&R&8&D")
     sheet.set_footer("&R&8" + ("Seite &P von &N" if lang == "de" else "Page &P of &N"))
 
 

@@ -72,7 +72,7 @@ def _print_setup(sheet: Any, title: str, lang: str, *, landscape: bool) -> None:
         sheet.set_portrait()
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-    sheet.set_header(f"&L&8{_header_text(title)}&R&8&D")
+    sheet.set_header(f"&L&8 {_header_text(title)}&R&8&D")
     page = "Seite &P von &N" if lang == "de" else "Page &P of &N"
     sheet.set_footer(f"&L&8egov-cli&R&8{page}")
 
