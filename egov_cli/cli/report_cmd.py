@@ -36,7 +36,8 @@ from egov_cli.values import display as formats
 from egov_cli.values.parse import parse_date
 
 report_app = typer.Typer(
-    help="Reports: readiness, targets, overdue, changes, SDG; 'report run' for the scheduler.\n\n"
+    help="Reports: readiness, targets, overdue, changes, SDG, council; 'report run' for the "
+    "scheduler.\n\n"
     "Example: egov report readiness --format html --output bereitschaft.html",
     no_args_is_help=True,
 )
@@ -187,6 +188,24 @@ def sdg(
     Example: egov report sdg --format csv --output sdg.csv
     """
     _show(ctx, "sdg", _options(department=department), fmt, out, lang)
+
+
+@report_app.command("council")
+def council(
+    ctx: typer.Context,
+    department: DeptOpt = None,
+    topic: TopicOpt = None,
+    fmt: FormatOpt = None,
+    out: OutputOpt = None,
+    lang: LangOpt = "de",
+) -> None:
+    """Council pack: one document for the city council or a committee: the three counts
+    (services, online services, OZG services), progress since the last council report and the
+    start of the year, targets, what went online, what is late and why, per department.
+
+    Example: egov report council --output ratsbericht.pdf
+    """
+    _show(ctx, "council", _options(department=department, topic=topic), fmt, out, lang)
 
 
 @report_app.command("run")

@@ -32,9 +32,11 @@ if TYPE_CHECKING:
     from egov_cli.reports.document import Report
 
 NOW_ENV = "EGOV_NOW"
-FORMAT_CHOICES = ("rich", "md", "html", "xlsx", "csv", "json")
-_BY_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx",
-              ".csv": "csv", ".json": "json", ".txt": "rich"}  # fmt: skip
+FORMAT_CHOICES = ("rich", "md", "html", "pdf", "xlsx", "csv", "json")
+_BY_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
+              ".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".txt": "rich"}  # fmt: skip
+#: Formats whose file is binary (never printed to a terminal).
+_BINARY = ("pdf", "xlsx")
 
 FormatOpt = Annotated[
     str | None,
@@ -42,7 +44,7 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="rich, md, html, xlsx, csv or json. Default: from the --output file's extension, "
+        help="rich, md, html, pdf, xlsx, csv or json. Default: from the --output file's extension, "
         "else rich on a terminal and md otherwise.",
     ),
 ]
@@ -120,6 +122,10 @@ def render(report: Report, fmt: str, lang: str) -> bytes:
         from egov_cli.reports.render import xlsx as report_xlsx
 
         return report_xlsx.render(report, lang)
+    if fmt == "pdf":
+        from egov_cli.reports.render import pdf as report_pdf
+
+        return report_pdf.render(report, lang)
     if fmt == "rich":
         from egov_cli.cli.report_view import render_text
 
@@ -186,11 +192,11 @@ def emit_report(
             from egov_cli.cli.report_view import print_report
 
             print_report(report, lang, out.out())
-        elif chosen == "xlsx":
+        elif chosen in _BINARY:
             if out.stdout_is_terminal():
                 raise ValidationError(
-                    "An xlsx report is a binary file and cannot be shown in the terminal.",
-                    "Add --output report.xlsx (or pipe it: > report.xlsx).",
+                    f"An {chosen} report is a binary file and cannot be shown in the terminal.",
+                    f"Add --output report.{chosen} (or pipe it: > report.{chosen}).",
                 )
             data = render(report, chosen, lang)
             sys.stdout.flush()

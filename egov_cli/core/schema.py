@@ -142,7 +142,7 @@ COLUMNS: tuple[Column, ...] = (
         TEXT,
         "OZG-Themenfeld, z. B. Bauen & Wohnen.",
         ("OZG-Themenfeld",),
-        width=22,
+        width=36,  # the longest Themenfeld: Unternehmensführung & -entwicklung,
     ),
     Column(
         "life_event",

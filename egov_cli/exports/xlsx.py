@@ -226,6 +226,18 @@ def _col_letter(index: int) -> str:
     return str(xl_col_to_name(index))
 
 
+def print_setup(sheet: Any, title: str, lang: str) -> None:
+    """Print the sheet as a document: A4 landscape, fit to the page's width (as many pages
+    down as it takes), margins, the sheet's name and the date at the top and page numbers at
+    the foot."""
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    sheet.set_header(f"&L&8 {title.replace('&', '&&')}&R&8&D")
+    sheet.set_footer("&R&8" + ("Seite &P von &N" if lang == "de" else "Page &P of &N"))
+
+
 def prepare_data_sheet(
     workbook: Any,
     columns: Sequence[schema.Column],
@@ -285,6 +297,8 @@ def prepare_data_sheet(
                 )
     sheet.set_row(0, 30)
     sheet.freeze_panes(1, 0)
+    sheet.repeat_rows(0)  # the header row on every printed page
+    print_setup(sheet, SHEETS[lang]["data"], lang)
     return sheet
 
 
@@ -335,6 +349,7 @@ def write_rows(
     for r, row in enumerate(people_rows(without_controls(rows), columns, scale, lang), start=1):
         write_row(r, 0, row)
     sheet.autofilter(0, 0, r, len(columns) - 1)
+    sheet.print_area(0, 0, r, len(columns) - 1)
     return r
 
 
@@ -344,6 +359,7 @@ def write_info_sheet(
     """The scale of maturity levels and what this file holds."""
     texts = TEXTS[lang]
     sheet = workbook.add_worksheet(SHEETS[lang]["info"])
+    print_setup(sheet, SHEETS[lang]["info"], lang)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 26)
     sheet.set_column(2, 2, 80)
@@ -400,6 +416,8 @@ def write_columns_sheet(
         sheet.write_string(r, 4, _allowed_values(column, scale, lang))
         sheet.write_string(r, 5, column.help_de)
     sheet.freeze_panes(1, 0)
+    sheet.repeat_rows(0)
+    print_setup(sheet, SHEETS[lang]["columns"], lang)
 
 
 def _allowed_values(column: schema.Column, scale: Scale, lang: str) -> str:

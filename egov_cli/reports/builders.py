@@ -120,6 +120,16 @@ _SPECS: tuple[ReportSpec, ...] = (
         "SDG Annex II: services below the top maturity level.",
     ),
     ReportSpec(
+        "council",
+        "egov_cli.reports.council",
+        "Ratsbericht: die drei Zahlen (Leistungen, Online-Dienste, OZG-Leistungen), Fortschritt "
+        "seit dem letzten Ratsbericht und seit Jahresbeginn, Ziele, was online ging, was "
+        "verspätet ist und warum, je Amt.",
+        "Council pack: the three counts (services, online services, OZG services), progress "
+        "since the last council report and the start of the year, targets, what went online, "
+        "what is late and why, per department.",
+    ),
+    ReportSpec(
         "coverage",
         "egov_cli.reports.coverage",
         "Abdeckung: Katalog gegen den LeiKa-Referenzkatalog.",

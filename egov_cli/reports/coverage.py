@@ -143,7 +143,16 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
         topic=options.topic,
         leika_type=options.leika_type,
         all_levels=options.all_levels,
+        max_rows=options.max_rows,
     )
+
+
+def _shown_note(total: int, max_rows: int | None) -> Label | None:
+    """Says how many rows of a long list are shown (a list is cut at ``max_rows``, so that the
+    printed report stays a document and not a reference catalogue)."""
+    if max_rows is None or total <= max_rows:
+        return None
+    return Label(f"{max_rows} von {total} gezeigt.", f"{max_rows} of {total} shown.")
 
 
 def coverage_report(
@@ -155,6 +164,7 @@ def coverage_report(
     leika_type: str | None = None,
     all_levels: bool = False,
     reference: Reference | None = None,
+    max_rows: int | None = None,
 ) -> Report:
     ref = reference or load_reference()
     scope = _Scope(_topic_filter(ref, topic), _type_filter(ref, leika_type), all_levels)
@@ -505,7 +515,8 @@ def coverage_report(
                     ),
                     exec_col,
                 ),
-                rows=tuple(missing_bundles),
+                rows=tuple(missing_bundles[:max_rows]),
+                note=_shown_note(len(missing_bundles), max_rows),
             ),
         ),
     )
@@ -525,7 +536,8 @@ def coverage_report(
                     Col("leika_type", Label("LeiKa-Typ", "LeiKa type")),
                     exec_col,
                 ),
-                rows=tuple(missing_services),
+                rows=tuple(missing_services[:max_rows]),
+                note=_shown_note(len(missing_services), max_rows),
             ),
         ),
     )
@@ -548,7 +560,8 @@ def coverage_report(
                     Col("ozg_name", Label("OZG-Leistung", "OZG service")),
                     exec_col,
                 ),
-                rows=tuple(below),
+                rows=tuple(below[:max_rows]),
+                note=_shown_note(len(below), max_rows),
             ),
         ),
     )

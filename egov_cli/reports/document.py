@@ -64,7 +64,10 @@ class Table:
 class Series:
     name: Label
     points: tuple[tuple[Any, float], ...]  # (x, y): x is a category label or a date
-    style: Literal["bar", "line", "dashed"] = "bar"
+    #: How the series is drawn. ``dashed`` (a goal line) and ``dotted`` (a forecast) differ in
+    #: their dash pattern, not only in colour, so that they are told apart in print and by
+    #: people who do not see colours.
+    style: Literal["bar", "line", "dashed", "dotted"] = "bar"
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Report:
-    name: str  # readiness, targets, overdue, changes, sdg, coverage
+    name: str  # readiness, targets, overdue, changes, sdg, council, coverage
     title: Label
     generated_at: datetime  # aware UTC; tests pin it
     catalogue: str  # where the data came from (path or URL without password)

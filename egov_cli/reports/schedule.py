@@ -4,7 +4,7 @@ A schedule file (TOML, UTF-8)::
 
     output = "berichte"             # folder for the files (relative to this file); required
     language = "de"                 # de (default) or en
-    formats = ["html", "xlsx"]      # default formats of every report (default: html)
+    formats = ["html", "pdf"]       # default formats of every report (default: html)
     fail_on = "at-risk"             # optional default of --fail-on: at-risk or missed
 
     [filters]                       # optional filters for every report
@@ -33,7 +33,7 @@ from typing import Any
 
 from egov_cli.core.errors import FileError, ValidationError
 
-FILE_FORMATS = ("md", "html", "xlsx", "csv", "json")
+FILE_FORMATS = ("md", "html", "pdf", "xlsx", "csv", "json")
 LANGS = ("de", "en")
 FAIL_ON = ("at-risk", "missed")
 TOP_KEYS = ("output", "language", "formats", "fail_on", "filters", "report", "reports")

@@ -177,7 +177,7 @@ def burnup_chart(p: Progress) -> Chart:
             Series(
                 Label("Prognose (abgerundet)", "Forecast (rounded down)"),
                 ((p.today, float(p.current_count)), (p.due_date, float(p.forecast))),
-                "dashed",
+                "dotted",
             )
         )
     return Chart(

@@ -479,3 +479,32 @@ def test_a_file_open_in_another_program_is_a_clear_error_and_stays_as_it_was(
     )
     assert path.read_bytes() == b"open in Excel"
     assert [p.name for p in path.parent.iterdir()] == ["alle.xlsx"]
+
+
+def test_the_exported_workbook_prints_on_a4_landscape_fit_to_width_with_its_header_row(
+    full: Catalogue, tmp_path: Path
+) -> None:
+    path = tmp_path / "alle.xlsx"
+    _export(full, path, "xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Leistungen"]
+    setup = sheet.page_setup
+    assert setup.paperSize == 9  # A4
+    assert setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.print_area == "'Leistungen'!$A$1:$AE$5"
+    assert "Seite &P von &N" in sheet.oddFooter.right.text
+    assert book["Spalten"].page_setup.orientation == "landscape"
+
+
+def test_the_topic_column_of_the_export_is_wide_enough_for_every_themenfeld(
+    full: Catalogue, tmp_path: Path
+) -> None:
+    path = tmp_path / "alle.xlsx"
+    _export(full, path, "xlsx")
+    sheet = openpyxl.load_workbook(path)["Leistungen"]
+    letter = next(c.column_letter for c in sheet[1] if c.value == "Themenfeld")
+    longest = "Unternehmensführung & -entwicklung"
+    assert sheet.column_dimensions[letter].width >= len(longest)

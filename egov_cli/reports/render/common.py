@@ -25,10 +25,11 @@ from egov_cli.values import display as formats
 from egov_cli.values.vocab import STATUSES, label_of
 
 #: Output formats of every report (``rich`` is the terminal view, rendered in ``egov_cli.cli``).
-FORMATS = ("rich", "md", "html", "xlsx", "csv", "json")
+FORMATS = ("rich", "md", "html", "pdf", "xlsx", "csv", "json")
 #: Formats that can be written to a file by the unattended run.
-FILE_FORMATS = ("md", "html", "xlsx", "csv", "json")
+FILE_FORMATS = ("md", "html", "pdf", "xlsx", "csv", "json")
 EXTENSIONS = {
+    "pdf": "pdf",
     "md": "md",
     "html": "html",
     "xlsx": "xlsx",
@@ -53,6 +54,9 @@ L_ALERTS = Label("Warnungen", "Alerts")
 L_SERIES = Label("Reihe", "Series")
 L_DATE = Label("Datum", "Date")
 L_NONE = Label("Keine Einträge.", "No entries.")
+#: The background of a target status cell, the same in every format that has colour (HTML, PDF,
+#: xlsx): green on track, amber at risk, red missed.
+STATUS_FILLS = {"on-track": "#e3f2e6", "at-risk": "#fff1d6", "missed": "#fbdcd8"}
 
 
 def clean(text: object) -> str:

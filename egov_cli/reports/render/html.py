@@ -15,6 +15,8 @@ from egov_cli.reports.render.common import (
     L_FIGURE,
     L_NONE,
     NUMERIC_KINDS,
+    STATUS_FILLS,
+    as_of,
     format_value,
     header,
     number_text,
@@ -24,6 +26,9 @@ from egov_cli.reports.render.common import (
 
 COLOURS = ("#1f5fa8", "#e07b00", "#2e8b57", "#8e44ad", "#c0392b", "#5d6d7e")
 GOAL_COLOUR = "#c0392b"
+#: Dash patterns of the line styles: a goal line and a forecast differ in form, not only in
+#: colour (print in black and white, colour blindness).
+DASHES = {"dashed": "9 5", "dotted": "2 4"}
 L_MADE = Label("Erstellt mit egov-cli", "Made with egov-cli")
 WIDTH, HEIGHT = 680, 280
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 64
@@ -41,11 +46,64 @@ dl.meta dt{font-weight:600}dl.meta dd{margin:0}
 .figure .v{font-size:1.35rem;font-weight:600}.figure .l{color:#555;font-size:.85rem}
 table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.9rem}
 th,td{border:1px solid #d5dbe3;padding:.25rem .5rem;vertical-align:top}
-th{background:#eef2f7;text-align:left}td.n{text-align:right;white-space:nowrap}
+th{background:#eef2f7;text-align:left}td.n{text-align:right;white-space:nowrap}td.k{white-space:nowrap}
 .note,.empty{color:#555;font-style:italic}svg{max-width:100%;height:auto}
 svg text{font-family:inherit;font-size:11px;fill:#333}
-@media print{body{margin:0}h2{break-after:avoid}table,svg{break-inside:avoid}}
+@media print{body{margin:0;padding:0;max-width:none;font-size:9.5pt}
+h1{font-size:15pt;margin-top:0}h2{font-size:12.5pt;margin-top:1.2rem}h3{font-size:10.5pt}
+h2,h3{break-after:avoid-page;break-inside:avoid}
+section{break-before:auto}
+.figures,svg,.alert,tr,.note{break-inside:avoid}
+table{width:100%;font-size:8pt}th,td{padding:.15rem .3rem}thead{display:table-header-group}
+th,td{overflow-wrap:break-word;hyphens:auto}td.w{overflow-wrap:anywhere}
+.figure{min-width:7rem}svg{width:100%}}
 """
+
+#: Target status cells, coloured as in the PDF and the workbook (printed in colour too).
+#: (Class names by position, so that no status code appears in the page.)
+STATUS_CLASSES = {status: f"st{i}" for i, status in enumerate(STATUS_FILLS)}
+STATUS_CSS = "".join(
+    f"td.{STATUS_CLASSES[status]}{{background:{fill};print-color-adjust:exact;"
+    "-webkit-print-color-adjust:exact}"
+    for status, fill in STATUS_FILLS.items()
+)
+
+#: The printed page: A4 with margins, a running header (title, date) and footer (page numbers).
+#: The texts are filled in by :func:`print_css`.
+PRINT_PAGE = """
+@page{size:A4;margin:18mm 15mm 16mm 15mm;
+@top-left{content:%(title)s;font:8pt Arial,Helvetica,sans-serif;color:#555}
+@top-right{content:%(date)s;font:8pt Arial,Helvetica,sans-serif;color:#555}
+@bottom-left{content:%(made)s;font:8pt Arial,Helvetica,sans-serif;color:#555}
+@bottom-right{content:%(page)s counter(page) %(of)s counter(pages);
+font:8pt Arial,Helvetica,sans-serif;color:#555}}
+"""
+L_PAGE = Label("Seite", "Page")
+L_OF = Label("von", "of")
+
+
+def css_string(text: object) -> str:
+    """Text as a quoted CSS string: every character but letters, digits and spaces escaped as a
+    code point, so no text from the catalogue can end the string or the style sheet."""
+    return (
+        '"'
+        + "".join(
+            ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):x} "
+            for ch in one_line(text)
+        )
+        + '"'
+    )
+
+
+def print_css(report: Report, lang: str) -> str:
+    """The page rules of the printed report (A4, margins, running header and footer)."""
+    return PRINT_PAGE % {
+        "title": css_string(report.title(lang)),
+        "date": css_string(format_value(as_of(report), "date", lang)),
+        "made": css_string(L_MADE(lang)),
+        "page": css_string(L_PAGE(lang) + " "),
+        "of": css_string(" " + L_OF(lang) + " "),
+    }
 
 
 def e(text: object) -> str:
@@ -100,7 +158,7 @@ def _legend(series: tuple[Series, ...], lang: str, colours: list[str]) -> list[s
     x = LEFT
     y = HEIGHT - 12
     for s, colour in zip(series, colours, strict=True):
-        dash = ' stroke-dasharray="6 4"' if s.style == "dashed" else ""
+        dash = f' stroke-dasharray="{DASHES[s.style]}"' if s.style in DASHES else ""
         if s.style == "bar":
             parts.append(f'<rect x="{x}" y="{y - 9}" width="12" height="10" fill="{colour}"/>')
         else:
@@ -201,7 +259,7 @@ def _burnup_chart(chart: Chart, lang: str) -> str:
         )
         if not points:
             continue
-        dash = ' stroke-dasharray="6 4"' if s.style == "dashed" else ""
+        dash = f' stroke-dasharray="{DASHES[s.style]}"' if s.style in DASHES else ""
         coords = " ".join(f"{_f(px(d))},{_f(py(v))}" for d, v in points)
         name = one_line(s.name(lang))
         parts.append(
@@ -209,10 +267,13 @@ def _burnup_chart(chart: Chart, lang: str) -> str:
             f"{dash}><title>{e(name)}</title></polyline>"
         )
         d, v = points[-1]
+        # The end of each line is labelled with its name, so that goal line and forecast are
+        # told apart without the legend's colours (the forecast's label sits below its point).
+        label_y = py(v) + 16 if s.style == "dotted" else py(v) - 7
         parts.append(
             f'<circle cx="{_f(px(d))}" cy="{_f(py(v))}" r="3.5" fill="{colour}"/>'
-            f'<text x="{_f(px(d) - 6)}" y="{_f(py(v) - 7)}" text-anchor="end">'
-            f"{e(number_text(v, lang))}</text>"
+            f'<text x="{_f(px(d) - 6)}" y="{_f(label_y)}" text-anchor="end">'
+            f"{e(name)}: {e(number_text(v, lang))}</text>"
         )
     parts += _legend(chart.series, lang, colours)
     return _svg(chart, lang, parts)
@@ -235,8 +296,20 @@ def _svg(chart: Chart, lang: str, parts: list[str]) -> str:
 
 
 def chart_svg(chart: Chart, lang: str = "de") -> str:
-    """One chart as inline SVG: bars for categories, lines (goal dashed) for a burn-up."""
+    """One chart as inline SVG: bars for categories, lines for a burn-up (goal line dashed,
+    forecast dotted, each labelled at its end)."""
     return _burnup_chart(chart, lang) if chart.kind == "burnup" else _bar_chart(chart, lang)
+
+
+def _is_key(text: str) -> bool:
+    """A short text without spaces (a LeiKa key, an OZG ID, a code): never wrapped."""
+    return 0 < len(text) <= 20 and " " not in text and "-" not in text
+
+
+def _has_long_word(text: str) -> bool:
+    """A text with a word too long for a narrow column ("Sozialversicherungsausweis/
+    Rentenversicherungsnummer"): in print it may break anywhere, so its table fits the page."""
+    return any(len(word) > 20 for word in text.split())
 
 
 def _table(table: Table, lang: str, scale: dict[int, str]) -> list[str]:
@@ -251,7 +324,18 @@ def _table(table: Table, lang: str, scale: dict[int, str]) -> list[str]:
             cells = []
             for c in table.columns:
                 text = e(format_value(row.get(c.key), c.kind, lang, scale))
-                cls = ' class="n"' if c.kind in NUMERIC_KINDS else ""
+                status = row.get(c.key) if c.kind == "target_status" else None
+                cls = (
+                    ' class="n"'
+                    if c.kind in NUMERIC_KINDS
+                    else f' class="{STATUS_CLASSES[status]}"'
+                    if status in STATUS_CLASSES
+                    else ' class="k"'
+                    if _is_key(text)
+                    else ' class="w"'
+                    if _has_long_word(text)
+                    else ""
+                )
                 cells.append(f"<td{cls}>{text}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</tbody></table>")
@@ -291,7 +375,7 @@ def render(report: Report, lang: str = "de") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="egov-cli {e(report.name)}">',
         f"<title>{title}</title>",
-        f"<style>{CSS.strip()}</style>",
+        f"<style>{CSS.strip()}{STATUS_CSS}{print_css(report, lang).rstrip()}</style>",
         "</head>",
         "<body>",
         "<header>",

@@ -21,6 +21,7 @@ from egov_cli.reports.render.common import (
     L_FIGURE,
     L_NONE,
     L_VALUE,
+    STATUS_FILLS,
     format_value,
     header,
     one_line,
@@ -31,6 +32,8 @@ L_DATA = Label("Diagrammdaten", "Chart data")
 L_OVERVIEW = Label("Übersicht", "Overview")
 COLOURS = ("#1F5FA8", "#E07B00", "#2E8B57", "#8E44AD", "#5D6D7E")
 GOAL_COLOUR = "#C0392B"
+#: Excel's dash types of the line styles (as the HTML's dash patterns).
+_DASHES = {"dashed": "dash", "dotted": "round_dot"}
 #: Kinds written as the text people read (a status or level label, yes/no).
 _TEXT_KINDS = frozenset({"text", "status", "target_status", "flag", "level"})
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
@@ -43,6 +46,43 @@ def _serial(day: date) -> int:
     return (day - date(1899, 12, 30)).days
 
 
+def _fit(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut after a whole word (a single longer word is
+    cut where it must be): "Leistungen, die sich noch bewegen müssen" -> "Leistungen, die sich
+    noch", not "... noch beweg"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    words, kept = text.split(" "), ""
+    for word in words:
+        longer = f"{kept} {word}" if kept else word
+        if len(longer) > limit:
+            break
+        kept = longer
+    return (kept or text[:limit]).rstrip(" ,;:-–")
+
+
+def _print_setup(sheet: Any, title: str, lang: str, *, landscape: bool) -> None:
+    """A4, fit to the page's width, margins, and a running header (title) and footer (page
+    numbers), so that every sheet prints as a document."""
+    sheet.set_paper(9)  # A4
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    sheet.set_header(f"&L&8 {_header_text(title)}&R&8&D")
+    page = "Seite &P von &N" if lang == "de" else "Page &P of &N"
+    sheet.set_footer(f"&L&8egov-cli&R&8{page}")
+
+
+def _header_text(text: str) -> str:
+    """Text for an Excel page header: ``&`` doubled (it starts a control code), at most 200
+    characters (Excel's limit for the whole header is 255)."""
+    return one_line(text).replace("&", "&&")[:200]
+
+
 class _Names:
     """Unique, valid sheet names (at most 31 characters, no ``[]:*?/\\``)."""
 
@@ -51,11 +91,10 @@ class _Names:
 
     def __call__(self, wanted: str) -> str:
         base = _BAD_SHEET_CHARS.sub(" ", one_line(wanted)).strip() or "Tabelle"
-        base = base[:31]
-        name, n = base, 2
+        name, n = _fit(base, 31), 2
         while name.lower() in self.used:
             suffix = f" ({n})"
-            name = base[: 31 - len(suffix)] + suffix
+            name = _fit(base, 31 - len(suffix)) + suffix
             n += 1
         self.used.add(name.lower())
         return name
@@ -97,6 +136,10 @@ class _Writer:
         self.f_dec = b.add_format({"num_format": "#,##0.0"})
         self.f_share = b.add_format({"num_format": "0.0%"})
         self.f_date = b.add_format({"num_format": "dd.mm.yyyy" if lang == "de" else "yyyy-mm-dd"})
+        self.f_status = {
+            status: b.add_format({"bg_color": fill.upper(), "border": 1, "border_color": "#D5DBE3"})
+            for status, fill in STATUS_FILLS.items()
+        }
         self.names = _Names()
         self.overview = b.add_worksheet(self.names(L_OVERVIEW(lang)))
         self.data: Any = None
@@ -115,7 +158,8 @@ class _Writer:
             return 0
         if isinstance(value, bool | Label) or kind in _TEXT_KINDS:
             text = format_value(value, kind, self.lang, scale)  # type: ignore[arg-type]
-            sheet.write_string(row, col, text)
+            status = self.f_status.get(str(value)) if kind == "target_status" else None
+            sheet.write_string(row, col, text, status)
             return len(text)
         if isinstance(value, datetime | date) or kind == "date":
             if isinstance(value, datetime):
@@ -154,6 +198,10 @@ class _Writer:
                 self.value(sheet, row, 1, figure.value, figure.kind)
         sheet.set_column(0, 0, 34)
         sheet.set_column(1, 1, 40)
+        charts = sum(len(section.charts) for section in self.report.sections)
+        last_row = max(row, 1 + 17 * charts)
+        sheet.print_area(0, 0, last_row, 13 if charts else 1)
+        _print_setup(sheet, self.report.title(lang), lang, landscape=charts > 0)
 
     # tables --------------------------------------------------------------------------------
     def write_table(self, section_title: str, table: Table) -> None:
@@ -175,14 +223,21 @@ class _Writer:
         if table.note:
             self.text(sheet, last + 2, 0, table.note(lang), self.f_note)
         sheet.freeze_panes(3, 0)
-        for i, width in enumerate(widths):
-            sheet.set_column(i, i, min(max(width + 2, 8), 60))
+        shown = [min(max(width + 2, 8), 60) for width in widths]
+        for i, width in enumerate(shown):
+            sheet.set_column(i, i, width)
+        sheet.print_area(0, 0, last + (2 if table.note else 0), max(len(table.columns) - 1, 0))
+        sheet.repeat_rows(2)  # the header row on every printed page
+        title = f"{one_line(self.report.title(lang))}: {one_line(table.title(lang))}"
+        # Landscape where the columns are wider than a portrait A4 page (about 90 characters).
+        _print_setup(sheet, title, lang, landscape=sum(shown) > 90)
 
     # charts --------------------------------------------------------------------------------
     def _data_sheet(self) -> Any:
         if self.data is None:
             self.data = self.book.add_worksheet(self.names(L_DATA(self.lang)))
             self.data.set_column(0, 20, 16)
+            self.data.hide()  # a helper sheet: the charts read it, people need not
         return self.data
 
     def write_chart(self, chart: Chart) -> None:
@@ -216,17 +271,25 @@ class _Writer:
                     continue
                 last = top + 1 + len(points)
                 line: dict[str, Any] = {"color": colours[si], "width": 2.25}
-                if series.style == "dashed":
-                    line["dash_type"] = "dash"
-                xl.add_series(
-                    {
-                        "name": [data.name, top + 1, col + 1],
-                        "categories": [data.name, top + 2, col, last, col],
-                        "values": [data.name, top + 2, col + 1, last, col + 1],
-                        "line": line,
-                        "marker": {"type": "none"},
+                options: dict[str, Any] = {
+                    "name": [data.name, top + 1, col + 1],
+                    "categories": [data.name, top + 2, col, last, col],
+                    "values": [data.name, top + 2, col + 1, last, col + 1],
+                    "line": line,
+                    "marker": {"type": "none"},
+                }
+                if series.style in _DASHES:
+                    # Goal line and forecast differ in form, not only in colour, and carry
+                    # their name at their last point.
+                    line["dash_type"] = _DASHES[series.style]
+                    options["data_labels"] = {
+                        "series_name": True,
+                        "value": True,
+                        "separator": " ",
+                        "position": "below" if series.style == "dotted" else "above",
+                        "custom": [{"delete": True}] * (len(points) - 1) + [None],
                     }
-                )
+                xl.add_series(options)
             days = [_serial(x) for s in chart.series for x, _y in s.points if isinstance(x, date)]
             xl.set_x_axis(
                 {
@@ -288,6 +351,7 @@ class _Writer:
                 }
             )
         xl.set_size({"width": 640, "height": 320})
+        xl.show_hidden_data()  # the chart data sits on a hidden sheet
         self.overview.insert_chart(self.chart_row, 3, xl)
         self.chart_row += 17
 
