@@ -20,7 +20,7 @@ from typing import Any
 
 from egov_cli.cellsafety import PREFIX, restore
 from egov_cli.errors import FileError
-from egov_cli.importers.xlsx import SheetData
+from egov_cli.imports.reading.xlsx import SheetData
 
 DELIMITERS = (";", ",", "\t")
 _NAMED = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}

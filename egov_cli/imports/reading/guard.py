@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from egov_cli.errors import FileError
-from egov_cli.importers.xlsx import column_letters
+from egov_cli.imports.reading.xlsx import column_letters
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"
