@@ -18,12 +18,10 @@ from egov_cli.db import Catalogue, transaction
 from egov_cli.exporters.columns import select_columns
 from egov_cli.exporters.services_export import ExportOptions, export_services
 from egov_cli.history import ChangeContext
-from egov_cli.importers import read_file
-from egov_cli.importers.types import ReadOptions
+from egov_cli.imports import ImportOptions, run_import
 from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service
 from egov_cli.services.catalogue import add_service
 from egov_cli.services.departments import add_department
-from egov_cli.services.imports import ImportOptions, apply_import
 from egov_cli.services.scale import load_scale
 
 AT = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
@@ -85,9 +83,7 @@ def _reset(catalogue: Catalogue, ctx: ChangeContext, rows: list[dict[str, Any]])
 def _round_trip(catalogue: Catalogue, path: Path, fmt: str) -> tuple[int, int, int, int, Any]:
     with transaction(catalogue, write=False) as s:
         export_services(s, str(path), fmt, ExportOptions(select_columns(None)), scale=load_scale(s))
-    with transaction(catalogue) as s:
-        data = read_file(path, load_scale(s), ReadOptions())
-        result = apply_import(s, "tester", data, ImportOptions(), dry_run=True, at=AT)
+    result = run_import(catalogue, path, ImportOptions(dry_run=True, actor="tester", at=AT))
     return (
         result.created,
         result.changed,
@@ -144,7 +140,7 @@ def test_search_texts_made_column_by_column_are_those_of_each_service_alone(
     columns: dict[str, list[str | None]],
 ) -> None:
     from egov_cli.services.common import service_search_text
-    from egov_cli.services.imports import search_texts
+    from egov_cli.text import search_texts
 
     count = len(columns["name"])
     rows = [{name: values[i] for name, values in columns.items()} for i in range(count)]

@@ -112,12 +112,12 @@ def read_parts(
         after = last
 
 
-def start_early_read(path: Path) -> EarlyRead:
-    """The services of the SQLite catalogue at ``path`` as ``imports.load_known`` reads them,
-    read on a thread from now on."""
+def start_early_read(path: Path, rows: int = PART_ROWS) -> EarlyRead:
+    """The services of the SQLite catalogue at ``path`` as ``known.load_known`` reads them,
+    read on a thread from now on, ``rows`` at a time."""
     from egov_cli.schema import SERVICE_FIELDS
 
-    return EarlyRead(path, known_columns(SERVICE_FIELDS), PART_ROWS)
+    return EarlyRead(path, known_columns(SERVICE_FIELDS), rows)
 
 
 class EarlyRead:

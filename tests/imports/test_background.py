@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from egov_cli.imports.background import Background
 from egov_cli.errors import FileError
+from egov_cli.imports.background import Background
 
 
 def test_the_value_of_background_work_is_returned() -> None:
