@@ -109,7 +109,8 @@ def import_(
         actor=st.settings.actor,
     )
     with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as step:
-        result = run_import(st.catalogue(), file, options, progress=step)
+        # The catalogue by its path or URL: opened once the file is checked and being read.
+        result = run_import(st.settings.db, file, options, progress=step)
     if json:
         output.print_json(result_json(result))
         return

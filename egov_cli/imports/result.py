@@ -45,7 +45,7 @@ from egov_cli.errors import Problem
 JSON_SCHEMA = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServiceDiff:
     """A changed service: the row it came from and field -> (old, new)."""
 
@@ -56,7 +56,7 @@ class ServiceDiff:
     changes: dict[str, tuple[Any, Any]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewService:
     """A service the import adds: its row, key and name."""
 

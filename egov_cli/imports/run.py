@@ -135,7 +135,6 @@ def _import(
     data.raw = None
     comparison = compare(plan, known, planner)
     data.values = {}
-    new_services, changes = listed(plan, known, comparison)
     result = ImportResult(
         file_name=data.file_name,
         sha256=data.sha256,
@@ -152,20 +151,23 @@ def _import(
         new_departments=sorted(planner.new_departments),
         new_procedures=sorted(planner.new_procedures),
         changed_procedures=comparison.procedure_changes,
-        new_services=new_services,
-        changes=changes,
+        new_services=[],
+        changes=[],
         rejected_rows=rejected_rows,
         unknown_headers=list(data.unknown_headers),
         warnings=planner.warnings,
     )
-    if options.dry_run:
-        return result, headers
-    assert options.at is not None
-    import_id, records = write_import(
-        session, result, plan, planner, known, comparison,
-        actor=options.actor, at=options.at, sizes=options.sizes,
-    )  # fmt: skip
-    return replace(result, import_id=import_id, history_records=records), headers
+    if not options.dry_run:
+        assert options.at is not None
+        import_id, records = write_import(
+            session, result, plan, planner, known, comparison,
+            actor=options.actor, at=options.at, sizes=options.sizes,
+        )  # fmt: skip
+        result = replace(result, import_id=import_id, history_records=records)
+    # The long lists once the writing is done (on a big import they would take memory
+    # while it writes).
+    new_services, changes = listed(plan, known, comparison)
+    return replace(result, new_services=new_services, changes=changes), headers
 
 
 def _by_row(problems: list[Problem]) -> dict[int, list[Problem]]:

@@ -4,7 +4,7 @@
 (``egov_cli.schema``), parses every cell and returns an :class:`ImportFile` with the valid rows
 and every problem, located by file, sheet, row, column and value. It runs in three steps:
 :func:`check_input` refuses files that are missing or unsafe to read, :func:`open_file` reads
-the cells and finds the header (no catalogue needed, so the command can run it while it opens
+the cells and finds the header (no catalogue needed, so the import can run it while it opens
 the catalogue), :meth:`OpenedFile.parse` parses the rows against the catalogue's maturity
 scale.
 """
