@@ -1,19 +1,20 @@
 """Writing many rows quickly: :class:`BulkWriter`, the import's speed machinery for writing.
 
-Each of its tricks is a method with its reason and its gain (share of the time of an import of
-100,000 new services into an empty catalogue, ``benchmarks/bench_import.py``, unless said):
+Each trick is one method, with its reason and its gain as measured with
+``benchmarks/bench_import.py`` (100,000 rows) when it was introduced:
 
-* :meth:`BulkWriter.insert`: on SQLite many rows to one INSERT statement (a quarter of the
-  insert time less than one statement per row);
+* :meth:`BulkWriter.insert`: on SQLite many rows to one INSERT statement (the history records
+  a quarter quicker than with one statement per row);
 * :meth:`BulkWriter.insert_with`: values every row shares bound once per statement (an
   INSERT ... SELECT over a VALUES list): the upsert of half the rows about 6 % quicker;
 * :meth:`BulkWriter.without_indexes`: the secondary indexes of a table that at least doubles
-  made anew in one sort each after the rows are added (a third of the insert time less);
+  made anew in one sort each after the rows are added (a third quicker than adding each
+  row's index entries as it goes);
 * :meth:`BulkWriter.execute_later` / :meth:`BulkWriter.pipelined`: a statement that works
-  inside SQLite alone (an INSERT ... SELECT of the create records) runs on a worker thread
-  while the next batch is prepared;
-* a larger SQLite page cache for the transaction (index updates otherwise spill pages to the
-  WAL again and again).
+  inside SQLite alone (the INSERT ... SELECT of a batch's create records) runs on a worker
+  thread while the next batch is prepared (saves waiting, not work: wall time only);
+* a larger SQLite page cache for the transaction (index updates of 100,000 rows otherwise
+  spill pages to the WAL again and again).
 
 None of it changes what is written; on other databases the plain executemany is used.
 """
