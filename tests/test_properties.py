@@ -93,6 +93,7 @@ def _round_trip(catalogue: Catalogue, path: Path, fmt: str) -> tuple[int, int, i
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_an_exported_catalogue_imports_back_with_zero_changes(
     catalogue: Catalogue, ctx: ChangeContext, tmp_path: Path, fmt: str
@@ -121,6 +122,7 @@ FOLDED_TEXT = st.one_of(
 )
 
 
+@pytest.mark.slow
 @given(
     st.integers(min_value=1, max_value=12).flatmap(
         lambda count: st.fixed_dictionaries(

@@ -184,3 +184,15 @@ def test_an_import_run_again_after_a_concurrent_writer_reads_the_file_again(
     assert json.loads(result.stdout)["created"] == 40
     listed = egov("services", "list", "--json")
     assert sorted(s["leika_key"] for s in json.loads(listed.stdout)) == keys
+
+
+def test_a_file_egov_cannot_import_is_reported_before_the_catalogue_is_opened(
+    tmp_path: Path,
+) -> None:
+    """The file is checked first: a wrong path is named as such even where the catalogue is
+    missing too."""
+    missing = tmp_path / "amt32.xlsx"
+    result = egov("--db", str(tmp_path / "nowhere.db"), "import", str(missing))
+    assert result.exit_code == 8, result.stderr
+    assert f"No file {str(missing)!r}" in " ".join(result.stderr.split())
+    assert not (tmp_path / "nowhere.db").exists()
