@@ -3,7 +3,7 @@ year of history and a year-end target.
 
 The data comes from the shipped workbook ``catalogue/demo/demo-katalog.xlsx`` (built by
 ``catalogue/demo/build_demo_workbook.py`` from the LeiKa reference): its sheet ``Leistungen``
-is imported through the real import path (``read_file`` + ``apply_import``) as the state a
+is imported through the real import (``imports.run_import``) as the state a
 year ago; the dated changes of sheet ``Verlauf`` are then applied as service edits on their
 (backdated) days. All dates are moved so that the workbook's reference day (``Stichtag``) is
 today: the demo always shows "this year".
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from egov_cli.core.errors import FileError, InputRejected
+from egov_cli.core.errors import FileError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.resources import catalogue_file
 from egov_cli.values.display import LOCAL_ZONE
@@ -114,8 +114,7 @@ def build_demo(session: Session, actor: str, now: datetime) -> DemoResult:
     from egov_cli.domain.catalogue import edit_service
     from egov_cli.domain.scale import load_scale
     from egov_cli.domain.targets import add_target
-    from egov_cli.importers import ReadOptions, read_file
-    from egov_cli.services.imports import ImportOptions, apply_import
+    from egov_cli.imports import ImportOptions, run_import
 
     path = workbook_path()
     info, rows = _read_sheets(path)
@@ -126,10 +125,9 @@ def build_demo(session: Session, actor: str, now: datetime) -> DemoResult:
     scale = load_scale(session)
 
     imported_at = _local(reference_day - timedelta(days=365) + shift, 8)
-    data = read_file(path, scale, ReadOptions(sheet="Leistungen"))
-    if data.problems:
-        raise InputRejected(list(data.problems), "The demo workbook has problems")
-    result = apply_import(session, actor, data, ImportOptions(), at=imported_at)
+    result = run_import(
+        session, path, ImportOptions(sheet="Leistungen", actor=actor, at=imported_at)
+    )
 
     changes = _changes(rows, shift, years)
     for change in changes:

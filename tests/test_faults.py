@@ -16,11 +16,8 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
 from egov_cli.core.errors import DatabaseError
-from egov_cli.domain.scale import load_scale
-from egov_cli.importers import read_file
-from egov_cli.importers.types import ReadOptions
-from egov_cli.services.imports import ImportOptions, apply_import
-from egov_cli.storage.db import Catalogue, database_error, run_transaction, sqlite_path, transaction
+from egov_cli.imports import ImportOptions, run_import
+from egov_cli.storage.db import Catalogue, database_error, sqlite_path
 from egov_cli.storage.transfer import content_checksum
 from tests.helpers import egov
 
@@ -53,11 +50,7 @@ def _on_connect(catalogue: Catalogue, statement: str) -> None:
 
 
 def _import(catalogue: Catalogue, path: Path) -> Callable[[], object]:
-    with transaction(catalogue, write=False) as session:
-        data = read_file(path, load_scale(session), ReadOptions())
-    return lambda: run_transaction(
-        catalogue, lambda session: apply_import(session, "tester", data, ImportOptions())
-    )
+    return lambda: run_import(catalogue, path, ImportOptions(actor="tester"))
 
 
 def test_a_read_only_catalogue_refuses_an_import_with_the_read_only_hint(

@@ -21,9 +21,7 @@ from egov_cli.domain.departments import add_department
 from egov_cli.domain.scale import load_scale
 from egov_cli.exports.columns import select_columns
 from egov_cli.exports.services_export import ExportOptions, export_services
-from egov_cli.importers import read_file
-from egov_cli.importers.types import ReadOptions
-from egov_cli.services.imports import ImportOptions, apply_import
+from egov_cli.imports import ImportOptions, run_import
 from egov_cli.storage.db import Catalogue, transaction
 
 AT = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
@@ -85,9 +83,7 @@ def _reset(catalogue: Catalogue, ctx: ChangeContext, rows: list[dict[str, Any]])
 def _round_trip(catalogue: Catalogue, path: Path, fmt: str) -> tuple[int, int, int, int, Any]:
     with transaction(catalogue, write=False) as s:
         export_services(s, str(path), fmt, ExportOptions(select_columns(None)), scale=load_scale(s))
-    with transaction(catalogue) as s:
-        data = read_file(path, load_scale(s), ReadOptions())
-        result = apply_import(s, "tester", data, ImportOptions(), dry_run=True, at=AT)
+    result = run_import(catalogue, path, ImportOptions(dry_run=True, actor="tester", at=AT))
     return (
         result.created,
         result.changed,
@@ -97,6 +93,7 @@ def _round_trip(catalogue: Catalogue, path: Path, fmt: str) -> tuple[int, int, i
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_an_exported_catalogue_imports_back_with_zero_changes(
     catalogue: Catalogue, ctx: ChangeContext, tmp_path: Path, fmt: str
@@ -125,6 +122,7 @@ FOLDED_TEXT = st.one_of(
 )
 
 
+@pytest.mark.slow
 @given(
     st.integers(min_value=1, max_value=12).flatmap(
         lambda count: st.fixed_dictionaries(
@@ -144,7 +142,7 @@ def test_search_texts_made_column_by_column_are_those_of_each_service_alone(
     columns: dict[str, list[str | None]],
 ) -> None:
     from egov_cli.domain.common import service_search_text
-    from egov_cli.services.imports import search_texts
+    from egov_cli.values.fold import search_texts
 
     count = len(columns["name"])
     rows = [{name: values[i] for name, values in columns.items()} for i in range(count)]

@@ -21,9 +21,7 @@ from egov_cli.domain.catalogue import list_services
 from egov_cli.domain.scale import load_scale
 from egov_cli.exports.columns import select_columns
 from egov_cli.exports.services_export import ExportOptions, export_services
-from egov_cli.importers import read_file
-from egov_cli.importers.types import ReadOptions
-from egov_cli.services.imports import ImportOptions, ImportResult, apply_import
+from egov_cli.imports import ImportOptions, ImportResult, run_import
 from egov_cli.storage.db import Catalogue, transaction
 from tests.exports.services_sample import AT_NOTES, FORMULA_NAME, MINUS_NAME, fill
 
@@ -49,9 +47,7 @@ def _export(cat: Catalogue, path: Path, fmt: str, columns: str | None = None) ->
 
 
 def _import(cat: Catalogue, path: Path, *, dry_run: bool = False) -> ImportResult:
-    with transaction(cat) as s:
-        data = read_file(path, load_scale(s), ReadOptions())
-        return apply_import(s, "tester", data, ImportOptions(), dry_run=dry_run, at=AT)
+    return run_import(cat, path, ImportOptions(dry_run=dry_run, actor="tester", at=AT))
 
 
 def _snapshot(cat: Catalogue) -> list[dict[str, Any]]:

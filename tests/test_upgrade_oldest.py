@@ -16,12 +16,10 @@ from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import ReferenceUpdate, Service
 from egov_cli.domain.catalogue import edit_service, remove_service
 from egov_cli.domain.procedures import edit_procedure
-from egov_cli.domain.scale import load_scale, seed_default_scale
+from egov_cli.domain.scale import seed_default_scale
 from egov_cli.domain.targets import add_target
-from egov_cli.importers import read_file
-from egov_cli.importers.types import ReadOptions
+from egov_cli.imports import ImportOptions, run_import
 from egov_cli.reports.builders import record_run
-from egov_cli.services.imports import ImportOptions, apply_import
 from egov_cli.storage.db import HEAD_REVISION, Catalogue, current_revision, make_engine, transaction
 from egov_cli.storage.migrate import _run_upgrade
 from tests.exports.services_sample import fill
@@ -88,8 +86,8 @@ def _fill_oldest(target: str, tmp_path: Path) -> None:
             ],
         )
     with transaction(catalogue) as s:
-        data = read_file(_workbook(tmp_path / "amt.xlsx"), load_scale(s), ReadOptions())
-        apply_import(s, "tester", data, ImportOptions(), at=datetime(2026, 11, 21, 9, tzinfo=UTC))
+        at = datetime(2026, 11, 21, 9, tzinfo=UTC)
+        run_import(s, _workbook(tmp_path / "amt.xlsx"), ImportOptions(actor="tester", at=at))
     engine.dispose()
 
 

@@ -184,7 +184,8 @@ COMMANDS: dict[str, Entry] = {
     "report": Entry(
         "report_cmd",
         "report_app",
-        "Reports: readiness, targets, overdue, changes, SDG; 'report run' for the scheduler.",
+        "Reports: readiness, targets, overdue, changes, SDG, council; 'report run' for the "
+        "scheduler.",
     ),
 }
 

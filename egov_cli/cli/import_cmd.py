@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,10 +11,7 @@ from egov_cli.cli import output
 from egov_cli.cli.state import State, use_json
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from egov_cli.services.early import EarlyRead
-    from egov_cli.services.imports import ImportResult
+    from egov_cli.imports import ImportResult
 
 MAX_SHOWN = 200
 
@@ -100,108 +93,28 @@ def import_(
     if file is None:
         raise typer.BadParameter("Missing FILE (or use --describe-format).", param_hint="FILE")
 
-    with _without_collection(), _early_read(st) as early:
-        from egov_cli.cli.background import Background, release
-        from egov_cli.importers import check_input, open_file
-        from egov_cli.importers.headers import parse_mapping
-        from egov_cli.importers.types import ReadOptions
+    from egov_cli.imports import ImportOptions, result_json, run_import
+    from egov_cli.imports.reading.headers import parse_mapping
 
-        read_options = ReadOptions(
-            sheet=sheet,
-            header_row=header_row,
-            mapping=parse_mapping(map_ or []),
-            encoding=encoding,
-            delimiter=delimiter,
-        )
-        # The file's cells are read on a thread (the reader works outside the interpreter)
-        # while the catalogue's modules load and the catalogue is read.
-        checked = check_input(file)
-        opening = Background(partial(open_file, checked, read_options), "egov-read")
-        from egov_cli.domain.reference import load_reference
-        from egov_cli.domain.scale import load_scale
-        from egov_cli.services.imports import ImportOptions, apply_import, load_known
-
-        load_reference()  # read once per process: the import looks up every key in it
-        options = ImportOptions(mode=mode.strip().lower(), on_error=on_error.strip().lower())
-        actor = st.settings.actor
-        tried = False
-        headers: list[str] = []
-
-        def work(session: Session) -> ImportResult:
-            nonlocal tried
-            known = load_known(session, early)
-            scale = load_scale(session)
-            # Another attempt (after a concurrent writer) reads the file again: the cells of
-            # an attempt are freed while its transaction commits.
-            opened = open_file(checked, read_options) if tried else opening.result()
-            tried = True
-            with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as step:
-                data = opened.parse(scale, step)
-            result = apply_import(
-                session, actor, data, options, dry_run=dry_run, known=known, consume=True
-            )
-            headers[:] = data.headers
-            unneeded: list[object] = [data, known]
-            del data, known
-            release(unneeded)  # freed on a thread while the commit lets go of the interpreter
-            return result
-
-        if dry_run:
-            with st.session() as session:
-                result = work(session)
-        else:
-            result = st.run_write(work)  # again from the start after a concurrent writer
-        if rejects is not None and result.rejected_rows and not dry_run:
-            from egov_cli.importers.rejects import write_rejects
-
-            write_rejects(
-                rejects,
-                headers,
-                [
-                    (
-                        r.raw,
-                        "; ".join(
-                            p.message + (f" - {p.hint}" if p.hint else "") for p in r.problems
-                        ),
-                    )
-                    for r in result.rejected_rows
-                ],
-            )
+    options = ImportOptions(
+        mode=mode.strip().lower(),
+        on_error=on_error.strip().lower(),
+        dry_run=dry_run,
+        rejects=rejects,
+        sheet=sheet,
+        header_row=header_row,
+        mapping=parse_mapping(map_ or []),
+        encoding=encoding,
+        delimiter=delimiter,
+        actor=st.settings.actor,
+    )
+    with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as step:
+        # The catalogue by its path or URL: opened once the file is checked and being read.
+        result = run_import(st.settings.db, file, options, progress=step)
     if json:
-        output.print_json(result)
+        output.print_json(result_json(result))
         return
     _summary(st, result, rejects)
-
-
-def _early_read(st: State) -> AbstractContextManager[EarlyRead | None]:
-    """A SQLite catalogue given by its path: its services read on a thread from now on (see
-    ``egov_cli.services.early``), closed at the end of the command. (A ``sqlite:///`` URL is
-    read in the transaction: taking it apart here, as ``db.sqlite_path`` does, would load
-    SQLAlchemy before the read could begin.)"""
-    from egov_cli.core.config import is_url
-
-    target = st.settings.db
-    if is_url(target) or not Path(target).is_file():
-        return nullcontext()
-    from egov_cli.services.early import start_early_read
-
-    return start_early_read(Path(target))
-
-
-@contextmanager
-def _without_collection() -> Iterator[None]:
-    """The cyclic garbage collector off while the import loads its modules and allocates
-    millions of small objects that live until it ends (it would walk them again and again for
-    nothing). On the way out, what is still alive is frozen while the collector comes back
-    on, then thawed into the oldest generation: the next young collection does not walk the
-    import's objects (a third of a second after 100,000 rows)."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
-        gc.unfreeze()
 
 
 def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:

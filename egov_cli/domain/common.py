@@ -9,13 +9,13 @@ from sqlmodel import Session, select
 
 from egov_cli.core.errors import NotFound
 from egov_cli.core.models import Department, Procedure
-from egov_cli.values.fold import fold, search_fold
+from egov_cli.values.fold import fold, search_text
 
 
 def service_search_text(values: Mapping[str, Any]) -> str:
-    """What free-text search looks in: name, citizen name, LeiKa key, OZG name, notes."""
-    parts = (values.get(k) for k in ("name", "citizen_name", "leika_key", "ozg_name", "notes"))
-    return " | ".join(search_fold(str(p)) for p in parts if p)
+    """What free-text search looks in (``text.search_text``): name, citizen name, LeiKa key,
+    OZG name, notes."""
+    return search_text(values)
 
 
 def diff(record: object, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

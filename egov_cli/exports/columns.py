@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from egov_cli.core import schema
 from egov_cli.core.errors import ValidationError
+from egov_cli.values.fold import UMLAUTS
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -101,9 +102,6 @@ def _sql_columns(columns: Sequence[schema.Column]) -> list[Any]:
     return sql
 
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
 def sort_key(row: Sequence[Any]) -> str:
     """Department code, name (ignoring case, umlauts spelled out), id; no department last.
 
@@ -111,7 +109,7 @@ def sort_key(row: Sequence[Any]) -> str:
     """
     department, name, ident = row[-1], row[-3].casefold(), row[-2]
     if not name.isascii():
-        name = name.translate(_UMLAUTS)
+        name = name.translate(UMLAUTS)
     if department is None:
         return f"1\x00{name}\x00{ident:012d}"
     return f"0{department.casefold()}\x00{name}\x00{ident:012d}"

@@ -43,6 +43,7 @@ def _facts(target: str) -> dict[str, object]:
         catalogue.engine.dispose()
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_demo_builds_a_year_of_history_and_prints_the_readiness_report(tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
@@ -62,6 +63,7 @@ def test_demo_builds_a_year_of_history_and_prints_the_readiness_report(tmp_path:
     assert not [p for p in tmp_path.iterdir() if p.name != "demo.db"]
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_demo_refuses_to_replace_a_file_unless_forced(tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
@@ -80,6 +82,7 @@ def _url(db_url: str) -> str:
     return db_url if "://" in db_url else "sqlite:///" + db_url
 
 
+@pytest.mark.slow
 def test_demo_fills_an_empty_database_and_refuses_a_filled_one(db_url: str) -> None:
     result = egov("demo", "--db", _url(db_url), "--format", "md")
     assert result.exit_code == 0, result.stderr
@@ -90,6 +93,7 @@ def test_demo_fills_an_empty_database_and_refuses_a_filled_one(db_url: str) -> N
     assert "the demo needs an empty one." in again.stderr
 
 
+@pytest.mark.slow
 def test_demo_target_is_at_risk_on_the_reference_day(db_url: str) -> None:
     assert egov("demo", "--db", _url(db_url), "--format", "json").exit_code == 0
     targets = egov("report", "targets", "--format", "json")

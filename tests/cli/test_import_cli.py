@@ -158,30 +158,41 @@ def test_a_hundred_rows_with_keys_missing_from_the_reference_print_one_warning(
 def test_an_import_run_again_after_a_concurrent_writer_reads_the_file_again(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The first attempt's cells are freed while it commits; when the transaction must run
-    again (a concurrent writer got in the way), the file is read anew and imported once."""
-    from egov_cli.cli.state import State
-    from egov_cli.storage.db import transaction
+    """When the transaction must run again (a concurrent writer got in the way), the file is
+    read anew and imported once."""
+    from egov_cli.storage import db
 
     class Collision(Exception):
         pass
 
     first_attempts: list[int] = []
-    real_run_write = State.run_write
+    real_run_transaction = db.run_transaction
 
-    def collide_once(self: State, work):  # type: ignore[no-untyped-def]
-        with pytest.raises(Collision), transaction(self.catalogue()) as session:
-            first_attempts.append(work(session).created)
+    def collide_once(catalogue, work):  # type: ignore[no-untyped-def]
+        with pytest.raises(Collision), db.transaction(catalogue) as session:
+            first_attempts.append(work(session)[0].created)
             raise Collision  # rolled back, as after a conflict
-        return real_run_write(self, work)
+        return real_run_transaction(catalogue, work)
 
     keys = [f"9999001{n:04d}000" for n in range(40)]  # more rows than the header search reads
     sheet = tmp_path / "amt32.csv"
     sheet.write_text(HEADER + "".join(f"{k};Leistung {k};32;3\n" for k in keys), encoding="utf-8")
-    monkeypatch.setattr(State, "run_write", collide_once)
+    monkeypatch.setattr(db, "run_transaction", collide_once)
     result = egov("import", str(sheet), "--json")
     assert result.exit_code == 0, result.stderr
     assert first_attempts == [40]
     assert json.loads(result.stdout)["created"] == 40
     listed = egov("services", "list", "--json")
     assert sorted(s["leika_key"] for s in json.loads(listed.stdout)["services"]) == keys
+
+
+def test_a_file_egov_cannot_import_is_reported_before_the_catalogue_is_opened(
+    tmp_path: Path,
+) -> None:
+    """The file is checked first: a wrong path is named as such even where the catalogue is
+    missing too."""
+    missing = tmp_path / "amt32.xlsx"
+    result = egov("--db", str(tmp_path / "nowhere.db"), "import", str(missing))
+    assert result.exit_code == 8, result.stderr
+    assert f"No file {str(missing)!r}" in " ".join(result.stderr.split())
+    assert not (tmp_path / "nowhere.db").exists()

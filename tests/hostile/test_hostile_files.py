@@ -17,7 +17,7 @@ import pytest
 
 from egov_cli.core.errors import FileError, InputRejected
 from egov_cli.domain.scale import Scale, default_preset_name, presets
-from egov_cli.importers import read_file
+from egov_cli.imports.reading import read_file
 from egov_cli.storage.db import open_catalogue
 from egov_cli.storage.transfer import content_checksum
 from tests.helpers import egov

@@ -11,9 +11,9 @@ import xlsxwriter
 
 from egov_cli.core.errors import FileError, InputRejected
 from egov_cli.domain.scale import Scale, default_preset_name, presets
-from egov_cli.importers import ReadOptions, read_file
-from egov_cli.importers.csv_reader import sniff_delimiter
-from egov_cli.importers.headers import parse_mapping
+from egov_cli.imports.reading import ReadOptions, read_file
+from egov_cli.imports.reading.csv_reader import sniff_delimiter
+from egov_cli.imports.reading.headers import parse_mapping
 
 
 @pytest.fixture
@@ -211,7 +211,7 @@ def test_the_apostrophe_the_csv_export_puts_before_formula_text_is_removed(
 
 
 def test_an_unsafe_file_is_refused_before_its_cells_are_read(tmp_path: Path) -> None:
-    from egov_cli.importers import check_input
+    from egov_cli.imports.reading import check_input
 
     disguised = tmp_path / "amt32.xlsx"
     disguised.write_text("LeiKa-Schlüssel;Leistung\n", encoding="utf-8")
@@ -222,7 +222,7 @@ def test_an_unsafe_file_is_refused_before_its_cells_are_read(tmp_path: Path) -> 
 
 
 def test_reading_in_steps_gives_what_reading_in_one_go_gives(tmp_path: Path, scale: Scale) -> None:
-    from egov_cli.importers import check_input, open_file
+    from egov_cli.imports.reading import check_input, open_file
 
     path = workbook(
         tmp_path / "amt32.xlsx",

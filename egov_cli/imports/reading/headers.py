@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from egov_cli.core import schema
 from egov_cli.core.errors import ValidationError
-from egov_cli.importers.types import ImportColumn
+from egov_cli.imports.reading.types import ImportColumn
 from egov_cli.values.fold import fold
 
 #: How far down a sheet the header row is looked for (title rows, notes, blank rows above it).

@@ -1,8 +1,8 @@
-"""The catalogue's services read early: on SQLite, before the command's transaction begins.
+"""The catalogue's services read early: on SQLite, before the import's transaction begins.
 
 An import compares every row of a file with every service. Reading the services is mostly
 SQLite's own work, done outside the interpreter; :class:`EarlyRead` does it on a thread of its
-own, on a read-only connection of its own, while the command still checks the file and loads
+own, on a read-only connection of its own, while the import still checks the file and loads
 its modules. SQLite makes each column of a part of the services into one JSON text, decoded
 on that thread too: its large texts are let go at once, and the memory they took is used
 again by the thread itself (memory freed on a thread that is not used again stays with the
@@ -10,10 +10,11 @@ process).
 
 What was read counts only if no other connection has committed a change to the catalogue since
 (``PRAGMA data_version`` on the early connection tells): :meth:`EarlyRead.parts` is asked once
-the command's own transaction has begun to read, and answers None otherwise, or where anything
-went wrong early; the command then reads the services in its own transaction, as without it.
+the import's own transaction has begun to read, and answers None otherwise, or where anything
+went wrong early; the import then reads the services in its own transaction, as without it.
 
-Only the standard library here: the command starts this before it loads SQLAlchemy.
+Only the standard library here: the import starts this before it loads SQLAlchemy (see
+``run.run_import``).
 """
 
 from __future__ import annotations
@@ -112,12 +113,12 @@ def read_parts(
         after = last
 
 
-def start_early_read(path: Path) -> EarlyRead:
-    """The services of the SQLite catalogue at ``path`` as ``imports.load_known`` reads them,
-    read on a thread from now on."""
+def start_early_read(path: Path, rows: int = PART_ROWS) -> EarlyRead:
+    """The services of the SQLite catalogue at ``path`` as ``known.load_known`` reads them,
+    read on a thread from now on, ``rows`` at a time."""
     from egov_cli.core.schema import SERVICE_FIELDS
 
-    return EarlyRead(path, known_columns(SERVICE_FIELDS), PART_ROWS)
+    return EarlyRead(path, known_columns(SERVICE_FIELDS), rows)
 
 
 class EarlyRead:
@@ -139,13 +140,13 @@ class EarlyRead:
     def _run(self) -> None:
         try:
             uri = f"{self._path.resolve().as_uri()}?mode=ro"
-            # A catalogue some other program holds locked is not waited for: the command's
+            # A catalogue some other program holds locked is not waited for: the import's
             # own transaction waits for it and reads the services then.
             connection = sqlite3.connect(
                 uri, uri=True, isolation_level=None, check_same_thread=False, timeout=_BUSY_SECONDS
             )
         except (sqlite3.Error, OSError, ValueError):
-            return  # read in the command's transaction instead
+            return  # read in the import's transaction instead
         self._connection = connection
         try:
             # Taken before the read: any commit by another connection from here on changes it.
@@ -153,7 +154,7 @@ class EarlyRead:
             connection.execute("BEGIN")
             cursor = connection.cursor()
             parts = []
-            # Another schema (a column missing) fails here: the command says what is wrong.
+            # Another schema (a column missing) fails here: the import says what is wrong.
             for part in read_parts(cursor, self._table, self.columns, self._rows):
                 if self._stopped:
                     return
@@ -162,7 +163,7 @@ class EarlyRead:
         except sqlite3.Error:
             self._parts = None
         finally:
-            if connection.in_transaction:  # holds no snapshot while the command writes
+            if connection.in_transaction:  # holds no snapshot while the import writes
                 with contextlib.suppress(sqlite3.Error):
                     connection.execute("COMMIT")
 
@@ -171,7 +172,7 @@ class EarlyRead:
         self._thread.join()
 
     def parts(self) -> list[Part] | None:
-        """The parts read, if they still hold: call it once the command's transaction has
+        """The parts read, if they still hold: call it once the import's transaction has
         read from the catalogue (its view is fixed then), else a commit could come between."""
         self._thread.join()
         connection, self._connection = self._connection, None
@@ -187,7 +188,7 @@ class EarlyRead:
         return parts if version == self._version else None
 
     def close(self) -> None:
-        """Stop the read where it is still going (a command that ends early, say on a refused
+        """Stop the read where it is still going (an import that ends early, say on a refused
         file, does not wait for it) and let go of the connection."""
         self._stopped = True
         connection = self._connection

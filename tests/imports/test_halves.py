@@ -18,8 +18,8 @@ import xlsxwriter
 
 from egov_cli.core.errors import FileError
 from egov_cli.domain.scale import default_preset_name, presets
-from egov_cli.importers import CheckedFile, ReadOptions, check_input, open_file
-from egov_cli.importers.types import ImportFile
+from egov_cli.imports.reading import CheckedFile, ReadOptions, check_input, open_file
+from egov_cli.imports.reading.types import ImportFile
 from tests.hostile.corpus import hand_written_rows
 
 HEADER = ["LeiKa-Schlüssel", "Leistung", "Reifegrad", "Online seit", "SDG Anhang II"]
@@ -272,7 +272,7 @@ def test_the_second_sheet_is_read_in_halves_too(tmp_path: Path) -> None:
 def test_a_first_half_read_early_as_the_wrong_sheet_is_read_again_by_name(
     tmp_path: Path,
 ) -> None:
-    from egov_cli.importers.halves import _Reading
+    from egov_cli.imports.reading.halves import _Reading
 
     path = two_sheets(tmp_path / "amt32.xlsx")
     checked = check_input(path, split_min_bytes=0)

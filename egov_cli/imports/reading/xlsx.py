@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_cli.core.errors import FileError
-from egov_cli.importers.halves import Halves, read_halves
+from egov_cli.imports.reading.halves import Halves, read_halves
 
 _CHUNK = 1 << 20
 _QUICK_CHUNK = 4 << 20

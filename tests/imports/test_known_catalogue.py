@@ -14,10 +14,8 @@ from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import Service
 from egov_cli.domain.catalogue import add_service
 from egov_cli.domain.departments import add_department
-from egov_cli.services import early as early_module
-from egov_cli.services import imports
-from egov_cli.services.early import EarlyRead, start_early_read
-from egov_cli.services.imports import load_known
+from egov_cli.imports.early import EarlyRead, start_early_read
+from egov_cli.imports.known import load_known
 from egov_cli.storage.db import Catalogue, transaction
 
 NAMES = [
@@ -57,20 +55,19 @@ def _as_stored(catalogue: Catalogue, columns: list[str]) -> dict[str, list[Any]]
     return {c: [row[i] for row in rows] for i, c in enumerate(columns)}
 
 
-def _known(catalogue: Catalogue) -> dict[str, list[Any]]:
+def _known(catalogue: Catalogue, part_rows: int = 20_000) -> dict[str, list[Any]]:
     with transaction(catalogue, write=False) as session:
-        fields = load_known(session).fields
+        fields = load_known(session, part_rows=part_rows).fields
     order = sorted(range(len(fields["id"])), key=fields["id"].__getitem__)
     return {name: [values[i] for i in order] for name, values in fields.items()}
 
 
 @pytest.mark.parametrize("part", [1, 2, 5, 50_000])
 def test_the_catalogue_read_for_an_import_holds_every_field_as_stored_whatever_the_part_size(
-    catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch, part: int
+    catalogue: Catalogue, ctx: ChangeContext, part: int
 ) -> None:
     _add_services(catalogue, ctx)
-    monkeypatch.setattr(imports, "PART_ROWS", part)
-    known = _known(catalogue)
+    known = _known(catalogue, part)
     assert known == _as_stored(catalogue, list(known))
     assert known["name"] == NAMES
     assert known["cases_per_year"][0] == 2_000_000_000
@@ -86,17 +83,15 @@ def test_the_catalogue_read_for_an_import_holds_every_field_as_stored_whatever_t
 def test_a_value_json_would_not_carry_exactly_is_read_as_stored(
     catalogue: Catalogue,
     ctx: ChangeContext,
-    monkeypatch: pytest.MonkeyPatch,
     column: str,
     value: Any,
 ) -> None:
     # SQLite keeps what it is given (a floating-point number in an integer column, a blob):
     # written past the program, as another tool might.
     _add_services(catalogue, ctx)
-    monkeypatch.setattr(imports, "PART_ROWS", 2)
     with transaction(catalogue) as session:
         session.execute(text(f"UPDATE service SET {column} = :v WHERE id = 3"), {"v": value})
-    known = _known(catalogue)
+    known = _known(catalogue, 2)
     assert known[column][2] == value
     assert type(known[column][2]) is type(value)
     assert known == _as_stored(catalogue, list(known))
@@ -108,20 +103,17 @@ def test_an_empty_catalogue_is_read_as_empty(catalogue: Catalogue) -> None:
     assert set(known) >= {"id", "leika_key", "name", "level"}
 
 
-def _read_early_in_parts_of_two(
-    catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch
-) -> EarlyRead:
+def _read_early_in_parts_of_two(catalogue: Catalogue, ctx: ChangeContext) -> EarlyRead:
     """The early read of a catalogue of five services, in parts of two (three parts)."""
     _add_services(catalogue, ctx)
-    monkeypatch.setattr(early_module, "PART_ROWS", 2)
-    return start_early_read(Path(catalogue.target))
+    return start_early_read(Path(catalogue.target), rows=2)
 
 
 @pytest.mark.sqlite_only
 def test_services_read_early_are_the_services_the_transaction_would_read(
-    catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch
+    catalogue: Catalogue, ctx: ChangeContext
 ) -> None:
-    with _read_early_in_parts_of_two(catalogue, ctx, monkeypatch) as early:
+    with _read_early_in_parts_of_two(catalogue, ctx) as early:
         early.wait()
         with transaction(catalogue) as session:
             read_early = load_known(session, early).fields
@@ -155,10 +147,10 @@ def test_an_early_read_of_a_file_that_is_no_catalogue_is_not_used(tmp_path: Path
 
 @pytest.mark.sqlite_only
 def test_an_early_read_holds_while_nobody_has_committed_since(
-    catalogue: Catalogue, ctx: ChangeContext, monkeypatch: pytest.MonkeyPatch
+    catalogue: Catalogue, ctx: ChangeContext
 ) -> None:
     with (
-        _read_early_in_parts_of_two(catalogue, ctx, monkeypatch) as early,
+        _read_early_in_parts_of_two(catalogue, ctx) as early,
         transaction(catalogue) as session,
     ):
         session.execute(text("SELECT id FROM service LIMIT 1"))

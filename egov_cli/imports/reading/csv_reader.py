@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_cli.core.errors import FileError
-from egov_cli.importers.xlsx import SheetData
+from egov_cli.imports.reading.xlsx import SheetData
 from egov_cli.values.cellsafety import PREFIX, restore
 
 DELIMITERS = (";", ",", "\t")

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from egov_cli.core.errors import FileError
-from egov_cli.importers.xlsx import column_letters
+from egov_cli.imports.reading.xlsx import column_letters
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"
@@ -85,7 +85,8 @@ class PieceSink(Protocol):
 
     def write(self, piece: bytes, safe: bool) -> None:
         """``piece``: the next stretch of XML, checked; ``safe``: the cells of every piece so
-        far are known to stay within the allowed grid (a reader may read them already)."""
+        far are known to stay within the allowed grid (what the sink does with that is its
+        own affair)."""
 
 
 #: Called with each sheet part before it is read; what it returns gets the part's XML.
@@ -279,7 +280,7 @@ def _check_sheet(
         if found:
             max_row, max_col, exact = _farthest(found, max_row, max_col, exact)
         if sink is not None:
-            # Safe: the quick look alone shows that the cells so far stay within the grid.
+            # Safe so far: the quick look alone shows that these cells stay within the grid.
             within = max(max_row, _USUAL_ROWS) * max(max_col, _USUAL_COLUMNS) <= MAX_GRID_CELLS
             sink.write(piece, not exact and within)
     max_col = max(max_col, _USUAL_COLUMNS)

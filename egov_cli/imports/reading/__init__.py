@@ -4,7 +4,7 @@
 (``egov_cli.core.schema``), parses every cell and returns an :class:`ImportFile` with the valid rows
 and every problem, located by file, sheet, row, column and value. It runs in three steps:
 :func:`check_input` refuses files that are missing or unsafe to read, :func:`open_file` reads
-the cells and finds the header (no catalogue needed, so the command can run it while it opens
+the cells and finds the header (no catalogue needed, so the import can run it while it opens
 the catalogue), :meth:`OpenedFile.parse` parses the rows against the catalogue's maturity
 scale.
 """
@@ -22,12 +22,23 @@ from typing import TYPE_CHECKING, Any
 
 from egov_cli.core import schema
 from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError
-from egov_cli.importers.guard import check_file
-from egov_cli.importers.halves import SPLIT_MIN_BYTES, Halves, HalvesWriter, worth_splitting
-from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
-from egov_cli.importers.rows import is_blank_row, parse_column
-from egov_cli.importers.types import ImportColumn, ImportFile, ParsedRow, RawCells, ReadOptions
-from egov_cli.importers.xlsx import SheetData, column_letters, sheet_parts
+from egov_cli.imports.reading.guard import check_file
+from egov_cli.imports.reading.halves import SPLIT_MIN_BYTES, Halves, HalvesWriter, worth_splitting
+from egov_cli.imports.reading.headers import (
+    HEADER_SEARCH_ROWS,
+    HeaderMatch,
+    find_header,
+    match_cells,
+)
+from egov_cli.imports.reading.rows import is_blank_row, parse_column
+from egov_cli.imports.reading.types import (
+    ImportColumn,
+    ImportFile,
+    ParsedRow,
+    RawCells,
+    ReadOptions,
+)
+from egov_cli.imports.reading.xlsx import SheetData, column_letters, sheet_parts
 
 if TYPE_CHECKING:
     from egov_cli.domain.scale import Scale
@@ -156,7 +167,7 @@ def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> Opene
     except OSError as exc:
         raise FileError(f"{path.name} cannot be read: {exc.strerror or exc}.") from exc
     if suffix in TEXT_SUFFIXES:
-        from egov_cli.importers.csv_reader import read_csv
+        from egov_cli.imports.reading.csv_reader import read_csv
 
         data = read_csv(path, options.encoding, options.delimiter)
         head = _take(data, options)
@@ -177,7 +188,7 @@ def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> Opene
 def _open_workbook(
     path: Path, sha: str, options: ReadOptions, halves: dict[str, Halves]
 ) -> OpenedFile:
-    from egov_cli.importers.xlsx import Workbook
+    from egov_cli.imports.reading.xlsx import Workbook
 
     book = Workbook(path, halves)
     try:

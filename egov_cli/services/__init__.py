@@ -1,1 +1,0 @@
-"""Catalogue rules: functions that take a session and return data. No printing, no commit."""
