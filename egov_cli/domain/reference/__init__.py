@@ -52,6 +52,7 @@ from egov_cli.domain.reference.lookup import (
     reference_info,
     search_reference,
 )
+from egov_cli.domain.reference.matching import NameMatch, Suggestion, match_name
 from egov_cli.domain.reference.store import (
     REFERENCE_ENV,
     UpdateResult,
@@ -76,11 +77,13 @@ __all__ = [
     "EnrichResult",
     "EnrichedService",
     "KeyPart",
+    "NameMatch",
     "ParsedFile",
     "Reference",
     "ReferenceDetail",
     "ReferenceEntry",
     "ReferenceInfo",
+    "Suggestion",
     "UpdateResult",
     "clear_cache",
     "describe_type",
@@ -89,6 +92,7 @@ __all__ = [
     "fill_from_reference",
     "known_type_codes",
     "load_reference",
+    "match_name",
     "parse_reference",
     "reference_detail",
     "reference_info",

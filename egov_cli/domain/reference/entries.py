@@ -61,6 +61,7 @@ class Reference:
     by_key: dict[str, ReferenceEntry]
     warnings: tuple[str, ...]
     _folded: list[tuple[str, str]] | None = field(default=None, repr=False)
+    _by_name: dict[str, list[int]] | None = field(default=None, repr=False)
 
     def get(self, key: str | None) -> ReferenceEntry | None:
         return self.by_key.get(key) if key else None
@@ -73,6 +74,14 @@ class Reference:
                 for e in self.entries
             ]
         return self._folded
+
+    def positions_by_name(self) -> dict[str, list[int]]:
+        """Positions of the entries by folded name (as :meth:`folded`); computed on first use."""
+        if self._by_name is None:
+            self._by_name = {}
+            for i, (name, _ozg) in enumerate(self.folded()):
+                self._by_name.setdefault(name, []).append(i)
+        return self._by_name
 
     def topics(self) -> list[str]:
         return sorted({e.topic for e in self.entries if e.topic})

@@ -42,7 +42,9 @@ class ParsedFile:
     problems: tuple[Problem, ...]
 
 
-def _decode(data: bytes, file_name: str) -> tuple[str, list[str]]:
+def decode(data: bytes, file_name: str, expected: str = "utf-8") -> tuple[str, list[str]]:
+    """The text of a file that is UTF-8 or Windows-1252, and a warning where it is not the
+    ``expected`` one of them."""
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -54,6 +56,8 @@ def _decode(data: bytes, file_name: str) -> tuple[str, list[str]]:
             f"{file_name} is neither UTF-8 nor Windows-1252 text.",
             "Save the file as 'CSV UTF-8 (durch Trennzeichen getrennt)'.",
         ) from exc
+    if expected == "cp1252":
+        return text, []
     return text, [f"{file_name} is not UTF-8; read it as Windows-1252."]
 
 
@@ -63,7 +67,7 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
     Raises ``InputRejected`` where the header lacks columns; row problems are returned (the
     caller decides whether they are fatal: ``update`` refuses them, loading warns).
     """
-    text, warnings = _decode(data, file_name)
+    text, warnings = decode(data, file_name)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from egov_cli.core.errors import FileError, InputRejected
 from egov_cli.domain.reference.entries import Reference
-from egov_cli.domain.reference.files import REFERENCE_FILE, parse_reference, to_csv
+from egov_cli.domain.reference.files import REFERENCE_FILE, ParsedFile, parse_reference, to_csv
+from egov_cli.domain.reference.sources import (
+    DASHBOARD_EXPORT,
+    FIM_EXPORT,
+    REFERENCE_CSV,
+    detect_format,
+    merge_entries,
+    parse_dashboard,
+    parse_fim,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -103,6 +112,11 @@ class UpdateResult:
     stored_at: str
     record_id: int | None
     dry_run: bool
+    #: the kind of file: ``reference`` (replaces the reference), ``fim`` or ``dashboard``
+    #: (merged with the reference in use)
+    source_format: str = REFERENCE_CSV
+    renamed_keys: int = 0  # keys whose name the file gives anew (merged sources)
+    joined_keys: int = 0  # keys that got an OZG service they lacked (merged sources)
 
 
 def update_reference(
@@ -113,11 +127,14 @@ def update_reference(
     dry_run: bool = False,
     at: datetime | None = None,
 ) -> UpdateResult:
-    """Validate ``file`` (same columns as the shipped reference) and make it the reference.
+    """Validate ``file`` and make the reference from it.
 
+    ``file`` is a reference CSV in the shipped format (it replaces the reference), the FIM
+    portal's LeiKa export or the federal OZG dashboard's data export (both merged with the
+    reference in use: newer names and keys taken, the OZG join kept where the file has none).
     Every problem is reported with row and column; nothing changes unless the whole file is
-    valid. The file is stored (as UTF-8, comma separated) where :func:`load_reference` finds it
-    and recorded with its date and SHA-256 checksum in ``reference_update``.
+    valid. The result is stored (as UTF-8, comma separated) where :func:`load_reference` finds
+    it and recorded with its date and the file's SHA-256 checksum in ``reference_update``.
     """
     from egov_cli.core.models import ReferenceUpdate, utcnow
 
@@ -127,14 +144,23 @@ def update_reference(
         raise FileError(f"No file {file}.", "Check the path of the reference file.") from exc
     except OSError as exc:
         raise FileError(f"Cannot read {file}: {exc.strerror}.") from exc
-    parsed = parse_reference(data, file.name)
+    kind = detect_format(data)
+    parsed: ParsedFile = {
+        REFERENCE_CSV: parse_reference,
+        FIM_EXPORT: parse_fim,
+        DASHBOARD_EXPORT: parse_dashboard,
+    }[kind](data, file.name)
     if parsed.problems:
         raise InputRejected(
             list(parsed.problems),
             hint="Fix the listed cells and load the file again; the reference in use is unchanged.",
         )
     old = load_reference()
-    new_keys = {e.key for e in parsed.entries if e.key}
+    entries, renamed, joined = parsed.entries, 0, 0
+    if kind != REFERENCE_CSV:
+        merged = merge_entries(old.entries, parsed.entries)
+        entries, renamed, joined = merged.entries, merged.renamed, merged.joined
+    new_keys = {e.key for e in entries if e.key}
     checksum = hashlib.sha256(data).hexdigest()
     destination = updated_reference_path()
     record_id: int | None = None
@@ -142,19 +168,19 @@ def update_reference(
         record = ReferenceUpdate(
             file_name=file.name,
             sha256=checksum,
-            rows=len(parsed.entries),
+            rows=len(entries),
             loaded_at=at or utcnow(),
             actor=actor,
         )
         session.add(record)
         session.flush()
         record_id = record.id
-        _store(destination, to_csv(parsed.entries))
+        _store(destination, to_csv(entries))
         clear_cache()
     return UpdateResult(
         file_name=file.name,
         sha256=checksum,
-        rows=len(parsed.entries),
+        rows=len(entries),
         keys=len(new_keys),
         added_keys=len(new_keys - old.by_key.keys()),
         removed_keys=len(old.by_key.keys() - new_keys),
@@ -162,6 +188,9 @@ def update_reference(
         stored_at=str(destination),
         record_id=record_id,
         dry_run=dry_run,
+        source_format=kind,
+        renamed_keys=renamed,
+        joined_keys=joined,
     )
 
 
