@@ -252,7 +252,13 @@ def _shown(name: str, value: Any) -> str:
 @services_app.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the service.")],
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="Name of the service; may be left out with --leika where the reference knows "
+            "the key."
+        ),
+    ] = None,
     leika: LeikaOpt = None,
     citizen_name: CitizenOpt = None,
     leika_type: TypeOpt = None,
@@ -275,9 +281,12 @@ def add(
     notes: NotesOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Add a service to the catalogue.
+    """Add a service to the catalogue. With a LeiKa key the reference knows, the name (and the
+    other reference fields) may be left out: they are taken from the reference.
 
     Example: egov services add "Gewerbe Anmeldung" --leika 99050012104000 -d 32 --level 3
+
+    Example: egov services add --leika 99050012104000
     """
     from egov_cli.domain.catalogue import add_service
     from egov_cli.domain.scale import load_scale
