@@ -22,11 +22,45 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class ImportColumn:
-    """A recognised column: its position in the sheet, its header and the schema field."""
+    """A recognised column: its position in the sheet, its header and the schema field, why
+    (``--map``, ``name``, ``similar name``, ``content``) and how sure (0-1)."""
 
     index: int  # 0-based position within the row's cells
     header: str
     field: str
+    reason: str = "name"
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """What became of one column of the file: the field it is imported as (None where it is
+    not imported), why, how sure, and the fields it may be where it is not imported."""
+
+    index: int  # 0-based position within the row's cells
+    header: str
+    field: str | None
+    reason: str
+    confidence: float
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def map_hint(self) -> str | None:
+        """The ``--map`` that would import a column that is not imported (None for others)."""
+        if self.field is not None:
+            return None
+        target = self.candidates[0] if self.candidates else "FIELD"
+        return f'--map "{self.header}={target}"'
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "column": self.header,
+            "field": self.field,
+            "reason": self.reason,
+            "confidence": self.confidence,
+            "candidates": list(self.candidates),
+            "map": self.map_hint,
+        }
 
 
 @dataclass
@@ -93,6 +127,9 @@ class ImportFile:
     warnings: list[str] = field(default_factory=list)
     data_rows: int = 0  # non-blank rows below the header
     raw: RawCells | None = None  # every data row's cells as read
+    #: every column of the file and what became of it (field, why, how sure; or the --map
+    #: that would take it), in the file's order
+    column_map: list[ColumnMapping] = field(default_factory=list)
 
     @property
     def fields(self) -> set[str]:
