@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,24 +44,13 @@ class ColumnMapping:
     reason: str
     confidence: float
     candidates: tuple[str, ...] = ()
+    #: the ``--map`` that would import a column that is not imported (None for the others)
+    map_hint: str | None = dataclasses.field(init=False, default=None)
 
-    @property
-    def map_hint(self) -> str | None:
-        """The ``--map`` that would import a column that is not imported (None for others)."""
-        if self.field is not None:
-            return None
-        target = self.candidates[0] if self.candidates else "FIELD"
-        return f'--map "{self.header}={target}"'
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "column": self.header,
-            "field": self.field,
-            "reason": self.reason,
-            "confidence": self.confidence,
-            "candidates": list(self.candidates),
-            "map": self.map_hint,
-        }
+    def __post_init__(self) -> None:
+        if self.field is None:
+            target = self.candidates[0] if self.candidates else "FIELD"
+            object.__setattr__(self, "map_hint", f'--map "{self.header}={target}"')
 
 
 @dataclass

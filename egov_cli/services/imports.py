@@ -49,7 +49,7 @@ from egov_cli.core.models import ChangeRecord, Department, ImportRun, Procedure,
 from egov_cli.core.schema import SERVICE_FIELDS
 from egov_cli.domain.reference import fill_from_reference, load_reference
 from egov_cli.domain.scale import load_scale
-from egov_cli.importers.types import ImportFile
+from egov_cli.importers.types import ColumnMapping, ImportFile
 from egov_cli.services.early import PART_ROWS, EarlyRead, Part, known_columns, read_parts
 from egov_cli.values.fold import fold
 
@@ -145,6 +145,8 @@ class ImportResult:
     unknown_headers: list[str]
     warnings: list[str]
     history_records: int = 0
+    #: every column of the file and what became of it (see ``importers.types.ColumnMapping``)
+    column_map: list[ColumnMapping] = dataclasses.field(default_factory=list)
 
 
 _ABSENT: Any = type("_Absent", (), {"__repr__": lambda self: "<absent>"})()
@@ -1009,6 +1011,7 @@ def apply_import(
         rejected_rows=rejected_rows,
         unknown_headers=list(data.unknown_headers),
         warnings=planner.warnings,
+        column_map=list(data.column_map),
     )
 
     def listed() -> ImportResult:
