@@ -161,3 +161,4 @@ def test_a_name_of_nothing_in_the_reference_matches_nothing() -> None:
     match = ref.match_name("Drachenflugplatzgenehmigung für Einhörner")
     assert (match.exact, match.suggestions) == (None, ())
     assert ref.match_name("   ").exact is None
+    assert ref.match_name("Hundesteuer.").key == "99102013000000"

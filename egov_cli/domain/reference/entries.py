@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from egov_cli.values.fold import search_fold
+from egov_cli.values.fold import fold, search_fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +76,12 @@ class Reference:
         return self._folded
 
     def positions_by_name(self) -> dict[str, list[int]]:
-        """Positions of the entries by folded name (as :meth:`folded`); computed on first use."""
+        """Positions of the entries by name folded for matching (case, spacing, punctuation
+        and umlaut spelling aside); computed on first use."""
         if self._by_name is None:
             self._by_name = {}
-            for i, (name, _ozg) in enumerate(self.folded()):
-                self._by_name.setdefault(name, []).append(i)
+            for i, entry in enumerate(self.entries):
+                self._by_name.setdefault(fold(entry.name), []).append(i)
         return self._by_name
 
     def topics(self) -> list[str]:

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from egov_cli.domain.reference.entries import Reference, ReferenceEntry
 from egov_cli.domain.reference.store import load_reference
-from egov_cli.values.fold import search_fold
+from egov_cli.values.fold import fold, search_fold
 
 #: How similar (0-100, rapidfuzz's ratio of the sorted words) a name must be to be suggested.
 SUGGESTION_SCORE = 80
@@ -50,16 +50,17 @@ def match_name(
 ) -> NameMatch:
     """Match ``name`` to the reference (the one in use unless given).
 
-    ``exact`` is the entry whose name is ``name`` (ignoring case, spacing and umlaut spelling)
-    where exactly one entry has it; where several have it, they are all suggestions. Otherwise
+    ``exact`` is the entry whose name is ``name`` (ignoring case, spacing, punctuation and
+    umlaut spelling) where exactly one entry has it; where several have it, they are all
+    suggestions. Otherwise
     up to ``limit`` entries with a similar name are suggested, never applied.
     """
     ref = reference or load_reference()
     wanted = _spelling(name)
-    if not wanted:
+    if not fold(name):
         return NameMatch(name, None, ())
     names = [folded for folded, _ozg in ref.folded()]
-    same = [ref.entries[i] for i in ref.positions_by_name().get(wanted, [])]
+    same = [ref.entries[i] for i in ref.positions_by_name().get(fold(name), [])]
     if len(same) == 1:
         return NameMatch(name, same[0], ())
     if same:
