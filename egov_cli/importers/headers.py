@@ -49,8 +49,8 @@ NOT_RECOGNISED, AMBIGUOUS = "not recognised", "ambiguous"
 SIMILAR_SCORE = 85
 #: Share of sampled values that must fit a field recognised by less than its exact name.
 FITTING_SHARE = 0.8
-#: Headers longer than this are text, not headers: never matched by similarity.
-LONGEST_HEADER = 60
+#: Cells longer than this are text, not headers (the longest name of a column is shorter).
+LONGEST_HEADER = 80
 
 #: Words that say nothing about which field a header means.
 _FILLER = frozenset(
@@ -96,6 +96,7 @@ _FILLER = frozenset(
 )
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _WORDS = re.compile(r"[0-9a-z]+")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")  # as egov_cli.values.fold.fold drops them
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 _URL_FIELDS = frozenset({"online_url", "bayernportal_url", "procedure_url"})
 
@@ -166,23 +167,27 @@ class Guess:
 
 
 @lru_cache(maxsize=4096)
-def recognise_header(header: str) -> Guess | None:
-    """The field a header means by its name alone (no ``--map``, no values), or None."""
-    key = fold(header)
+def recognise_header(header: str, similar: bool = True) -> Guess | None:
+    """The field a header means by its name alone (no ``--map``, no values), or None;
+    ``similar=False`` leaves out similar spellings (quick: no similarity search)."""
+    if len(header) > LONGEST_HEADER:
+        return None  # text, not a header: longer than any name of a column
+    spelled = search_fold(header)
+    key = _NOT_WORD.sub("", spelled)
     if not key:
         return None
     if key in _schema_lookup():
         return Guess(_schema_lookup()[key], BY_NAME, 1.0)
     if key in _synonym_lookup():
         return Guess(_synonym_lookup()[key], BY_NAME, 0.95)
-    if len(header) > LONGEST_HEADER:
-        return None
-    words = [w for w in _WORDS.findall(search_fold(_BRACKETS.sub(" ", header))) if w not in _FILLER]
+    words = [w for w in _WORDS.findall(_BRACKETS.sub(" ", spelled)) if w not in _FILLER]
     short = "".join(words)
     if short and short != key:
         for lookup in (_schema_lookup(), _synonym_lookup()):
             if short in lookup:
                 return Guess(lookup[short], BY_SIMILAR_NAME, 0.9)
+    if not similar:
+        return None
     keys, fields = _all_names()
     best: dict[str, float] = {}
     for candidate in {key, short} - {""}:
@@ -303,9 +308,12 @@ def match_cells(
     cells: Sequence[object],
     mapping: dict[str, str],
     below: Sequence[Sequence[object]] = (),
+    *,
+    similar: bool = True,
 ) -> HeaderMatch:
     """Recognise a row's cells as headers; ``below`` are rows under it (values are sampled
-    from them). Blank cells are skipped; unrecognised ones listed with what they may be."""
+    from them). Blank cells are skipped; unrecognised ones listed with what they may be.
+    ``similar=False`` leaves out similar spellings (see :func:`recognise_header`)."""
     extra = {fold(k): v for k, v in mapping.items()}
     found: list[_Found] = []  # cells that name a field, before one column per field is chosen
     entries: dict[int, ColumnMapping] = {}  # what became of each cell, by position
@@ -325,7 +333,9 @@ def match_cells(
             else:
                 found.append(_Found(index, header, extra[key], BY_MAP, 1.0))
             continue
-        guess = None if isinstance(cell, datetime | date | bool) else recognise_header(header)
+        guess = (
+            None if isinstance(cell, datetime | date | bool) else recognise_header(header, similar)
+        )
         if guess is None:
             entries[index] = ColumnMapping(index, header, None, NOT_RECOGNISED, 0.0)
             continue
@@ -457,17 +467,26 @@ def find_header(
     Rows are compared by the columns their cells name; the values below the chosen row then
     decide the columns its cells do not name clearly.
     """
-    best: tuple[int, HeaderMatch] | None = None
-    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if not any(c not in (None, "") for c in cells):
-            continue
-        match = match_cells(cells, mapping)
-        if not match.columns:
-            continue
-        if best is None or match.score > best[1].score:
-            best = (index, match)
+    # Names first (quick); similar spellings only where no row names a column.
+    best = _best_row(rows, mapping, similar=False) or _best_row(rows, mapping, similar=True)
     if best is None:
         return None
     index = best[0]
     match = match_cells(rows[index], mapping, rows[index + 1 : HEADER_SEARCH_ROWS])
     return (index, match) if is_header(match) else None
+
+
+def _best_row(
+    rows: Sequence[Sequence[object]], mapping: dict[str, str], *, similar: bool
+) -> tuple[int, HeaderMatch] | None:
+    """The first row naming the most columns among the first rows, or None."""
+    best: tuple[int, HeaderMatch] | None = None
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if not any(c not in (None, "") for c in cells):
+            continue
+        match = match_cells(cells, mapping, similar=similar)
+        if not match.columns:
+            continue
+        if best is None or match.score > best[1].score:
+            best = (index, match)
+    return best
