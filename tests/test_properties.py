@@ -5,6 +5,7 @@ whole scale, flags both values."""
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,15 +15,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
+from egov_cli.core import schema
+from egov_cli.core.errors import FileError, InputRejected
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import ChangeRecord, Department, ImportRun, Procedure, Service
 from egov_cli.domain.catalogue import add_service
 from egov_cli.domain.departments import add_department
-from egov_cli.domain.scale import load_scale
+from egov_cli.domain.scale import default_preset_name, load_scale, presets
 from egov_cli.exports.columns import select_columns
 from egov_cli.exports.services_export import ExportOptions, export_services
 from egov_cli.imports import ImportOptions, run_import
+from egov_cli.imports.reading import read_file
+from egov_cli.imports.reading.types import ImportFile, ReadOptions
 from egov_cli.storage.db import Catalogue, transaction
+from egov_cli.values.fold import fold
 
 AT = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 LEVELS = (0, 1, 2, 3, 4)  # the default scale, seeded in every test catalogue
@@ -147,3 +153,63 @@ def test_search_texts_made_column_by_column_are_those_of_each_service_alone(
     count = len(columns["name"])
     rows = [{name: values[i] for name, values in columns.items()} for i in range(count)]
     assert search_texts(columns, count) == [service_search_text(row) for row in rows]
+
+
+#: Headers as people write them: every name and synonym of the schema, spelled a little
+#: differently now and then, and other words.
+KNOWN_HEADERS = sorted(
+    {h for c in schema.COLUMNS for h in (c.field, c.de, c.en, *c.aliases, *c.synonyms)}
+)
+HEADER = st.one_of(
+    st.sampled_from(KNOWN_HEADERS),
+    st.sampled_from(KNOWN_HEADERS).map(lambda h: f"{h} (alt)"),
+    st.sampled_from(KNOWN_HEADERS).map(lambda h: h[:-1] + "x" if len(h) > 6 else h),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöü -", min_size=1, max_size=20).filter(str.strip),
+)
+#: Values below the headers: keys, addresses, words, yes/no.
+CELL = st.sampled_from(
+    ["99050012104000", "https://portal.example/a", "ja", "Amt 32", "['a', 'b']", "3", ""]
+)
+
+
+def _read_or_refusal(path: Path) -> ImportFile | InputRejected | None:
+    """The file as read, the refusal of its header, or None where no header is found."""
+    try:
+        return read_file(path, presets()[default_preset_name()], ReadOptions(delimiter=";"))
+    except InputRejected as refused:
+        return refused
+    except FileError:
+        return None
+
+
+@given(
+    headers=st.lists(HEADER, min_size=1, max_size=8, unique_by=lambda h: fold(h)),
+    data=st.data(),
+)
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_recognition_never_maps_two_columns_to_one_field_silently(
+    tmp_path: Path, headers: list[str], data: st.DataObject
+) -> None:
+    rows = [headers] + [
+        data.draw(st.lists(CELL, min_size=len(headers), max_size=len(headers))) for _ in range(3)
+    ]
+    path = tmp_path / "liste.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, delimiter=";").writerows(rows)
+    found = _read_or_refusal(path)
+    if isinstance(found, InputRejected):  # two columns name one field exactly: said, refused
+        assert all("both name the field" in d for d in found.details)
+        return
+    if found is None:  # no row names a column: nothing is mapped at all
+        return
+    fields = [c.field for c in found.columns]
+    assert len(fields) == len(set(fields))
+    said = "\n".join(found.warnings)
+    for entry in found.column_map:
+        if entry.field is None and entry.candidates:  # a field it may be, not taken: said
+            assert repr(entry.header) in said
+            assert entry.map_hint == f'--map "{entry.header}={entry.candidates[0]}"'

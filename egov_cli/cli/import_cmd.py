@@ -117,6 +117,25 @@ def import_(
     _summary(st, result, rejects)
 
 
+def _column_map(st: State, result: ImportResult) -> None:
+    """Each column of the file -> the field it is imported as and why; each column not
+    imported with the --map that would take it."""
+    if not result.column_map:
+        return
+    output.message("Spalten:", quiet=st.quiet)
+    for column in result.column_map:
+        if column.field is not None:
+            sure = "" if column.confidence >= 1 else f", {column.confidence:.0%}"
+            output.message(
+                f"  {column.header} -> {column.field} ({column.reason}{sure})", quiet=st.quiet
+            )
+        else:
+            output.message(
+                f"  {column.header}: nicht importiert ({column.reason}); {column.map_hint}",
+                quiet=st.quiet,
+            )
+
+
 def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
     from egov_cli.values.display import count
 
@@ -161,6 +180,7 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
             output.plain(
                 f"  ... und {len(result.changes) - MAX_SHOWN} weitere geänderte Leistungen (alle: --json)"
             )
+    _column_map(st, result)
     if result.unknown_headers:
         output.message(
             f"Nicht erkannte Spalten (ignoriert): {', '.join(result.unknown_headers)}",

@@ -136,17 +136,25 @@ def info(ctx: typer.Context, json: JsonOpt = False) -> None:
 @reference_app.command("update")
 def update(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="CSV file with the columns of the reference.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="A reference CSV (the shipped columns), the FIM portal's LeiKa export "
+            "(leika_leistungen_de.csv) or the OZG dashboard's data export (JSON or CSV)."
+        ),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only check the file; change nothing.")
     ] = False,
     json: JsonOpt = False,
 ) -> None:
-    """Load a newer reference file (same columns as the shipped one); every problem is listed
+    """Load a newer reference: a file with the columns of the shipped one replaces it; the FIM
+    portal's LeiKa export and the federal OZG dashboard's data export are merged with it (newer
+    names and keys taken, the OZG join kept where the file has none). Every problem is listed
     with row and column, and nothing changes unless the whole file is valid. Recorded with
     date and checksum in the catalogue.
 
-    Example: egov reference update ozg_umsetzungskatalog_leika_2027.csv
+    Example: egov reference update leika_leistungen_de.csv
     """
     st = use_json(ctx, json)
     with st.session(write=not dry_run) as session:
@@ -162,5 +170,12 @@ def update(
         f"{number(result.removed_keys)} entfallen), SHA-256 {result.sha256}",
         quiet=st.quiet,
     )
+    if result.source_format != "reference":
+        output.message(
+            f"Mit dem bisherigen Referenzkatalog zusammengeführt: "
+            f"{number(result.renamed_keys)} Bezeichnungen erneuert, "
+            f"{number(result.joined_keys)} OZG-Zuordnungen ergänzt",
+            quiet=st.quiet,
+        )
     if not dry_run:
         output.message(f"Gespeichert unter {result.stored_at}", quiet=st.quiet)

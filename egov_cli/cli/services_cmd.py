@@ -222,16 +222,25 @@ def _shown(name: str, value: Any) -> str:
 @service_field_options(without=("name",))
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the service.")],
-    fields: dict[str, str | None],
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="Name of the service; may be left out with --leika where the reference knows "
+            "the key."
+        ),
+    ] = None,
+    fields: dict[str, str | None] | None = None,
     json: JsonOpt = False,
 ) -> None:
-    """Add a service to the catalogue.
+    """Add a service to the catalogue. With a LeiKa key the reference knows, the name (and the
+    other reference fields) may be left out: they are taken from the reference.
 
     Example: egov services add "Gewerbe Anmeldung" --leika 99050012104000 -d 32 --level 3
+
+    Example: egov services add --leika 99050012104000
     """
     st = use_json(ctx, json)
-    raw = {"name": name, **fields}
+    raw = {"name": name, **(fields or {})}
     change = st.run_write(
         lambda session: add_service(
             session, st.change_context("services add"), _parse_fields(raw, load_scale(session))

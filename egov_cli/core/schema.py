@@ -45,12 +45,18 @@ class Column:
     terms: tuple[Term, ...] | None = None  # for kind TERM: the allowed values
     entity: str = "service"  # service, department or procedure: what the column describes
     width: int = 18  # a sensible spreadsheet column width
+    #: Headers people write for the column, recognised by meaning: the import takes them as
+    #: this column where the values fit (see ``egov_cli.imports.reading.headers``).
+    synonyms: tuple[str, ...] = ()
 
     def header(self, lang: str = "de") -> str:
         return self.de if lang == "de" else self.en
 
     def match_keys(self) -> set[str]:
         return {fold(h) for h in (self.field, self.de, self.en, *self.aliases)}
+
+    def synonym_keys(self) -> set[str]:
+        return {fold(h) for h in self.synonyms} - self.match_keys()
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -80,6 +86,13 @@ COLUMNS: tuple[Column, ...] = (
             "LeiKa-Nummer",
         ),
         width=18,
+        synonyms=(
+            "LeiKa-Nr",
+            "Schlüssel (LeiKa)",
+            "LeiKa-Kennung",
+            "Leistungskennung",
+            "LeiKa-Schlüssel-Nr",
+        ),
     ),
     Column(
         "name",
@@ -98,6 +111,14 @@ COLUMNS: tuple[Column, ...] = (
         ),
         required=True,
         width=45,
+        synonyms=(
+            "Name der Leistung",
+            "Bezeichnung der Leistung",
+            "Leistungstitel",
+            "Titel",
+            "Dienstleistung",
+            "Leistungen",
+        ),
     ),
     Column(
         "citizen_name",
@@ -107,6 +128,7 @@ COLUMNS: tuple[Column, ...] = (
         "Bezeichnung, wie Bürgerinnen und Bürger sie verstehen.",
         ("Bezeichnung für Bürger", "Anzeigename", "Kurzbezeichnung"),
         width=35,
+        synonyms=("Bürgerbezeichnung", "Bezeichnung für Bürgerinnen und Bürger"),
     ),
     Column(
         "leika_type",
@@ -134,6 +156,7 @@ COLUMNS: tuple[Column, ...] = (
         "Name der OZG-Leistung (Bündel).",
         ("ozg_leistung", "OZG-Leistungsbündel", "OZG-Bezeichnung"),
         width=30,
+        synonyms=("OZG-Leistungsname", "Name der OZG-Leistung"),
     ),
     Column(
         "topic",
@@ -152,6 +175,7 @@ COLUMNS: tuple[Column, ...] = (
         "OZG-Lebens- oder Unternehmenslage.",
         ("Lebens-/Unternehmenslage", "Unternehmenslage"),
         width=22,
+        synonyms=("Lebenslagen",),
     ),
     Column(
         "addressee",
@@ -180,6 +204,19 @@ COLUMNS: tuple[Column, ...] = (
         ),
         entity="department",
         width=10,
+        synonyms=(
+            "Zuständiges Amt",
+            "Zuständige Stelle",
+            "Stelle",
+            "Behörde",
+            "Zuständige Behörde",
+            "Zuständigkeit",
+            "Fachamt",
+            "Federführendes Amt",
+            "Federführung",
+            "Zuständige Organisationseinheit",
+            "OE",
+        ),
     ),
     Column(
         "department_name",
@@ -190,6 +227,7 @@ COLUMNS: tuple[Column, ...] = (
         ("Name des Amts", "Fachbereichsname"),
         entity="department",
         width=28,
+        synonyms=("Amtsname", "Bezeichnung des Amts", "Name der Dienststelle"),
     ),
     Column(
         "level",
@@ -199,6 +237,7 @@ COLUMNS: tuple[Column, ...] = (
         "Aktueller Reifegrad nach dem Reifegradmodell des Katalogs, als Zahl oder Bezeichnung.",
         ("Reifegradstufe", "OZG-Reifegrad", "Stufe", "Reifegrad aktuell", "Ist-Reifegrad"),
         width=20,
+        synonyms=("Digitalisierungsgrad", "OZG-Reifegradstufe"),
     ),
     Column(
         "status",
@@ -209,6 +248,7 @@ COLUMNS: tuple[Column, ...] = (
         ("Status", "Stand", "Umsetzungsstand"),
         terms=STATUSES,
         width=16,
+        synonyms=("Stand der Umsetzung", "Status der Umsetzung", "Bearbeitungsstand"),
     ),
     Column(
         "procedure",
@@ -219,6 +259,13 @@ COLUMNS: tuple[Column, ...] = (
         ("Onlinedienst", "Online-Verfahren", "Onlineverfahren", "Verfahren"),
         entity="procedure",
         width=28,
+        synonyms=(
+            "Onlinedienst (übergeordnet)",
+            "Name des Onlinedienstes",
+            "Onlinedienst Name",
+            "Online-Lösung",
+            "Digitaler Dienst",
+        ),
     ),
     Column(
         "online_url",
@@ -228,6 +275,18 @@ COLUMNS: tuple[Column, ...] = (
         "Adresse, unter der die Leistung online ist.",
         ("URL", "Link", "Online-Link"),
         width=35,
+        synonyms=(
+            "Link zum Onlinedienst",
+            "Online-Antrag",
+            "Antragslink",
+            "Link zum Antrag",
+            "Link zum Online-Antrag",
+            "URL Onlinedienst",
+            "Link Onlinedienst",
+            "Internetadresse",
+            "Webadresse",
+            "Zugang Onlinedienst",
+        ),
     ),
     Column(
         "bayernportal_url",
@@ -237,6 +296,7 @@ COLUMNS: tuple[Column, ...] = (
         "Link auf die Leistungsbeschreibung im BayernPortal.",
         ("BayernPortal", "Link BayernPortal", "BayernPortal-URL"),
         width=35,
+        synonyms=("Link zum BayernPortal", "BayernPortal Link"),
     ),
     Column(
         "go_live",
@@ -246,6 +306,7 @@ COLUMNS: tuple[Column, ...] = (
         "Datum des Go-Live, z. B. 31.12.2026.",
         ("Go-Live", "Livegang", "Inbetriebnahme", "Online-Start"),
         width=12,
+        synonyms=("Go-Live-Datum", "Datum Go-Live", "Freischaltung"),
     ),
     Column(
         "target_level",
@@ -264,6 +325,7 @@ COLUMNS: tuple[Column, ...] = (
         "Bis wann der Ziel-Reifegrad erreicht sein soll.",
         ("Zieltermin", "Umsetzung bis", "geplant bis", "Frist"),
         width=12,
+        synonyms=("Umsetzungsfrist", "Geplante Umsetzung"),
     ),
     Column(
         "sdg_annex2",
@@ -282,6 +344,7 @@ COLUMNS: tuple[Column, ...] = (
         "Anzahl der Fälle im Jahr.",
         ("Fallzahl", "Fallzahlen", "Fälle pro Jahr", "Fälle/Jahr"),
         width=12,
+        synonyms=("Anzahl Fälle", "Fälle jährlich", "Anträge pro Jahr", "Antragszahl"),
     ),
     Column(
         "notes",
@@ -291,6 +354,7 @@ COLUMNS: tuple[Column, ...] = (
         "Freitext.",
         ("Bemerkung", "Anmerkungen", "Notizen", "Kommentar", "Hinweise"),
         width=40,
+        synonyms=("Rechtsnorm", "Rechtsgrundlage", "Erläuterung", "Anmerkung", "Kommentare"),
     ),
     Column(
         "procedure_url",
@@ -312,6 +376,7 @@ COLUMNS: tuple[Column, ...] = (
         terms=PROVISIONS,
         entity="procedure",
         width=20,
+        synonyms=("Bereitstellungsmodell",),
     ),
     Column(
         "procedure_bayernportal",
@@ -343,6 +408,7 @@ COLUMNS: tuple[Column, ...] = (
         ("BayernID-Anbindung",),
         entity="procedure",
         width=10,
+        synonyms=("BayernID angebunden",),
     ),
     Column(
         "procedure_bundid",
@@ -353,6 +419,7 @@ COLUMNS: tuple[Column, ...] = (
         ("BundID-Anbindung",),
         entity="procedure",
         width=10,
+        synonyms=("BundID angebunden",),
     ),
     Column(
         "procedure_epayment",
@@ -363,6 +430,7 @@ COLUMNS: tuple[Column, ...] = (
         ("ePayment", "Online-Bezahlung", "Bezahlfunktion"),
         entity="procedure",
         width=10,
+        synonyms=("Bezahlung online", "Online bezahlen", "ePayment-Anbindung"),
     ),
     Column(
         "procedure_submits",
@@ -373,6 +441,7 @@ COLUMNS: tuple[Column, ...] = (
         ("Elektronisch einreichbar", "Einreichung online", "Versand online"),
         entity="procedure",
         width=12,
+        synonyms=("Elektronische Antragstellung", "Online einreichbar", "Online-Einreichung"),
     ),
 )
 

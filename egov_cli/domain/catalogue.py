@@ -271,6 +271,13 @@ def add_service(session: Session, ctx: ChangeContext, values: Mapping[str, Any])
     from egov_cli.domain.reference import fill_from_reference  # loads the reference: only here
 
     clean, warnings = fill_from_reference({k: v for k, v in values.items() if v is not None})
+    if not clean.get("name"):
+        key = clean.get("leika_key")
+        raise ValidationError(
+            "A service needs a name"
+            + (f"; the reference catalogue does not know LeiKa key {key}." if key else "."),
+            'Give the name, e.g. egov services add "Gewerbe Anmeldung" --leika KEY.',
+        )
     warnings += _check(session, clean, None)
     resolved = _resolve_links(session, clean)
     service = Service(**resolved, created_at=ctx.at, updated_at=ctx.at)

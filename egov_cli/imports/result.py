@@ -25,7 +25,10 @@
                                        "column": "Reifegrad", "value": "sieben",
                                        "hint": "…"}]}],
       "unknown_headers": ["Bemerkung intern"],
-      "warnings": ["…"]
+      "warnings": ["…"],
+      "column_map": [{"column": 1, "header": "Zuständiges Amt", "field": "department",
+                      "reason": "name", "confidence": 0.95, "candidates": [],
+                      "map_hint": null}]   # every column of the file and what became of it
     }
 
 Values of fields are JSON numbers, text, true/false or null; dates are ISO text. Keys may be
@@ -34,12 +37,13 @@ added within a schema version; none is renamed or removed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from egov_cli.core.errors import Problem
+from egov_cli.imports.reading.types import ColumnMapping
 
 #: Version of the shape :func:`result_json` makes.
 JSON_SCHEMA = 1
@@ -107,6 +111,8 @@ class ImportResult:
     unknown_headers: list[str]
     warnings: list[str]
     history_records: int = 0
+    #: every column of the file and what became of it (see ``reading.types.ColumnMapping``)
+    column_map: list[ColumnMapping] = field(default_factory=list)
 
 
 def result_json(result: ImportResult) -> dict[str, Any]:
@@ -154,6 +160,18 @@ def result_json(result: ImportResult) -> dict[str, Any]:
         ],
         "unknown_headers": list(result.unknown_headers),
         "warnings": list(result.warnings),
+        "column_map": [
+            {
+                "column": c.index + 1,
+                "header": c.header,
+                "field": c.field,
+                "reason": c.reason,
+                "confidence": c.confidence,
+                "candidates": list(c.candidates),
+                "map_hint": c.map_hint,
+            }
+            for c in result.column_map
+        ],
     }
 
 

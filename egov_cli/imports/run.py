@@ -157,6 +157,7 @@ def _import(
         changes=[],
         rejected_rows=rejected_rows,
         unknown_headers=list(data.unknown_headers),
+        column_map=list(data.column_map),
         warnings=planner.warnings,
     )
     if not options.dry_run:

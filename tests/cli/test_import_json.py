@@ -15,7 +15,7 @@ TOP_LEVEL = {
     "schema", "file_name", "sha256", "sheet", "header_row", "mode", "dry_run", "import_id",
     "rows", "created", "changed", "unchanged", "rejected", "history_records",
     "new_departments", "new_procedures", "changed_procedures", "new_services", "changes",
-    "rejected_rows", "unknown_headers", "warnings",
+    "rejected_rows", "unknown_headers", "warnings", "column_map",
 }  # fmt: skip
 
 

@@ -106,3 +106,23 @@ def test_report_coverage_refuses_an_unknown_leika_type(db_url: str) -> None:
     result = egov("report", "coverage", "--leika-type", "99")
     assert result.exit_code == 3
     assert "LeiKa type '99' is not known." in result.stderr
+
+
+def test_update_takes_the_fim_export_and_merges_it_with_the_reference(
+    db_url: str, tmp_path: Path
+) -> None:
+    export = tmp_path / "leika_leistungen_de.csv"
+    export.write_bytes(
+        (
+            "Schluessel;Bezeichnung;Bezeichnung2;Portalverbund Lagen;Portalverbund Lagen Codes\r\n"
+            "99050012104000;Gewerbe anmelden (FIM);;;\r\n"
+            "99999001104000;Ganz neue Größe;;;\r\n"
+        ).encode("cp1252")
+    )
+    loaded = egov("reference", "update", str(export))
+    assert loaded.exit_code == 0, loaded.stderr
+    assert "1 Bezeichnungen erneuert" in loaded.stderr
+    shown = json.loads(egov("reference", "show", "99050012104000", "--json").stdout)
+    assert (shown["name"], shown["ozg_id"]) == ("Gewerbe anmelden (FIM)", "10294")
+    info = json.loads(egov("reference", "info", "--json").stdout)
+    assert info["keys"] > 4000

@@ -90,3 +90,23 @@ def test_every_command_has_help_with_an_example() -> None:
     walk(root, [])  # type: ignore[arg-type]
     assert {"report targets", "services list", "import"} <= set(seen)
     assert missing == []
+
+
+def test_add_with_only_a_known_key_takes_the_name_from_the_reference(db_url: str) -> None:
+    added = egov("services", "add", "--leika", "99050012104000", "--json")
+    assert added.exit_code == 0, added.stderr
+    service = json.loads(added.stdout)["service"]
+    assert (service["name"], service["ozg_id"]) == ("Gewerbe Anmeldung", "10294")
+
+
+def test_add_without_a_name_and_with_an_unknown_key_says_a_name_is_needed(db_url: str) -> None:
+    refused = egov("services", "add", "--leika", "99050012104999")
+    assert refused.exit_code == 3
+    assert (
+        "A service needs a name; the reference catalogue does not know LeiKa key 99050012104999."
+        in refused.stderr
+    )
+    nothing = egov("services", "add")
+    assert nothing.exit_code == 3
+    assert "A service needs a name." in nothing.stderr
+    assert json.loads(egov("services", "list", "--json").stdout)["services"] == []

@@ -636,7 +636,7 @@ def test_new_services_without_a_name_column_point_at_the_columns_egov_did_not_re
 ) -> None:
     path = tmp_path / "amt50.csv"
     path.write_text(
-        "LeiKa-Schlüssel;Bezeichnung der Leistung;Amt\n99990012104000;Wohngeld;50\n",
+        "LeiKa-Schlüssel;Gegenstand;Amt\n99990012104000;Wohngeld;50\n",
         encoding="utf-8",
     )
     with pytest.raises(InputRejected) as raised:
@@ -644,7 +644,7 @@ def test_new_services_without_a_name_column_point_at_the_columns_egov_did_not_re
     (problem,) = raised.value.problems
     assert problem.message == "a new service needs a name"
     assert problem.hint is not None
-    assert "'Bezeichnung der Leistung'" in problem.hint
+    assert "'Gegenstand'" in problem.hint
     assert '--map "HEADER=name"' in problem.hint
 
 

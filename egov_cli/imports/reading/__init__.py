@@ -252,7 +252,7 @@ def _header(
                 f"{where} has no row {options.header_row}.",
                 "Check --header-row (rows are counted as Excel shows them, from 1).",
             )
-        match = match_cells(rows[index], options.mapping)
+        match = match_cells(rows[index], options.mapping, rows[index + 1 :])
         if not match.columns:
             return None
         return options.header_row, match
@@ -420,7 +420,7 @@ def _read_rows(
             for number, key in zip(numbers, keys, strict=True)
             if key is not None and key.endswith("000000")
         ]
-    warnings = []
+    warnings = list(match.notes)
     if bare_keys:
         shown = ", ".join(map(str, bare_keys[:10])) + (" ..." if len(bare_keys) > 10 else "")
         one = len(bare_keys) == 1
@@ -444,6 +444,7 @@ def _read_rows(
         warnings=warnings,
         data_rows=count,
         raw=raw,
+        column_map=match.mapping,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,11 +23,34 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class ImportColumn:
-    """A recognised column: its position in the sheet, its header and the schema field."""
+    """A recognised column: its position in the sheet, its header and the schema field, why
+    (``--map``, ``name``, ``similar name``, ``content``) and how sure (0-1)."""
 
     index: int  # 0-based position within the row's cells
     header: str
     field: str
+    reason: str = "name"
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """What became of one column of the file: the field it is imported as (None where it is
+    not imported), why, how sure, and the fields it may be where it is not imported."""
+
+    index: int  # 0-based position within the row's cells
+    header: str
+    field: str | None
+    reason: str
+    confidence: float
+    candidates: tuple[str, ...] = ()
+    #: the ``--map`` that would import a column that is not imported (None for the others)
+    map_hint: str | None = dataclasses.field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.field is None:
+            target = self.candidates[0] if self.candidates else "FIELD"
+            object.__setattr__(self, "map_hint", f'--map "{self.header}={target}"')
 
 
 @dataclass
@@ -93,6 +117,9 @@ class ImportFile:
     warnings: list[str] = field(default_factory=list)
     data_rows: int = 0  # non-blank rows below the header
     raw: RawCells | None = None  # every data row's cells as read
+    #: every column of the file and what became of it (field, why, how sure; or the --map
+    #: that would take it), in the file's order
+    column_map: list[ColumnMapping] = field(default_factory=list)
 
     @property
     def fields(self) -> set[str]:
