@@ -20,14 +20,25 @@ in SDG Annex II; a new service needs a name). Blank cells of online-procedure de
 department name say nothing (the procedure or department is shared with other services).
 
 Online procedures: rows naming one procedure must agree on its details (else both rows are
-rejected); details without a procedure reject the row. A department code is at most 32
-characters long.
+rejected). Details given for a service without a named procedure (e-payment, BayernPortal,
+BayernID/BundID, electronic submission: the way city lists write them) go to the service's
+current procedure, else to a procedure of the service's own, named after the service (so it is
+counted once, like any procedure); details that are all "no" create nothing.
+
+Departments: a known code, or a known department's code or name (case, spacing and umlaut
+spelling aside); else a new department, with the text as its code where it reads as one (short,
+at most two words), else as its name with a generated short code (named in the warnings). New
+departments that may be the same as another are named as a warning, never merged. A file with
+only department names (no code column) is read the same way.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+from rapidfuzz import fuzz
 
 from egov_cli.core import schema
 from egov_cli.core.errors import Problem
@@ -50,6 +61,14 @@ NEW_DEFAULTS: dict[str, Any] = {"level": 0, "status": "planned", "sdg_annex2": F
 #: Order of the fields in the snapshot and in field-level differences.
 SHOWN_FIELDS = (*SERVICE_FIELDS[:9], "department", *SERVICE_FIELDS[9:11], "procedure",
                 *SERVICE_FIELDS[11:])  # fmt: skip
+
+#: Longest text, and most words, read as a department code (longer text is a name).
+CODE_LENGTH = 16
+CODE_WORDS = 2
+#: Longest generated department code (initials of the name's words).
+MAX_GENERATED_CODE = 8
+#: Similarity (0-100) from which two departments' texts are named as possibly the same.
+NEAR_DUPLICATE_SCORE = 90
 
 ABSENT: Any = type("_Absent", (), {"__repr__": lambda self: "<absent>"})()
 """A planned value that leaves the field alone (no column, or a blank cell of a field every
@@ -157,6 +176,7 @@ class Planner:
         plan = self._names(plan)
         plan = self._links(plan)
         self._procedures(plan)
+        self._near_duplicate_departments()
         self._summarise_warnings()
         problems = self.problems
         if any(number in problems for number in plan.numbers):
@@ -396,27 +416,20 @@ class Planner:
         values = plan.values
         codes = values.get("department")
         dept_names = values.get("department_name")
+        if codes is None and dept_names is not None:  # departments given by name only
+            codes, dept_names = dept_names, None
         procedures = values.get("procedure")
         details = [values[f] for f in self._procedure_columns]
         count = len(plan.numbers)
         departments: list[str | None] = [None] * count
         names: list[str | None] = [None] * count
         rejected: list[int] = []
+        implicit = False  # online-procedure details given for a service without a procedure
         dept_cache = self._dept_cache
         proc_cache = self._proc_cache
         for i in range(count):
             if codes is not None and (code := codes[i]) is not None:
                 known = dept_cache.get(code) or self._department(code)
-                if known is None:
-                    self.problem(
-                        plan.numbers[i],
-                        f"department code is {len(code)} characters long; at most 32 are allowed",
-                        "department",
-                        code,
-                        "Use the department's short code, e.g. 32 or FB3.",
-                    )
-                    rejected.append(i)
-                    continue
                 if (
                     dept_names is not None
                     and dept_names[i]
@@ -426,29 +439,25 @@ class Planner:
                 departments[i] = known
             if procedures is not None and (name := procedures[i]) is not None:
                 names[i] = proc_cache.get(name) or self._procedure(name)
-            elif details and any(column[i] is not None for column in details):
-                given = next(
-                    f
-                    for f, column in zip(self._procedure_columns, details, strict=True)
-                    if column[i] is not None
-                )
-                self.problem(
-                    plan.numbers[i],
-                    "online procedure details without an online procedure",
-                    given,
-                    values[given][i],
-                    f"Name the online procedure in the column {schema.BY_FIELD['procedure'].de!r}.",
-                )
-                rejected.append(i)
+            elif details and any(column[i] not in (None, False, "") for column in details):
+                names[i] = self._own_procedure(plan, i)
+                implicit = True
         plan.departments = departments if codes is not None else None
-        plan.procedures = names if procedures is not None else None
+        if procedures is None and implicit:
+            # No procedure column: the other rows keep their services' procedures.
+            for i, existing in enumerate(plan.existing):
+                if names[i] is None and existing is not None:
+                    names[i] = self._current_procedure(existing)
+        plan.procedures = names if procedures is not None or implicit else None
         if rejected:
             gone = set(rejected)
             plan = plan.take([i for i in range(count) if i not in gone])
         return plan
 
-    def _department(self, code: str) -> str | None:
-        """The code of the department ``code`` names (new ones are noted); None if invalid."""
+    def _department(self, code: str) -> str:
+        """The code of the department ``code`` names: a known code, or a known department's
+        code or name (case, spacing and umlaut spelling aside); else a new department, with
+        ``code`` as its code where it reads as one, else as its name with a generated code."""
         known = self._dept_cache.get(code)
         if known is not None:
             return known
@@ -459,13 +468,76 @@ class Planner:
         else:
             known = cat.dept_folded.get(folded) or self._new_dept_folded.get(folded)
         if known is None:
-            if len(code) > 32:
-                return None
-            self.new_departments[code] = code
-            self._new_dept_folded[folded] = code
-            known = code
+            if _looks_like_code(code):
+                self.new_departments[code] = code
+                known = code
+            else:
+                known = self._generated_code(code)
+                self.new_departments[known] = code
+                self.warnings.append(
+                    f"new department {code!r} gets the code {known!r} (it reads as a name, not a "
+                    "code); change it with 'egov departments' if another code is meant."
+                )
+            self._new_dept_folded[folded] = known
         self._dept_cache[code] = known
         return known
+
+    def _generated_code(self, name: str) -> str:
+        """A short code for a new department given by its name: the initials of its words
+        (``Amt für Wirtschaft`` -> ``AFW``), numbered where taken."""
+        words = re.findall(r"[^\W_]+", name)
+        stem = "".join(w if w.isdigit() else w[0] for w in words).upper()[:MAX_GENERATED_CODE]
+        stem = stem or "AMT"
+        taken = self.cat.dept_by_code.keys() | self.new_departments.keys()
+        code, number = stem, 1
+        while code in taken:
+            number += 1
+            code = f"{stem}-{number}"
+        return code
+
+    def _near_duplicate_departments(self) -> None:
+        """New departments whose text begins with, or is very like, another department's
+        (``HWK`` / ``HWK/ 7 HWKn in NRW``): named as a warning, never merged."""
+        new = {fold(name): name for name in self.new_departments.values()}
+        if not new:
+            return
+        texts = dict(new)
+        for code in self.cat.dept_by_code:
+            texts.setdefault(fold(code), code)
+        named: set[frozenset[str]] = set()
+        for folded, name in new.items():
+            for other_folded, other in texts.items():
+                pair = frozenset((folded, other_folded))
+                if other_folded == folded or len(other_folded) < 2 or pair in named:
+                    continue
+                if folded.startswith(other_folded) or (
+                    fuzz.ratio(folded, other_folded) >= NEAR_DUPLICATE_SCORE
+                ):
+                    named.add(pair)
+                    self.warnings.append(
+                        f"departments {other!r} and {name!r} may be the same; egov keeps them "
+                        "apart. Correct the file, or rename one with 'egov departments'."
+                    )
+
+    def _current_procedure(self, service_id: int) -> str | None:
+        """The name of the online procedure of the existing service ``service_id``."""
+        return self.cat.proc_name_of.get(self.cat.value(service_id, "procedure_id"))
+
+    def _own_procedure(self, plan: Plan, i: int) -> str:
+        """The online procedure that carries the details of row ``i``, which names none: the
+        service's current procedure, else a procedure of the service's own, named after it
+        (and its LeiKa key, so that two services never share one by accident)."""
+        existing = plan.existing[i]
+        if existing is not None and (current := self._current_procedure(existing)):
+            return current
+        names = plan.values.get("name")
+        name = names[i] if names is not None and names[i] is not ABSENT else None
+        if not name and existing is not None:
+            name = self.cat.value(existing, "name")
+        keys = plan.values.get("leika_key")
+        key = keys[i] if keys is not None and keys[i] is not ABSENT else None
+        own = f"{name} ({key})" if key else str(name or plan.numbers[i])
+        return self._procedure(own)
 
     def _procedure(self, name: str) -> str:
         """The name of the procedure ``name`` names (new ones are noted)."""
@@ -522,3 +594,8 @@ class Planner:
             name: {attr: value for attr, (value, _row) in attrs.items()}
             for name, attrs in given.items()
         }
+
+
+def _looks_like_code(text: str) -> bool:
+    """Whether a department's text reads as a code (``32``, ``FB3``, ``Amt 32``), not a name."""
+    return len(text) <= CODE_LENGTH and len(text.split()) <= CODE_WORDS

@@ -475,15 +475,13 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "department names", "3", _build_department_names, _expect_department_names,
-        later="departments given as names",
     ),
     Case(
         "department near-duplicates", "3", _build_department_near_duplicates,
-        _expect_department_near_duplicates, later="departments given as names",
+        _expect_department_near_duplicates,
     ),
     Case(
         "e-payment per service", "4", _build_epayment_per_service, _expect_epayment_per_service,
-        later="online-service details per service",
     ),
     Case("live yes/no", "5", _build_live_yes_no, _expect_live_yes_no, later="value maps"),
     Case("list literals", "5", _build_list_literals, _expect_list_literals, later="list values"),
