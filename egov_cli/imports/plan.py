@@ -6,6 +6,9 @@ changes (matched on the LeiKa key, else on the ID column, else, for services wit
 the name) or that it adds, its values, its department and online procedure (unknown ones are
 noted as new), and every problem, by row. Nothing here reads or writes the database.
 
+Skipped rows: a total or summary row (no key, no ID, a name such as Summe, Gesamt, Anzahl) and
+a row that repeats an earlier row exactly are skipped, each with a note.
+
 Duplicates: a LeiKa key, an ID, or (without key and ID) a name that appears in two rows
 rejects both rows; so does a service that two rows match. Modes: ``insert`` rejects rows of
 existing services, ``update`` rows of unknown ones.
@@ -47,7 +50,7 @@ from egov_cli.domain.reference import fill_from_reference, load_reference
 from egov_cli.imports.known import KnownCatalogue
 from egov_cli.imports.options import ImportOptions
 from egov_cli.imports.reading.types import ImportFile
-from egov_cli.values.fold import fold
+from egov_cli.values.fold import fold, search_fold
 
 #: Fields the federal reference catalogue can fill from a LeiKa key.
 REFERENCE_FIELDS = ("name", "leika_type", "ozg_id", "ozg_name", "topic", "life_event")
@@ -69,6 +72,11 @@ CODE_WORDS = 2
 MAX_GENERATED_CODE = 8
 #: Similarity (0-100) from which two departments' texts are named as possibly the same.
 NEAR_DUPLICATE_SCORE = 90
+
+#: First words of the names of total and summary rows (folded).
+TOTAL_WORDS = frozenset(
+    {"summe", "summen", "gesamt", "gesamtsumme", "insgesamt", "zwischensumme", "anzahl", "total"}
+)
 
 ABSENT: Any = type("_Absent", (), {"__repr__": lambda self: "<absent>"})()
 """A planned value that leaves the field alone (no column, or a blank cell of a field every
@@ -141,8 +149,7 @@ class Planner:
 
     def plan(self) -> Plan:
         data = self.data
-        values = data.values
-        numbers = data.numbers
+        values, numbers = self._skip_rows(data.values, data.numbers)
         keys = values.get("leika_key")
         ids = values.get("id")
         self._duplicates(numbers, keys, "leika_key", "LeiKa key")
@@ -182,6 +189,55 @@ class Planner:
         if any(number in problems for number in plan.numbers):
             plan = plan.take([i for i, n in enumerate(plan.numbers) if n not in problems])
         return plan
+
+    def _skip_rows(
+        self, values: dict[str, list[Any]], numbers: list[int]
+    ) -> tuple[dict[str, list[Any]], list[int]]:
+        """The rows to plan: total rows (no key, no ID, a name such as ``Summe``) and repeats
+        of an identical earlier row are skipped, each with a note."""
+        count = len(numbers)
+        skipped: dict[int, str] = {}  # position -> note
+        names = values.get("name")
+        keys = values.get("leika_key")
+        ids = values.get("id")
+        if names is not None:
+            for p, name in enumerate(names):
+                if (
+                    name
+                    and (keys is None or keys[p] is None)
+                    and (ids is None or ids[p] is None)
+                    and _is_total(name)
+                ):
+                    skipped[p] = (
+                        f"row {numbers[p]}: skipped {name!r}: it reads as a total row, not a "
+                        "service."
+                    )
+        repeated = keys if keys is not None else names
+        if repeated is not None:
+            present = [v for v in repeated if v is not None]
+            if len(set(present)) < len(present):  # only then can two rows be the same
+                columns = list(values.values())
+                first: dict[tuple[Any, ...], int] = {}
+                for p in range(count):
+                    if p in skipped:
+                        continue
+                    row = tuple(column[p] for column in columns)
+                    if row in first:
+                        skipped[p] = (
+                            f"row {numbers[p]}: imported once: it repeats row "
+                            f"{numbers[first[row]]} exactly."
+                        )
+                    else:
+                        first[row] = p
+        if not skipped:
+            return values, numbers
+        for p in sorted(skipped):
+            self.warnings.append(skipped[p])
+        keep = [p for p in range(count) if p not in skipped]
+        return (
+            {name: [column[p] for p in keep] for name, column in values.items()},
+            [numbers[p] for p in keep],
+        )
 
     def _summarise_warnings(self) -> None:
         """Reference warnings, summarised: a count and the first few rows, not one per row."""
@@ -594,6 +650,13 @@ class Planner:
             name: {attr: value for attr, (value, _row) in attrs.items()}
             for name, attrs in given.items()
         }
+
+
+def _is_total(name: str) -> bool:
+    """Whether a name without key reads as a total or summary row (``Summe``, ``Gesamt:``,
+    ``Anzahl Leistungen``)."""
+    words = search_fold(name).split()
+    return bool(words) and words[0].strip(":.") in TOTAL_WORDS
 
 
 def _looks_like_code(text: str) -> bool:
