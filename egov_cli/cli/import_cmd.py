@@ -9,6 +9,7 @@ import typer
 
 from egov_cli.cli import output
 from egov_cli.cli.state import State, use_json
+from egov_cli.core.errors import ExitCode
 
 if TYPE_CHECKING:
     from egov_cli.imports import ImportResult
@@ -56,7 +57,7 @@ def import_(
         typer.Option(
             "--on-error",
             help="abort: any bad row stops the import (nothing written); skip: import the "
-            "valid rows and report the rest.",
+            "valid rows and report the rest (exit code 12 when rows were rejected).",
         ),
     ] = "abort",
     rejects: Annotated[
@@ -113,8 +114,11 @@ def import_(
         result = run_import(st.settings.db, file, options, progress=step)
     if json:
         output.print_json(result_json(result))
-        return
-    _summary(st, result, rejects)
+    else:
+        _summary(st, result, rejects)
+    if result.rejected and not result.dry_run:
+        # A partial import: the others came in, but a scheduled import must be able to alert.
+        raise typer.Exit(int(ExitCode.PARTIAL_IMPORT))
 
 
 def _column_map(st: State, result: ImportResult) -> None:

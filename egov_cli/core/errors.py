@@ -26,6 +26,7 @@ class ExitCode(IntEnum):
     ABORTED = 9  # the user declined a confirmation
     TARGET_AT_RISK = 10  # report run --fail-on at-risk: a target is at risk
     TARGET_MISSED = 11  # report run --fail-on missed/at-risk: a target is missed
+    PARTIAL_IMPORT = 12  # import --on-error skip: rows were rejected, the others imported
 
 
 class EgovError(Exception):

@@ -80,7 +80,7 @@ def test_skip_with_rejects_writes_the_rejected_rows_with_an_error_column(
     path = _sheet(tmp_path, "99990012104000;A;32;3\n123;B;32;2\n")
     rejects = tmp_path / "zurueck.xlsx"
     result = egov("import", str(path), "--on-error", "skip", "--rejects", str(rejects))
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 12, result.stderr  # PARTIAL_IMPORT
     assert "neu: 1, geändert: 0, unverändert: 0, abgelehnt: 1" in result.stdout
     assert "bad.csv, row 3, column 'LeiKa-Schlüssel': LeiKa key '123'" in result.stderr
     rows = CalamineWorkbook.from_path(str(rejects)).get_sheet_by_name("Abgelehnt").to_python()
@@ -111,13 +111,13 @@ def test_skip_says_in_the_summary_line_how_many_rows_were_rejected_and_where_the
     path = _sheet(tmp_path, "99990012104000;A;32;3\n123;B;32;2\n1;C;32;2\n")
     rejects = tmp_path / "zurueck.xlsx"
     result = egov("import", str(path), "--on-error", "skip", "--rejects", str(rejects))
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 12, result.stderr  # PARTIAL_IMPORT
     assert result.stdout.splitlines()[1] == (
         "  neu: 1, geändert: 0, unverändert: 0, abgelehnt: 2 "
         f"(2 Zeilen nicht importiert, stehen mit Fehlerspalte in {rejects})"
     )
     without = egov("import", str(path), "--on-error", "skip")
-    assert without.exit_code == 0, without.stderr
+    assert without.exit_code == 12, without.stderr
     assert without.stdout.splitlines()[1] == (
         "  neu: 0, geändert: 0, unverändert: 1, abgelehnt: 2 "
         "(2 Zeilen nicht importiert; --rejects DATEI.xlsx speichert sie)"
@@ -134,7 +134,7 @@ def test_one_rejected_row_is_counted_in_the_singular_and_a_dry_run_says_it_would
     assert dry.stdout.splitlines()[1].endswith("abgelehnt: 1 (1 Zeile würde nicht importiert)")
     assert "1 Zeile würde nicht importiert:" in dry.stderr
     done = egov("import", str(path), "--on-error", "skip", "--rejects", str(rejects))
-    assert done.exit_code == 0, done.stderr
+    assert done.exit_code == 12, done.stderr
     assert done.stdout.splitlines()[1].endswith(
         f"(1 Zeile nicht importiert, steht mit Fehlerspalte in {rejects})"
     )
