@@ -73,6 +73,24 @@ def import_(
         str | None,
         typer.Option("--delimiter", help="CSV delimiter: ; , or tab (default: detected)."),
     ] = None,
+    value_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--value-map",
+            metavar="FIELD:WORD=VALUE",
+            help='A sender\'s word for a value, e.g. --value-map "status:in Arbeit=in_progress" '
+            "(repeatable; any field of terms).",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            help="Join relative links (/antrag/...) with this address; without it they are "
+            "left out with a warning.",
+        ),
+    ] = None,
     describe_format: Annotated[
         bool,
         typer.Option("--describe-format", help="Describe the columns egov reads; import nothing."),
@@ -96,6 +114,7 @@ def import_(
 
     from egov_cli.imports import ImportOptions, result_json, run_import
     from egov_cli.imports.reading.headers import parse_mapping
+    from egov_cli.imports.reading.senders import parse_value_map
 
     options = ImportOptions(
         mode=mode.strip().lower(),
@@ -105,6 +124,8 @@ def import_(
         sheet=sheet,
         header_row=header_row,
         mapping=parse_mapping(map_ or []),
+        value_map=parse_value_map(value_map or []),
+        base_url=base_url,
         encoding=encoding,
         delimiter=delimiter,
         actor=st.settings.actor,

@@ -248,7 +248,14 @@ COLUMNS: tuple[Column, ...] = (
         ("Status", "Stand", "Umsetzungsstand"),
         terms=STATUSES,
         width=16,
-        synonyms=("Stand der Umsetzung", "Status der Umsetzung", "Bearbeitungsstand"),
+        synonyms=(
+            "Stand der Umsetzung",
+            "Status der Umsetzung",
+            "Bearbeitungsstand",
+            "Live",
+            "Ist live",
+            "Online verfügbar",
+        ),
     ),
     Column(
         "procedure",

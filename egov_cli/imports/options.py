@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from egov_cli.core.errors import ValidationError
+from egov_cli.imports.reading.senders import check_base_url
 from egov_cli.imports.reading.types import ReadOptions
 
 MODES = ("upsert", "insert", "update")
@@ -57,6 +58,8 @@ class ImportOptions:
     mapping: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     delimiter: str | None = None
+    value_map: dict[str, dict[str, str]] = field(default_factory=dict)
+    base_url: str | None = None
     actor: str = "egov"
     at: datetime | None = None
     sizes: WriteSizes = field(default_factory=WriteSizes)
@@ -71,6 +74,7 @@ class ImportOptions:
                 f"--on-error {self.on_error!r} is not known.",
                 f"Use one of: {', '.join(ON_ERROR)}.",
             )
+        check_base_url(self.base_url)
 
     def read_options(self) -> ReadOptions:
         """How to read the file, as the readers take it."""
@@ -80,4 +84,6 @@ class ImportOptions:
             mapping=dict(self.mapping),
             encoding=self.encoding,
             delimiter=self.delimiter,
+            value_map={name: dict(words) for name, words in self.value_map.items()},
+            base_url=self.base_url,
         )

@@ -31,6 +31,7 @@ from egov_cli.imports.reading.headers import (
     match_cells,
 )
 from egov_cli.imports.reading.rows import is_blank_row, parse_column
+from egov_cli.imports.reading.senders import EXAMPLES, translate
 from egov_cli.imports.reading.types import (
     ImportColumn,
     ImportFile,
@@ -79,12 +80,20 @@ class OpenedFile:
     head: list[tuple[int, list[Any]]]
     header: tuple[int, HeaderMatch]
     close: Callable[[], None]
+    options: ReadOptions = field(default_factory=ReadOptions)
 
     def parse(self, scale: Scale, progress: Callable[[int], None] | None = None) -> ImportFile:
         """Parse and check every data row (row problems are in ``problems``)."""
         try:
             return _read_rows(
-                self.file_name, self.sha256, self.sheet, self.head, self.header, scale, progress
+                self.file_name,
+                self.sha256,
+                self.sheet,
+                self.head,
+                self.header,
+                scale,
+                progress,
+                self.options,
             )
         finally:
             self.close()
@@ -174,7 +183,7 @@ def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> Opene
         found = _header(path.name, None, head, options)
         if found is None:
             raise _no_header(path.name, None, options)
-        return OpenedFile(path.name, sha, data, head, found, close=lambda: None)
+        return OpenedFile(path.name, sha, data, head, found, close=lambda: None, options=options)
 
     halves = dict(checked.halves)
     checked.halves.clear()  # read once: another attempt reads the file itself
@@ -203,7 +212,7 @@ def _open_workbook(
                 continue
             data.scan_formulas = partial(book.scan_formulas, data)
             # The book stays open until the rows are parsed (openpyxl reads them lazily).
-            return OpenedFile(path.name, sha, data, head, found, close=book.close)
+            return OpenedFile(path.name, sha, data, head, found, close=book.close, options=options)
         raise _no_header(path.name, None, options, sheets=book.sheet_names)
     except BaseException:
         book.close()
@@ -298,6 +307,7 @@ def _read_rows(
     found: tuple[int, HeaderMatch],
     scale: Scale,
     progress: Callable[[int], None] | None,
+    options: ReadOptions,
 ) -> ImportFile:
     header_row, match = found
     sheet = data.name or None
@@ -321,14 +331,15 @@ def _read_rows(
     # The data rows column by column, each column converted in one go: the rows read so far
     # first, then (a sheet read in halves) the rest, while it is still being read.
     head_rows = (item for item in head if item[0] > header_row)
-    parts = [_parse_part(chain(head_rows, data.rows), match, scale, progress)]
+    parts = [_parse_part(chain(head_rows, data.rows), match, scale, progress, options)]
     data.rows = iter(())  # the sheet's rows are not needed any more
     if data.rest is not None:
         rest, data.rest = data.rest, None
-        parts.append(_parse_part(rest(), match, scale, progress))
+        parts.append(_parse_part(rest(), match, scale, progress, options))
     joined = _joined_parts(parts)
     all_numbers, transposed, lengths = joined.numbers, joined.cells, joined.lengths
     converted, errors = joined.clean, joined.errors
+    left_out, joined_lists = joined.left_out, joined.joined_lists
     del parts, joined  # the clean values are replaced below where rows are rejected
     count = len(all_numbers)
     problems_by_row: dict[int, list[Problem]] = {}
@@ -421,6 +432,21 @@ def _read_rows(
             if key is not None and key.endswith("000000")
         ]
     warnings = list(match.notes)
+    if left_out:
+        shown = ", ".join(f"row {n}: {link}" for n, _h, link in left_out[:EXAMPLES])
+        more = " ..." if len(left_out) > EXAMPLES else ""
+        warnings.append(
+            f"{len(left_out)} relative link{'s' if len(left_out) > 1 else ''} left out "
+            f"(column {left_out[0][1]!r}: {shown}{more}): they are no addresses a citizen can "
+            "open. Give the portal's address with --base-url to join them."
+        )
+    if joined_lists:
+        rows = ", ".join(str(n) for n, _h in joined_lists[:EXAMPLES])
+        more = " ..." if len(joined_lists) > EXAMPLES else ""
+        warnings.append(
+            f"column {joined_lists[0][1]!r} holds lists (rows {rows}{more}); their items are "
+            "kept as text, separated by '; '."
+        )
     if bare_keys:
         shown = ", ".join(map(str, bare_keys[:10])) + (" ..." if len(bare_keys) > 10 else "")
         one = len(bare_keys) == 1
@@ -459,6 +485,10 @@ class _Part:
     lengths: list[int] | None
     clean: list[list[Any]]
     errors: list[list[tuple[int, ValidationError]]]
+    #: relative links left out for want of --base-url: (row number, header, link)
+    left_out: list[tuple[int, str, str]] = field(default_factory=list)
+    #: lists written out in free text, taken as their items: (row number, header)
+    joined_lists: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _parse_part(
@@ -466,6 +496,7 @@ def _parse_part(
     match: HeaderMatch,
     scale: Scale,
     progress: Callable[[int], None] | None,
+    options: ReadOptions,
 ) -> _Part:
     """Parse the data rows ``items`` (row number, cells), blank rows left out."""
     body: list[list[Any]] = []
@@ -492,13 +523,33 @@ def _parse_part(
     blank_column: Sequence[Any] = ("",) * len(numbers)
     clean: list[list[Any]] = []
     errors: list[list[tuple[int, ValidationError]]] = []
+    left_out: list[tuple[int, str, str]] = []
+    joined_lists: list[tuple[int, str]] = []
     for column in match.columns:
         index = column.index
         column_cells = cells[index] if index < len(cells) else blank_column
-        values, column_errors = parse_column(schema.BY_FIELD[column.field], column_cells, scale)
+        described = schema.BY_FIELD[column.field]
+        translated = translate(
+            described, column_cells, options.value_map.get(column.field), options.base_url
+        )
+        values, column_errors = parse_column(described, translated.cells, scale)
+        if translated.errors:
+            refused = {position for position, _exc in translated.errors}
+            column_errors = [
+                *translated.errors,
+                *((p, exc) for p, exc in column_errors if p not in refused),
+            ]
+            for position in refused:
+                values[position] = None
+        left_out.extend(
+            (numbers[p], column.header, str(column_cells[p]).strip()) for p in translated.left_out
+        )
+        joined_lists.extend((numbers[p], column.header) for p in translated.joined)
         clean.append(values)
         errors.append(column_errors)
-    return _Part(numbers, cells, None if uniform else lengths, clean, errors)
+    return _Part(
+        numbers, cells, None if uniform else lengths, clean, errors, left_out, joined_lists
+    )
 
 
 def _joined_parts(parts: list[_Part]) -> _Part:
@@ -515,7 +566,11 @@ def _joined_parts(parts: list[_Part]) -> _Part:
         lengths = []
     clean: list[list[Any]] = [[] for _ in first.clean]
     errors: list[list[tuple[int, ValidationError]]] = [[] for _ in first.errors]
+    left_out: list[tuple[int, str, str]] = []
+    joined_lists: list[tuple[int, str]] = []
     for part in parts:
+        left_out.extend(part.left_out)
+        joined_lists.extend(part.joined_lists)
         offset = len(numbers)
         count = len(part.numbers)
         numbers.extend(part.numbers)
@@ -528,4 +583,4 @@ def _joined_parts(parts: list[_Part]) -> _Part:
         for joined_errors, found in zip(errors, part.errors, strict=True):
             joined_errors.extend((position + offset, exc) for position, exc in found)
         part.cells, part.clean = [], []  # let go of each part's lists as they are taken
-    return _Part(numbers, [*cells], lengths, clean, errors)
+    return _Part(numbers, [*cells], lengths, clean, errors, left_out, joined_lists)

@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 
 from egov_cli.core import schema
 from egov_cli.core.errors import ValidationError
+from egov_cli.imports.reading.senders import yes_no
 from egov_cli.imports.reading.types import ColumnMapping, ImportColumn
 from egov_cli.values.column import parse_value
 from egov_cli.values.fold import fold, search_fold
@@ -290,6 +291,8 @@ def _unfitting(field_name: str, samples: list[object]) -> str | None:
         def parses(cell: object) -> bool:
             if isinstance(cell, datetime | date) and column.kind != schema.DATE:
                 return False
+            if field_name == "status" and yes_no(cell) is not None:
+                return True  # a yes/no column as the status: live or not
             try:
                 parse_value(column, cell, None)  # type: ignore[arg-type]  # no level here
             except ValidationError:

@@ -19,6 +19,9 @@ class ReadOptions:
     mapping: dict[str, str] = field(default_factory=dict)  # header -> schema field
     encoding: str | None = None  # CSV only; default: UTF-8 (with or without BOM), else cp1252
     delimiter: str | None = None  # CSV only; default: detected among ; , tab
+    #: a sender's words for term values: field -> folded word -> the catalogue's value
+    value_map: dict[str, dict[str, str]] = field(default_factory=dict)
+    base_url: str | None = None  # relative links are joined with it (else left out)
 
 
 @dataclass(frozen=True)

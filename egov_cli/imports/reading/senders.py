@@ -1,0 +1,188 @@
+"""A sender's words in the catalogue's terms, before a column's cells are parsed.
+
+Lists from departments and portals say the same things in their own words; these rules make
+them the catalogue's, column by column, and say what they did:
+
+- ``--value-map "status:in Arbeit=in_progress"``: a sender's word for a term field's value
+  (case, spacing and umlaut spelling aside);
+- a yes/no column taken as the status (``Live: Ja``): yes is live; no says only "not live",
+  so the cell counts as blank (a service keeps its status, a new one is planned);
+- list literals (``['a', 'b']``, as data exports write lists): no field of the catalogue takes
+  several values, so such a cell is refused with a message, never stored as written; only in
+  free text (the notes) it becomes its items, separated by "; ", with a warning;
+- web addresses: a relative link (``/antrag/...``) is joined with ``--base-url``, else left out
+  with a warning (it is no address a citizen can open); anything else that is no web address
+  (``http(s)://...`` or ``www....``) is refused.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from egov_cli.core import schema
+from egov_cli.core.errors import ValidationError
+from egov_cli.values.fold import fold
+
+#: Fields holding web addresses.
+URL_FIELDS = frozenset({"online_url", "bayernportal_url", "procedure_url"})
+_WEB_ADDRESS = re.compile(r"^(https?://|www\.)[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_YES = frozenset({"ja", "yes", "j", "y", "x", "true", "wahr", "1"})
+_NO = frozenset({"nein", "no", "n", "false", "falsch", "0"})
+#: Free-text fields: a list written out there becomes its items, separated by "; ".
+FREE_TEXT = frozenset({"notes"})
+#: How many rows a warning names as examples.
+EXAMPLES = 5
+
+
+@dataclass
+class Translated:
+    """A column's cells in the catalogue's words, the cells refused (position, error) and
+    warnings about what was changed or left out."""
+
+    cells: Sequence[Any]
+    errors: list[tuple[int, ValidationError]] = field(default_factory=list)
+    left_out: list[int] = field(default_factory=list)  # positions of relative links left out
+    joined: list[int] = field(default_factory=list)  # positions of lists written as text
+
+
+def _may_hold(cells: Sequence[Any], mark: str) -> bool:
+    """Whether any text cell holds ``mark`` (one quick look at all of them)."""
+    try:
+        return mark in "\n".join(cells)
+    except TypeError:  # not all text
+        return any(isinstance(c, str) and mark in c for c in cells)
+
+
+def yes_no(cell: object) -> bool | None:
+    """True for a yes, False for a no, None for anything else."""
+    if isinstance(cell, bool):
+        return cell
+    if isinstance(cell, int | float | str):
+        folded = fold(str(cell))
+        if folded in _YES:
+            return True
+        if folded in _NO:
+            return False
+    return None
+
+
+def is_list_literal(cell: object) -> bool:
+    """Whether a cell is a list written out (``['a', 'b']``, ``["a"]``)."""
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return False
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return isinstance(value, list)
+
+
+def translate(
+    column: schema.Column,
+    cells: Sequence[Any],
+    value_map: dict[str, str] | None,
+    base_url: str | None,
+) -> Translated:
+    """``cells`` of ``column`` in the catalogue's words (see the module's docstring);
+    ``value_map``: folded sender word -> the catalogue's value, for this column's field."""
+    name = column.field
+    if value_map:
+        cells = [
+            value_map.get(fold(c), c) if isinstance(c, str) and c.strip() else c for c in cells
+        ]
+    if name == "status":
+        answers = [yes_no(c) for c in cells if c not in (None, "")]
+        if answers and None not in answers:  # a yes/no column: live or not
+            cells = ["live" if yes_no(c) else None for c in cells]
+    out = Translated(cells)
+    if column.kind == schema.TEXT and _may_hold(cells, "["):
+        joined = list(cells) if name in FREE_TEXT else None
+        for position, cell in enumerate(cells):
+            if not is_list_literal(cell):
+                continue
+            if joined is not None:
+                joined[position] = "; ".join(map(str, ast.literal_eval(cell.strip())))
+                out.joined.append(position)
+            else:
+                out.errors.append(
+                    (
+                        position,
+                        ValidationError(
+                            f"{column.de} holds a list of values; the column takes one value",
+                            "Give one value in the cell (or split the row).",
+                        ),
+                    )
+                )
+        if joined is not None:
+            out.cells = cells = joined
+    if name in URL_FIELDS:
+        refused = {p for p, _e in out.errors}
+        changed = list(cells)
+        for position, cell in enumerate(cells):
+            if not isinstance(cell, str) or not (text := cell.strip()):
+                continue
+            if _WEB_ADDRESS.match(text):
+                continue
+            if text.startswith("/") and not text.startswith("//"):
+                if base_url:
+                    changed[position] = urljoin(base_url, text)
+                else:
+                    changed[position] = None
+                    out.left_out.append(position)
+                continue
+            if position not in refused:
+                out.errors.append(
+                    (
+                        position,
+                        ValidationError(
+                            f"{column.de} {text!r} is not a web address",
+                            "Give an address beginning with https:// (or www.).",
+                        ),
+                    )
+                )
+        out.cells = changed
+    return out
+
+
+def check_base_url(base_url: str | None) -> None:
+    """``--base-url`` must be a web address itself."""
+    if base_url is not None and not re.match(r"^https?://\S+$", base_url, re.IGNORECASE):
+        raise ValidationError(
+            f"--base-url {base_url!r} is not a web address.",
+            "Give the portal's address, e.g. --base-url https://www.stadt.example.",
+        )
+
+
+def parse_value_map(items: Sequence[str]) -> dict[str, dict[str, str]]:
+    """``["status:in Arbeit=in_progress", ...]`` as field -> folded sender word -> value."""
+    maps: dict[str, dict[str, str]] = {}
+    for item in items:
+        target, sep, value = item.rpartition("=")
+        field_name, colon, word = target.partition(":")
+        column = schema.BY_FIELD.get(field_name.strip())
+        if not sep or not colon or not word.strip() or column is None:
+            raise ValidationError(
+                f"--value-map {item!r} is not FIELD:WORD=VALUE.",
+                'Write e.g. --value-map "status:in Arbeit=in_progress".',
+            )
+        if column.kind != schema.TERM or column.terms is None:
+            raise ValidationError(
+                f"--value-map {item!r}: {field_name.strip()} is not a field of terms.",
+                "Value maps translate the values of term fields (e.g. status, addressee).",
+            )
+        known = {t.code for t in column.terms}
+        if value.strip() not in known:
+            raise ValidationError(
+                f"--value-map {item!r}: {value.strip()!r} is not a value of {column.field}.",
+                f"Use one of: {', '.join(sorted(known))}.",
+            )
+        maps.setdefault(column.field, {})[fold(word)] = value.strip()
+    return maps
