@@ -6,6 +6,11 @@ changes (matched on the LeiKa key, else on the ID column, else, for services wit
 the name) or that it adds, its values, its department and online procedure (unknown ones are
 noted as new), and every problem, by row. Nothing here reads or writes the database.
 
+Keys from names: a row without key and ID whose name is the name of exactly one entry of the
+reference catalogue (case and umlaut spelling aside) gets its key, reported; similar names are
+suggested (for the first rows), never applied. A key found by name fills no other field from the
+reference: the officer checks it first (the next import with the key fills them).
+
 Skipped rows: a total or summary row (no key, no ID, a name such as Summe, Gesamt, Anzahl) and
 a row that repeats an earlier row exactly are skipped, each with a note.
 
@@ -46,7 +51,7 @@ from rapidfuzz import fuzz
 from egov_cli.core import schema
 from egov_cli.core.errors import Problem
 from egov_cli.core.schema import SERVICE_FIELDS
-from egov_cli.domain.reference import fill_from_reference, load_reference
+from egov_cli.domain.reference import fill_from_reference, load_reference, match_name
 from egov_cli.imports.known import KnownCatalogue
 from egov_cli.imports.options import ImportOptions
 from egov_cli.imports.reading.types import ImportFile
@@ -57,6 +62,8 @@ REFERENCE_FIELDS = ("name", "leika_type", "ozg_id", "ozg_name", "topic", "life_e
 REFERENCE_SET = frozenset(REFERENCE_FIELDS)
 #: Fields every service has: a blank cell keeps the current value (new services: defaults).
 ALWAYS_SET = ("name", "level", "status", "sdg_annex2")
+#: Rows without a key for which similar reference names are looked up and suggested.
+SUGGESTED_ROWS = 20
 #: How many rows a summarised warning names as examples.
 WARNING_EXAMPLES = 5
 #: Defaults of a new service (as the Service model has them).
@@ -131,6 +138,7 @@ class Planner:
         self._all_reference_columns = fields >= REFERENCE_SET
         self.not_in_reference: list[tuple[int, str]] = []  # (row, key)
         self.reference_notes: list[tuple[int, str]] = []  # (row, warning)
+        self._keys_by_name: set[int] = set()  # rows whose key was found by their name
 
     def problem(
         self, row: int, message: str, field: str | None, value: object, hint: str | None
@@ -150,6 +158,7 @@ class Planner:
     def plan(self) -> Plan:
         data = self.data
         values, numbers = self._skip_rows(data.values, data.numbers)
+        values = self._keys_from_names(values, numbers)
         keys = values.get("leika_key")
         ids = values.get("id")
         self._duplicates(numbers, keys, "leika_key", "LeiKa key")
@@ -238,6 +247,62 @@ class Planner:
             {name: [column[p] for p in keep] for name, column in values.items()},
             [numbers[p] for p in keep],
         )
+
+    def _keys_from_names(
+        self, values: dict[str, list[Any]], numbers: list[int]
+    ) -> dict[str, list[Any]]:
+        """Rows without key and ID whose name is the name of exactly one reference entry get
+        its key (reported as filled); close names are suggested, never applied. A name the
+        catalogue has as a service without key stays that service's."""
+        names = values.get("name")
+        if names is None:
+            return values
+        keys = values.get("leika_key")
+        ids = values.get("id")
+        keyless = [
+            p
+            for p, name in enumerate(names)
+            if name
+            and (keys is None or keys[p] is None)
+            and (ids is None or ids[p] is None)
+            and fold(name) not in self.cat.keyless_by_name
+        ]
+        if not keyless:
+            return values
+        reference = load_reference()
+        by_name = reference.positions_by_name()
+        in_file = set(keys or ()) - {None}
+        filled: list[Any] = list(keys) if keys is not None else [None] * len(numbers)
+        done: list[str] = []
+        close: list[tuple[int, str]] = []
+        for p in keyless:
+            same = by_name.get(fold(names[p]), [])
+            entry = reference.entries[same[0]] if len(same) == 1 else None
+            if entry is not None and entry.key and entry.key not in in_file:
+                filled[p] = entry.key
+                in_file.add(entry.key)
+                self._keys_by_name.add(numbers[p])
+                done.append(f"row {numbers[p]}: {names[p]!r} -> {entry.key} ({entry.name})")
+            elif len(close) < SUGGESTED_ROWS:
+                close.append((p, names[p]))
+        for p, name in close:
+            suggestions = match_name(name, reference).suggestions
+            if suggestions:
+                shown = "; ".join(
+                    f"{s.entry.name} ({s.entry.key or 'no LeiKa key'})" for s in suggestions
+                )
+                self.warnings.append(
+                    f"row {numbers[p]}: {name!r} has no LeiKa key; the reference has similar "
+                    f"names: {shown}. Add the key if one of them is meant."
+                )
+        if done:
+            self.warnings.append(
+                f"{len(done)} LeiKa key{'s' if len(done) > 1 else ''} filled from the reference "
+                f"by name: {', '.join(done[:WARNING_EXAMPLES])}"
+                + (" ..." if len(done) > WARNING_EXAMPLES else "")
+            )
+            values = {**values, "leika_key": filled}
+        return values
 
     def _summarise_warnings(self) -> None:
         """Reference warnings, summarised: a count and the first few rows, not one per row."""
@@ -409,6 +474,8 @@ class Planner:
             missing = [i for i, key in enumerate(keys) if key is not None and key not in reference]
             self.not_in_reference.extend((numbers[i], keys[i]) for i in missing)
             known = [i for i, key in enumerate(keys) if key is not None and key in reference]
+            if self._keys_by_name:  # a key found by name fills nothing more: it is checked first
+                known = [i for i in known if numbers[i] not in self._keys_by_name]
             if known and self._all_reference_columns:
                 reference_columns = [values[f] for f in REFERENCE_FIELDS]
                 known = [i for i in known if any(c[i] is None for c in reference_columns)]

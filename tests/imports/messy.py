@@ -504,8 +504,7 @@ CASES: tuple[Case, ...] = (
         args=("--interactive", "--map", "Nr=leika_key", "--map", "Was=name", "--map", "Wer=department"),
         later="the --interactive assistant",
     ),
-    Case("names matched to the reference", "9", _build_names_without_keys, _expect_names_matched,
-         later="the import filling keys from names"),
+    Case("names matched to the reference", "9", _build_names_without_keys, _expect_names_matched),
     Case(
         "lossless rejects", "10", _build_long_cell, _expect_lossless_rejects,
         args=("--rejects", "{tmp}/abgelehnt.xlsx"), later="lossless rejects beside the workbook",

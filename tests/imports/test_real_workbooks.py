@@ -77,6 +77,5 @@ def test_ifo_names_that_name_one_reference_entry_match_it_and_close_ones_are_sug
     assert "Leistungen zur Teilhabe am Arbeitsleben, Zuschüsse an Arbeitsgeber." in suggested
 
 
-@pytest.mark.xfail(strict=True, reason="needs the import filling keys from names")
 def test_the_ifo_import_fills_the_key_of_a_name_the_reference_knows(ifo: Outcome) -> None:
     assert ifo.service("Insolvenzgeld.")["leika_key"] is not None
