@@ -179,7 +179,12 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
         elif rejects is not None:
             counts += (
                 f" ({rows} nicht importiert, {'steht' if one else 'stehen'} mit Fehlerspalte "
-                f"in {rejects})"
+                f"in {rejects}"
+                + (
+                    f"; vollständig, auch überlange Zellen, in {result.rejects_csv})"
+                    if result.rejects_csv
+                    else ")"
+                )
             )
         else:
             counts += f" ({rows} nicht importiert; --rejects DATEI.xlsx speichert sie)"

@@ -14,6 +14,9 @@
       "rows": 120,                   # non-blank rows below the header
       "created": 3, "changed": 5, "unchanged": 110, "rejected": 2,
       "history_records": 12,         # change records written (0 in a dry run)
+      "rejects": "zurueck.xlsx",     # where the rejected rows were written (null: not written)
+      "rejects_csv": null,           # the same rows, exactly, where a cell was too long for
+                                     # a workbook (null: the workbook holds them all)
       "new_departments": ["32"],
       "new_procedures": ["Online-Antrag"],
       "changed_procedures": [{"name": "…", "changes": {"url": ["old", "new"]}}],
@@ -113,6 +116,10 @@ class ImportResult:
     history_records: int = 0
     #: every column of the file and what became of it (see ``reading.types.ColumnMapping``)
     column_map: list[ColumnMapping] = field(default_factory=list)
+    #: where the rejected rows were written (the workbook; the CSV beside it where a cell was
+    #: too long for a workbook), None where not written
+    rejects: str | None = None
+    rejects_csv: str | None = None
 
 
 def result_json(result: ImportResult) -> dict[str, Any]:
@@ -132,6 +139,8 @@ def result_json(result: ImportResult) -> dict[str, Any]:
         "unchanged": result.unchanged,
         "rejected": result.rejected,
         "history_records": result.history_records,
+        "rejects": result.rejects,
+        "rejects_csv": result.rejects_csv,
         "new_departments": list(result.new_departments),
         "new_procedures": list(result.new_procedures),
         "changed_procedures": [

@@ -92,7 +92,12 @@ def run_import(
         else:
             result, headers = run_transaction(catalogue, work)
     if options.rejects is not None and result.rejected_rows and not options.dry_run:
-        _write_rejects(options.rejects, headers, result.rejected_rows)
+        beside = _write_rejects(options.rejects, headers, result.rejected_rows)
+        result = replace(
+            result,
+            rejects=str(options.rejects),
+            rejects_csv=None if beside is None else str(beside),
+        )
     return result
 
 
@@ -180,11 +185,12 @@ def _by_row(problems: list[Problem]) -> dict[int, list[Problem]]:
     return rows
 
 
-def _write_rejects(path: Path, headers: list[str], rows: list[RejectedRow]) -> None:
-    """The rejected rows as read, each with its problems in an error column."""
+def _write_rejects(path: Path, headers: list[str], rows: list[RejectedRow]) -> Path | None:
+    """The rejected rows as read, each with its problems in an error column; the CSV file
+    beside the workbook where a cell was too long for it."""
     from egov_cli.imports.reading.rejects import write_rejects
 
-    write_rejects(
+    return write_rejects(
         path,
         headers,
         [

@@ -13,7 +13,8 @@ from tests.helpers import egov
 HEADER = "LeiKa-Schlüssel;Leistung;Amt;Reifegrad;Online-Dienst;Bemerkung intern\n"
 TOP_LEVEL = {
     "schema", "file_name", "sha256", "sheet", "header_row", "mode", "dry_run", "import_id",
-    "rows", "created", "changed", "unchanged", "rejected", "history_records",
+    "rows", "created", "changed", "unchanged", "rejected", "history_records", "rejects",
+    "rejects_csv",
     "new_departments", "new_procedures", "changed_procedures", "new_services", "changes",
     "rejected_rows", "unknown_headers", "warnings", "column_map",
 }  # fmt: skip

@@ -1,4 +1,9 @@
-"""Writing the rejected rows of an import back to a workbook the sender can fix and resend."""
+"""Writing the rejected rows of an import back to a workbook the sender can fix and resend.
+
+Nothing is lost: a workbook cell holds at most 32,767 characters, so where a rejected row has a
+longer cell, the rows are also written, exactly, to a CSV file beside the workbook (same name,
+``.csv``; UTF-8 with BOM and ``;``, as Excel opens it), and the workbook's cell says so.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,17 @@ from egov_cli.core.errors import FileError
 from egov_cli.core.files import atomic_path
 
 ERROR_HEADER = "Fehler"
+#: The most characters a workbook cell holds.
+CELL_LIMIT = 32_767
 
 
 def write_rejects(
     path: Path, headers: Sequence[str], rows: Sequence[tuple[Sequence[Any], str]]
-) -> None:
-    """Write ``rows`` (cells as read, error text) under ``headers`` plus an error column.
+) -> Path | None:
+    """Write ``rows`` (cells as read, error text) under ``headers`` plus an error column; the
+    CSV file written beside it where a cell is too long for a workbook (else None).
 
-    The file appears complete or not at all: it is written under a temporary name in the same
+    Each file appears complete or not at all: it is written under a temporary name in the same
     folder and then renamed.
     """
     import xlsxwriter
@@ -27,6 +35,12 @@ def write_rejects(
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise FileError(f"No folder {str(folder)!r} for the rejects file.", "Create it first.")
+    too_long = any(
+        isinstance(value, str) and len(value) > CELL_LIMIT for cells, _e in rows for value in cells
+    )
+    beside = path.with_suffix(".csv") if too_long else None
+    if beside is not None:
+        _write_csv(beside, headers, rows)
     with atomic_path(path) as temp_name:
         book = xlsxwriter.Workbook(str(temp_name), {"strings_to_numbers": False})
         sheet = book.add_worksheet("Abgelehnt")
@@ -52,8 +66,36 @@ def write_rejects(
                 elif isinstance(value, int | float):
                     sheet.write_number(number, col, value)
                 else:
-                    sheet.write_string(number, col, str(value))
+                    text = str(value)
+                    if len(text) > CELL_LIMIT:
+                        assert beside is not None
+                        text = text[:CELL_LIMIT]
+                        error = (
+                            f"{error}; {names[col] or 'a cell'}: cut at {CELL_LIMIT:,} characters "
+                            f"here, the whole row is in {beside.name}"
+                        )
+                    sheet.write_string(number, col, text)
             sheet.write_string(number, width, error)
         sheet.freeze_panes(1, 0)
         sheet.set_column(width, width, 80)
         book.close()
+    return beside
+
+
+def _write_csv(
+    path: Path, headers: Sequence[str], rows: Sequence[tuple[Sequence[Any], str]]
+) -> None:
+    """The rejected rows, every cell exactly as read, with the error column, as CSV."""
+    import csv
+
+    width = max([len(headers), *(len(cells) for cells, _e in rows)])
+    names = [*headers, *[""] * (width - len(headers))]
+    with (
+        atomic_path(path) as temp_name,
+        open(temp_name, "w", encoding="utf-8-sig", newline="") as out,
+    ):
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow([*names, ERROR_HEADER])
+        for cells, error in rows:
+            shown = ["" if v is None else v for v in cells]
+            writer.writerow([*shown, *[""] * (width - len(shown)), error])
