@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from egov_cli.imports import ImportResult
 
 MAX_SHOWN = 200
+#: ``egov import profiles list|show NAME|remove NAME``: the saved import profiles.
+PROFILES = "profiles"
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +27,17 @@ def register(app: typer.Typer) -> None:
 def import_(
     ctx: typer.Context,
     file: Annotated[
-        Path | None, typer.Argument(help="The workbook (.xlsx, .xlsm) or CSV file (.csv, .txt).")
+        Path | None,
+        typer.Argument(
+            help="The workbook (.xlsx, .xlsm) or CSV file (.csv, .txt); or 'profiles' with "
+            "list, show NAME or remove NAME."
+        ),
+    ] = None,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="After 'profiles': list, show NAME or remove NAME.", show_default=False
+        ),
     ] = None,
     sheet: Annotated[
         str | None,
@@ -91,6 +103,24 @@ def import_(
             "left out with a warning.",
         ),
     ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            metavar="NAME",
+            help="Read the file as the saved import profile NAME says (column map, value maps, "
+            "sheet, header row, base URL); options given as well add to it.",
+        ),
+    ] = None,
+    save_profile: Annotated[
+        str | None,
+        typer.Option(
+            "--save-profile",
+            metavar="NAME",
+            help="Keep how this file was read as the import profile NAME (not in a dry run); "
+            "next month: egov import FILE --profile NAME.",
+        ),
+    ] = None,
     describe_format: Annotated[
         bool,
         typer.Option("--describe-format", help="Describe the columns egov reads; import nothing."),
@@ -111,11 +141,33 @@ def import_(
         return
     if file is None:
         raise typer.BadParameter("Missing FILE (or use --describe-format).", param_hint="FILE")
+    if str(file) == PROFILES and not file.exists():
+        # Profiles are looked after under 'egov import' because that is where they are made
+        # and used (--save-profile, --profile): the officer finds them in 'egov import --help'.
+        _profiles(st, words or [], json)
+        return
+    if words:
+        raise typer.BadParameter(f"Unexpected arguments: {' '.join(words)}.", param_hint="FILE")
 
     from egov_cli.imports import ImportOptions, result_json, run_import
     from egov_cli.imports.reading.headers import parse_mapping
     from egov_cli.imports.reading.senders import parse_value_map
 
+    mapping = parse_mapping(map_ or [])
+    value_maps = parse_value_map(value_map or [])
+    if profile is not None:
+        from egov_cli.domain.profiles import get_profile
+
+        with st.session() as session:
+            saved = get_profile(session, profile)
+        mapping = {**saved.mapping, **mapping}
+        value_maps = {
+            name: {**saved.value_maps.get(name, {}), **value_maps.get(name, {})}
+            for name in saved.value_maps.keys() | value_maps.keys()
+        }
+        sheet = sheet if sheet is not None else saved.sheet
+        header_row = header_row if header_row is not None else saved.header_row
+        base_url = base_url if base_url is not None else saved.base_url
     options = ImportOptions(
         mode=mode.strip().lower(),
         on_error=on_error.strip().lower(),
@@ -123,9 +175,11 @@ def import_(
         rejects=rejects,
         sheet=sheet,
         header_row=header_row,
-        mapping=parse_mapping(map_ or []),
-        value_map=parse_value_map(value_map or []),
+        mapping=mapping,
+        value_map=value_maps,
         base_url=base_url,
+        profile=profile,
+        save_profile=save_profile,
         encoding=encoding,
         delimiter=delimiter,
         actor=st.settings.actor,
@@ -274,4 +328,57 @@ def _describe(json: bool) -> None:
         ],
         ["Feld", "Spalte", "Column", "Art", "Auch erkannt", "Bedeutung"],
         title="Spalten für egov import",
+    )
+
+
+def _profiles(st: State, words: list[str], json: bool) -> None:
+    """``egov import profiles list|show NAME|remove NAME``."""
+    from egov_cli.domain.profiles import get_profile, list_profiles, remove_profile
+
+    action, names = (words[0], words[1:]) if words else ("list", [])
+    if action == "list" and not names:
+        with st.session() as session:
+            profiles = list_profiles(session)
+        if json:
+            output.print_json({"profiles": [{"name": p.name, **p.settings()} for p in profiles]})
+        elif not profiles:
+            output.message(
+                "Keine Importprofile. Speichern: egov import DATEI --save-profile NAME",
+                quiet=st.quiet,
+            )
+        for p in profiles if not json else []:
+            columns = ", ".join(f"{h} -> {f}" for h, f in p.mapping.items()) or "-"
+            output.plain(f"{p.name}: {columns}")
+        return
+    if action in ("show", "remove") and len(names) == 1:
+        if action == "show":
+            with st.session() as session:
+                shown = get_profile(session, names[0])
+        else:
+            shown = st.run_write(
+                lambda session: remove_profile(
+                    session, st.change_context("import profiles remove"), names[0]
+                )
+            )
+        if json:
+            output.print_json({"name": shown.name, **shown.settings()})
+        else:
+            if action == "remove":
+                output.message(f"Importprofil entfernt: {shown.name}", quiet=st.quiet)
+            output.plain(f"{shown.name}:")
+            for header, name in shown.mapping.items():
+                output.plain(f"  {header} -> {name}")
+            for name, words_of in shown.value_maps.items():
+                for word, value in words_of.items():
+                    output.plain(f"  {name}: {word} = {value}")
+            for label, setting in (
+                ("Blatt", shown.sheet),
+                ("Kopfzeile", shown.header_row),
+                ("Basis-URL", shown.base_url),
+            ):
+                if setting is not None:
+                    output.plain(f"  {label}: {setting}")
+        return
+    raise typer.BadParameter(
+        "Use: egov import profiles list | show NAME | remove NAME.", param_hint="profiles"
     )

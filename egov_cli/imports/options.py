@@ -60,6 +60,8 @@ class ImportOptions:
     delimiter: str | None = None
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)
     base_url: str | None = None
+    profile: str | None = None  # the name of the import profile these settings come from
+    save_profile: str | None = None  # save the settings under this name (not in a dry run)
     actor: str = "egov"
     at: datetime | None = None
     sizes: WriteSizes = field(default_factory=WriteSizes)
@@ -75,6 +77,10 @@ class ImportOptions:
                 f"Use one of: {', '.join(ON_ERROR)}.",
             )
         check_base_url(self.base_url)
+        if self.save_profile is not None:
+            from egov_cli.domain.profiles import clean_name
+
+            clean_name(self.save_profile)
 
     def read_options(self) -> ReadOptions:
         """How to read the file, as the readers take it."""

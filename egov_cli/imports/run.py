@@ -36,6 +36,7 @@ from egov_cli.imports.early import EarlyRead, start_early_read
 from egov_cli.imports.options import ImportOptions
 from egov_cli.imports.reading import OpenedFile, check_input, open_file
 from egov_cli.imports.result import ImportResult, RejectedRow
+from egov_cli.values.fold import fold
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -127,6 +128,15 @@ def _import(
                 scale.check(value, name)
     planner = Planner(data, known, options)
     plan = planner.plan()
+    if options.profile is not None:
+        present = {fold(entry.header) for entry in data.column_map}
+        for header in options.mapping:
+            if fold(header) not in present:
+                planner.warnings.append(
+                    f"import profile {options.profile!r} no longer fits the file: it has no "
+                    f"column {header!r}. Check the file, or save the profile anew with "
+                    "--save-profile."
+                )
     problems = sorted(
         [*data.problems, *(p for ps in planner.problems.values() for p in ps)],
         key=lambda p: p.row or 0,
@@ -172,10 +182,33 @@ def _import(
             actor=options.actor, at=options.at, sizes=options.sizes,
         )  # fmt: skip
         result = replace(result, import_id=import_id, history_records=records)
+        if options.save_profile:
+            _save_profile(session, options)
     # The long lists once the writing is done (on a big import they would take memory
     # while it writes).
     new_services, changes = listed(plan, known, comparison)
     return replace(result, new_services=new_services, changes=changes), headers
+
+
+def _save_profile(session: Session, options: ImportOptions) -> None:
+    """The import's reading settings kept as an import profile (``options.save_profile``)."""
+    from egov_cli.core.history import ChangeContext
+    from egov_cli.domain.profiles import Profile, save_profile
+
+    assert options.save_profile is not None
+    assert options.at is not None
+    save_profile(
+        session,
+        ChangeContext(actor=options.actor, source="import", at=options.at),
+        Profile(
+            name=options.save_profile,
+            mapping=dict(options.mapping),
+            value_maps={name: dict(words) for name, words in options.value_map.items()},
+            sheet=options.sheet,
+            header_row=options.header_row,
+            base_url=options.base_url,
+        ),
+    )
 
 
 def _by_row(problems: list[Problem]) -> dict[int, list[Problem]]:

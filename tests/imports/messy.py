@@ -497,7 +497,6 @@ CASES: tuple[Case, ...] = (
         "profile saved", "7", _build_monthly_workbook, _expect_profile_saved,
         args=("--map", "Nr=leika_key", "--map", "Was=name", "--map", "Wer=department",
               "--save-profile", "amt20"),
-        later="import profiles",
     ),
     Case(
         "assistant never without a terminal", "8", _build_monthly_workbook,
