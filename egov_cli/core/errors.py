@@ -101,12 +101,19 @@ class Problem:
 
 
 class InputRejected(EgovError):
-    """A file had invalid rows; nothing was written. ``problems`` lists every one."""
+    """A file had invalid rows; nothing was written. ``problems`` lists every one; ``columns``
+    (after them in the details) says what became of the file's columns not imported, each with
+    the ``--map`` that would take it, so that a stopped import shows its column map too."""
 
     exit_code = ExitCode.INVALID_INPUT
 
     def __init__(
-        self, problems: list[Problem], message: str | None = None, hint: str | None = None
+        self,
+        problems: list[Problem],
+        message: str | None = None,
+        hint: str | None = None,
+        *,
+        columns: list[str] | None = None,
     ):
         count = len(problems)
         super().__init__(
@@ -114,7 +121,7 @@ class InputRejected(EgovError):
             hint
             or "Fix the listed cells and run the command again, or use --on-error skip "
             "--rejects FILE.xlsx to import the valid rows and send the rest back.",
-            details=[str(p) for p in problems],
+            details=[str(p) for p in problems] + list(columns or []),
         )
         self.problems = problems
 

@@ -142,7 +142,14 @@ def _import(
         key=lambda p: p.row or 0,
     )
     if problems and options.on_error == "abort":
-        raise InputRejected(problems)
+        raise InputRejected(
+            problems,
+            columns=[
+                f"column {c.header!r}: not imported ({c.reason}); {c.map_hint}"
+                for c in data.column_map
+                if c.field is None and c.map_hint
+            ],
+        )
     rejected_rows = [
         RejectedRow(number, row_problems, data.raw_row(number))
         for number, row_problems in _by_row(problems).items()
