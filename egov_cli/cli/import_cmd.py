@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,7 +14,8 @@ from egov_cli.cli.state import State, use_json
 from egov_cli.core.errors import ExitCode
 
 if TYPE_CHECKING:
-    from egov_cli.imports import ImportResult
+    from egov_cli.imports import ImportOptions, ImportResult
+    from egov_cli.imports.assistant import UnknownColumn
 
 MAX_SHOWN = 200
 #: ``egov import profiles list|show NAME|remove NAME``: the saved import profiles.
@@ -121,6 +124,14 @@ def import_(
             "next month: egov import FILE --profile NAME.",
         ),
     ] = None,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive",
+            help="Ask, column by column, what the columns egov did not recognise are (offered "
+            "on a terminal anyway; never without one).",
+        ),
+    ] = False,
     describe_format: Annotated[
         bool,
         typer.Option("--describe-format", help="Describe the columns egov reads; import nothing."),
@@ -184,6 +195,12 @@ def import_(
         delimiter=delimiter,
         actor=st.settings.actor,
     )
+    if sys.stdin.isatty() and sys.stdout.isatty() and not json:
+        options = _assistant(options, file, interactive=interactive)
+    elif interactive:
+        output.warning(
+            "--interactive braucht ein Terminal: die Spalten werden ohne Rückfrage zugeordnet."
+        )
     with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as step:
         # The catalogue by its path or URL: opened once the file is checked and being read.
         result = run_import(st.settings.db, file, options, progress=step)
@@ -382,3 +399,55 @@ def _profiles(st: State, words: list[str], json: bool) -> None:
     raise typer.BadParameter(
         "Use: egov import profiles list | show NAME | remove NAME.", param_hint="profiles"
     )
+
+
+def _assistant(options: ImportOptions, file: Path, *, interactive: bool) -> ImportOptions:
+    """On a terminal: the columns egov did not recognise put to the officer (asked first
+    unless --interactive), the choices added to the column map, and offered as a profile."""
+    from egov_cli.imports.assistant import assist, unrecognised_columns
+    from egov_cli.imports.reading.senders import yes_no
+
+    unknown = unrecognised_columns(file, options)
+    if not unknown:
+        return options
+    if not interactive:
+        answer = typer.prompt(
+            f"{len(unknown)} Spalte(n) nicht erkannt. Jetzt zuordnen? [j/N]",
+            default="n",
+            show_default=False,
+            err=True,
+        )
+        if yes_no(answer) is not True:
+            return options
+    chosen = assist(unknown, _ask)
+    if not chosen:
+        return options
+    options = replace(options, mapping={**options.mapping, **chosen})
+    if options.save_profile is None and not options.dry_run:
+        name = typer.prompt(
+            "Als Importprofil speichern unter (leer: nicht speichern)",
+            default="",
+            show_default=False,
+            err=True,
+        ).strip()
+        if name:
+            options = replace(options, save_profile=name)
+    return options
+
+
+def _ask(column: UnknownColumn) -> str | None:
+    """One column put to the officer: its samples and guesses; a number, a field or nothing."""
+    typer.echo(f"\nSpalte {column.header!r} ({column.reason})", err=True)
+    if column.samples:
+        typer.echo(f"  Beispiele: {' | '.join(column.samples)}", err=True)
+    for number, guess in enumerate(column.guesses, start=1):
+        typer.echo(f"  {number}) {guess}", err=True)
+    answer = typer.prompt(
+        "  Feld (Nummer oder Name, leer: nicht importieren)",
+        default="",
+        show_default=False,
+        err=True,
+    ).strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(column.guesses):
+        return column.guesses[int(answer) - 1]
+    return answer or None

@@ -504,7 +504,6 @@ CASES: tuple[Case, ...] = (
         "assistant never without a terminal", "8", _build_monthly_workbook,
         _expect_unattended_without_terminal,
         args=("--interactive", "--map", "Nr=leika_key", "--map", "Was=name", "--map", "Wer=department"),
-        later="the --interactive assistant",
     ),
     Case("names matched to the reference", "9", _build_names_without_keys, _expect_names_matched),
     Case(
