@@ -43,15 +43,12 @@ class EgovGroup(TyperGroup):
 
 def report_error(exc: EgovError, *, as_json: bool) -> None:
     if as_json:
-        import json
-        import sys
-
-        sys.stderr.write(json.dumps(exc.to_dict(), ensure_ascii=False) + "\n")
+        output.print_json_error(exc.to_dict())
         return
     console = output.err()
     console.print(f"Fehler: {exc.message}", style="bold red", markup=False, highlight=False)
     for line in exc.details[:200]:
-        console.print(f"  - {output.strip_control(line)}", markup=False, highlight=False)
+        console.print(f"  - {line}", markup=False, highlight=False)
     if len(exc.details) > 200:
         console.print(f"  ... and {len(exc.details) - 200} more problems", markup=False)
     if exc.hint:

@@ -268,7 +268,7 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
         for row in result.rejected_rows:
             for problem in row.problems:
                 if shown < MAX_SHOWN:
-                    output.message(f"  - {output.strip_control(str(problem))}")
+                    output.message(f"  - {problem}")
                 shown += 1
         if shown > MAX_SHOWN:
             output.message(f"  ... und {shown - MAX_SHOWN} weitere Probleme (alle: --json)")
