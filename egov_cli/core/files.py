@@ -27,6 +27,13 @@ _RESERVED = frozenset(
 )
 
 
+def shown_name(path: Path) -> str:
+    """``path``'s name as text any terminal, catalogue and JSON can hold: a byte of a name that
+    is not UTF-8 (Linux allows any bytes) is written out as ``\\xNN``. The file itself is still
+    opened by its real name."""
+    return os.fsencode(path.name).decode("utf-8", "backslashreplace")
+
+
 def safe_file_stem(name: str, fallback: str = "_") -> str:
     """``name`` as a file name (without extension) that Windows, macOS and Linux accept.
 

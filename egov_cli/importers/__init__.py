@@ -22,8 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from egov_cli.core import schema
 from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError
+from egov_cli.core.files import shown_name
 from egov_cli.importers.guard import check_file
-from egov_cli.importers.halves import SPLIT_MIN_BYTES, Halves, HalvesWriter, worth_splitting
+from egov_cli.importers.halves import (
+    SPLIT_MIN_BYTES,
+    Halves,
+    HalvesWriter,
+    worth_splitting,
+)
 from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
 from egov_cli.importers.rows import is_blank_row, parse_column
 from egov_cli.importers.types import ImportColumn, ImportFile, ParsedRow, RawCells, ReadOptions
@@ -163,7 +169,7 @@ def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> Opene
         found = _header(path.name, None, head, options)
         if found is None:
             raise _no_header(path.name, None, options)
-        return OpenedFile(path.name, sha, data, head, found, close=lambda: None)
+        return OpenedFile(shown_name(path), sha, data, head, found, close=lambda: None)
 
     halves = dict(checked.halves)
     checked.halves.clear()  # read once: another attempt reads the file itself
@@ -192,7 +198,7 @@ def _open_workbook(
                 continue
             data.scan_formulas = partial(book.scan_formulas, data)
             # The book stays open until the rows are parsed (openpyxl reads them lazily).
-            return OpenedFile(path.name, sha, data, head, found, close=book.close)
+            return OpenedFile(shown_name(path), sha, data, head, found, close=book.close)
         raise _no_header(path.name, None, options, sheets=book.sheet_names)
     except BaseException:
         book.close()

@@ -1,10 +1,12 @@
 """No terminal escape sequence, control character or undecodable byte reaches the terminal raw:
-egov shows them written out (``\\x1b``), and refuses them in codes and names given to it."""
+egov shows them written out (``\\x1b``), refuses them in codes and names given to it, and
+imports a file whose name is not UTF-8 like any other."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,7 @@ from egov_cli.domain.catalogue import add_service
 from egov_cli.storage.db import open_catalogue, transaction
 from egov_cli.storage.transfer import content_checksum
 from tests.helpers import egov
+from tests.hostile import corpus
 
 KEY = "99050012104000"
 ESCAPE = "\x1b[31mrot\x1b[0m\x9b2J"
@@ -172,3 +175,46 @@ def test_a_dump_with_clean_names_still_restores(db_url: str, tmp_path: Path) -> 
     assert gzip.decompress(dump.read_bytes())
     result = egov("--db", str(tmp_path / "neu.db"), "db", "restore", str(dump))
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_file_whose_name_is_not_utf8_imports_and_is_shown_escaped(
+    db_url: str, tmp_path: Path, suffix: str
+) -> None:
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/bad\xff\xfe" + suffix.encode()))
+    if suffix == ".csv":
+        path.write_text(f"LeiKa-Schlüssel;Leistung\n{KEY};Gewerbe\n", encoding="utf-8")
+    else:
+        corpus.valid_workbook(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "egov_cli", "import", os.fsencode(path)],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"bad\\xff\\xfe{suffix}".encode() in done.stdout
+    assert b"neu: 1" in done.stdout
+    assert b"internal error" not in done.stderr
+
+    answer = egov("import", str(path), "--json")
+    assert answer.exit_code == 0, answer.stderr
+    assert json.loads(answer.stdout)["file_name"] == f"bad\\xff\\xfe{suffix}"
+    listed = egov("services", "history", KEY)
+    assert listed.exit_code == 0, listed.stderr
+
+
+def test_an_error_about_a_file_whose_name_is_not_utf8_names_it_escaped(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/leer\xff.csv"))
+    path.write_bytes(b"")
+    done = subprocess.run(
+        [sys.executable, "-m", "egov_cli", "import", os.fsencode(path)],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 8, done.stderr
+    assert b"leer\\xff.csv is empty (0 bytes)." in done.stderr
+    answer = egov("import", str(path), "--json")
+    assert answer.exit_code == 8
+    assert json.loads(answer.stderr)["message"].startswith("leer")
