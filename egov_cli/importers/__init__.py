@@ -28,6 +28,7 @@ from egov_cli.importers.halves import (
     SPLIT_MIN_BYTES,
     Halves,
     HalvesWriter,
+    remove_stale_folders,
     worth_splitting,
 )
 from egov_cli.importers.headers import HEADER_SEARCH_ROWS, HeaderMatch, find_header, match_cells
@@ -112,6 +113,7 @@ def check_input(path: Path, split_min_bytes: int = SPLIT_MIN_BYTES) -> CheckedFi
     to read: empty, disguised, damaged, bomb-like (see ``guard``). A workbook's sheets of at
     least ``split_min_bytes`` (unpacked) are written in halves on the way (see ``halves``)."""
     path = Path(path)
+    remove_stale_folders()  # the halves of an import that was killed
     if not path.is_file():
         raise FileError(
             f"No file {str(path)!r}.", "Check the path (quote it if it contains spaces)."
