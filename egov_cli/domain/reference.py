@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError
 from egov_cli.values.fold import fold, search_fold
-from egov_cli.values.parse import is_blank, parse_flag, parse_leika_key
+from egov_cli.values.parse import ascii_digits, is_blank, parse_flag, parse_leika_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -354,10 +354,10 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
                 )
             )
             continue
-        ozg_id = cell(row, "ozg_id")
+        ozg_id = ascii_digits(cell(row, "ozg_id"))
         if ozg_id.endswith(".0") and ozg_id[:-2].isdigit():
             ozg_id = ozg_id[:-2]
-        if ozg_id and not ozg_id.isdigit():
+        if ozg_id and not (ozg_id.isascii() and ozg_id.isdigit()):
             problems.append(
                 Problem(
                     "the OZG ID is not a number",
