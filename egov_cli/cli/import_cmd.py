@@ -249,8 +249,14 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
                 f"  ... und {len(result.changes) - MAX_SHOWN} weitere geänderte Leistungen (alle: --json)"
             )
     if result.unknown_headers:
+        from egov_cli.core.errors import SHOWN_CHARS
+        from egov_cli.core.errors import shown as shown_value
+
+        unknown = [h if len(h) <= SHOWN_CHARS else shown_value(h) for h in result.unknown_headers]
+        more = len(unknown) - MAX_SHOWN
         output.message(
-            f"Nicht erkannte Spalten (ignoriert): {', '.join(result.unknown_headers)}",
+            f"Nicht erkannte Spalten (ignoriert): {', '.join(unknown[:MAX_SHOWN])}"
+            + (f" ... und {more} weitere" if more > 0 else ""),
             quiet=st.quiet,
         )
     for warning in result.warnings[:MAX_SHOWN]:

@@ -44,6 +44,7 @@ from sqlmodel import Session
 
 from egov_cli.core import history, schema
 from egov_cli.core.errors import InputRejected, Problem, ValidationError
+from egov_cli.core.errors import shown as shown_value
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import ChangeRecord, Department, ImportRun, Procedure, Service, utcnow
 from egov_cli.core.schema import SERVICE_FIELDS
@@ -726,7 +727,7 @@ class _Planner:
         if names is not None:
             hint = f"Fill in the column {column!r}."
         elif self.data.unknown_headers:  # the names are there, most likely, under another header
-            unknown = ", ".join(repr(h) for h in self.data.unknown_headers)
+            unknown = ", ".join(shown_value(h) for h in self.data.unknown_headers[:20])
             hint = (
                 f"The file has no column {column!r}; egov did not recognise {unknown}: map the "
                 f'one holding the names with --map "HEADER=name".'
@@ -856,7 +857,7 @@ class _Planner:
                             other = first_row if row == number else number
                             self.problem(
                                 row,
-                                f"online procedure {procedure!r}: row {other} gives "
+                                f"online procedure {shown_value(procedure)}: row {other} gives "
                                 f"another value for this column",
                                 column,
                                 shown,
