@@ -118,6 +118,52 @@ def _remove(tmp: Path) -> None:
         tmp.unlink()
 
 
+class GuardedFile:
+    """A binary file for a library that writes through it (xlsxwriter's zip archive): once a
+    write fails (a full disk), it takes no more, so the library's own cleanup has nothing left
+    to fail on (``ZipFile.__del__`` would print a traceback after egov's message). The caller
+    raises the first error; :meth:`close` never fails."""
+
+    def __init__(self, path: Path) -> None:
+        self._handle = path.open("wb")
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        if self.error is not None:
+            return len(data)
+        try:
+            return self._handle.write(data)
+        except OSError as exc:
+            self.error = exc
+            raise
+
+    def flush(self) -> None:
+        if self.error is None:
+            try:
+                self._handle.flush()
+            except OSError as exc:
+                self.error = exc
+                raise
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._handle.seek(offset, whence)
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """Write what is buffered (a failure is kept in ``error``) and close the file."""
+        with contextlib.suppress(OSError):
+            self.flush()
+        try:
+            self._handle.close()
+        except OSError as exc:
+            self.error = self.error or exc
+
+
 def ensure_folder(folder: Path) -> Path:
     """The folder, created where missing; a FileError where that is impossible."""
     folder = Path(folder)
