@@ -110,3 +110,20 @@ def test_a_per_department_export_onto_a_full_disk_names_what_was_written_and_wha
     on_disk = sorted(p.name for p in small_disk.iterdir() if p.suffix == ".xlsx")
     assert on_disk == sorted(p.name for p in written)
     assert _left_over(small_disk) == []
+
+
+def test_a_rejects_file_onto_a_full_disk_says_so_without_a_traceback(
+    demo: Path, small_disk: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "amt.csv"
+    bad = "".join(f"9911500501{n:04d};Hund {n};{os.urandom(1000).hex()}\n" for n in range(40))
+    source.write_text(f"LeiKa-Schlüssel;Leistung;Online seit\n{bad}", encoding="utf-8")
+    _leave_free(small_disk, 8 << 10)
+    rejects = small_disk / "abgelehnt.xlsx"
+    done = _egov(demo, "import", str(source), "--on-error", "skip", "--rejects", str(rejects))
+    assert done.returncode == 8
+    assert f"Cannot write {rejects}: No space left on device." in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Exception ignored" not in done.stderr
+    assert not rejects.exists()
+    assert _left_over(small_disk) == []
