@@ -249,8 +249,7 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
                 f"  ... und {len(result.changes) - MAX_SHOWN} weitere geänderte Leistungen (alle: --json)"
             )
     if result.unknown_headers:
-        from egov_cli.core.errors import SHOWN_CHARS
-        from egov_cli.core.errors import shown as shown_value
+        from egov_cli.core.errors import SHOWN_CHARS, shown_value
 
         unknown = [h if len(h) <= SHOWN_CHARS else shown_value(h) for h in result.unknown_headers]
         more = len(unknown) - MAX_SHOWN

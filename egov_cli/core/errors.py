@@ -14,7 +14,7 @@ from enum import IntEnum
 SHOWN_CHARS = 80
 
 
-def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+def shown_value(value: object, limit: int = SHOWN_CHARS) -> str:
     """``value`` as every message shows it: quoted, and where longer than ``limit`` characters,
     cut there with its whole length told (``'xxxx…' (60,000,000 characters)``). A huge cell
     named in a message costs no more than a short one."""
@@ -99,7 +99,7 @@ class Problem:
             value = self.value
             if type(value) is float and value.is_integer():
                 value = int(value)  # a number cell read as 9.0 was typed as 9
-            text += f" (value {shown(value) if isinstance(value, str) else repr(value)})"
+            text += f" (value {shown_value(value) if isinstance(value, str) else repr(value)})"
         if self.hint:
             text += f" - {self.hint}"
         return text

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egov_cli.core import schema
-from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError, shown
+from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError, shown_value
 from egov_cli.core.files import shown_name
 from egov_cli.importers.guard import check_file
 from egov_cli.importers.halves import (
@@ -303,7 +303,7 @@ def _read_rows(
         raise InputRejected(
             [
                 Problem(
-                    f"columns {shown(first)} and {shown(second)} both name the field {field!r}",
+                    f"columns {shown_value(first)} and {shown_value(second)} both name the field {field!r}",
                     file=file_name,
                     sheet=sheet,
                     row=header_row,

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from egov_cli.core.errors import SHOWN_CHARS, FileError, InputRejected, Problem, shown
+from egov_cli.core.errors import SHOWN_CHARS, FileError, InputRejected, Problem, shown_value
 from egov_cli.core.files import shown_name
 from egov_cli.importers.xlsx import column_letters
 
@@ -381,7 +381,7 @@ def _check_strings(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) 
                 Problem(
                     f"text no. {long.number + 1:,} of the workbook (in {info.filename!r}) has "
                     f"more than {MAX_CELL_CHARS:,} characters (Excel's limit for a cell); "
-                    f"it begins {shown(long.start)}",
+                    f"it begins {shown_value(long.start)}",
                     file=shown_name(path),
                     hint="Find the cell with this text in Excel, shorten it, save and import "
                     "again.",

@@ -43,8 +43,7 @@ from sqlalchemy import Boolean, Date, Integer, func, select, text, update
 from sqlmodel import Session
 
 from egov_cli.core import history, schema
-from egov_cli.core.errors import InputRejected, Problem, ValidationError
-from egov_cli.core.errors import shown as shown_value
+from egov_cli.core.errors import InputRejected, Problem, ValidationError, shown_value
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import ChangeRecord, Department, ImportRun, Procedure, Service, utcnow
 from egov_cli.core.schema import SERVICE_FIELDS

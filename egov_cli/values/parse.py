@@ -10,7 +10,7 @@ import math
 import re
 from datetime import date, datetime, timedelta
 
-from egov_cli.core.errors import ValidationError, shown
+from egov_cli.core.errors import ValidationError, shown_value
 from egov_cli.values.fold import fold
 from egov_cli.values.vocab import Term, find_term
 
@@ -80,7 +80,9 @@ def parse_leika_key(value: object) -> str | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise ValidationError(f"LeiKa key {shown(value)} is not a key.", "Write the 14-digit key.")
+        raise ValidationError(
+            f"LeiKa key {shown_value(value)} is not a key.", "Write the 14-digit key."
+        )
     if isinstance(value, int):
         text = str(value)
     elif isinstance(value, float):
@@ -112,7 +114,7 @@ def _bad_key(value: object) -> ValidationError:
     digits = sum(c.isdecimal() for c in text)
     others = any(not (c.isdecimal() or c.isspace()) for c in text)
     return ValidationError(
-        f"LeiKa key {shown(text)} is not 14 digits (it has {digits} digits"
+        f"LeiKa key {shown_value(text)} is not 14 digits (it has {digits} digits"
         + (" and other characters)." if others else ")."),
         "Write the 14-digit key, e.g. 99050012104000 (spaces are fine), or 'nicht im LeiKa'.",
     )
@@ -127,7 +129,7 @@ def parse_ozg_id(value: object, field: str = "OZG-ID") -> str | None:
     digits = ascii_digits(text)
     if not (digits.isascii() and digits.isdigit()):
         raise ValidationError(
-            f"{field} {shown(text)} is not a number.",
+            f"{field} {shown_value(text)} is not a number.",
             "Write the 5-digit number of the OZG service, e.g. 10294, or leave it empty.",
         )
     return digits
@@ -175,7 +177,7 @@ def parse_date(value: object, field: str = "date") -> date | None:
 
 def _bad_date(field: str, value: object) -> ValidationError:
     return ValidationError(
-        f"{field} {shown(value)} is not a date.",
+        f"{field} {shown_value(value)} is not a date.",
         "Write it as 31.12.2026 or 2026-12-31 (or use an Excel date cell).",
     )
 
@@ -192,7 +194,7 @@ def parse_flag(value: object, field: str = "flag") -> bool | None:
     if text in _FALSE:
         return False
     raise ValidationError(
-        f"{field} {shown(value)} is not yes or no.",
+        f"{field} {shown_value(value)} is not yes or no.",
         "Write ja or nein (or x for yes, blank for no).",
     )
 
@@ -225,7 +227,9 @@ def parse_int(value: object, field: str = "number", *, minimum: int | None = 0) 
 
 
 def _bad_int(field: str, value: object) -> ValidationError:
-    return ValidationError(f"{field} {shown(value)} is not a whole number.", "Write e.g. 1200.")
+    return ValidationError(
+        f"{field} {shown_value(value)} is not a whole number.", "Write e.g. 1200."
+    )
 
 
 def parse_term(terms: tuple[Term, ...], value: object, field: str) -> str | None:
@@ -235,5 +239,7 @@ def parse_term(terms: tuple[Term, ...], value: object, field: str) -> str | None
     term = find_term(terms, str(value))
     if term is None:
         allowed = ", ".join(t.de for t in terms)
-        raise ValidationError(f"{field} {shown(value)} is not known.", f"Use one of: {allowed}.")
+        raise ValidationError(
+            f"{field} {shown_value(value)} is not known.", f"Use one of: {allowed}."
+        )
     return term.code
