@@ -221,8 +221,9 @@ MEASURED = """
 import json, resource, subprocess, sys
 done = subprocess.run([sys.executable, "-m", "egov_cli", *sys.argv[1:]], capture_output=True,
                       text=True)
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"rc": done.returncode, "stderr": done.stderr, "peak_mb": peak / 1024}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": done.returncode, "stderr": done.stderr, "peak_mb": usage.ru_maxrss / 1024,
+                  "cpu_s": usage.ru_utime + usage.ru_stime}))
 """
 
 
@@ -476,20 +477,19 @@ def test_egov_import_beyond_a_spreadsheets_limits_exits_3_in_bounded_time_and_me
     path = build(tmp_path)
     before = _state(db_url)
     for extra in ((), ("--json",)):
-        started = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-c", MEASURED, "import", str(path), *extra],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=120,
             check=True,
         )
-        elapsed = time.perf_counter() - started
         result = json.loads(done.stdout)
         assert result["rc"] == 3, result["stderr"][:2000]
         assert message in result["stderr"]
         assert len(result["stderr"]) < 2000
-        assert elapsed < 10
+        # Processor time, not time on the clock: the answer's cost, however busy the machine.
+        assert result["cpu_s"] < 10
         assert result["peak_mb"] < 500
     assert _state(db_url) == before
 
