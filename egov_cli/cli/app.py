@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
-import sys
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -57,14 +55,12 @@ class EgovGroup(TyperGroup):
 def report_error(exc: EgovError, *, as_json: bool) -> None:
     """``exc`` on stderr: as a message with its details and hint, or as JSON."""
     if as_json:
-        sys.stderr.write(
-            json.dumps(json_shapes.document(**exc.to_dict()), ensure_ascii=False) + "\n"
-        )
+        output.print_json_error(json_shapes.document(**exc.to_dict()))
         return
     console = output.err()
     console.print(f"Fehler: {exc.message}", style="bold red", markup=False, highlight=False)
     for line in exc.details[:200]:
-        console.print(f"  - {output.strip_control(line)}", markup=False, highlight=False)
+        console.print(f"  - {line}", markup=False, highlight=False)
     if len(exc.details) > 200:
         console.print(f"  ... and {len(exc.details) - 200} more problems", markup=False)
     if exc.hint:

@@ -182,8 +182,13 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
             )
     _column_map(st, result)
     if result.unknown_headers:
+        from egov_cli.core.errors import SHOWN_CHARS, shown_value
+
+        unknown = [h if len(h) <= SHOWN_CHARS else shown_value(h) for h in result.unknown_headers]
+        more = len(unknown) - MAX_SHOWN
         output.message(
-            f"Nicht erkannte Spalten (ignoriert): {', '.join(result.unknown_headers)}",
+            f"Nicht erkannte Spalten (ignoriert): {', '.join(unknown[:MAX_SHOWN])}"
+            + (f" ... und {more} weitere" if more > 0 else ""),
             quiet=st.quiet,
         )
     for warning in result.warnings[:MAX_SHOWN]:
@@ -201,7 +206,7 @@ def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
         for row in result.rejected_rows:
             for problem in row.problems:
                 if shown < MAX_SHOWN:
-                    output.message(f"  - {output.strip_control(str(problem))}")
+                    output.message(f"  - {problem}")
                 shown += 1
         if shown > MAX_SHOWN:
             output.message(f"  ... und {shown - MAX_SHOWN} weitere Probleme (alle: --json)")

@@ -255,8 +255,9 @@ def run(
             )
             written.append((report, fmt, path))
             if not st.quiet:
-                sys.stderr.write(
-                    f"{stamp} {item.name} {fmt} geschrieben: {path} ({len(data)} Bytes)\n"
+                output.write(
+                    f"{stamp} {item.name} {fmt} geschrieben: {path} ({len(data)} Bytes)\n",
+                    stderr=True,
                 )
                 sys.stderr.flush()
     if fail and not {r.name for r, _f, _p in written} & {"readiness", "targets"}:

@@ -10,6 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+#: The most characters of a value a message shows (a cell may hold 32,767, a file far more).
+SHOWN_CHARS = 80
+
+
+def shown_value(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``value`` as every message shows it: quoted, and where longer than ``limit`` characters,
+    cut there with its whole length told (``'xxxx…' (60,000,000 characters)``). A huge cell
+    named in a message costs no more than a short one."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
 
 class ExitCode(IntEnum):
     """Exit codes of the ``egov`` command (documented in the README)."""
@@ -93,7 +106,7 @@ class Problem:
             value = self.value
             if type(value) is float and value.is_integer():
                 value = int(value)  # a number cell read as 9.0 was typed as 9
-            text += f" (value {value!r})"
+            text += f" (value {shown_value(value) if isinstance(value, str) else repr(value)})"
         if self.hint:
             text += f" - {self.hint}"
         return text

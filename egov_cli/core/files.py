@@ -27,6 +27,13 @@ _RESERVED = frozenset(
 )
 
 
+def shown_name(path: Path) -> str:
+    """``path``'s name as text any terminal, catalogue and JSON can hold: a byte of a name that
+    is not UTF-8 (Linux allows any bytes) is written out as ``\\xNN``. The file itself is still
+    opened by its real name."""
+    return os.fsencode(path.name).decode("utf-8", "backslashreplace")
+
+
 def safe_file_stem(name: str, fallback: str = "_") -> str:
     """``name`` as a file name (without extension) that Windows, macOS and Linux accept.
 
@@ -109,6 +116,52 @@ def atomic_path(path: Path) -> Iterator[Path]:
 def _remove(tmp: Path) -> None:
     with contextlib.suppress(OSError):
         tmp.unlink()
+
+
+class GuardedFile:
+    """A binary file for a library that writes through it (xlsxwriter's zip archive): once a
+    write fails (a full disk), it takes no more, so the library's own cleanup has nothing left
+    to fail on (``ZipFile.__del__`` would print a traceback after egov's message). The caller
+    raises the first error; :meth:`close` never fails."""
+
+    def __init__(self, path: Path) -> None:
+        self._handle = path.open("wb")
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        if self.error is not None:
+            return len(data)
+        try:
+            return self._handle.write(data)
+        except OSError as exc:
+            self.error = exc
+            raise
+
+    def flush(self) -> None:
+        if self.error is None:
+            try:
+                self._handle.flush()
+            except OSError as exc:
+                self.error = exc
+                raise
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._handle.seek(offset, whence)
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """Write what is buffered (a failure is kept in ``error``) and close the file."""
+        with contextlib.suppress(OSError):
+            self.flush()
+        try:
+            self._handle.close()
+        except OSError as exc:
+            self.error = self.error or exc
 
 
 def ensure_folder(folder: Path) -> Path:

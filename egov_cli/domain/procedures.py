@@ -15,6 +15,7 @@ from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import Procedure, ProcedureBase, Service
 from egov_cli.domain.common import diff, procedure_by_name
 from egov_cli.values.fold import german_key
+from egov_cli.values.parse import parse_text
 
 FIELDS = tuple(ProcedureBase.model_fields)
 
@@ -56,7 +57,7 @@ def list_procedures(session: Session) -> list[ProcedureView]:
 
 
 def add_procedure(session: Session, ctx: ChangeContext, values: Mapping[str, Any]) -> Procedure:
-    name = (values.get("name") or "").strip()
+    name = parse_text(values.get("name"), "Online procedure name")
     if not name:
         raise ValidationError("An online procedure needs a name.")
     if session.exec(select(Procedure).where(Procedure.name == name)).first():
@@ -85,6 +86,9 @@ def edit_procedure(
     procedure = procedure_by_name(session, name)
     updates = {k: v for k, v in values.items() if v is not None}
     if "name" in updates:
+        updates["name"] = parse_text(updates["name"], "Online procedure name")
+        if not updates["name"]:
+            raise ValidationError("An online procedure needs a name.")
         clash = session.exec(select(Procedure).where(Procedure.name == updates["name"])).first()
         if clash is not None and clash.id != procedure.id:
             raise Conflict(f"Online procedure {updates['name']!r} exists already.")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from egov_cli.core.errors import ValidationError
+from egov_cli.core.errors import ValidationError, shown_value
 from egov_cli.core.models import MaturityLevel, Setting
 from egov_cli.core.resources import catalogue_file
 from egov_cli.values.fold import fold
@@ -68,7 +68,7 @@ class Scale:
             number = next((lv.level for lv in self.levels if fold(lv.label) == wanted), None)
         if number is None:
             raise ValidationError(
-                f"{field} {raw!r} is not a level of the maturity scale {self.name!r}.",
+                f"{field} {shown_value(raw)} is not a level of the maturity scale {self.name!r}.",
                 f"Use a number or label: {', '.join(f'{lv.level} {lv.label}' for lv in self.levels)}.",
             )
         return self.check(number, field)

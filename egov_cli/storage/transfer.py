@@ -38,6 +38,7 @@ from egov_cli.core.models import (
     utcnow,
 )
 from egov_cli.storage.db import HEAD_REVISION, Catalogue, current_revision, describe, make_engine
+from egov_cli.values.parse import parse_text
 
 DUMP_FORMAT = "egov-cli catalogue dump"
 DUMP_VERSION = 1
@@ -358,6 +359,7 @@ def _dump_records(
                             f"{path}: line {number} is not a record.",
                             "The dump is damaged; nothing was restored.",
                         )
+                    _refuse_control_characters(path, number, str(item[0]), item[1])
                     yield str(item[0]), item[1]
             except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise FileError(
@@ -370,6 +372,32 @@ def _dump_records(
                 )
 
     return header, records(), trailer
+
+
+#: The codes and names a restored record may not hold control characters in (they are shown
+#: on terminals and in every report); the rest of a record is data, kept as dumped.
+NAMED_COLUMNS = {
+    "department": ("code", "name"),
+    "procedure": ("name",),
+    "service": ("leika_key", "name", "citizen_name", "ozg_id"),
+    "maturity_level": ("label",),
+    "target": ("name",),
+}
+
+
+def _refuse_control_characters(path: Path, line: int, table: str, row: dict[str, Any]) -> None:
+    """Refuse (exit 3, nothing restored) a code or name in a dump that holds a control
+    character: a terminal escape sequence in a name would reach every terminal it is shown on."""
+    for column in NAMED_COLUMNS.get(table, ()):
+        value = row.get(column)
+        if isinstance(value, str):
+            try:
+                parse_text(value, column)
+            except ValidationError as exc:
+                raise ValidationError(
+                    f"{path}, line {line}: {table} {column}: {exc.message} Nothing was restored.",
+                    "Correct the name in the catalogue the dump was made from and dump it again.",
+                ) from None
 
 
 def restore_catalogue(

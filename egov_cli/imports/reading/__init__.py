@@ -21,9 +21,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egov_cli.core import schema
-from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError
+from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError, shown_value
+from egov_cli.core.files import shown_name
 from egov_cli.imports.reading.guard import check_file
-from egov_cli.imports.reading.halves import SPLIT_MIN_BYTES, Halves, HalvesWriter, worth_splitting
+from egov_cli.imports.reading.halves import (
+    SPLIT_MIN_BYTES,
+    Halves,
+    HalvesWriter,
+    remove_stale_folders,
+    worth_splitting,
+)
 from egov_cli.imports.reading.headers import (
     HEADER_SEARCH_ROWS,
     HeaderMatch,
@@ -117,6 +124,7 @@ def check_input(path: Path, split_min_bytes: int = SPLIT_MIN_BYTES) -> CheckedFi
     to read: empty, disguised, damaged, bomb-like (see ``guard``). A workbook's sheets of at
     least ``split_min_bytes`` (unpacked) are written in halves on the way (see ``halves``)."""
     path = Path(path)
+    remove_stale_folders()  # the halves of an import that was killed
     if not path.is_file():
         raise FileError(
             f"No file {str(path)!r}.", "Check the path (quote it if it contains spaces)."
@@ -174,7 +182,7 @@ def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> Opene
         found = _header(path.name, None, head, options)
         if found is None:
             raise _no_header(path.name, None, options)
-        return OpenedFile(path.name, sha, data, head, found, close=lambda: None)
+        return OpenedFile(shown_name(path), sha, data, head, found, close=lambda: None)
 
     halves = dict(checked.halves)
     checked.halves.clear()  # read once: another attempt reads the file itself
@@ -203,7 +211,7 @@ def _open_workbook(
                 continue
             data.scan_formulas = partial(book.scan_formulas, data)
             # The book stays open until the rows are parsed (openpyxl reads them lazily).
-            return OpenedFile(path.name, sha, data, head, found, close=book.close)
+            return OpenedFile(shown_name(path), sha, data, head, found, close=book.close)
         raise _no_header(path.name, None, options, sheets=book.sheet_names)
     except BaseException:
         book.close()
@@ -306,7 +314,7 @@ def _read_rows(
         raise InputRejected(
             [
                 Problem(
-                    f"columns {first!r} and {second!r} both name the field {field!r}",
+                    f"columns {shown_value(first)} and {shown_value(second)} both name the field {field!r}",
                     file=file_name,
                     sheet=sheet,
                     row=header_row,

@@ -18,11 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from egov_cli.core.errors import FileError
+from egov_cli.core.errors import FileError, InputRejected, Problem
+from egov_cli.core.files import shown_name
+from egov_cli.imports.reading.guard import MAX_CELL_CHARS, MAX_COLUMNS
 from egov_cli.imports.reading.xlsx import SheetData
 from egov_cli.values.cellsafety import PREFIX, restore
 
 DELIMITERS = (";", ",", "\t")
+
 _NAMED = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
 
 
@@ -71,6 +74,21 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def _too_wide(name: str, row: int, cells: int) -> InputRejected:
+    return InputRejected(
+        [
+            Problem(
+                f"the row has {cells:,} cells; a sheet has at most {MAX_COLUMNS:,} columns "
+                "(Excel's limit)",
+                file=name,
+                row=row,
+                hint="Check the delimiter (--delimiter) and remove the empty cells at the end "
+                "of the row.",
+            )
+        ]
+    )
+
+
 def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> SheetData:
     try:
         data = path.read_bytes()
@@ -88,15 +106,30 @@ def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> SheetDa
         delimiter = sniff_delimiter(text[:65536])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     prefixed = PREFIX in text
+    name = shown_name(path)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            if not prefixed:
-                yield from enumerate(reader, start=1)
-                return
             for number, cells in enumerate(reader, start=1):
-                yield number, [restore(c) if c[:1] == PREFIX else c for c in cells]
+                if len(cells) > MAX_COLUMNS:  # refused as it is read, before it is looked at
+                    raise _too_wide(name, number, len(cells))
+                if prefixed:
+                    cells = [restore(c) if c[:1] == PREFIX else c for c in cells]
+                yield number, cells
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise InputRejected(
+                    [
+                        Problem(
+                            f"a cell holds more than {csv.field_size_limit():,} characters; "
+                            f"at most {MAX_CELL_CHARS:,} are allowed (Excel's limit)",
+                            file=name,
+                            row=reader.line_num,
+                            hint="Shorten the text in that line, or check the quoting (a quote "
+                            "that is never closed makes the rest of the file one cell).",
+                        )
+                    ]
+                ) from None
             raise FileError(
                 f"{path.name}, line {reader.line_num}: {exc}.",
                 "Check the quoting in that line (a quote that is never closed?).",

@@ -27,7 +27,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from egov_cli.core.errors import FileError
+from egov_cli.core.errors import SHOWN_CHARS, FileError, InputRejected, Problem, shown_value
+from egov_cli.core.files import shown_name
 from egov_cli.imports.reading.xlsx import column_letters
 
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -43,6 +44,9 @@ MAX_RATIO = 100
 MAX_MEMBERS = 10_000
 #: Largest grid of cells (rows x columns from A1) a sheet may span: the reader holds all of it.
 MAX_GRID_CELLS = 5_000_000
+#: Excel's limits: columns of a sheet, characters of a cell.
+MAX_COLUMNS = 16_384
+MAX_CELL_CHARS = 32_767
 #: Largest CSV/text file (it is read into memory whole).
 MAX_TEXT_BYTES = 256 << 20
 
@@ -189,6 +193,10 @@ def _check_zip(path: Path, head: bytes, tee: SheetTee | None = None) -> None:
                     _check_declarations(path, archive, info)
             for info in members:
                 name = info.filename.lower()
+                if name.endswith("sharedstrings.xml"):
+                    _check_strings(path, archive, info)
+            for info in members:
+                name = info.filename.lower()
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     _check_sheet(path, archive, info, tee(archive, info) if tee else None)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
@@ -289,6 +297,18 @@ def _check_sheet(
         max_row = max(max_row, _largest_usual_row(path, archive, info))
     if exact:
         max_row, max_col = _exact_extent(path, archive, info)
+    if max_row * max_col <= MAX_GRID_CELLS and max_col > MAX_COLUMNS:
+        raise InputRejected(
+            [
+                Problem(
+                    f"the sheet part {info.filename!r} places cells as far as column "
+                    f"{column_letters(max_col - 1)} (column {max_col:,}); a sheet has at most "
+                    f"{MAX_COLUMNS:,} columns (XFD, Excel's limit)",
+                    file=shown_name(path),
+                    hint="Open it in Excel, save it as .xlsx and import that copy.",
+                )
+            ]
+        )
     if max_row * max_col > MAX_GRID_CELLS:
         letters = column_letters(max_col - 1) if max_col > _USUAL_COLUMNS else "Z"
         raise FileError(
@@ -298,6 +318,77 @@ def _check_sheet(
             "Delete the rows and columns below and right of the data in Excel (select them, "
             "Delete), save and import again; or split the file.",
         )
+
+
+class _LongText(Exception):
+    """A shared string longer than MAX_CELL_CHARS: its number, its length so far, its start."""
+
+    def __init__(self, number: int, length: int, start: str) -> None:
+        super().__init__(number)
+        self.number, self.length, self.start = number, length, start
+
+
+def _check_strings(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse (early, as soon as it is seen) a text of the workbook's shared strings longer
+    than a cell holds (MAX_CELL_CHARS): a reader would hold all of it, and each copy made of
+    it, for nothing. Read with expat in pieces; phonetic guides (``rPh``) are not the text.
+    Malformed XML is left to the reader (it refuses the file itself)."""
+    import xml.parsers.expat
+
+    number = -1
+    length = 0
+    start: list[str] = []
+    depth = {"si": 0, "t": 0, "rPh": 0}
+
+    def opened(name: str, _attributes: object) -> None:
+        nonlocal number, length
+        local = name.rpartition(":")[2]
+        if local in depth:
+            depth[local] += 1
+        if local == "si":
+            number += 1
+            length = 0
+            start.clear()
+
+    def closed(name: str) -> None:
+        local = name.rpartition(":")[2]
+        if local in depth:
+            depth[local] -= 1
+
+    def text(data: str) -> None:
+        nonlocal length
+        if depth["si"] and depth["t"] and not depth["rPh"]:
+            if length < SHOWN_CHARS:
+                start.append(data[: SHOWN_CHARS - length])
+            length += len(data)
+            if length > MAX_CELL_CHARS:
+                raise _LongText(number, length, "".join(start))
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = opened
+    parser.EndElementHandler = closed
+    parser.CharacterDataHandler = text
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except xml.parsers.expat.ExpatError:
+        return
+    except _LongText as long:
+        raise InputRejected(
+            [
+                Problem(
+                    f"text no. {long.number + 1:,} of the workbook (in {info.filename!r}) has "
+                    f"more than {MAX_CELL_CHARS:,} characters (Excel's limit for a cell); "
+                    f"it begins {shown_value(long.start)}",
+                    file=shown_name(path),
+                    hint="Find the cell with this text in Excel, shorten it, save and import "
+                    "again.",
+                )
+            ]
+        ) from None
 
 
 def _farthest(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_cli.core.errors import FileError
-from egov_cli.core.files import atomic_path
+from egov_cli.core.files import GuardedFile, atomic_path
 
 ERROR_HEADER = "Fehler"
 
@@ -22,38 +22,55 @@ def write_rejects(
     folder and then renamed.
     """
     import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise FileError(f"No folder {str(folder)!r} for the rejects file.", "Create it first.")
     with atomic_path(path) as temp_name:
-        book = xlsxwriter.Workbook(str(temp_name), {"strings_to_numbers": False})
-        sheet = book.add_worksheet("Abgelehnt")
-        bold = book.add_format({"bold": True})
-        date_format = book.add_format({"num_format": "dd.mm.yyyy"})
-        stamp_format = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
-        width = max([len(headers), *(len(cells) for cells, _e in rows)])
-        names = [*headers, *[""] * (width - len(headers))]
-        for col, header in enumerate([*names, ERROR_HEADER]):
-            sheet.write_string(0, col, header, bold)
-        for number, (cells, error) in enumerate(rows, start=1):
-            for col, value in enumerate(cells):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, datetime):
-                    sheet.write_datetime(number, col, value, stamp_format)
-                elif isinstance(value, date):
-                    sheet.write_datetime(number, col, value, date_format)
-                elif isinstance(value, time | timedelta):
-                    sheet.write_string(number, col, str(value))
-                elif isinstance(value, bool):
-                    sheet.write_boolean(number, col, value)
-                elif isinstance(value, int | float):
-                    sheet.write_number(number, col, value)
-                else:
-                    sheet.write_string(number, col, str(value))
-            sheet.write_string(number, width, error)
-        sheet.freeze_panes(1, 0)
-        sheet.set_column(width, width, 80)
-        book.close()
+        # Through a guarded file: a full disk gives one message, no traceback after it.
+        target = GuardedFile(temp_name)
+        try:
+            _write_book(xlsxwriter.Workbook(target, {"strings_to_numbers": False}), headers, rows)
+        except FileCreateError:
+            if target.error is None:
+                raise
+        finally:
+            target.close()
+        if target.error is not None:
+            raise target.error  # described, and the temporary file removed, by atomic_path
+
+
+def _write_book(
+    book: Any, headers: Sequence[str], rows: Sequence[tuple[Sequence[Any], str]]
+) -> None:
+    """The sheet of rejected rows: cells as read, the error text in a last column."""
+    sheet = book.add_worksheet("Abgelehnt")
+    bold = book.add_format({"bold": True})
+    date_format = book.add_format({"num_format": "dd.mm.yyyy"})
+    stamp_format = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
+    width = max([len(headers), *(len(cells) for cells, _e in rows)])
+    names = [*headers, *[""] * (width - len(headers))]
+    for col, header in enumerate([*names, ERROR_HEADER]):
+        sheet.write_string(0, col, header, bold)
+    for number, (cells, error) in enumerate(rows, start=1):
+        for col, value in enumerate(cells):
+            if value is None or value == "":
+                continue
+            if isinstance(value, datetime):
+                sheet.write_datetime(number, col, value, stamp_format)
+            elif isinstance(value, date):
+                sheet.write_datetime(number, col, value, date_format)
+            elif isinstance(value, time | timedelta):
+                sheet.write_string(number, col, str(value))
+            elif isinstance(value, bool):
+                sheet.write_boolean(number, col, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(number, col, value)
+            else:
+                sheet.write_string(number, col, str(value))
+        sheet.write_string(number, width, error)
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(width, width, 80)
+    book.close()
