@@ -58,7 +58,7 @@ def _show(
     options: ReportOptions,
     fmt: str | None,
     out: str | None,
-    lang: str,
+    lang: str | None,
 ) -> None:
     from egov_cli.cli.report_output import check_lang, emit_report, resolve_format
 
@@ -77,7 +77,7 @@ def readiness(
     sdg: SdgOpt = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """Readiness: services, online share, level distribution, per department and Themenfeld,
     and the status of every target.
@@ -94,7 +94,7 @@ def targets(
     target: Annotated[str | None, typer.Option("--target", "-t", help="Only this target.")] = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """Targets: progress, pace, forecast, status and the services that still have to move.
 
@@ -114,7 +114,7 @@ def overdue(
     topic: TopicOpt = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """Overdue: services past their target date below their target level, and those due soon.
 
@@ -138,7 +138,7 @@ def changes(
     topic: TopicOpt = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """Changes: level ups and downs, new services and go-lives since a date or the last report.
 
@@ -160,7 +160,7 @@ def sdg(
     department: DeptOpt = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """SDG Annex II: services under the Single Digital Gateway below the top level.
 

@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from egov_cli import i18n
 from egov_cli.cli import output as out
 from egov_cli.files import write_atomic
+from egov_cli.i18n import N_
 
 if TYPE_CHECKING:
     from egov_cli.cli.state import State
@@ -48,7 +50,11 @@ OutputOpt = Annotated[
     typer.Option("--output", "-o", help="Write to this file ('-' for stdout, the default)."),
 ]
 LangOpt = Annotated[
-    str, typer.Option("--lang", help="Language of labels, numbers and dates: de or en.")
+    str | None,
+    typer.Option(
+        "--lang",
+        help=N_("Language of labels, numbers and dates: de or en (default: the run's language)."),
+    ),
 ]
 
 
@@ -69,9 +75,12 @@ def report_now() -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def check_lang(lang: str) -> str:
+def check_lang(lang: str | None) -> str:
+    """The report's language: its own ``--lang``, else the run's language."""
     from egov_cli.errors import ValidationError
 
+    if lang is None:
+        return i18n.language()
     value = lang.strip().lower()
     if value not in ("de", "en"):
         raise ValidationError(f"--lang {lang!r} is not supported.", "Use --lang de or --lang en.")
@@ -153,7 +162,7 @@ def record_all(st: State, runs: list[tuple[Report, str, str | None]]) -> None:
 
 
 def emit_report(
-    st: State, report: Report, fmt: str | None, output: str | None, lang: str = "de"
+    st: State, report: Report, fmt: str | None, output: str | None, lang: str | None = None
 ) -> Path | None:
     """Show or write ``report`` (see the module docstring); returns the file written, if any."""
     from egov_cli.errors import ValidationError
