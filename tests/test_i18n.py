@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer.main
@@ -383,3 +384,95 @@ def test_a_source_checkout_without_a_compiled_catalog_still_speaks_german(tmp_pa
     )
     assert "Fehler: Unbekannte Option: --nope" in result.stderr
     assert (copy / "locale" / "de" / "LC_MESSAGES" / "egov.mo").exists()
+
+
+# --- one glossary for the catalog and the reports' labels ----------------------------------
+
+GLOSSARY = ROOT / "egov_cli" / "locale" / "glossary.toml"
+
+#: Commands, options and paths name things in English in either language.
+_CODE = re.compile(r"egov(?: [a-z][\w-]*)*|--?[\w-]+|\S*[/=_@\\]\S*|'[^']*'|\"[^\"]*\"|\{[^}]*\}")
+
+
+def _glossary() -> dict[str, Any]:
+    import tomllib
+
+    with GLOSSARY.open("rb") as file:
+        return tomllib.load(file)
+
+
+def _terms() -> list[dict[str, list[str]]]:
+    return list(_glossary()["term"])
+
+
+def glossary_slips(english: str, german: str) -> list[str]:
+    """Where ``german`` does not say a glossary term that ``english`` says, or uses a word to
+    avoid."""
+    slips = []
+    rest = _CODE.sub(" ", english)
+    for idiom in _glossary()["idioms"]:
+        rest = re.sub(re.escape(idiom), " ", rest, flags=re.IGNORECASE)
+    german_text = german.casefold()
+    for term in _terms():
+        for word in sorted(term["en"], key=len, reverse=True):
+            pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+            if pattern.search(rest):
+                rest = pattern.sub(" ", rest)
+                if not any(form.casefold() in german_text for form in term["de"]):
+                    slips.append(f"{word!r} is not {term['de'][0]!r}")
+        slips.extend(
+            f"{avoid!r} instead of {term['de'][0]!r}"
+            for avoid in term.get("avoid", [])
+            if re.search(rf"\b{re.escape(avoid)}", german)
+        )
+    return slips
+
+
+def test_the_german_catalog_uses_the_glossary_terms() -> None:
+    slips = {}
+    for message in _catalog():
+        if not message.id or message.fuzzy:
+            continue
+        english = message.id if isinstance(message.id, str) else message.id[-1]
+        german = message.string if isinstance(message.string, str) else message.string[-1]
+        if not german:
+            continue  # untranslated: the test above says so
+        found = glossary_slips(english, german)
+        if found:
+            slips[english] = (german, found)
+    assert not slips, slips
+
+
+def _report_labels() -> list[tuple[str, str]]:
+    """Every ``Label("Deutsch", "English")`` written out in the reports' modules."""
+    import ast
+
+    folders = [ROOT / "egov_cli" / "reports", ROOT / "egov_cli" / "exporters"]
+    labels = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "Label"
+                    and len(node.args) == 2
+                    and all(
+                        isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args
+                    )
+                ):
+                    labels.append((node.args[0].value, node.args[1].value))  # type: ignore[attr-defined]
+    return labels
+
+
+def test_the_report_labels_agree_with_the_glossary() -> None:
+    labels = _report_labels()
+    assert labels, "no Label(de, en) pairs found in the reports"
+    slips = {en: (de, glossary_slips(en, de)) for de, en in labels if glossary_slips(en, de)}
+    assert not slips, slips
+
+
+def test_a_label_that_strays_from_the_glossary_is_found() -> None:
+    assert glossary_slips("Services per department", "Leistungen je Abteilung")
+    assert glossary_slips("Level before", "Stufe vorher")
+    assert not glossary_slips("Level before", "Reifegrad vorher")
