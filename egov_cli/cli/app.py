@@ -269,9 +269,10 @@ def _adopt(typer_app: typer.Typer) -> None:
     """Give the commands and groups of ``typer_app`` (and below) egov's classes, whose help
     speaks the run's language, where they chose none of their own."""
     for command in typer_app.registered_commands:
-        command.cls = command.cls or EgovCommand
+        if command.cls in (None, TyperCommand):  # Typer's default
+            command.cls = EgovCommand
     for group in typer_app.registered_groups:
-        if group.cls is None or isinstance(group.cls, DefaultPlaceholder):
+        if group.cls in (None, TyperGroup) or isinstance(group.cls, DefaultPlaceholder):
             group.cls = EgovSubGroup
         if group.typer_instance is not None:
             _adopt(group.typer_instance)

@@ -7,12 +7,14 @@ from typing import Annotated
 
 import typer
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+from egov_cli.i18n import N_, _
+
+JsonOpt = Annotated[bool, typer.Option("--json", help=N_("Print the result as JSON."))]
 YesOpt = Annotated[
-    bool, typer.Option("--yes", "-y", help="Do not ask (needed when not on a terminal).")
+    bool, typer.Option("--yes", "-y", help=N_("Do not ask (needed when not on a terminal)."))
 ]
 DryRunRemoveOpt = Annotated[
-    bool, typer.Option("--dry-run", help="Show what would be removed; change nothing.")
+    bool, typer.Option("--dry-run", help=N_("Show what would be removed; change nothing."))
 ]
 
 
@@ -27,8 +29,8 @@ def confirm_removal(label: str, yes: bool) -> None:
         return
     if not sys.stdin.isatty():
         raise Aborted(
-            f"{label} wird ohne Bestätigung nicht entfernt.",
-            "Geben Sie --yes an, um es zu entfernen.",
+            _("{label} is not removed without confirmation.").format(label=label),
+            _("Give --yes to remove it."),
         )
-    if not typer.confirm(f"{label} entfernen?", default=False):
-        raise Aborted("Nichts entfernt.")
+    if not typer.confirm(_("Remove {label}?").format(label=label), default=False):
+        raise Aborted(_("Nothing removed."))

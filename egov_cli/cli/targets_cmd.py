@@ -9,6 +9,7 @@ import typer
 from egov_cli.cli import output
 from egov_cli.cli.options import DryRunRemoveOpt, JsonOpt, YesOpt, confirm_removal
 from egov_cli.cli.state import use_json
+from egov_cli.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from datetime import date
@@ -17,37 +18,44 @@ if TYPE_CHECKING:
     from egov_cli.reports.progress import Progress
     from egov_cli.services.scale import Scale
 
-RULE = (
-    "Status: verfehlt = Fälligkeitsdatum vorbei und Ziel nicht erreicht; gefährdet = Ziel noch "
-    "nicht erreicht und die Prognose zum Fälligkeitsdatum (heutiger Stand + bisheriges Tempo "
-    "je Woche × verbleibende Wochen) liegt unter dem Ziel; sonst im Plan."
+RULE = N_(
+    "Status: missed = due date passed and target not reached; at risk = target not yet "
+    "reached and the forecast for the due date (today's count + pace so far per week × weeks "
+    "left) is below the target; otherwise on track."
 )
-STATUS_DE = {"on-track": "im Plan", "at-risk": "gefährdet", "missed": "verfehlt"}
+STATUS = {"on-track": N_("on track"), "at-risk": N_("at risk"), "missed": N_("missed")}
 
 targets_app = typer.Typer(
-    help="Rollout targets (e.g. 120 services at level 3 by 31.12.), with progress from the "
-    "change history.\n\n" + RULE + "\n\nExample: egov targets add 'Online 2026' --min-level 3 "
-    "--count 120",
+    help=N_(
+        "Rollout targets (120 services at level 3 by 31.12., for example), with progress from "
+        "the change history.\n\n"
+        "Status: missed = due date passed and target not reached; at risk = target not yet "
+        "reached and the forecast for the due date (today's count + pace so far per week × weeks "
+        "left) is below the target; otherwise on track.\n\n"
+        "Example: egov targets add 'Online 2026' --min-level 3 --count 120"
+    ),
     no_args_is_help=True,
 )
 
 Opt = typer.Option
 MinLevelOpt = Annotated[
-    str | None, Opt("--min-level", help="Threshold: services at this level or higher count.")
+    str | None, Opt("--min-level", help=N_("Threshold: services at this level or higher count."))
 ]
-CountOpt = Annotated[str | None, Opt("--count", help="Goal as a number of services.")]
+CountOpt = Annotated[str | None, Opt("--count", help=N_("Goal as a number of services."))]
 ShareOpt = Annotated[
-    str | None, Opt("--share", help="Goal as a share of the scope: 0.8, 0,8 or 80%.")
+    str | None, Opt("--share", help=N_("Goal as a share of the scope: 0.8, 0,8 or 80%."))
 ]
-DueOpt = Annotated[str | None, Opt("--due", help="Due date (default 31.12. of the current year).")]
+DueOpt = Annotated[
+    str | None, Opt("--due", help=N_("Due date (default 31.12. of the current year)."))
+]
 StartOpt = Annotated[
     str | None,
-    Opt("--start", help="Start of the period (default 1.1. of the due date's year)."),
+    Opt("--start", help=N_("Start of the period (default 1.1. of the due date's year).")),
 ]
-DeptOpt = Annotated[str | None, Opt("--department", "-d", help="Scope: department code.")]
-TopicOpt = Annotated[str | None, Opt("--topic", help="Scope: OZG Themenfeld.")]
-TypeOpt = Annotated[str | None, Opt("--leika-type", help="Scope: LeiKa type, e.g. 2/3.")]
-NotesOpt = Annotated[str | None, Opt("--notes", help="Free text.")]
+DeptOpt = Annotated[str | None, Opt("--department", "-d", help=N_("Scope: department code."))]
+TopicOpt = Annotated[str | None, Opt("--topic", help=N_("Scope: OZG Themenfeld."))]
+TypeOpt = Annotated[str | None, Opt("--leika-type", help=N_("Scope: LeiKa type, e.g. 2/3."))]
+NotesOpt = Annotated[str | None, Opt("--notes", help=N_("Free text."))]
 
 
 def _today() -> date:
@@ -81,8 +89,10 @@ def _progress_dict(p: Progress) -> dict[str, Any]:
 
 def _level(p: Progress, scale: Scale) -> str:
     if p.threshold_level is None:
-        return "Online-Dienste"
-    return f"ab {p.threshold_level} {scale.label(p.threshold_level)}"
+        return _("Online services")
+    return _("from {level} {label}").format(
+        level=p.threshold_level, label=scale.label(p.threshold_level)
+    )
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -94,7 +104,7 @@ def _num(value: float | None, digits: int = 1) -> str:
 @targets_app.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the target.")],
+    name: Annotated[str, typer.Argument(help=N_("Name of the target."))],
     min_level: MinLevelOpt = None,
     count: CountOpt = None,
     share: ShareOpt = None,
@@ -103,12 +113,12 @@ def add(
     department: DeptOpt = None,
     topic: TopicOpt = None,
     leika_type: TypeOpt = None,
-    sdg: Annotated[bool, Opt("--sdg", help="Scope: SDG Annex II services only.")] = False,
+    sdg: Annotated[bool, Opt("--sdg", help=N_("Scope: SDG Annex II services only."))] = False,
     kind: Annotated[
-        str, Opt("--kind", help="level (default) or digitales-amt (online procedures).")
+        str, Opt("--kind", help=N_("level (default) or digitales-amt (online services)."))
     ] = "level",
     bezirk: Annotated[
-        bool, Opt("--bezirk", help="Digitales Amt for a Bezirk: goal 30 instead of 50.")
+        bool, Opt("--bezirk", help=N_("Digitales Amt for a Bezirk: goal 30 instead of 50."))
     ] = False,
     notes: NotesOpt = None,
     json: JsonOpt = False,
@@ -120,6 +130,7 @@ def add(
 
     Example: egov targets add "Online 2026" --min-level 3 --count 120 --due 31.12.2026
     """
+    from egov_cli import formats
     from egov_cli.services.scale import load_scale
     from egov_cli.services.targets import add_target, parse_share
 
@@ -148,8 +159,9 @@ def add(
         output.print_json(_target_dict(target))
         return
     output.message(
-        f"Ziel angelegt: {target.name} (fällig {target.due_date:%d.%m.%Y}, "
-        f"Beginn {target.start_date:%d.%m.%Y})",
+        _("Target added: {name} (due {due}, start {start})").format(
+            name=target.name, due=formats.day(target.due_date), start=formats.day(target.start_date)
+        ),
         quiet=st.quiet,
     )
 
@@ -160,7 +172,7 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     Example: egov targets list
     """
-    from egov_cli.formats import count
+    from egov_cli.formats import number
     from egov_cli.models import utcnow
     from egov_cli.reports.progress import all_progress
     from egov_cli.services.scale import load_scale
@@ -177,31 +189,45 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
             (
                 p.name,
                 _level(p, scale),
-                ", ".join(f"{k}={v}" for k, v in p.scope.items()) or "alle",
+                ", ".join(f"{k}={v}" for k, v in p.scope.items()) or _("all"),
                 p.goal,
                 p.start_count,
                 p.current_count,
                 _num(p.forecast),
                 p.due_date,
-                STATUS_DE[p.status],
+                _(STATUS[p.status]),
             )
             for p in progresses
         ],
-        ["Ziel", "Schwelle", "Umfang", "Ziel", "Beginn", "Heute", "Prognose", "Fällig", "Status"],
+        [
+            _("Target"),
+            _("Threshold"),
+            _("Scope"),
+            _("Goal"),
+            _("Start"),
+            _("Today"),
+            _("Forecast"),
+            _("Due"),
+            _("Status"),
+        ],
     )
-    output.message(f"{count(len(progresses), 'Ziel', 'Ziele')}. {RULE}", quiet=st.quiet)
+    total = ngettext("{count} target", "{count} targets", len(progresses)).format(
+        count=number(len(progresses))
+    )
+    output.message(f"{total}. {_(RULE)}", quiet=st.quiet)
 
 
 @targets_app.command("show")
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name or id of the target.")],
+    name: Annotated[str, typer.Argument(help=N_("Name or id of the target."))],
     json: JsonOpt = False,
 ) -> None:
     """Show a target's progress: start, today, pace, pace needed, forecast, status.
 
     Example: egov targets show "Online 2026"
     """
+    from egov_cli import formats
     from egov_cli.models import utcnow
     from egov_cli.reports.progress import progress
     from egov_cli.services.scale import load_scale
@@ -215,37 +241,42 @@ def show(
         output.print_json(_progress_dict(p))
         return
     goal = (
-        f"{p.goal} ({_num(p.goal_share * 100 if p.goal_share else None)} % von {p.scope_size})"
+        _("{goal} ({share} of {scope})").format(
+            goal=p.goal, share=formats.percent(p.goal_share), scope=p.scope_size
+        )
         if p.goal_share is not None
         else str(p.goal)
     )
     output.key_values(
         [
-            ("Art", "Digitales Amt" if p.kind == "digitales_amt" else "Reifegrad"),
-            ("Schwelle", _level(p, scale)),
-            ("Umfang", ", ".join(f"{k}={v}" for k, v in p.scope.items()) or "alle Leistungen"),
-            ("Im Umfang", p.scope_size),
-            ("Ziel", goal),
-            ("Zeitraum", f"{p.start_date:%d.%m.%Y} - {p.due_date:%d.%m.%Y}"),
-            ("Stand zu Beginn", p.start_count),
-            ("Stand heute", p.current_count),
-            ("Noch offen", p.remaining),
-            ("Tempo bisher (je Woche)", _num(p.pace, 2)),
-            ("Nötiges Tempo (je Woche)", _num(p.pace_needed, 2)),
-            ("Wochen bis Fälligkeit", _num(p.weeks_left)),
-            ("Prognose zum Fälligkeitsdatum", _num(p.forecast)),
-            ("Status", STATUS_DE[p.status]),
+            (_("Kind"), "Digitales Amt" if p.kind == "digitales_amt" else _("Maturity level")),
+            (_("Threshold"), _level(p, scale)),
+            (
+                _("Scope"),
+                ", ".join(f"{k}={v}" for k, v in p.scope.items()) or _("all services"),
+            ),
+            (_("In scope"), p.scope_size),
+            (_("Goal"), goal),
+            (_("Period"), f"{formats.day(p.start_date)} - {formats.day(p.due_date)}"),
+            (_("Count at the start"), p.start_count),
+            (_("Count today"), p.current_count),
+            (_("Still open"), p.remaining),
+            (_("Pace so far (per week)"), _num(p.pace, 2)),
+            (_("Pace needed (per week)"), _num(p.pace_needed, 2)),
+            (_("Weeks to the due date"), _num(p.weeks_left)),
+            (_("Forecast for the due date"), _num(p.forecast)),
+            (_("Status"), _(STATUS[p.status])),
         ],
         title=p.name,
     )
-    output.message(RULE, quiet=st.quiet)
+    output.message(_(RULE), quiet=st.quiet)
 
 
 @targets_app.command("edit")
 def edit(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name or id of the target.")],
-    new_name: Annotated[str | None, Opt("--name", help="New name.")] = None,
+    name: Annotated[str, typer.Argument(help=N_("Name or id of the target."))],
+    new_name: Annotated[str | None, Opt("--name", help=N_("New name."))] = None,
     min_level: MinLevelOpt = None,
     count: CountOpt = None,
     share: ShareOpt = None,
@@ -255,7 +286,7 @@ def edit(
     topic: TopicOpt = None,
     leika_type: TypeOpt = None,
     sdg: Annotated[
-        str | None, Opt("--sdg", help='Scope SDG Annex II only: ja or nein ("" clears).')
+        str | None, Opt("--sdg", help=N_('Scope SDG Annex II only: ja or nein ("" clears).'))
     ] = None,
     notes: NotesOpt = None,
     json: JsonOpt = False,
@@ -293,7 +324,7 @@ def edit(
         values["scope_sdg"] = parse_flag(sdg, "sdg") or None
     if not values and min_level is None:
         raise ValidationError(
-            "Nichts zu ändern.", "Geben Sie mindestens eine Option an, z. B. --count 150."
+            _("Nothing to change."), _("Give at least one option, e.g. --count 150.")
         )
     with st.session(write=True) as session:
         if min_level is not None:
@@ -303,9 +334,9 @@ def edit(
         output.print_json({"target": _target_dict(target), "changes": changes})
         return
     if not changes:
-        output.message(f"Keine Änderung: {target.name}", quiet=st.quiet)
+        output.message(_("No change: {name}").format(name=target.name), quiet=st.quiet)
         return
-    output.message(f"Geändert: {target.name}", quiet=st.quiet)
+    output.message(_("Changed: {name}").format(name=target.name), quiet=st.quiet)
     for field, (old, new) in changes.items():
         output.message(
             f"  {field}: {output.cell(old) or '-'} -> {output.cell(new) or '-'}", quiet=st.quiet
@@ -315,7 +346,7 @@ def edit(
 @targets_app.command("remove")
 def remove(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name or id of the target.")],
+    name: Annotated[str, typer.Argument(help=N_("Name or id of the target."))],
     yes: YesOpt = False,
     dry_run: DryRunRemoveOpt = False,
     json: JsonOpt = False,
@@ -333,18 +364,21 @@ def remove(
         label = target.name
         if dry_run:
             output.message(
-                f"Würde entfernen: Ziel {label} (--dry-run: nichts geändert)", quiet=st.quiet
+                _("Would remove: target {name} (--dry-run: nothing changed)").format(name=label),
+                quiet=st.quiet,
             )
             if json:
                 output.print_json({"would_remove": _target_dict(target)})
             return
-        confirm_removal(f"Ziel {label}", yes)
+        confirm_removal(_("Target {name}").format(name=label), yes)
         removed = remove_target(session, st.change_context("targets remove"), name)
         data = _target_dict(removed)
     if json:
         output.print_json({"removed": data})
     else:
-        output.message(f"Entfernt: Ziel {label} (die Historie bleibt erhalten)", quiet=st.quiet)
+        output.message(
+            _("Removed: target {name} (its history is kept)").format(name=label), quiet=st.quiet
+        )
 
 
 def register(app: typer.Typer) -> None:

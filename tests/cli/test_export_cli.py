@@ -142,6 +142,8 @@ def test_template_refuses_a_file_that_is_not_a_workbook(full: Catalogue, tmp_pat
 def test_help_shows_an_example(command: str) -> None:
     result = egov(command, "--help")
     assert result.exit_code == 0
+    assert f"Beispiel: egov {command} " in result.stdout
+    result = egov("--lang", "en", command, "--help")
     assert f"Example: egov {command} " in result.stdout
 
 
