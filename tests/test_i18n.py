@@ -418,6 +418,8 @@ def glossary_slips(english: str, german: str) -> list[str]:
             pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
             if pattern.search(rest):
                 rest = pattern.sub(" ", rest)
+                if pattern.search(german):
+                    continue  # kept as it is in German too (a key, a name)
                 if not any(form.casefold() in german_text for form in term["de"]):
                     slips.append(f"{word!r} is not {term['de'][0]!r}")
         slips.extend(

@@ -9,6 +9,7 @@ import typer
 from egov_cli.cli import output
 from egov_cli.cli.options import DryRunRemoveOpt, JsonOpt, YesOpt, confirm_removal
 from egov_cli.cli.state import use_json
+from egov_cli.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -18,36 +19,46 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 50
 
-services_app = typer.Typer(help="List, show, add, edit and remove services.", no_args_is_help=True)
-departments_app = typer.Typer(help="Departments (Ämter / Fachbereiche).", no_args_is_help=True)
-procedures_app = typer.Typer(help="Online procedures (Onlinedienste).", no_args_is_help=True)
+services_app = typer.Typer(
+    help=N_("List, show, add, edit and remove services."), no_args_is_help=True
+)
+departments_app = typer.Typer(help=N_("Departments (Ämter / Fachbereiche)."), no_args_is_help=True)
+procedures_app = typer.Typer(help=N_("Online procedures (Onlinedienste)."), no_args_is_help=True)
 
 # Options of add/edit: option value -> schema field. Parsed through the shared column schema.
 Opt = typer.Option
-LeikaOpt = Annotated[str | None, Opt("--leika", help="LeiKa key (14 digits, spaces allowed).")]
-NameOpt = Annotated[str | None, Opt("--name", help="Name of the service.")]
-CitizenOpt = Annotated[str | None, Opt("--citizen-name", help="Citizen-facing name.")]
-TypeOpt = Annotated[str | None, Opt("--leika-type", help="LeiKa type, e.g. 2/3.")]
-OzgIdOpt = Annotated[str | None, Opt("--ozg-id", help="OZG ID (5 digits).")]
-OzgNameOpt = Annotated[str | None, Opt("--ozg-name", help="OZG service (bundle) name.")]
-TopicOpt = Annotated[str | None, Opt("--topic", help="OZG Themenfeld.")]
-LifeOpt = Annotated[str | None, Opt("--life-event", help="Lebenslage.")]
-AddrOpt = Annotated[str | None, Opt("--addressee", help="Bürger, Unternehmen or Verwaltung.")]
-DeptOpt = Annotated[str | None, Opt("--department", "-d", help="Department code.")]
-LevelOpt = Annotated[str | None, Opt("--level", "-l", help="Maturity level (number or label).")]
+LeikaOpt = Annotated[str | None, Opt("--leika", help=N_("LeiKa key (14 digits, spaces allowed)."))]
+NameOpt = Annotated[str | None, Opt("--name", help=N_("Name of the service."))]
+CitizenOpt = Annotated[str | None, Opt("--citizen-name", help=N_("Citizen-facing name."))]
+TypeOpt = Annotated[str | None, Opt("--leika-type", help=N_("LeiKa type, e.g. 2/3."))]
+OzgIdOpt = Annotated[str | None, Opt("--ozg-id", help=N_("OZG ID (5 digits)."))]
+OzgNameOpt = Annotated[str | None, Opt("--ozg-name", help=N_("OZG service (bundle) name."))]
+TopicOpt = Annotated[str | None, Opt("--topic", help=N_("OZG Themenfeld."))]
+LifeOpt = Annotated[str | None, Opt("--life-event", help=N_("Lebenslage."))]
+AddrOpt = Annotated[
+    str | None, Opt("--addressee", help=N_("citizens, businesses or administration."))
+]
+DeptOpt = Annotated[str | None, Opt("--department", "-d", help=N_("Department code."))]
+LevelOpt = Annotated[str | None, Opt("--level", "-l", help=N_("Maturity level (number or label)."))]
 StatusOpt = Annotated[
     str | None,
-    Opt("--status", "-s", help="geplant, in Umsetzung, Pilot, live, zurückgestellt, eingestellt."),
+    Opt(
+        "--status",
+        "-s",
+        help=N_("planned, in progress, pilot, live, deferred, retired."),
+    ),
 ]
-ProcOpt = Annotated[str | None, Opt("--procedure", "-p", help="Name of the online procedure.")]
-UrlOpt = Annotated[str | None, Opt("--url", help="Online URL of the service.")]
-PortalOpt = Annotated[str | None, Opt("--bayernportal-url", help="BayernPortal link.")]
-GoLiveOpt = Annotated[str | None, Opt("--go-live", help="Go-live date (31.12.2026 or 2026-12-31).")]
-TLevelOpt = Annotated[str | None, Opt("--target-level", help="Target maturity level.")]
-TDateOpt = Annotated[str | None, Opt("--target-date", help="Date the target level is due.")]
-SdgOpt = Annotated[str | None, Opt("--sdg", help="SDG Annex II: ja or nein.")]
-CasesOpt = Annotated[str | None, Opt("--cases", help="Cases per year.")]
-NotesOpt = Annotated[str | None, Opt("--notes", help="Free text.")]
+ProcOpt = Annotated[str | None, Opt("--procedure", "-p", help=N_("Name of the online procedure."))]
+UrlOpt = Annotated[str | None, Opt("--url", help=N_("Online URL of the service."))]
+PortalOpt = Annotated[str | None, Opt("--bayernportal-url", help=N_("BayernPortal link."))]
+GoLiveOpt = Annotated[
+    str | None, Opt("--go-live", help=N_("Go-live date (31.12.2026 or 2026-12-31)."))
+]
+TLevelOpt = Annotated[str | None, Opt("--target-level", help=N_("Target maturity level."))]
+TDateOpt = Annotated[str | None, Opt("--target-date", help=N_("Date the target level is due."))]
+SdgOpt = Annotated[str | None, Opt("--sdg", help=N_("SDG Annex II: ja or nein."))]
+CasesOpt = Annotated[str | None, Opt("--cases", help=N_("Cases per year."))]
+NotesOpt = Annotated[str | None, Opt("--notes", help=N_("Free text."))]
 
 
 def _parse_fields(raw: dict[str, str | None], scale: Scale) -> dict[str, Any]:
@@ -96,23 +107,25 @@ def service_filter(
 def list_(
     ctx: typer.Context,
     department: DeptOpt = None,
-    level: Annotated[str | None, Opt("--level", "-l", help="Exactly this level.")] = None,
-    below: Annotated[str | None, Opt("--below", help="Below this level.")] = None,
-    min_level: Annotated[str | None, Opt("--min-level", help="At least this level.")] = None,
+    level: Annotated[str | None, Opt("--level", "-l", help=N_("Exactly this level."))] = None,
+    below: Annotated[str | None, Opt("--below", help=N_("Below this level."))] = None,
+    min_level: Annotated[str | None, Opt("--min-level", help=N_("At least this level."))] = None,
     status: StatusOpt = None,
     topic: TopicOpt = None,
     search: Annotated[
-        str | None, Opt("--search", "-q", help="Free text (ignores case and umlaut spelling).")
+        str | None, Opt("--search", "-q", help=N_("Free text (ignores case and umlaut spelling)."))
     ] = None,
-    all_: Annotated[bool, Opt("--all", help="Show every matching service, not one page.")] = False,
-    page: Annotated[int, Opt("--page", min=1, help="Page to show (50 services a page).")] = 1,
+    all_: Annotated[
+        bool, Opt("--all", help=N_("Show every matching service, not one page."))
+    ] = False,
+    page: Annotated[int, Opt("--page", min=1, help=N_("Page to show (50 services a page)."))] = 1,
     json: JsonOpt = False,
 ) -> None:
     """List services, sorted by department and name, with filters.
 
     Example: egov services list --department 32 --below 3 --search strasse
     """
-    from egov_cli.formats import count
+    from egov_cli.formats import number
     from egov_cli.services.catalogue import list_services
     from egov_cli.services.scale import load_scale
 
@@ -134,13 +147,18 @@ def list_(
     shown_to = result.offset + len(result.rows)
     if paged and result.total > shown_to:
         output.message(
-            f"{result.offset + 1}-{shown_to} von {result.total} Leistungen. "
-            f"Weiter: --page {page + 1}; alle: --all",
+            _("{first}-{last} of {total} services. Next: --page {next}; all: --all").format(
+                first=number(result.offset + 1),
+                last=number(shown_to),
+                total=number(result.total),
+                next=page + 1,
+            ),
             quiet=st.quiet,
         )
     else:
+        services = ngettext("{count} service", "{count} services", result.total)
         output.message(
-            f"{count(result.total, 'Leistung', 'Leistungen')} ({flt.describe()})", quiet=st.quiet
+            f"{services.format(count=number(result.total))} ({flt.describe()})", quiet=st.quiet
         )
 
 
@@ -160,14 +178,22 @@ def _services_table(rows: list[ServiceView], scale: Scale) -> None:
             )
             for r in rows
         ],
-        ["ID", "LeiKa-Schlüssel", "Leistung", "Amt", "Reifegrad", "Status", "Online-Dienst"],
+        [
+            _("ID"),
+            _("LeiKa key"),
+            _("Service"),
+            _("Department"),
+            _("Maturity level"),
+            _("Status"),
+            _("Online service"),
+        ],
     )
 
 
 @services_app.command("show")
 def show(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help="LeiKa key or id.")],
+    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id."))],
     json: JsonOpt = False,
 ) -> None:
     """Show every field of one service.
@@ -188,16 +214,11 @@ def show(
 
 
 def _show_service(found: ServiceView, scale: Scale) -> None:
-    from egov_cli.schema import BY_FIELD
     from egov_cli.vocab import ADDRESSEES, STATUSES, label_of
 
     pairs: list[tuple[str, Any]] = []
     for name, value in found.as_dict().items():
-        label = (
-            BY_FIELD[name].de
-            if name in BY_FIELD
-            else {"created_at": "Angelegt", "updated_at": "Geändert"}.get(name, name)
-        )
+        label = _field_label(name)
         if name in ("level", "target_level") and value is not None:
             value = f"{value} {scale.label(value)}"
         elif name == "status":
@@ -222,9 +243,17 @@ def _report_change(st: Any, verb: str, change: Any, json: bool) -> None:
         return
     s = change.service
     if not change.changes:
-        output.message(f"Keine Änderung: {s.leika_key or '#' + str(s.id)} {s.name}", quiet=st.quiet)
+        output.message(
+            _("No change: {service}").format(service=f"{s.leika_key or '#' + str(s.id)} {s.name}"),
+            quiet=st.quiet,
+        )
         return
-    output.message(f"{verb}: {s.leika_key or '#' + str(s.id)} {s.name} (ID {s.id})", quiet=st.quiet)
+    output.message(
+        _("{action}: {service} (ID {id})").format(
+            action=verb, service=f"{s.leika_key or '#' + str(s.id)} {s.name}", id=s.id
+        ),
+        quiet=st.quiet,
+    )
     for name, (old, new) in change.changes.items():
         output.message(
             f"  {_field_label(name)}: {_shown(name, old) or '-'} -> {_shown(name, new) or '-'}",
@@ -232,10 +261,18 @@ def _report_change(st: Any, verb: str, change: Any, json: bool) -> None:
         )
 
 
+#: Fields of a service that are no spreadsheet column.
+_OTHER_FIELDS = {"created_at": N_("Created"), "updated_at": N_("Changed")}
+
+
 def _field_label(name: str) -> str:
+    """A field's name as people read it: its spreadsheet header in the run's language."""
+    from egov_cli import i18n
     from egov_cli.schema import BY_FIELD
 
-    return BY_FIELD[name].de if name in BY_FIELD else name
+    if name in BY_FIELD:
+        return BY_FIELD[name].header(i18n.language())
+    return _(_OTHER_FIELDS[name]) if name in _OTHER_FIELDS else name
 
 
 def _shown(name: str, value: Any) -> str:
@@ -252,7 +289,7 @@ def _shown(name: str, value: Any) -> str:
 @services_app.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the service.")],
+    name: Annotated[str, typer.Argument(help=N_("Name of the service."))],
     leika: LeikaOpt = None,
     citizen_name: CitizenOpt = None,
     leika_type: TypeOpt = None,
@@ -295,13 +332,13 @@ def add(
             session, st.change_context("services add"), _parse_fields(raw, load_scale(session))
         )
     )
-    _report_change(st, "Angelegt", change, json)
+    _report_change(st, _("Created"), change, json)
 
 
 @services_app.command("edit")
 def edit(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help="LeiKa key or id of the service.")],
+    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id of the service."))],
     leika: LeikaOpt = None,
     name: NameOpt = None,
     citizen_name: CitizenOpt = None,
@@ -342,23 +379,25 @@ def edit(
         target_date=target_date, sdg_annex2=sdg, cases_per_year=cases, notes=notes,
     )  # fmt: skip
     if all(v is None for v in raw.values()):
-        raise ValidationError("Nothing to change.", "Give at least one option, e.g. --level 3.")
+        raise ValidationError(
+            _("Nothing to change."), _("Give at least one option, e.g. --level 3.")
+        )
 
     def work(session: Session) -> ServiceChange:
         values = _parse_fields(raw, load_scale(session))
         for required in ("name", "level", "status", "sdg_annex2"):
             if required in values and values[required] is None:
-                raise ValidationError(f"{required} cannot be empty.")
+                raise ValidationError(_("{field} cannot be empty.").format(field=required))
         return edit_service(session, st.change_context("services edit"), service, values)
 
     change = st.run_write(work)
-    _report_change(st, "Geändert", change, json)
+    _report_change(st, _("Changed"), change, json)
 
 
 @services_app.command("remove")
 def remove(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help="LeiKa key or id of the service.")],
+    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id of the service."))],
     yes: YesOpt = False,
     dry_run: DryRunRemoveOpt = False,
     json: JsonOpt = False,
@@ -375,7 +414,10 @@ def remove(
         target = view(session, find_service(session, service))
     label = f"{target.leika_key or '#' + str(target.id)} {target.name}"
     if dry_run:
-        output.message(f"Würde entfernen: {label} (--dry-run: nichts geändert)", quiet=st.quiet)
+        output.message(
+            _("Would remove: {label} (--dry-run: nothing changed)").format(label=label),
+            quiet=st.quiet,
+        )
         if json:
             output.print_json({"would_remove": target.as_dict()})
         return
@@ -388,13 +430,15 @@ def remove(
     if json:
         output.print_json({"removed": removed.as_dict()})
     else:
-        output.message(f"Entfernt: {label} (die Historie bleibt erhalten)", quiet=st.quiet)
+        output.message(
+            _("Removed: {label} (its history is kept)").format(label=label), quiet=st.quiet
+        )
 
 
 @services_app.command("history")
 def history_(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help="LeiKa key or id of the service.")],
+    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id of the service."))],
     json: JsonOpt = False,
 ) -> None:
     """Show every recorded change of a service: when, who, what, old and new value.
@@ -424,7 +468,7 @@ def history_(
             )
             for r in records
         ],
-        ["Zeit", "Wer", "Quelle", "Aktion", "Feld", "Alt", "Neu"],
+        [_("Time"), _("Who"), _("Source"), _("Action"), _("Field"), _("Old"), _("New")],
     )
 
 
@@ -453,7 +497,7 @@ def departments_list(ctx: typer.Context, json: JsonOpt = False) -> None:
         return
     output.table(
         [(d.code, d.name, d.contact, d.services) for d in rows],
-        ["Kürzel", "Name", "Kontakt", "Leistungen"],
+        [_("Code"), _("Name"), _("Contact"), _("Services")],
         justify={3: "right"},
     )
 
@@ -461,9 +505,9 @@ def departments_list(ctx: typer.Context, json: JsonOpt = False) -> None:
 @departments_app.command("add")
 def departments_add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Short code, e.g. 32.")],
-    name: Annotated[str, typer.Argument(help="Name, e.g. Ordnungsamt.")],
-    contact: Annotated[str | None, Opt("--contact", help="Contact person or mailbox.")] = None,
+    code: Annotated[str, typer.Argument(help=N_("Short code, e.g. 32."))],
+    name: Annotated[str, typer.Argument(help=N_("Name, e.g. Ordnungsamt."))],
+    contact: Annotated[str | None, Opt("--contact", help=N_("Contact person or mailbox."))] = None,
     json: JsonOpt = False,
 ) -> None:
     """Add a department.
@@ -481,16 +525,19 @@ def departments_add(
     if json:
         output.print_json(dept)
     else:
-        output.message(f"Amt angelegt: {dept.code} {dept.name}", quiet=st.quiet)
+        output.message(
+            _("Department added: {code} {name}").format(code=dept.code, name=dept.name),
+            quiet=st.quiet,
+        )
 
 
 @departments_app.command("rename")
 def departments_rename(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Current code of the department.")],
-    name: Annotated[str | None, typer.Argument(help="New name.")] = None,
-    new_code: Annotated[str | None, Opt("--code", help="New code.")] = None,
-    contact: Annotated[str | None, Opt("--contact", help="New contact.")] = None,
+    code: Annotated[str, typer.Argument(help=N_("Current code of the department."))],
+    name: Annotated[str | None, typer.Argument(help=N_("New name."))] = None,
+    new_code: Annotated[str | None, Opt("--code", help=N_("New code."))] = None,
+    contact: Annotated[str | None, Opt("--contact", help=N_("New contact."))] = None,
     json: JsonOpt = False,
 ) -> None:
     """Rename a department (name, code or contact); services keep pointing at it.
@@ -502,7 +549,7 @@ def departments_rename(
 
     st = use_json(ctx, json)
     if name is None and new_code is None and contact is None:
-        raise ValidationError("Nothing to change.", "Give a new name, --code or --contact.")
+        raise ValidationError(_("Nothing to change."), _("Give a new name, --code or --contact."))
     dept, changes = st.run_write(
         lambda session: rename_department(
             session,
@@ -517,8 +564,11 @@ def departments_rename(
         output.print_json({"department": dept, "changes": changes})
     else:
         output.message(
-            f"Amt {dept.code}: "
-            + (", ".join(f"{k}: {o} -> {n}" for k, (o, n) in changes.items()) or "keine Änderung"),
+            _("Department {code}: {changes}").format(
+                code=dept.code,
+                changes=", ".join(f"{k}: {o} -> {n}" for k, (o, n) in changes.items())
+                or _("no change"),
+            ),
             quiet=st.quiet,
         )
 
@@ -526,13 +576,15 @@ def departments_rename(
 # --- procedures ------------------------------------------------------------------------------
 
 ProvOpt = Annotated[
-    str | None, Opt("--provision", help="Eigenentwicklung, Landesdienst, EfA, Drittanbieter.")
+    str | None, Opt("--provision", help=N_("own, central state service, EfA reuse, third party."))
 ]
 AuthOpt = Annotated[
     str | None,
-    Opt("--auth", help="keine, Benutzername/Passwort, ELSTER, eID substanziell, eID hoch."),
+    Opt(
+        "--auth", help=N_("none, username/password, ELSTER certificate, eID substantial, eID high.")
+    ),
 ]
-FlagOpt = Annotated[str | None, Opt(help="ja or nein.")]
+FlagOpt = Annotated[str | None, Opt(help=N_("ja or nein."))]
 
 
 def _procedure_values(
@@ -591,15 +643,15 @@ def procedures_list(ctx: typer.Context, json: JsonOpt = False) -> None:
             for p in rows
         ],
         [
-            "Online-Dienst",
-            "Bereitstellung",
+            _("Online service"),
+            _("Provision"),
             "BayernPortal",
-            "Authentifizierung",
+            _("Authentication"),
             "BayernID",
             "BundID",
-            "E-Payment",
-            "Elektr. Einreichung",
-            "Leistungen",
+            _("E-payment"),
+            _("Electr. submission"),
+            _("Services"),
         ],
     )
 
@@ -607,18 +659,20 @@ def procedures_list(ctx: typer.Context, json: JsonOpt = False) -> None:
 @procedures_app.command("add")
 def procedures_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the online procedure.")],
-    url: Annotated[str | None, Opt("--url", help="Address of the procedure.")] = None,
+    name: Annotated[str, typer.Argument(help=N_("Name of the online procedure."))],
+    url: Annotated[str | None, Opt("--url", help=N_("Address of the procedure."))] = None,
     provision: ProvOpt = None,
     bayernportal: Annotated[
-        str | None, Opt("--bayernportal", help="Linked on BayernPortal: ja/nein.")
+        str | None, Opt("--bayernportal", help=N_("Linked on BayernPortal: ja/nein."))
     ] = None,
     auth: AuthOpt = None,
-    bayernid: Annotated[str | None, Opt("--bayernid", help="BayernID connected: ja/nein.")] = None,
-    bundid: Annotated[str | None, Opt("--bundid", help="BundID connected: ja/nein.")] = None,
-    epayment: Annotated[str | None, Opt("--epayment", help="E-payment: ja/nein.")] = None,
+    bayernid: Annotated[
+        str | None, Opt("--bayernid", help=N_("BayernID connected: ja/nein."))
+    ] = None,
+    bundid: Annotated[str | None, Opt("--bundid", help=N_("BundID connected: ja/nein."))] = None,
+    epayment: Annotated[str | None, Opt("--epayment", help=N_("E-payment: ja/nein."))] = None,
     submits: Annotated[
-        str | None, Opt("--submits", help="Submits electronically: ja/nein.")
+        str | None, Opt("--submits", help=N_("Submits electronically: ja/nein."))
     ] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -640,25 +694,29 @@ def procedures_add(
     if json:
         output.print_json(procedure)
     else:
-        output.message(f"Online-Dienst angelegt: {procedure.name}", quiet=st.quiet)
+        output.message(
+            _("Online service added: {name}").format(name=procedure.name), quiet=st.quiet
+        )
 
 
 @procedures_app.command("edit")
 def procedures_edit(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the online procedure.")],
-    new_name: Annotated[str | None, Opt("--name", help="New name.")] = None,
-    url: Annotated[str | None, Opt("--url", help="Address of the procedure.")] = None,
+    name: Annotated[str, typer.Argument(help=N_("Name of the online procedure."))],
+    new_name: Annotated[str | None, Opt("--name", help=N_("New name."))] = None,
+    url: Annotated[str | None, Opt("--url", help=N_("Address of the procedure."))] = None,
     provision: ProvOpt = None,
     bayernportal: Annotated[
-        str | None, Opt("--bayernportal", help="Linked on BayernPortal: ja/nein.")
+        str | None, Opt("--bayernportal", help=N_("Linked on BayernPortal: ja/nein."))
     ] = None,
     auth: AuthOpt = None,
-    bayernid: Annotated[str | None, Opt("--bayernid", help="BayernID connected: ja/nein.")] = None,
-    bundid: Annotated[str | None, Opt("--bundid", help="BundID connected: ja/nein.")] = None,
-    epayment: Annotated[str | None, Opt("--epayment", help="E-payment: ja/nein.")] = None,
+    bayernid: Annotated[
+        str | None, Opt("--bayernid", help=N_("BayernID connected: ja/nein."))
+    ] = None,
+    bundid: Annotated[str | None, Opt("--bundid", help=N_("BundID connected: ja/nein."))] = None,
+    epayment: Annotated[str | None, Opt("--epayment", help=N_("E-payment: ja/nein."))] = None,
     submits: Annotated[
-        str | None, Opt("--submits", help="Submits electronically: ja/nein.")
+        str | None, Opt("--submits", help=N_("Submits electronically: ja/nein."))
     ] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -681,8 +739,11 @@ def procedures_edit(
         output.print_json({"procedure": procedure, "changes": changes})
     else:
         output.message(
-            f"Online-Dienst {procedure.name}: "
-            + (", ".join(f"{k}: {o} -> {n}" for k, (o, n) in changes.items()) or "keine Änderung"),
+            _("Online service {name}: {changes}").format(
+                name=procedure.name,
+                changes=", ".join(f"{k}: {o} -> {n}" for k, (o, n) in changes.items())
+                or _("no change"),
+            ),
             quiet=st.quiet,
         )
 

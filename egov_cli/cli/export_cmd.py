@@ -8,17 +8,23 @@ import typer
 
 from egov_cli.cli import output
 from egov_cli.cli.state import use_json
+from egov_cli.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from egov_cli.cli.state import State
 
 Opt = typer.Option
-JsonOpt = Annotated[bool, Opt("--json", help="Print what was written as JSON.")]
+JsonOpt = Annotated[bool, Opt("--json", help=N_("Print what was written as JSON."))]
 LangOpt = Annotated[
-    str, Opt("--lang", help="Language of headers and labels: de or en.", case_sensitive=False)
+    str | None,
+    Opt(
+        "--lang",
+        help=N_("Language of headers and labels: de or en (default: the run's language)."),
+        case_sensitive=False,
+    ),
 ]
 
-EXPORT_HELP = """Export services to .xlsx, .csv or .json, with the filters of 'egov services list'.
+EXPORT_HELP = N_("""Export services to .xlsx, .csv or .json, with the filters of 'egov services list'.
 
 The format follows the file's extension (or --format); '-' writes CSV or JSON to stdout.
 
@@ -31,14 +37,13 @@ CSV: UTF-8 with BOM and ';' (German Excel); --encoding and --delimiter override.
 begins with = + - @ or a tab is written with a leading apostrophe so that no spreadsheet runs it
 as a formula; 'egov import' removes that apostrophe again.
 
-JSON: {"metadata": {"format": "egov-services", "version": 1, "generated_at", "catalogue",
-"filter", "row_count", "columns", "scale"}, "rows": [{field: value, ...}]} with stored values:
-level numbers, status codes, true/false, dates as YYYY-MM-DD, null where empty.
+JSON: an object with "metadata" (format egov-services, version 1, generated_at, catalogue,
+filter, row_count, columns, scale) and "rows" (one object of field: value per service) with
+stored values: level numbers, status codes, true/false, dates as YYYY-MM-DD, null where empty.
 
 --per-department DIR writes one workbook per department, named by its code, ready to mail.
 
-Example: egov export amt32.xlsx --department 32 --below 3
-"""
+Example: egov export amt32.xlsx --department 32 --below 3""")
 
 
 def _catalogue_name(st: State) -> str:
@@ -50,12 +55,18 @@ def _catalogue_name(st: State) -> str:
     return catalogue.label if is_url(catalogue.target) else Path(catalogue.target).name
 
 
-def _lang(lang: str) -> str:
+def _lang(lang: str | None) -> str:
+    """The workbook's language: its own ``--lang``, else the run's language."""
+    from egov_cli import i18n
     from egov_cli.errors import ValidationError
 
+    if lang is None:
+        return i18n.language()
     value = lang.lower()
     if value not in ("de", "en"):
-        raise ValidationError(f"--lang {lang!r} is not known.", "Use de or en.")
+        raise ValidationError(
+            _("--lang {value!r} is not known.").format(value=lang), _("Use de or en.")
+        )
     return value
 
 
@@ -63,42 +74,45 @@ def export(
     ctx: typer.Context,
     file: Annotated[
         str | None,
-        typer.Argument(help="File to write (.xlsx, .csv, .json), or - for stdout (CSV/JSON)."),
+        typer.Argument(help=N_("File to write (.xlsx, .csv, .json), or - for stdout (CSV/JSON).")),
     ] = None,
     format_: Annotated[
-        str | None, Opt("--format", "-f", help="xlsx, csv or json (default: from the extension).")
+        str | None,
+        Opt("--format", "-f", help=N_("xlsx, csv or json (default: from the extension).")),
     ] = None,
     department: Annotated[
-        str | None, Opt("--department", "-d", help="Only this department (code).")
+        str | None, Opt("--department", "-d", help=N_("Only this department (code)."))
     ] = None,
-    level: Annotated[str | None, Opt("--level", "-l", help="Exactly this level.")] = None,
-    below: Annotated[str | None, Opt("--below", help="Below this level.")] = None,
-    min_level: Annotated[str | None, Opt("--min-level", help="At least this level.")] = None,
-    status: Annotated[str | None, Opt("--status", "-s", help="Only this status.")] = None,
-    topic: Annotated[str | None, Opt("--topic", help="Only this OZG Themenfeld.")] = None,
+    level: Annotated[str | None, Opt("--level", "-l", help=N_("Exactly this level."))] = None,
+    below: Annotated[str | None, Opt("--below", help=N_("Below this level."))] = None,
+    min_level: Annotated[str | None, Opt("--min-level", help=N_("At least this level."))] = None,
+    status: Annotated[str | None, Opt("--status", "-s", help=N_("Only this status."))] = None,
+    topic: Annotated[str | None, Opt("--topic", help=N_("Only this OZG Themenfeld."))] = None,
     search: Annotated[
-        str | None, Opt("--search", "-q", help="Free text (ignores case and umlaut spelling).")
+        str | None, Opt("--search", "-q", help=N_("Free text (ignores case and umlaut spelling)."))
     ] = None,
     columns: Annotated[
         str | None,
         Opt(
             "--columns",
             "-c",
-            help="Columns to write, in this order, by field or header "
-            "(e.g. leika_key,name,Reifegrad). Default: all.",
+            help=N_(
+                "Columns to write, in this order, by field or header "
+                "(e.g. leika_key,name,Reifegrad). Default: all."
+            ),
         ),
     ] = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
     per_department: Annotated[
         str | None,
-        Opt("--per-department", help="Write one file per department into this folder."),
+        Opt("--per-department", help=N_("Write one file per department into this folder.")),
     ] = None,
-    delimiter: Annotated[str, Opt("--delimiter", help="CSV delimiter (default ;).")] = ";",
+    delimiter: Annotated[str, Opt("--delimiter", help=N_("CSV delimiter (default ;)."))] = ";",
     encoding: Annotated[
         str | None,
         Opt(
             "--encoding",
-            help="CSV encoding (default utf-8-sig, i.e. UTF-8 with BOM; utf-8 on stdout).",
+            help=N_("CSV encoding (default utf-8-sig, i.e. UTF-8 with BOM; utf-8 on stdout)."),
         ),
     ] = None,
     json: JsonOpt = False,
@@ -115,18 +129,18 @@ def export(
         export_services,
         format_of,
     )
-    from egov_cli.formats import count
+    from egov_cli.formats import number
     from egov_cli.services.scale import load_scale
 
     st = use_json(ctx, json)
     if (file is None) == (per_department is None):
         raise ValidationError(
-            "Give either a FILE or --per-department DIR.",
-            "E.g. egov export services.xlsx, or egov export --per-department mails/.",
+            _("Give either a FILE or --per-department DIR."),
+            _("E.g. egov export services.xlsx, or egov export --per-department mails/."),
         )
     if file == "-" and json:
         raise ValidationError(
-            "--json cannot be combined with writing to stdout (-).", "Leave out --json."
+            _("--json cannot be combined with writing to stdout (-)."), _("Leave out --json.")
         )
     # --per-department writes workbooks unless --format says otherwise.
     fmt = (
@@ -175,20 +189,29 @@ def export(
                 "rows": sum(w.rows for w in written),
             }
         )
+
+    def services(n: int) -> str:
+        return ngettext("{count} service", "{count} services", n).format(count=number(n))
+
     if per_department is not None:
         for w in written:
-            output.message(f"{w.path}: {count(w.rows, 'Leistung', 'Leistungen')}", quiet=st.quiet)
+            output.message(f"{w.path}: {services(w.rows)}", quiet=st.quiet)
+        files = ngettext("{count} file", "{count} files", len(written))
         output.message(
-            f"{count(len(written), 'Datei', 'Dateien')} in {per_department} "
-            f"({count(sum(w.rows for w in written), 'Leistung', 'Leistungen')}, "
-            f"{flt.describe()})",
+            _("{files} in {folder} ({services}, {filter})").format(
+                files=files.format(count=number(len(written))),
+                folder=per_department,
+                services=services(sum(w.rows for w in written)),
+                filter=flt.describe(),
+            ),
             quiet=st.quiet,
         )
     else:
         target = "stdout" if file == "-" else file
         output.message(
-            f"{count(written[0].rows, 'Leistung', 'Leistungen')} exportiert nach {target} "
-            f"({flt.describe()})",
+            _("{services} exported to {target} ({filter})").format(
+                services=services(written[0].rows), target=target, filter=flt.describe()
+            ),
             quiet=st.quiet,
         )
 
@@ -198,8 +221,8 @@ export.__doc__ = EXPORT_HELP
 
 def template(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="Workbook to write (.xlsx).")],
-    lang: LangOpt = "de",
+    file: Annotated[str, typer.Argument(help=N_("Workbook to write (.xlsx)."))],
+    lang: LangOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Write an empty import workbook: the import's headers, key column formatted as text,
@@ -218,8 +241,8 @@ def template(
     st = use_json(ctx, json)
     if Path(file).suffix.lower() != ".xlsx":
         raise ValidationError(
-            f"The template is a workbook; {file!r} does not end in .xlsx.",
-            "E.g. egov template vorlage.xlsx",
+            _("The template is a workbook; {file!r} does not end in .xlsx.").format(file=file),
+            _("E.g. egov template vorlage.xlsx"),
         )
     with st.session() as session:
         scale = load_scale(session)
@@ -227,7 +250,7 @@ def template(
     write_template(Path(file), scale=scale, departments=departments, lang=_lang(lang))
     if json:
         output.print_json({"path": file, "departments": departments, "levels": scale.numbers})
-    output.message(f"Importvorlage geschrieben: {file}", quiet=st.quiet)
+    output.message(_("Import template written: {path}").format(path=file), quiet=st.quiet)
 
 
 def register(app: typer.Typer) -> None:

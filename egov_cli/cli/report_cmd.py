@@ -14,24 +14,28 @@ import typer
 from egov_cli.cli import output
 from egov_cli.cli.report_output import FormatOpt, LangOpt, OutputOpt
 from egov_cli.cli.state import state, use_json
+from egov_cli.i18n import N_
 
 if TYPE_CHECKING:
     from egov_cli.reports.builders import ReportOptions
     from egov_cli.reports.document import Report
 
 report_app = typer.Typer(
-    help="Reports: readiness, targets, overdue, changes, SDG; 'report run' for the scheduler.\n\n"
-    "Example: egov report readiness --format html --output bereitschaft.html",
+    help=N_(
+        "Reports: readiness, targets, overdue, changes, SDG; 'report run' for the scheduler.\n\n"
+        "Example: egov report readiness --format html --output bereitschaft.html"
+    ),
     no_args_is_help=True,
 )
 
 DeptOpt = Annotated[
-    str | None, typer.Option("--department", "-d", help="Only this department (code or name).")
+    str | None, typer.Option("--department", "-d", help=N_("Only this department (code or name)."))
 ]
-TopicOpt = Annotated[str | None, typer.Option("--topic", help="Only this OZG Themenfeld.")]
-TypeOpt = Annotated[str | None, typer.Option("--leika-type", help="Only this LeiKa type.")]
+TopicOpt = Annotated[str | None, typer.Option("--topic", help=N_("Only this OZG Themenfeld."))]
+TypeOpt = Annotated[str | None, typer.Option("--leika-type", help=N_("Only this LeiKa type."))]
 SdgOpt = Annotated[
-    bool | None, typer.Option("--sdg/--no-sdg", help="Only SDG Annex II services (or only others).")
+    bool | None,
+    typer.Option("--sdg/--no-sdg", help=N_("Only SDG Annex II services (or only others).")),
 ]
 
 
@@ -91,7 +95,9 @@ def readiness(
 @report_app.command("targets")
 def targets(
     ctx: typer.Context,
-    target: Annotated[str | None, typer.Option("--target", "-t", help="Only this target.")] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help=N_("Only this target."))
+    ] = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
     lang: LangOpt = None,
@@ -108,7 +114,9 @@ def overdue(
     ctx: typer.Context,
     days: Annotated[
         int | None,
-        typer.Option("--days", min=0, help="Also list services due within this many days (30)."),
+        typer.Option(
+            "--days", min=0, help=N_("Also list services due within this many days (30).")
+        ),
     ] = None,
     department: DeptOpt = None,
     topic: TopicOpt = None,
@@ -131,7 +139,7 @@ def changes(
         str | None,
         typer.Option(
             "--since",
-            help="A date (01.10.2026 or 2026-10-01) or 'last': since the last changes report.",
+            help=N_("A date (01.10.2026 or 2026-10-01) or 'last': since the last changes report."),
         ),
     ] = None,
     department: DeptOpt = None,
@@ -173,17 +181,21 @@ def sdg(
 def run(
     ctx: typer.Context,
     schedule: Annotated[
-        Path, typer.Argument(help="The schedule (TOML): reports, formats, folder.")
+        Path, typer.Argument(help=N_("The schedule (TOML): reports, formats, folder."))
     ],
     fail_on: Annotated[
         str | None,
         typer.Option(
             "--fail-on",
-            help="Exit 10 when a target is at risk (at-risk), 11 when one is missed (at-risk "
-            "or missed).",
+            help=N_(
+                "Exit 10 when a target is at risk (at-risk), 11 when one is missed (at-risk "
+                "or missed)."
+            ),
         ),
     ] = None,
-    json: Annotated[bool, typer.Option("--json", help="Print the files written as JSON.")] = False,
+    json: Annotated[
+        bool, typer.Option("--json", help=N_("Print the files written as JSON."))
+    ] = False,
 ) -> None:
     """The unattended job: write each scheduled report as dated files (never replacing an
     earlier run's), one log line per file on stderr, no colour; for cron and the Windows

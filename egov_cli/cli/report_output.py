@@ -41,13 +41,15 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="rich, md, html, xlsx, csv or json. Default: from the --output file's extension, "
-        "else rich on a terminal and md otherwise.",
+        help=N_(
+            "rich, md, html, xlsx, csv or json. Default: from the --output file's extension, "
+            "else rich on a terminal and md otherwise."
+        ),
     ),
 ]
 OutputOpt = Annotated[
     str | None,
-    typer.Option("--output", "-o", help="Write to this file ('-' for stdout, the default)."),
+    typer.Option("--output", "-o", help=N_("Write to this file ('-' for stdout, the default).")),
 ]
 LangOpt = Annotated[
     str | None,

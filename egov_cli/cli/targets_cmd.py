@@ -115,7 +115,7 @@ def add(
     leika_type: TypeOpt = None,
     sdg: Annotated[bool, Opt("--sdg", help=N_("Scope: SDG Annex II services only."))] = False,
     kind: Annotated[
-        str, Opt("--kind", help=N_("level (default) or digitales-amt (online services)."))
+        str, Opt("--kind", help=N_("'level' (default) or 'digitales-amt' (online services)."))
     ] = "level",
     bezirk: Annotated[
         bool, Opt("--bezirk", help=N_("Digitales Amt for a Bezirk: goal 30 instead of 50."))

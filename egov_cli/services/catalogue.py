@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from egov_cli import history
 from egov_cli.errors import Conflict, NotFound, ValidationError
 from egov_cli.history import ChangeContext
+from egov_cli.i18n import _
 from egov_cli.models import ChangeRecord, Department, Procedure, Service
 from egov_cli.services.common import (
     department_by_code,
@@ -98,7 +99,7 @@ class ServiceFilter:
             for f in fields(self)
             if getattr(self, f.name) is not None
         ]
-        return ", ".join(parts) if parts else "alle Leistungen"
+        return ", ".join(parts) if parts else _("all services")
 
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))
