@@ -22,6 +22,7 @@ from sqlmodel import Session
 from egov_cli.errors import FileError, InputRejected
 from egov_cli.formats import LOCAL_ZONE
 from egov_cli.history import ChangeContext
+from egov_cli.i18n import _
 from egov_cli.resources import catalogue_file
 
 SOURCE = "demo"
@@ -71,7 +72,8 @@ def _read_sheets(path: Path) -> tuple[dict[str, str], list[tuple[Any, ...]]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError) as exc:
         raise FileError(
-            f"The demo workbook {path} cannot be read: {exc}.", "Reinstall egov-cli."
+            _("The demo workbook {path} cannot be read: {reason}.").format(path=path, reason=exc),
+            _("Reinstall egov-cli."),
         ) from exc
     try:
         info = {
@@ -128,7 +130,7 @@ def build_demo(session: Session, actor: str, now: datetime) -> DemoResult:
     imported_at = _local(reference_day - timedelta(days=365) + shift, 8)
     data = read_file(path, scale, ReadOptions(sheet="Leistungen"))
     if data.problems:
-        raise InputRejected(list(data.problems), "The demo workbook has problems")
+        raise InputRejected(list(data.problems), _("The demo workbook has problems"))
     result = apply_import(session, actor, data, ImportOptions(), at=imported_at)
 
     changes = _changes(rows, shift, years)

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from egov_cli import history
 from egov_cli.errors import Conflict, ValidationError
 from egov_cli.history import ChangeContext
+from egov_cli.i18n import _
 from egov_cli.models import Department, Service
 from egov_cli.services.common import department_by_code, diff
 
@@ -41,7 +42,8 @@ def _clean_code(code: str) -> str:
     code = code.strip()
     if not code or len(code) > 32:
         raise ValidationError(
-            f"Department code {code!r} must be 1 to 32 characters.", "E.g. 32 or FB3."
+            _("Department code {code!r} must be 1 to 32 characters.").format(code=code),
+            _("E.g. 32 or FB3."),
         )
     return code
 
@@ -51,10 +53,11 @@ def add_department(
 ) -> Department:
     code = _clean_code(code)
     if not name.strip():
-        raise ValidationError("A department needs a name.", "E.g. 'Ordnungsamt'.")
+        raise ValidationError(_("A department needs a name."), _("E.g. 'Ordnungsamt'."))
     if session.exec(select(Department).where(Department.code == code)).first():
         raise Conflict(
-            f"Department {code!r} exists already.", "Rename it with 'egov departments rename'."
+            _("Department {code!r} exists already.").format(code=code),
+            _("Rename it with 'egov departments rename'."),
         )
     dept = Department(
         code=code, name=name.strip(), contact=contact, created_at=ctx.at, updated_at=ctx.at
@@ -94,7 +97,11 @@ def rename_department(
         values["code"] = _clean_code(new_code)
         clash = session.exec(select(Department).where(Department.code == values["code"])).first()
         if clash is not None and clash.id != dept.id:
-            raise Conflict(f"Department code {new_code!r} is taken by {clash.name!r}.")
+            raise Conflict(
+                _("Department code {code!r} is taken by {name!r}.").format(
+                    code=new_code, name=clash.name
+                )
+            )
     if contact is not None:
         values["contact"] = contact.strip() or None
     changes = diff(dept, values)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from egov_cli.errors import ValidationError
+from egov_cli.i18n import _
 from egov_cli.models import MaturityLevel, Setting
 from egov_cli.resources import catalogue_file
 from egov_cli.text import fold
@@ -45,8 +46,12 @@ class Scale:
     def check(self, level: int, field: str = "level") -> int:
         if level not in self.numbers:
             raise ValidationError(
-                f"{field} {level} is not on the maturity scale {self.name!r}.",
-                f"Use one of {', '.join(f'{lv.level} ({lv.label})' for lv in self.levels)}.",
+                _("{field} {level} is not on the maturity scale {scale!r}.").format(
+                    field=field, level=level, scale=self.name
+                ),
+                _("Use one of {levels}.").format(
+                    levels=", ".join(f"{lv.level} ({lv.label})" for lv in self.levels)
+                ),
             )
         return level
 
@@ -66,8 +71,12 @@ class Scale:
             number = next((lv.level for lv in self.levels if fold(lv.label) == wanted), None)
         if number is None:
             raise ValidationError(
-                f"{field} {raw!r} is not a level of the maturity scale {self.name!r}.",
-                f"Use a number or label: {', '.join(f'{lv.level} {lv.label}' for lv in self.levels)}.",
+                _("{field} {value!r} is not a level of the maturity scale {scale!r}.").format(
+                    field=field, value=raw, scale=self.name
+                ),
+                _("Use a number or label: {levels}.").format(
+                    levels=", ".join(f"{lv.level} {lv.label}" for lv in self.levels)
+                ),
             )
         return self.check(number, field)
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_cli.errors import FileError, ValidationError
+from egov_cli.i18n import _
 
 FILE_FORMATS = ("md", "html", "xlsx", "csv", "json")
 LANGS = ("de", "en")
@@ -143,21 +144,26 @@ def load_schedule(path: Path, known_reports: tuple[str, ...]) -> Schedule:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise FileError(
-            f"Schedule {path} does not exist.",
-            "Check the path; see reports/nightly.toml for an example.",
+            _("Schedule {path} does not exist.").format(path=path),
+            _("Check the path; see reports/nightly.toml for an example."),
         ) from None
     except OSError as exc:
         raise FileError(
-            f"Cannot read schedule {path}: {exc.strerror or exc}.", "Check its permissions."
+            _("Cannot read schedule {path}: {reason}.").format(
+                path=path, reason=exc.strerror or exc
+            ),
+            _("Check its permissions."),
         ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise ValidationError(f"Schedule {path} is not UTF-8 text.", "Save it as UTF-8.") from None
+        raise ValidationError(
+            _("Schedule {path} is not UTF-8 text.").format(path=path), _("Save it as UTF-8.")
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError(
-            f"Schedule {path} is not valid TOML: {exc}.",
-            "Fix the line named; see reports/nightly.toml for an example.",
+            _("Schedule {path} is not valid TOML: {reason}.").format(path=path, reason=exc),
+            _("Fix the line named; see reports/nightly.toml for an example."),
         ) from None
     for key in data:
         if key not in TOP_KEYS:
