@@ -87,6 +87,15 @@ def _isolated_environment(
 
 
 @pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test reads egov's messages in English (their message ids)."""
+    from egov_cli import i18n
+
+    monkeypatch.setenv("EGOV_LANG", "en")
+    i18n.set_language("en")
+
+
+@pytest.fixture
 def db_url(
     tmp_path: object, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:

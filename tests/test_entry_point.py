@@ -42,7 +42,7 @@ def test_bad_input_exits_non_zero_without_a_traceback(tmp_path: Path) -> None:
     _egov("init", env=env)
     result = _egov("services", "add", "X", "--go-live", "31.02.2026", env=env)
     assert result.returncode == 3
-    assert "Fehler: Online seit '31.02.2026' is not a date." in result.stderr
+    assert "Fehler: Online seit '31.02.2026' ist kein Datum." in result.stderr
     assert "Traceback" not in result.stderr
 
 

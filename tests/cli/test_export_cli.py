@@ -90,7 +90,7 @@ def test_per_department_writes_one_workbook_per_department(full: Catalogue, tmp_
 def test_file_and_per_department_together_are_refused(full: Catalogue, tmp_path: Path) -> None:
     result = egov("export", str(tmp_path / "a.xlsx"), "--per-department", str(tmp_path))
     assert result.exit_code == 3
-    assert "Fehler: Give either a FILE or --per-department DIR." in result.stderr
+    assert "Fehler: Geben Sie entweder eine DATEI oder --per-department ORDNER an." in result.stderr
 
 
 def test_a_workbook_cannot_go_to_stdout(full: Catalogue) -> None:
@@ -135,7 +135,7 @@ def test_template_writes_the_empty_import_workbook(full: Catalogue, tmp_path: Pa
 def test_template_refuses_a_file_that_is_not_a_workbook(full: Catalogue, tmp_path: Path) -> None:
     result = egov("template", str(tmp_path / "vorlage.csv"))
     assert result.exit_code == 3
-    assert "does not end in .xlsx" in result.stderr
+    assert "endet nicht auf .xlsx" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["export", "template"])

@@ -216,7 +216,7 @@ def test_schedule_errors_name_the_file_and_the_key(
 def test_a_missing_schedule_is_a_file_error(seeded: str, tmp_path: Path) -> None:
     result = egov("report", "run", str(tmp_path / "fehlt.toml"))
     assert result.exit_code == 8
-    assert f"Schedule {tmp_path / 'fehlt.toml'} does not exist." in result.stderr
+    assert f"Den Zeitplan {tmp_path / 'fehlt.toml'} gibt es nicht." in result.stderr
 
 
 def test_the_example_schedule_in_reports_is_valid() -> None:
@@ -253,4 +253,4 @@ def test_a_pipe_given_as_output_is_written_into_not_replaced(tmp_path: Path) -> 
 def test_a_folder_given_as_output_is_a_file_error(seeded: str, tmp_path: Path) -> None:
     result = egov("report", "readiness", "--output", str(tmp_path))
     assert result.exit_code == 8
-    assert f"Cannot write {tmp_path}: it is a folder." in result.stderr
+    assert f"{tmp_path} lässt sich nicht schreiben: es ist ein Ordner." in result.stderr

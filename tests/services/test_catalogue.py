@@ -19,6 +19,9 @@ from egov_cli.services.catalogue import (
 )
 from egov_cli.services.departments import add_department
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def filled(catalogue: Catalogue, ctx: ChangeContext) -> Catalogue:
