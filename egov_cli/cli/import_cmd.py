@@ -386,6 +386,13 @@ def _describe(json: bool) -> None:
             )
             for c in COLUMNS
         ],
-        [_("Field"), _("Header (de)"), _("Header (en)"), _("Kind"), _("Also recognised"), _("Meaning")],
+        [
+            _("Field"),
+            _("Header (de)"),
+            _("Header (en)"),
+            _("Kind"),
+            _("Also recognised"),
+            _("Meaning"),
+        ],
         title=_("Columns for egov import"),
     )

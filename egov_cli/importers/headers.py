@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from egov_cli import schema
 from egov_cli.errors import ValidationError
+from egov_cli.i18n import _
 from egov_cli.importers.types import ImportColumn
 from egov_cli.text import fold
 
@@ -45,8 +46,10 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
         if field is None:
             known = ", ".join(c.field for c in schema.COLUMNS)
             raise ValidationError(
-                f"--map {item!r}: {target!r} is not a column of the catalogue.",
-                f"Map to one of: {known}; or to - to ignore the column.",
+                _("--map {item!r}: {target!r} is not a column of the catalogue.").format(
+                    item=item, target=target
+                ),
+                _("Map to one of: {known}; or to - to ignore the column.").format(known=known),
             )
         mapping[header.strip()] = field
     return mapping

@@ -9,6 +9,7 @@ from typing import Any
 
 from egov_cli.errors import FileError
 from egov_cli.files import atomic_path
+from egov_cli.i18n import _
 
 ERROR_HEADER = "Fehler"
 
@@ -26,7 +27,10 @@ def write_rejects(
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise FileError(f"No folder {str(folder)!r} for the rejects file.", "Create it first.")
+        raise FileError(
+            _("No folder {folder!r} for the rejects file.").format(folder=str(folder)),
+            _("Create it first."),
+        )
     with atomic_path(path) as temp_name:
         book = xlsxwriter.Workbook(str(temp_name), {"strings_to_numbers": False})
         sheet = book.add_worksheet("Abgelehnt")

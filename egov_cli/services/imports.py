@@ -45,6 +45,7 @@ from sqlmodel import Session
 from egov_cli import history, schema
 from egov_cli.errors import InputRejected, Problem, ValidationError
 from egov_cli.history import ChangeContext
+from egov_cli.i18n import N_, _, ngettext
 from egov_cli.importers.types import ImportFile
 from egov_cli.models import ChangeRecord, Department, ImportRun, Procedure, Service, utcnow
 from egov_cli.schema import SERVICE_FIELDS
@@ -80,12 +81,13 @@ class ImportOptions:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValidationError(
-                f"--mode {self.mode!r} is not known.", f"Use one of: {', '.join(MODES)}."
+                _("--mode {value!r} is not known.").format(value=self.mode),
+                _("Use one of: {allowed}.").format(allowed=", ".join(MODES)),
             )
         if self.on_error not in ON_ERROR:
             raise ValidationError(
-                f"--on-error {self.on_error!r} is not known.",
-                f"Use one of: {', '.join(ON_ERROR)}.",
+                _("--on-error {value!r} is not known.").format(value=self.on_error),
+                _("Use one of: {allowed}.").format(allowed=", ".join(ON_ERROR)),
             )
 
 
@@ -473,8 +475,8 @@ class _Planner:
         numbers = data.numbers
         keys = values.get("leika_key")
         ids = values.get("id")
-        self._duplicates(numbers, keys, "leika_key", "LeiKa key")
-        self._duplicates(numbers, ids, "id", "ID")
+        self._duplicates(numbers, keys, "leika_key", N_("LeiKa key"))
+        self._duplicates(numbers, ids, "id", N_("ID"))
         names = values.get("name")
         if names is not None:
             keyless = [
@@ -486,7 +488,7 @@ class _Planner:
                 [numbers[p] for p in keyless],
                 [names[p] for p in keyless],
                 "name",
-                "name (without LeiKa key)",
+                N_("name (without LeiKa key)"),
                 folded=True,
             )
         positions, existing = self._match(numbers, keys, ids, names)
@@ -514,21 +516,36 @@ class _Planner:
         """Reference warnings, summarised: a count and the first few rows, not one per row."""
         missing = self.not_in_reference
         if missing:
-            shown = ", ".join(f"row {row}: {key}" for row, key in missing[:WARNING_EXAMPLES])
+            shown = ", ".join(
+                _("row {row}: {key}").format(row=row, key=key)
+                for row, key in missing[:WARNING_EXAMPLES]
+            )
             more = " ..." if len(missing) > WARNING_EXAMPLES else ""
             self.warnings.append(
-                f"{len(missing)} row{'s have' if len(missing) > 1 else ' has'} a LeiKa key that "
-                f"is not in the reference catalogue ({shown}{more}); the services are kept as "
-                "given (local services and newer keys exist). Check the keys with "
-                "'egov reference search'."
+                ngettext(
+                    "{count} row has a LeiKa key that is not in the reference catalogue "
+                    "({rows}); the service is kept as given (local services and newer keys "
+                    "exist). Check the key with 'egov reference search'.",
+                    "{count} rows have a LeiKa key that is not in the reference catalogue "
+                    "({rows}); the services are kept as given (local services and newer keys "
+                    "exist). Check the keys with 'egov reference search'.",
+                    len(missing),
+                ).format(count=len(missing), rows=shown + more)
             )
         notes = self.reference_notes
         for row, note in notes[:WARNING_EXAMPLES]:
-            self.warnings.append(f"row {row}: {note}")
+            self.warnings.append(_("row {row}: {note}").format(row=row, note=note))
         if len(notes) > WARNING_EXAMPLES:
+            more = len(notes) - WARNING_EXAMPLES
             self.warnings.append(
-                f"... and {len(notes) - WARNING_EXAMPLES} more such warnings about values "
-                "taken from the reference catalogue."
+                "... "
+                + ngettext(
+                    "and {count} more such warning about values taken from the reference "
+                    "catalogue.",
+                    "and {count} more such warnings about values taken from the reference "
+                    "catalogue.",
+                    more,
+                ).format(count=more)
             )
 
     def _duplicates(
@@ -559,11 +576,14 @@ class _Planner:
                 others = [n for n, _v in group if n != number]
                 self.problem(
                     number,
-                    f"{label} appears again in row{'s' if len(others) > 1 else ''} "
-                    + ", ".join(map(str, others)),
+                    ngettext(
+                        "{label} appears again in row {rows}",
+                        "{label} appears again in rows {rows}",
+                        len(others),
+                    ).format(label=_(label), rows=", ".join(map(str, others))),
                     name,
                     value,
-                    "Each service may appear once in a file: merge the rows or delete one.",
+                    _("Each service may appear once in a file: merge the rows or delete one."),
                 )
 
     def _match(
@@ -599,20 +619,22 @@ class _Planner:
                 if sid is not None and existing is not None and existing != sid:
                     self.problem(
                         number,
-                        f"ID {sid} does not match: LeiKa key {key} belongs to service {existing}",
+                        _(
+                            "ID {id} does not match: LeiKa key {key} belongs to service {other}"
+                        ).format(id=sid, key=key, other=existing),
                         "id",
                         sid,
-                        "Check the ID and the key; leave the ID empty to match on the key.",
+                        _("Check the ID and the key; leave the ID empty to match on the key."),
                     )
                     continue
             if existing is None and sid is not None:
                 if sid not in known_ids:
                     self.problem(
                         number,
-                        f"no service with ID {sid} in the catalogue",
+                        _("no service with ID {id} in the catalogue").format(id=sid),
                         "id",
                         sid,
-                        "Leave the ID empty for new services; egov assigns IDs.",
+                        _("Leave the ID empty for new services; egov assigns IDs."),
                     )
                     continue
                 existing = sid
@@ -622,11 +644,12 @@ class _Planner:
                 if len(candidates) > 1:
                     self.problem(
                         number,
-                        "several services without LeiKa key have this name "
-                        f"(IDs {', '.join(map(str, candidates))})",
+                        _("several services without LeiKa key have this name (IDs {ids})").format(
+                            ids=", ".join(map(str, candidates))
+                        ),
                         "name",
                         name,
-                        "Add an ID column to say which one is meant.",
+                        _("Add an ID column to say which one is meant."),
                     )
                     continue
                 existing = candidates[0] if candidates else None
@@ -634,30 +657,36 @@ class _Planner:
                 if existing in matched:
                     self.problem(
                         number,
-                        f"service {existing} is also changed by row {matched[existing]}",
+                        _("service {id} is also changed by row {row}").format(
+                            id=existing, row=matched[existing]
+                        ),
                         "leika_key" if key else "id",
                         key or sid,
-                        "Each service may appear once in a file: merge the rows or delete one.",
+                        _("Each service may appear once in a file: merge the rows or delete one."),
                     )
                     continue
                 matched[existing] = number
                 if mode == "insert":
                     self.problem(
                         number,
-                        f"service {existing} exists already (--mode insert adds new services only)",
+                        _(
+                            "service {id} exists already (--mode insert adds new services only)"
+                        ).format(id=existing),
                         "leika_key" if key else "id",
                         key or sid,
-                        "Use --mode upsert to change existing services, or remove the row.",
+                        _("Use --mode upsert to change existing services, or remove the row."),
                     )
                     continue
             elif mode == "update":
                 self.problem(
                     number,
-                    "no such service in the catalogue (--mode update changes existing services "
-                    "only)",
+                    _(
+                        "no such service in the catalogue (--mode update changes existing "
+                        "services only)"
+                    ),
                     "leika_key" if key else "name",
                     key or name,
-                    "Use --mode upsert to add new services, or check the key.",
+                    _("Use --mode upsert to add new services, or check the key."),
                 )
                 continue
             positions.append(position)
@@ -724,17 +753,17 @@ class _Planner:
             return plan
         column = schema.BY_FIELD["name"].de
         if names is not None:
-            hint = f"Fill in the column {column!r}."
+            hint = _("Fill in the column {column!r}.").format(column=column)
         elif self.data.unknown_headers:  # the names are there, most likely, under another header
             unknown = ", ".join(repr(h) for h in self.data.unknown_headers)
-            hint = (
-                f"The file has no column {column!r}; egov did not recognise {unknown}: map the "
-                f'one holding the names with --map "HEADER=name".'
-            )
+            hint = _(
+                "The file has no column {column!r}; egov did not recognise {unknown}: map the "
+                'one holding the names with --map "HEADER=name".'
+            ).format(column=column, unknown=unknown)
         else:
-            hint = f"Add a column {column!r} with the names."
+            hint = _("Add a column {column!r} with the names.").format(column=column)
         for i in bad:
-            self.problem(plan.numbers[i], "a new service needs a name", "name", None, hint)
+            self.problem(plan.numbers[i], _("a new service needs a name"), "name", None, hint)
         rejected = set(bad)
         return plan.take([i for i in range(len(plan.numbers)) if i not in rejected])
 
@@ -757,10 +786,12 @@ class _Planner:
                 if known is None:
                     self.problem(
                         plan.numbers[i],
-                        f"department code is {len(code)} characters long; at most 32 are allowed",
+                        _(
+                            "department code is {length} characters long; at most 32 are allowed"
+                        ).format(length=len(code)),
                         "department",
                         code,
-                        "Use the department's short code, e.g. 32 or FB3.",
+                        _("Use the department's short code, e.g. 32 or FB3."),
                     )
                     rejected.append(i)
                     continue
@@ -781,10 +812,12 @@ class _Planner:
                 )
                 self.problem(
                     plan.numbers[i],
-                    "online procedure details without an online procedure",
+                    _("online service details without an online service"),
                     given,
                     values[given][i],
-                    f"Name the online procedure in the column {schema.BY_FIELD['procedure'].de!r}.",
+                    _("Name the online service in the column {column!r}.").format(
+                        column=schema.BY_FIELD["procedure"].de
+                    ),
                 )
                 rejected.append(i)
         plan.departments = departments if codes is not None else None
@@ -856,12 +889,16 @@ class _Planner:
                             other = first_row if row == number else number
                             self.problem(
                                 row,
-                                f"online procedure {procedure!r}: row {other} gives "
-                                f"another value for this column",
+                                _(
+                                    "online service {name!r}: row {row} gives another value "
+                                    "for this column"
+                                ).format(name=procedure, row=other),
                                 column,
                                 shown,
-                                "Give the online procedure's details the same in every row, "
-                                "or only in one row.",
+                                _(
+                                    "Give the online service's details the same in every row, "
+                                    "or only in one row."
+                                ),
                             )
                         continue
                     attrs.setdefault(attr, (value, number))
