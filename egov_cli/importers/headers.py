@@ -35,8 +35,8 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
         header, sep, target = item.partition("=")
         if not sep or not header.strip():
             raise ValidationError(
-                f"--map {item!r} is not HEADER=FIELD.",
-                'Write e.g. --map "Nummer=leika_key" (see egov import --describe-format).',
+                _("--map {item!r} is not HEADER=FIELD.").format(item=item),
+                _('Write e.g. --map "Nummer=leika_key" (see egov import --describe-format).'),
             )
         target = target.strip()
         if target.lower() in IGNORE:
