@@ -135,7 +135,7 @@ PARSER_MESSAGES: tuple[tuple[str, str], ...] = (
     (r"Missing option (?P<name>.+?)\.", N_("Missing option {name}.")),
     (r"Missing parameter: (?P<name>.+)", N_("Missing parameter: {name}")),
     (
-        r"Got unexpected extra arguments? \((?P<args>.*)\)",
+        r"Got unexpected extra argument\(s\) \((?P<args>.*)\)",
         N_("Got unexpected extra argument(s) ({args})"),
     ),
     (r"Option '(?P<name>.+)' requires an argument\.", N_("Option '{name}' requires a value.")),

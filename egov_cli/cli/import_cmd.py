@@ -66,7 +66,7 @@ def import_(
             "--on-error",
             help=N_(
                 "abort: any bad row stops the import (nothing written); skip: import the "
-                "valid rows and report the rest."
+                "valid rows and list the rest."
             ),
         ),
     ] = "abort",

@@ -211,7 +211,7 @@ def _load(
                     "The copy at {name} does not match what was sent (checksum {got} vs {sent}); "
                     "nothing was written."
                 ).format(name=label, got=checksum[:12], sent=sent.checksum[:12]),
-                _("Run it again; if it fails again, report it (see SECURITY.md)."),
+                _("Run it again; if it fails again, tell the maintainers (see SECURITY.md)."),
             )
     return sent.counts, sent.checksum
 
@@ -333,6 +333,11 @@ def _dump_records(
     try:
         handle = gzip.open(path, "rt", encoding="utf-8")  # noqa: SIM115  (the records iterator closes it)
         first = handle.readline()
+    except FileNotFoundError:
+        raise FileError(
+            _("No file {path!r}.").format(path=str(path)),
+            _("Check the path (quote it if it contains spaces)."),
+        ) from None
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise FileError(
             _("{path} is not a readable egov dump: {reason}.").format(path=path, reason=exc),
