@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egov_cli.errors import FileError, InputRejected, Problem, ValidationError
+from egov_cli.i18n import _, ngettext
 from egov_cli.text import fold, search_fold
 from egov_cli.values import is_blank, parse_flag, parse_leika_key
 
@@ -241,10 +242,10 @@ def _decode(data: bytes, file_name: str) -> tuple[str, list[str]]:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise FileError(
-            f"{file_name} is neither UTF-8 nor Windows-1252 text.",
-            "Save the file as 'CSV UTF-8 (durch Trennzeichen getrennt)'.",
+            _("{file} is neither UTF-8 nor Windows-1252 text.").format(file=file_name),
+            _("Save the file as 'CSV UTF-8 (durch Trennzeichen getrennt)'."),
         ) from exc
-    return text, [f"{file_name} is not UTF-8; read it as Windows-1252."]
+    return text, [_("{file} is not UTF-8; read it as Windows-1252.").format(file=file_name)]
 
 
 def parse_reference(data: bytes, file_name: str) -> ParsedFile:
@@ -260,9 +261,11 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
     header = next(reader, None)
     if not header or all(not h.strip() for h in header):
         raise InputRejected(
-            [Problem("the file is empty; it has no header row", file=file_name, row=1)],
-            message=f"{file_name} is not a reference file; nothing was loaded",
-            hint=f"The first row must name the columns: {', '.join(COLUMNS)}.",
+            [Problem(_("the file is empty; it has no header row"), file=file_name, row=1)],
+            message=_("{file} is not a reference file; nothing was loaded").format(file=file_name),
+            hint=_("The first row must name the columns: {columns}.").format(
+                columns=", ".join(COLUMNS)
+            ),
         )
     wanted = {fold(c): c for c in COLUMNS}
     index: dict[str, int] = {}
@@ -272,18 +275,29 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
             index[column] = i
         elif name.strip():
             warnings.append(
-                f"{file_name}: column {name.strip()!r} is not a reference column; ignored."
+                _("{file}: column {column!r} is not a reference column; ignored.").format(
+                    file=file_name, column=name.strip()
+                )
             )
     missing = [c for c in _REQUIRED_COLUMNS if c not in index]
     if missing:
         raise InputRejected(
             [
-                Problem(f"column {c!r} is missing from the header", file=file_name, row=1)
+                Problem(
+                    _("column {column!r} is missing from the header").format(column=c),
+                    file=file_name,
+                    row=1,
+                )
                 for c in missing
             ],
-            message=f"{file_name} lacks {len(missing)} reference column"
-            f"{'s' if len(missing) != 1 else ''}; nothing was loaded",
-            hint=f"The header must name these columns: {', '.join(COLUMNS)}.",
+            message=ngettext(
+                "{file} lacks {count} reference column; nothing was loaded",
+                "{file} lacks {count} reference columns; nothing was loaded",
+                len(missing),
+            ).format(file=file_name, count=len(missing)),
+            hint=_("The header must name these columns: {columns}.").format(
+                columns=", ".join(COLUMNS)
+            ),
         )
     problems: list[Problem] = []
     entries: list[ReferenceEntry] = []
@@ -302,10 +316,12 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
         if len(row) > width and any(c.strip() for c in row[width:]):
             problems.append(
                 Problem(
-                    f"the row has {len(row)} cells, the header {width}",
+                    _("the row has {cells} cells, the header {width}").format(
+                        cells=len(row), width=width
+                    ),
                     file=file_name,
                     row=line,
-                    hint="Check for an unquoted separator in a cell.",
+                    hint=_("Check for an unquoted separator in a cell."),
                 )
             )
             continue
@@ -315,7 +331,7 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
             if key is None and raw_key != NO_KEY:
                 key = parse_leika_key(raw_key)
             if key is None and raw_key != NO_KEY and fold(raw_key) != fold(NO_KEY):
-                raise ValidationError("a reference row needs a LeiKa key or 'nicht im LeiKa'")
+                raise ValidationError(_("a reference row needs a LeiKa key or 'nicht im LeiKa'"))
         except ValidationError as exc:
             problems.append(
                 Problem(
@@ -324,7 +340,7 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
                     row=line,
                     column="leika_schluessel",
                     value=raw_key,
-                    hint="Write the 14-digit key or 'nicht im LeiKa'.",
+                    hint=_("Write the 14-digit key or 'nicht im LeiKa'."),
                 )
             )
             continue
@@ -332,12 +348,12 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
             if key in seen:
                 problems.append(
                     Problem(
-                        f"LeiKa key {key} is in row {seen[key]} already",
+                        _("LeiKa key {key} is in row {row} already").format(key=key, row=seen[key]),
                         file=file_name,
                         row=line,
                         column="leika_schluessel",
                         value=raw_key,
-                        hint="Each key may appear once; remove one of the rows.",
+                        hint=_("Each key may appear once; remove one of the rows."),
                     )
                 )
                 continue
@@ -346,11 +362,11 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
         if not name:
             problems.append(
                 Problem(
-                    "the row has no name",
+                    _("the row has no name"),
                     file=file_name,
                     row=line,
                     column="leika_bezeichnung",
-                    hint="Every reference row needs its LeiKa name.",
+                    hint=_("Every reference row needs its LeiKa name."),
                 )
             )
             continue
@@ -360,12 +376,12 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
         if ozg_id and not ozg_id.isdigit():
             problems.append(
                 Problem(
-                    "the OZG ID is not a number",
+                    _("the OZG ID is not a number"),
                     file=file_name,
                     row=line,
                     column="ozg_id",
                     value=ozg_id,
-                    hint="Write the 5-digit OZG ID, or leave the cell empty.",
+                    hint=_("Write the 5-digit OZG ID, or leave the cell empty."),
                 )
             )
             continue
@@ -380,12 +396,12 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
             except ValidationError:
                 problems.append(
                     Problem(
-                        f"{column} is not 0 or 1",
+                        _("{column} is not 0 or 1").format(column=column),
                         file=file_name,
                         row=line,
                         column=column,
                         value=text,
-                        hint="Write 1 (relevant) or 0 (not relevant).",
+                        hint=_("Write 1 (relevant) or 0 (not relevant)."),
                     )
                 )
                 bad_flag = True
@@ -394,8 +410,10 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
         leika_type = cell(row, "leika_typ") or None
         if leika_type not in _PLAIN_TYPES and unknown_type_parts(leika_type):
             warnings.append(
-                f"{file_name}, row {line}: LeiKa type {leika_type!r} of "
-                f"{key or name!r} is not in the LeiKa Typisierung; kept as it is."
+                _(
+                    "{file}, row {row}: LeiKa type {type!r} of {service!r} is not in the "
+                    "LeiKa Typisierung; kept as it is."
+                ).format(file=file_name, row=line, type=leika_type, service=key or name)
             )
         entries.append(
             ReferenceEntry(
@@ -413,7 +431,7 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
             )
         )
     if not entries and not problems:
-        problems.append(Problem("the file has no data rows", file=file_name, row=2))
+        problems.append(Problem(_("the file has no data rows"), file=file_name, row=2))
     return ParsedFile(tuple(entries), tuple(warnings), tuple(problems))
 
 
@@ -483,8 +501,8 @@ def load_reference() -> Reference:
         path, source = shipped_reference_path(), "shipped"
         if not path.is_file():
             raise FileError(
-                f"The reference catalogue {path} is missing.",
-                "Reinstall egov-cli, or load a reference with 'egov reference update FILE.csv'.",
+                _("The reference catalogue {path} is missing.").format(path=path),
+                _("Reinstall egov-cli, or load a reference with 'egov reference update FILE.csv'."),
             )
     found = _read(path, source)
     _cache.clear()
@@ -496,9 +514,15 @@ def _read(path: Path, source: str) -> Reference:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FileError(f"Cannot read the reference catalogue {path}: {exc.strerror}.") from exc
+        raise FileError(
+            _("Cannot read the reference catalogue {path}: {reason}.").format(
+                path=path, reason=exc.strerror
+            )
+        ) from exc
     parsed = parse_reference(data, path.name)
-    warnings = list(parsed.warnings) + [f"{p} (row skipped)" for p in parsed.problems]
+    warnings = list(parsed.warnings) + [
+        _("{problem} (row skipped)").format(problem=p) for p in parsed.problems
+    ]
     return Reference(
         source=source,
         path=path,
@@ -545,8 +569,10 @@ def fill_from_reference(values: Mapping[str, Any]) -> tuple[dict[str, Any], list
     entry = reference.by_key.get(key)
     if entry is None:
         return filled, [
-            f"LeiKa key {key} is not in the reference catalogue; the service is kept as given "
-            "(local services and newer keys exist). Check the key with 'egov reference search'."
+            _(
+                "LeiKa key {key} is not in the reference catalogue; the service is kept as given "
+                "(local services and newer keys exist). Check the key with 'egov reference search'."
+            ).format(key=key)
         ]
     warnings: list[str] = []
     for name, attribute in FILLED_FIELDS.items():
@@ -559,8 +585,10 @@ def fill_from_reference(values: Mapping[str, Any]) -> tuple[dict[str, Any], list
             filled[name] = value
     if filled.get("leika_type") == entry.leika_type and unknown_type_parts(entry.leika_type):
         warnings.append(
-            f"LeiKa type {entry.leika_type!r} of {key} (from the reference) is not in the "
-            "LeiKa Typisierung; taken over as it is."
+            _(
+                "LeiKa type {type!r} of {key} (from the reference) is not in the "
+                "LeiKa Typisierung; taken over as it is."
+            ).format(type=entry.leika_type, key=key)
         )
     return filled, warnings
 
@@ -581,7 +609,7 @@ def search_reference(
     query = " ".join(search_fold(text).split())
     if not query:
         raise ValidationError(
-            "Nothing to search for.", "Give a word, e.g. egov reference search gewerbe."
+            _("Nothing to search for."), _("Give a word, e.g. egov reference search gewerbe.")
         )
     ranked: list[tuple[int, int, str, int]] = []
     digits = query.replace(" ", "")
@@ -690,24 +718,27 @@ def reference_detail(key_text: str, reference: Reference | None = None) -> Refer
     key = parse_leika_key(key_text)
     if key is None:
         raise ValidationError(
-            f"{key_text!r} is not a LeiKa key.", "Give the 14-digit key, e.g. 99050012104000."
+            _("{value!r} is not a LeiKa key.").format(value=key_text),
+            _("Give the 14-digit key, e.g. 99050012104000."),
         )
     ref = reference or load_reference()
     entry = ref.get(key)
     if entry is None:
         raise NotFound(
-            f"LeiKa key {key} is not in the reference catalogue.",
-            "Local and newer keys exist; search by name with 'egov reference search TEXT'.",
+            _("LeiKa key {key} is not in the reference catalogue.").format(key=key),
+            _("Local and newer keys exist; search by name with 'egov reference search TEXT'."),
         )
     warnings = []
     if unknown_type_parts(entry.leika_type):
         warnings.append(
-            f"LeiKa type {entry.leika_type!r} is not in the LeiKa Typisierung (as in the source)."
+            _("LeiKa type {type!r} is not in the LeiKa Typisierung (as in the source).").format(
+                type=entry.leika_type
+            )
         )
     if not entry.leika_type:
-        warnings.append("The reference gives no LeiKa type for this key.")
+        warnings.append(_("The reference gives no LeiKa type for this key."))
     if not entry.ozg_id:
-        warnings.append("The reference assigns this key to no OZG service.")
+        warnings.append(_("The reference assigns this key to no OZG service."))
     return ReferenceDetail(
         entry=entry,
         parts=explain_key(key, ref),
@@ -872,14 +903,21 @@ def update_reference(
     try:
         data = file.read_bytes()
     except FileNotFoundError as exc:
-        raise FileError(f"No file {file}.", "Check the path of the reference file.") from exc
+        raise FileError(
+            _("No file {path!r}.").format(path=str(file)),
+            _("Check the path of the reference file."),
+        ) from exc
     except OSError as exc:
-        raise FileError(f"Cannot read {file}: {exc.strerror}.") from exc
+        raise FileError(
+            _("{file} cannot be read: {reason}.").format(file=file, reason=exc.strerror)
+        ) from exc
     parsed = parse_reference(data, file.name)
     if parsed.problems:
         raise InputRejected(
             list(parsed.problems),
-            hint="Fix the listed cells and load the file again; the reference in use is unchanged.",
+            hint=_(
+                "Fix the listed cells and load the file again; the reference in use is unchanged."
+            ),
         )
     old = load_reference()
     new_keys = {e.key for e in parsed.entries if e.key}
@@ -923,8 +961,12 @@ def _store(destination: Path, text: str) -> None:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise FileError(
-            f"Cannot store the reference at {destination}: {exc.strerror}.",
-            f"Check that the folder is writable, or point {REFERENCE_ENV} at another file.",
+            _("Cannot store the reference at {path}: {reason}.").format(
+                path=destination, reason=exc.strerror
+            ),
+            _("Check that the folder is writable, or point {variable} at another file.").format(
+                variable=REFERENCE_ENV
+            ),
         ) from exc
 
 
