@@ -536,7 +536,7 @@ class _Planner:
         for row, note in notes[:WARNING_EXAMPLES]:
             self.warnings.append(_("row {row}: {note}").format(row=row, note=note))
         if len(notes) > WARNING_EXAMPLES:
-            more = len(notes) - WARNING_EXAMPLES
+            extra = len(notes) - WARNING_EXAMPLES
             self.warnings.append(
                 "... "
                 + ngettext(
@@ -544,8 +544,8 @@ class _Planner:
                     "catalogue.",
                     "and {count} more such warnings about values taken from the reference "
                     "catalogue.",
-                    more,
-                ).format(count=more)
+                    extra,
+                ).format(count=extra)
             )
 
     def _duplicates(
