@@ -60,20 +60,26 @@ def unique_names(stems: list[str]) -> list[str]:
 def _describe_os_error(path: Path, exc: OSError) -> FileError:
     if isinstance(exc, PermissionError):
         return FileError(
-            f"Cannot write {path}: permission denied or the file is in use.",
-            "Close the file if it is open (e.g. in Excel), check that the folder is writable, "
-            "or choose another file name.",
+            _("Cannot write {path}: permission denied or the file is in use.").format(path=path),
+            _(
+                "Close the file if it is open (e.g. in Excel), check that the folder is writable, "
+                "or choose another file name."
+            ),
         )
     if isinstance(exc, FileNotFoundError | NotADirectoryError):
         return FileError(
-            f"Cannot write {path}: the folder {path.parent} does not exist.",
-            "Create the folder first or choose another path.",
+            _("Cannot write {path}: the folder {folder} does not exist.").format(
+                path=path, folder=path.parent
+            ),
+            _("Create the folder first or choose another path."),
         )
     if isinstance(exc, IsADirectoryError):
-        return FileError(f"Cannot write {path}: it is a folder.", "Give a file name.")
+        return FileError(
+            _("Cannot write {path}: it is a folder.").format(path=path), _("Give a file name.")
+        )
     return FileError(
-        f"Cannot write {path}: {exc.strerror or exc}.",
-        "Check the disk space and the folder's permissions; nothing was written.",
+        _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc),
+        _("Check the disk space and the folder's permissions; nothing was written."),
     )
 
 

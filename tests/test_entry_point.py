@@ -85,3 +85,11 @@ def test_the_wheel_carries_the_shipped_catalogue_and_report_files(tmp_path: Path
     assert "egov_cli/migrations/versions/0001_initial_schema.py" in names
     assert "egov_cli/migrations/script.py.mako" in names
     assert any(n.startswith("egov_cli/_data/reports/") for n in names)
+    # The German catalog is compiled into the wheel (the .po sources stay in the repository).
+    assert "egov_cli/locale/de/LC_MESSAGES/egov.mo" in names
+    assert not any(n.endswith(".po") for n in names)
+    import gettext
+    import io
+
+    mo = zipfile.ZipFile(wheel).read("egov_cli/locale/de/LC_MESSAGES/egov.mo")
+    assert gettext.GNUTranslations(io.BytesIO(mo)).gettext("Usage: ") == "Aufruf: "

@@ -139,15 +139,9 @@ def test_the_language_comes_from_egov_lang_then_the_locale_then_german(
 
 def test_lang_before_the_command_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EGOV_LANG", "de")
-    assert (
-        "services list [OPTIONS]"
-        in egov("--lang", "en", "services", "list", "-h").stdout
-    )
+    assert "services list [OPTIONS]" in egov("--lang", "en", "services", "list", "-h").stdout
     monkeypatch.setenv("EGOV_LANG", "en")
-    assert (
-        "services list [OPTIONEN]"
-        in egov("--lang=de", "services", "list", "-h").stdout
-    )
+    assert "services list [OPTIONEN]" in egov("--lang=de", "services", "list", "-h").stdout
 
 
 def test_an_unknown_language_is_refused_with_the_languages_egov_speaks() -> None:

@@ -82,7 +82,7 @@ def test_update_loads_a_file_and_reports_problems_by_row(db_url: str, tmp_path: 
     bad.write_text(HEADER + "123,Kaputt,5,,,,,0,0,\n", encoding="utf-8")
     refused = egov("reference", "update", str(bad))
     assert refused.exit_code == 3
-    assert "bad.csv, row 2, column 'leika_schluessel'" in refused.stderr
+    assert "bad.csv, Zeile 2, Spalte 'leika_schluessel'" in refused.stderr
     good = tmp_path / "neu.csv"
     good.write_text(HEADER + "99050012104000,Gewerbe neu,2b,10294,,,,0,1,\n", encoding="utf-8")
     loaded = egov("reference", "update", str(good), "--json")

@@ -189,12 +189,14 @@ def test_columns_are_chosen_and_ordered_by_field_or_header() -> None:
     assert len(select_columns(None)) == len(COLUMNS)
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unknown_column_is_a_clear_error() -> None:
     with pytest.raises(ValidationError) as info:
         select_columns("name,Farbe")
     assert info.value.message == "--columns: unknown column 'Farbe'."
 
 
+@pytest.mark.usefixtures("english")
 def test_a_column_named_twice_is_an_error() -> None:
     with pytest.raises(ValidationError) as info:
         select_columns("name,Leistung")
@@ -332,6 +334,7 @@ def test_writing_into_a_missing_folder_is_a_file_error(full: Catalogue, tmp_path
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_writing_onto_a_folder_is_a_file_error(full: Catalogue, tmp_path: Path) -> None:
     with pytest.raises(FileError) as info:
         _export(full, tmp_path, "csv")
@@ -396,6 +399,7 @@ def test_the_format_follows_the_extension_or_the_option(
     assert format_of(path, given) == fmt
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unknown_extension_is_an_error() -> None:
     with pytest.raises(ValidationError) as info:
         format_of("liste.ods", None)

@@ -15,6 +15,9 @@ from egov_cli.importers.csv_reader import sniff_delimiter
 from egov_cli.importers.headers import parse_mapping
 from egov_cli.services.scale import Scale, default_preset_name, presets
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def scale() -> Scale:

@@ -22,6 +22,9 @@ from egov_cli.services.scale import load_scale
 AT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 HEADER = "LeiKa-Schlüssel;Leistung;Amt;Reifegrad;Umsetzungsstatus;Online-Dienst;E-Payment\n"
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def write(tmp_path: Path, body: str, name: str = "amt.csv") -> Path:
     path = tmp_path / name
