@@ -36,7 +36,7 @@ def demo(
     ] = False,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """Build a demo catalogue (about 120 services of a Bavarian city with a year of history
     and a year-end target) and show its readiness report.
