@@ -46,7 +46,7 @@ def test_show_explains_the_key() -> None:
 def test_show_of_an_unknown_key_exits_with_not_found() -> None:
     result = egov("reference", "show", "99050012104999")
     assert result.exit_code == 4
-    assert "LeiKa key 99050012104999 is not in the reference catalogue." in result.stderr
+    assert "LeiKa-Schlüssel 99050012104999 steht nicht im Referenzkatalog." in result.stderr
 
 
 def test_add_with_a_key_fills_the_rest_and_warns_for_unknown_keys(db_url: str) -> None:
@@ -57,7 +57,7 @@ def test_add_with_a_key_fills_the_rest_and_warns_for_unknown_keys(db_url: str) -
     assert added["service"]["sdg_annex2"] is True
     unknown = egov("services", "add", "Lokal", "--leika", "99050012104999")
     assert unknown.exit_code == 0
-    assert "is not in the reference catalogue" in unknown.stderr
+    assert "steht nicht im Referenzkatalog" in unknown.stderr
 
 
 def test_enrich_reports_what_it_changed_and_dry_run_changes_nothing(db_url: str) -> None:

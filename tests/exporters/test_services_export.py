@@ -325,6 +325,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary_file(
     assert [p.name for p in path.parent.iterdir()] == ["alle.xlsx"]
 
 
+@pytest.mark.usefixtures("english")
 def test_writing_into_a_missing_folder_is_a_file_error(full: Catalogue, tmp_path: Path) -> None:
     target = tmp_path / "fehlt" / "alle.xlsx"
     with pytest.raises(FileError) as info:
@@ -461,6 +462,7 @@ def test_the_template_is_an_empty_workbook_with_dropdowns_and_a_column_guide(
     assert info_text[1].startswith("Leere Importvorlage")
 
 
+@pytest.mark.usefixtures("english")
 def test_a_file_open_in_another_program_is_a_clear_error_and_stays_as_it_was(
     full: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

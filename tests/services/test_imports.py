@@ -277,8 +277,8 @@ def test_rows_that_disagree_about_a_procedure_name_both_rows(
     with pytest.raises(InputRejected) as caught:
         run(catalogue, path)
     assert [(p.row, p.message, p.value) for p in caught.value.problems] == [
-        (2, "online procedure 'Gewerbe-Online': row 3 gives another value for this column", True),
-        (3, "online procedure 'Gewerbe-Online': row 2 gives another value for this column", False),
+        (2, "online service 'Gewerbe-Online': row 3 gives another value for this column", True),
+        (3, "online service 'Gewerbe-Online': row 2 gives another value for this column", False),
     ]
 
 
