@@ -106,7 +106,9 @@ def test_an_unknown_extension_is_a_usage_error_with_a_hint(full: Catalogue) -> N
     result = egov("export", "liste.ods")
     assert result.exit_code == 3
     assert "Das Format von 'liste.ods' lässt sich an der Endung nicht erkennen." in result.stderr
-    assert "Benennen Sie die Datei .xlsx, .csv oder .json oder geben Sie --format an." in result.stderr
+    assert (
+        "Benennen Sie die Datei .xlsx, .csv oder .json oder geben Sie --format an." in result.stderr
+    )
 
 
 def test_an_unknown_encoding_is_an_error(full: Catalogue, tmp_path: Path) -> None:

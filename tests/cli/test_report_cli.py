@@ -185,22 +185,22 @@ def test_report_run_exits_11_for_a_missed_target(seeded: str, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('formats = ["html"]\nreports = ["readiness"]\n', "key 'output': is missing."),
+        ('formats = ["html"]\nreports = ["readiness"]\n', "Schlüssel 'output': fehlt."),
         (
             'output = "x"\nreports = ["budget"]\n',
-            "key 'reports[1].name': 'budget' is not a report.",
+            "Schlüssel 'reports[1].name': 'budget' ist kein Bericht.",
         ),
         (
             'output = "x"\n[[report]]\nname = "readiness"\nformats = ["pdf"]\n',
-            "key 'report[1].formats': 'pdf' is not a report file format.",
+            "Schlüssel 'report[1].formats': 'pdf' ist kein Dateiformat für Berichte.",
         ),
         (
             'output = "x"\n[[report]]\nname = "changes"\nsince = "gestern"\n',
-            "key 'report[1].since': 'gestern' is not a date or 'last'.",
+            "Schlüssel 'report[1].since': 'gestern' ist weder ein Datum noch 'last'.",
         ),
         (
             'output = "x"\ncolour = true\nreports = ["readiness"]\n',
-            "key 'colour': is not a schedule setting.",
+            "Schlüssel 'colour': ist keine Einstellung des Zeitplans.",
         ),
     ],
 )
