@@ -333,7 +333,10 @@ FAILING = [
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
-def test_failing_commands_speak_one_language(db_url: str, lang: str) -> None:
+def test_failing_commands_speak_one_language(
+    db_url: str, lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # whatever a command might write lands there
     words = ENGLISH_WORDS if lang == "de" else GERMAN_WORDS
     mixed = {}
     for args in FAILING:
