@@ -53,6 +53,7 @@ def _import(catalogue: Catalogue, path: Path) -> Callable[[], object]:
     return lambda: run_import(catalogue, path, ImportOptions(actor="tester"))
 
 
+@pytest.mark.usefixtures("english")
 def test_a_read_only_catalogue_refuses_an_import_with_the_read_only_hint(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
@@ -70,6 +71,7 @@ def test_a_read_only_catalogue_refuses_an_import_with_the_read_only_hint(
     assert content_checksum(catalogue.engine) == before
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.sqlite_only
 def test_a_full_disk_stops_an_import_with_the_disk_hint_and_writes_nothing(
     catalogue: Catalogue, tmp_path: Path
@@ -92,6 +94,7 @@ def test_a_full_disk_stops_an_import_with_the_disk_hint_and_writes_nothing(
         conn_.close()
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("driver_message", "hint"),
     [
@@ -151,8 +154,11 @@ def test_an_export_onto_a_locked_file_says_so_and_leaves_the_file_as_it_was(
     _locked(monkeypatch, target)
     result = egov("export", str(target))
     assert result.exit_code == 8
-    assert f"Cannot write {target}: permission denied or the file is in use." in result.stderr
-    assert "Close the file if it is open (e.g. in Excel)" in result.stderr
+    assert (
+        f"{target} lässt sich nicht schreiben: keine Berechtigung oder die Datei ist in Gebrauch."
+        in result.stderr
+    )
+    assert "Schließen Sie die Datei, wenn sie geöffnet ist (z. B. in Excel)" in result.stderr
     assert target.read_bytes() == b"old content"
     assert sorted(p.name for p in out.iterdir()) == [name]
 
@@ -166,8 +172,10 @@ def test_a_report_onto_a_locked_file_says_so_and_leaves_the_file_as_it_was(
     _locked(monkeypatch, target)
     result = egov("report", "readiness", "-o", str(target))
     assert result.exit_code == 8
-    assert f"Cannot write {target}: The process cannot access the file." in result.stderr
-    assert "Is the file open in another program (Excel)?" in result.stderr
+    assert (
+        f"{target} lässt sich nicht schreiben: The process cannot access the file." in result.stderr
+    )
+    assert "Ist die Datei in einem anderen Programm (Excel) geöffnet?" in result.stderr
     assert target.read_bytes() == b"old content"
     assert sorted(p.name for p in out.iterdir()) == [target.name]
     assert _report_runs(services) == 0
@@ -190,7 +198,7 @@ def test_a_report_into_a_folder_that_cannot_be_made_is_a_file_error(
     target = out / "akte" / "bericht.html"
     result = egov("report", "readiness", "-o", str(target))
     assert result.exit_code == 8
-    assert result.stderr.startswith(f"Fehler: Cannot write {target}: ")
+    assert result.stderr.startswith(f"Fehler: {target} lässt sich nicht schreiben: ")
     assert sorted(p.name for p in out.iterdir()) == ["akte"]
 
 
@@ -203,7 +211,10 @@ def test_a_report_run_into_a_folder_that_cannot_be_made_writes_and_records_nothi
     result = egov("report", "run", str(schedule))
     assert result.exit_code == 8
     target = Path("akte") / "berichte" / "readiness-2026-11-25.html"
-    assert f"Cannot write {out / target}: {out / 'akte'} is a file, not a folder." in result.stderr
+    assert (
+        f"{out / target} lässt sich nicht schreiben: {out / 'akte'} ist eine Datei, kein Ordner."
+        in result.stderr
+    )
     assert sorted(p.name for p in out.iterdir()) == ["akte", "plan.toml"]
     assert _report_runs(services) == 0
 
@@ -214,7 +225,10 @@ def test_an_export_into_a_missing_folder_names_the_folder_and_writes_nothing(
     target = out / "fehlt" / "leistungen.csv"
     result = egov("export", str(target))
     assert result.exit_code == 8
-    assert f"Cannot write {target}: the folder {target.parent} does not exist." in result.stderr
+    assert (
+        f"{target} lässt sich nicht schreiben: den Ordner {target.parent} gibt es nicht."
+        in result.stderr
+    )
     assert list(out.iterdir()) == []
 
 
@@ -234,8 +248,11 @@ def test_a_catalogue_opened_read_only_by_uri_is_read_and_refuses_writes(read_onl
     assert listed.exit_code == 0, listed.stderr
     assert len(json.loads(listed.stdout)["services"]) > 0
     assert refused.exit_code == 7
-    assert f"Catalogue {read_only}: attempt to write a readonly database" in refused.stderr
-    assert "opened read-only (mode=ro); open it by its path to change it" in refused.stderr
+    assert f"Katalog {read_only}: attempt to write a readonly database" in refused.stderr
+    assert (
+        "schreibgeschützt geöffnet (mode=ro); öffnen Sie ihn über seinen Pfad, um ihn zu ändern"
+        in refused.stderr
+    )
 
 
 @pytest.mark.sqlite_only

@@ -58,8 +58,8 @@ def test_an_older_catalogue_is_refused_with_the_upgrade_command_named(
     _oldest_catalogue(path, ctx)
     with pytest.raises(SchemaMismatch) as info:
         open_catalogue(str(path))
-    assert f"has schema 0001; this egov needs {HEAD_REVISION}" in info.value.message
-    assert info.value.hint == "Run 'egov db upgrade' (it writes a backup first)."
+    assert f"hat Schema 0001; dieses egov braucht {HEAD_REVISION}" in info.value.message
+    assert info.value.hint == "Rufen Sie 'egov db upgrade' auf (es schreibt vorher eine Sicherung)."
 
 
 def test_upgrading_writes_a_backup_and_keeps_every_record(
@@ -89,7 +89,7 @@ def test_a_newer_catalogue_is_refused_and_left_unchanged(tmp_path: Path) -> None
         conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     result = egov("--db", str(path), "services", "list")
     assert result.exit_code == 6
-    assert "newer than this egov knows" in result.stderr
+    assert "neuer als dieses egov kennt" in result.stderr
     assert "pip install --upgrade egov-cli" in result.stderr
     init_again = egov("--db", str(path), "init")
     assert init_again.exit_code == 6

@@ -31,6 +31,9 @@ ANY_VALUE = st.one_of(
     st.dates(),
 )
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.mark.parametrize(
     "typed",

@@ -23,6 +23,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from egov_cli.i18n import _
+
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult
 
@@ -160,7 +162,9 @@ def message(text: str, *, quiet: bool = False, style: str | None = None) -> None
 
 
 def warning(text: str) -> None:
-    err().print(f"Warnung: {text}", style="yellow", markup=False, highlight=False)
+    err().print(
+        _("Warning: {message}").format(message=text), style="yellow", markup=False, highlight=False
+    )
 
 
 def plain(text: str) -> None:
@@ -172,11 +176,11 @@ def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nein"
-    if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime | date):
+        from egov_cli.values import display as formats
+
+        return formats.clock(value) if isinstance(value, datetime) else formats.day(value)
     return str(value)
 
 
@@ -218,7 +222,7 @@ def table(
 
 def key_values(pairs: Sequence[tuple[str, Any]], *, title: str | None = None) -> None:
     """A two-column list of labelled values."""
-    table([(k, v) for k, v in pairs], ["Feld", "Wert"], title=title)
+    table([(k, v) for k, v in pairs], [_("Field"), _("Value")], title=title)
 
 
 @contextmanager

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from egov_cli.i18n import _, ngettext
+
 #: The most characters of a value a message shows (a cell may hold 32,767, a file far more).
 SHOWN_CHARS = 80
 
@@ -92,11 +94,11 @@ class Problem:
         if self.file:
             parts.append(self.file)
         if self.sheet:
-            parts.append(f"sheet {self.sheet!r}")
+            parts.append(_("sheet {sheet!r}").format(sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}").format(row=self.row))
         if self.column:
-            parts.append(f"column {self.column!r}")
+            parts.append(_("column {column!r}").format(column=self.column))
         return ", ".join(parts)
 
     def __str__(self) -> str:
@@ -106,7 +108,8 @@ class Problem:
             value = self.value
             if type(value) is float and value.is_integer():
                 value = int(value)  # a number cell read as 9.0 was typed as 9
-            text += f" (value {shown_value(value) if isinstance(value, str) else repr(value)})"
+            shown = shown_value(value) if isinstance(value, str) else repr(value)
+            text += " " + _("(value {value})").format(value=shown)
         if self.hint:
             text += f" - {self.hint}"
         return text
@@ -122,10 +125,17 @@ class InputRejected(EgovError):
     ):
         count = len(problems)
         super().__init__(
-            message or f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
+            message
+            or ngettext(
+                "{count} problem found; nothing was written",
+                "{count} problems found; nothing was written",
+                count,
+            ).format(count=count),
             hint
-            or "Fix the listed cells and run the command again, or use --on-error skip "
-            "--rejects FILE.xlsx to import the valid rows and send the rest back.",
+            or _(
+                "Fix the listed cells and run the command again, or use --on-error skip "
+                "--rejects FILE.xlsx to import the valid rows and send the rest back."
+            ),
             details=[str(p) for p in problems],
         )
         self.problems = problems

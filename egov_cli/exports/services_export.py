@@ -21,6 +21,7 @@ from egov_cli.core.files import ensure_folder, safe_file_stem, unique_names
 from egov_cli.exports import csv_writer, json_writer
 from egov_cli.exports.columns import ExportMeta, fetch_rows, filter_fields, filter_text
 from egov_cli.exports.xlsx import write_workbook
+from egov_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -53,13 +54,14 @@ def format_of(path: str, given: str | None) -> str:
         fmt = given.lower().lstrip(".")
         if fmt not in FORMATS:
             raise ValidationError(
-                f"Unknown format {given!r}.", f"Use one of: {', '.join(FORMATS)}."
+                _("Unknown format {value!r}.").format(value=given),
+                _("Use one of: {allowed}.").format(allowed=", ".join(FORMATS)),
             )
         return fmt
     if path == "-":
         raise ValidationError(
-            "Writing to stdout (-) needs --format csv or --format json.",
-            "E.g. egov export - --format csv.",
+            _("Writing to stdout (-) needs --format csv or --format json."),
+            _("E.g. egov export - --format csv."),
         )
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix in ("xlsx", "xlsm"):
@@ -69,8 +71,8 @@ def format_of(path: str, given: str | None) -> str:
     if suffix == "json":
         return "json"
     raise ValidationError(
-        f"Cannot tell the format of {path!r} from its extension.",
-        "Name the file .xlsx, .csv or .json, or give --format.",
+        _("Cannot tell the format of {path!r} from its extension.").format(path=path),
+        _("Name the file .xlsx, .csv or .json, or give --format."),
     )
 
 
@@ -182,7 +184,7 @@ def _export_services(
         assert stdout is not None
         if fmt == "xlsx":
             raise ValidationError(
-                "A workbook cannot be written to stdout.", "Give a file name ending in .xlsx."
+                _("A workbook cannot be written to stdout."), _("Give a file name ending in .xlsx.")
             )
         if fmt == "csv":
             count = csv_writer.write_csv_binary(

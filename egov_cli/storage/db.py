@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from egov_cli.core.config import is_url
 from egov_cli.core.errors import DatabaseError, ReadOnlyCatalogue, SchemaMismatch
+from egov_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -126,9 +127,11 @@ def open_catalogue(target: str) -> Catalogue:
     path = sqlite_path(target)
     if path is not None and not path.exists():
         raise DatabaseError(
-            f"No catalogue at {describe(target)}.",
-            "Create one with 'egov init' (or try 'egov demo'), or point --db / EGOV_DB at "
-            "an existing catalogue.",
+            _("No catalogue at {name}.").format(name=describe(target)),
+            _(
+                "Create one with 'egov init' (or try 'egov demo'), or point --db / EGOV_DB at "
+                "an existing catalogue."
+            ),
         )
     engine = make_engine(target)
     catalogue = Catalogue(target, engine)
@@ -145,18 +148,21 @@ def check_revision(revision: str | None, label: str) -> None:
         return
     if revision is None:
         raise SchemaMismatch(
-            f"{label} is not an egov catalogue (it has no schema version).",
-            "Create the catalogue with 'egov init', or check --db / EGOV_DB.",
+            _("{name} is not an egov catalogue (it has no schema version).").format(name=label),
+            _("Create the catalogue with 'egov init', or check --db / EGOV_DB."),
         )
     if revision in REVISIONS:
         raise SchemaMismatch(
-            f"The catalogue {label} has schema {revision}; this egov needs {HEAD_REVISION}.",
-            "Run 'egov db upgrade' (it writes a backup first).",
+            _("The catalogue {name} has schema {revision}; this egov needs {head}.").format(
+                name=label, revision=revision, head=HEAD_REVISION
+            ),
+            _("Run 'egov db upgrade' (it writes a backup first)."),
         )
     raise SchemaMismatch(
-        f"The catalogue {label} has schema {revision}, newer than this egov knows "
-        f"({HEAD_REVISION}).",
-        "Upgrade egov-cli ('pip install --upgrade egov-cli'); nothing was changed.",
+        _(
+            "The catalogue {name} has schema {revision}, newer than this egov knows ({head})."
+        ).format(name=label, revision=revision, head=HEAD_REVISION),
+        _("Upgrade egov-cli ('pip install --upgrade egov-cli'); nothing was changed."),
     )
 
 
@@ -171,20 +177,20 @@ def database_error(exc: sa_exc.DBAPIError, label: str) -> DatabaseError:
     lowered = detail.lower()
     if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
         return ReadOnlyCatalogue(
-            f"Catalogue {label}: {detail}",
-            "The catalogue is opened read-only (mode=ro); open it by its path to change it."
+            _("Catalogue {name}: {detail}").format(name=label, detail=detail),
+            _("The catalogue is opened read-only (mode=ro); open it by its path to change it.")
             if _opened_read_only(label)
-            else "The catalogue file or its folder is read-only; check its permissions.",
+            else _("The catalogue file or its folder is read-only; check its permissions."),
         )
     if "locked" in lowered or "could not serialize" in lowered or "deadlock" in lowered:
-        hint = "Another egov process is writing to the catalogue; try again in a moment."
+        hint = _("Another egov process is writing to the catalogue; try again in a moment.")
     elif "disk" in lowered or "full" in lowered or "no space" in lowered:
-        hint = "The disk is full; free some space. Nothing was written."
+        hint = _("The disk is full; free some space. Nothing was written.")
     elif "connect" in lowered or "refused" in lowered or "resolve" in lowered:
-        hint = "Check the database URL and that the server is running."
+        hint = _("Check the database URL and that the server is running.")
     else:
-        hint = "Nothing was written. Check the catalogue with 'egov db info'."
-    return DatabaseError(f"Catalogue {label}: {detail}", hint)
+        hint = _("Nothing was written. Check the catalogue with 'egov db info'.")
+    return DatabaseError(_("Catalogue {name}: {detail}").format(name=label, detail=detail), hint)
 
 
 T = TypeVar("T")

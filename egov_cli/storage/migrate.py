@@ -9,6 +9,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 
 from egov_cli.core.errors import DatabaseError, SchemaMismatch
+from egov_cli.i18n import _
 from egov_cli.storage.db import (
     HEAD_REVISION,
     REVISIONS,
@@ -69,8 +70,10 @@ def init_catalogue(target: str) -> InitResult:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(
-                f"Cannot create the folder {path.parent}: {exc.strerror}.",
-                "Choose another place with --db or EGOV_DB.",
+                _("Cannot create the folder {folder}: {reason}.").format(
+                    folder=path.parent, reason=exc.strerror
+                ),
+                _("Choose another place with --db or EGOV_DB."),
             ) from exc
     engine = make_engine(target)
     try:
@@ -106,7 +109,8 @@ def upgrade_catalogue(target: str) -> InitResult:
         engine.dispose()
     if before is None:
         raise SchemaMismatch(
-            f"{describe(target)} is not an egov catalogue.", "Create one with 'egov init'."
+            _("{name} is not an egov catalogue.").format(name=describe(target)),
+            _("Create one with 'egov init'."),
         )
     return init_catalogue(target)
 

@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime, timedelta
 
 from egov_cli.core.errors import ValidationError, shown_value
+from egov_cli.i18n import _, ngettext
+from egov_cli.values import display as formats
 from egov_cli.values.fold import fold
 from egov_cli.values.vocab import Term, find_term
 
@@ -46,16 +48,20 @@ def parse_text(value: object, field: str = "text") -> str | None:
     text = str(value).strip()
     if len(text) > _MAX_TEXT:
         raise ValidationError(
-            f"{field} is {len(text):,} characters long; at most {_MAX_TEXT:,} are allowed.",
-            "Shorten the text.",
+            _("{field} is {length} characters long; at most {limit} are allowed.").format(
+                field=field, length=formats.number(len(text)), limit=formats.number(_MAX_TEXT)
+            ),
+            _("Shorten the text."),
         )
     bad = next(
         (c for c in text if (ord(c) < 32 and c not in "\t\n\r") or 127 <= ord(c) < 160), None
     )
     if bad is not None:
         raise ValidationError(
-            f"{field} contains the control character U+{ord(bad):04X}.",
-            "Remove invisible control characters from the cell.",
+            _("{field} contains the control character {code}.").format(
+                field=field, code=f"U+{ord(bad):04X}"
+            ),
+            _("Remove invisible control characters from the cell."),
         )
     return text
 
@@ -81,7 +87,8 @@ def parse_leika_key(value: object) -> str | None:
         return None
     if isinstance(value, bool):
         raise ValidationError(
-            f"LeiKa key {shown_value(value)} is not a key.", "Write the 14-digit key."
+            _("LeiKa key {value} is not a key.").format(value=shown_value(value)),
+            _("Write the 14-digit key."),
         )
     if isinstance(value, int):
         text = str(value)
@@ -113,10 +120,22 @@ def _bad_key(value: object) -> ValidationError:
     text = str(value)
     digits = sum(c.isdecimal() for c in text)
     others = any(not (c.isdecimal() or c.isspace()) for c in text)
+    message = (
+        ngettext(
+            "LeiKa key {value} is not 14 digits (it has {count} digit).",
+            "LeiKa key {value} is not 14 digits (it has {count} digits).",
+            digits,
+        )
+        if not others
+        else ngettext(
+            "LeiKa key {value} is not 14 digits (it has {count} digit and other characters).",
+            "LeiKa key {value} is not 14 digits (it has {count} digits and other characters).",
+            digits,
+        )
+    )
     return ValidationError(
-        f"LeiKa key {shown_value(text)} is not 14 digits (it has {digits} digits"
-        + (" and other characters)." if others else ")."),
-        "Write the 14-digit key, e.g. 99050012104000 (spaces are fine), or 'nicht im LeiKa'.",
+        message.format(value=shown_value(text), count=digits),
+        _("Write the 14-digit key, e.g. 99050012104000 (spaces are fine), or 'nicht im LeiKa'."),
     )
 
 
@@ -138,10 +157,10 @@ def parse_ozg_id(value: object, field: str = "OZG-ID") -> str | None:
 def leika_key_warning(key: str | None) -> str | None:
     """A warning for a key that names a bare Leistungsobjekt (digits 9-14 are 000000)."""
     if key and key.endswith("000000"):
-        return (
-            f"LeiKa key {key} is a bare Leistungsobjekt (no Verrichtung); "
+        return _(
+            "LeiKa key {key} is a bare Leistungsobjekt (no Verrichtung); "
             "prefer the key of the concrete service where there is one."
-        )
+        ).format(key=key)
     return None
 
 
@@ -177,8 +196,8 @@ def parse_date(value: object, field: str = "date") -> date | None:
 
 def _bad_date(field: str, value: object) -> ValidationError:
     return ValidationError(
-        f"{field} {shown_value(value)} is not a date.",
-        "Write it as 31.12.2026 or 2026-12-31 (or use an Excel date cell).",
+        _("{field} {value} is not a date.").format(field=field, value=shown_value(value)),
+        _("Write it as 31.12.2026 or 2026-12-31 (or use an Excel date cell)."),
     )
 
 
@@ -194,8 +213,8 @@ def parse_flag(value: object, field: str = "flag") -> bool | None:
     if text in _FALSE:
         return False
     raise ValidationError(
-        f"{field} {shown_value(value)} is not yes or no.",
-        "Write ja or nein (or x for yes, blank for no).",
+        _("{field} {value} is not yes or no.").format(field=field, value=shown_value(value)),
+        _("Write ja or nein (or x for yes, blank for no)."),
     )
 
 
@@ -222,13 +241,19 @@ def parse_int(value: object, field: str = "number", *, minimum: int | None = 0) 
             raise _bad_int(field, value)
         number = int(text)
     if minimum is not None and number < minimum:
-        raise ValidationError(f"{field} {number} is below {minimum}.", f"Write {minimum} or more.")
+        raise ValidationError(
+            _("{field} {number} is below {minimum}.").format(
+                field=field, number=number, minimum=minimum
+            ),
+            _("Write {minimum} or more.").format(minimum=minimum),
+        )
     return number
 
 
 def _bad_int(field: str, value: object) -> ValidationError:
     return ValidationError(
-        f"{field} {shown_value(value)} is not a whole number.", "Write e.g. 1200."
+        _("{field} {value} is not a whole number.").format(field=field, value=shown_value(value)),
+        _("Write e.g. 1200."),
     )
 
 
@@ -240,6 +265,7 @@ def parse_term(terms: tuple[Term, ...], value: object, field: str) -> str | None
     if term is None:
         allowed = ", ".join(t.de for t in terms)
         raise ValidationError(
-            f"{field} {shown_value(value)} is not known.", f"Use one of: {allowed}."
+            _("{field} {value} is not known.").format(field=field, value=shown_value(value)),
+            _("Use one of: {allowed}.").format(allowed=allowed),
         )
     return term.code

@@ -182,6 +182,9 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], str, str]] = {
     ),
 }
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def scale() -> Scale:

@@ -222,6 +222,7 @@ def test_the_halves_are_removed_when_the_file_is_closed_before_the_second_is_use
     assert not folder.exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_nothing_is_left_behind_when_the_guard_refuses_the_file_after_the_cut(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
