@@ -5,6 +5,7 @@ Runs on the suite's backend: SQLite (a file) or PostgreSQL (EGOV_TEST_DB=postgre
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -95,3 +96,72 @@ def test_concurrent_upserts_of_the_same_keys_end_in_one_row_each(
     assert len({r.leika_key for r in services}) == 200
     # Whichever import ran second decided the level; every service has that one level.
     assert len({r.level for r in services}) == 1
+
+
+def _walk_history(db_url: str, keys: list[str]) -> dict[str, list[int | None]]:
+    """Walk the history of every service in ``keys``, oldest first: each update's old value
+    is the value the record before it left (the create record's snapshot for the first), and
+    the values the history ends with are the row's. Returns the import ids that changed each
+    service's level, in order (None for a hand edit)."""
+    from egov_cli.core.history import as_text
+    from egov_cli.domain.catalogue import find_service, view
+
+    walked: dict[str, list[int | None]] = {}
+    with transaction(open_catalogue(db_url), write=False) as s:
+        for key in keys:
+            records = service_history(s, key)
+            assert records[0].action == "create", key
+            assert [r.action for r in records[1:]] == ["update"] * (len(records) - 1), key
+            values: dict[str, str | None] = json.loads(records[0].new_value or "{}")
+            for record in records[1:]:
+                assert record.field is not None
+                assert record.old_value == values.get(record.field), (key, record.id)
+                values[record.field] = record.new_value
+            row = view(s, find_service(s, key))
+            for field in {r.field for r in records[1:]} | {"level"}:
+                assert values.get(str(field)) == as_text(getattr(row, str(field))), (key, field)
+            walked[key] = [r.import_id for r in records[1:] if r.field == "level"]
+    return walked
+
+
+def test_concurrent_imports_of_the_same_keys_record_the_values_they_replaced(
+    db_url: str, tmp_path: Path, ctx: ChangeContext
+) -> None:
+    keys = [f"96{i:012d}" for i in range(60)]
+    with transaction(open_catalogue(db_url)) as s:
+        for key in keys[:30]:  # half the keys are in the catalogue before, at level 1
+            add_service(s, ctx, {"name": f"Leistung {key}", "leika_key": key, "level": 1})
+    books = [
+        _workbook(tmp_path / f"amt{level}.xlsx", [(k, f"Leistung {k}", level) for k in keys])
+        for level in (2, 3, 4, 2)
+    ]
+    processes = [_start("import", str(book), "--json", db=db_url) for book in books]
+    outputs = [p.communicate(timeout=180) for p in processes]
+    assert [p.returncode for p in processes] == [0] * len(books), [e for _, e in outputs]
+    summaries = [json.loads(out) for out, _ in outputs]
+
+    walked = _walk_history(db_url, keys)
+
+    # Every key was new to exactly one import; each import's summary adds up, and its count of
+    # changed services is the number of services its records changed.
+    assert sum(r["created"] for r in summaries) == 30
+    for result in summaries:
+        assert result["created"] + result["changed"] + result["unchanged"] == len(keys)
+        changed_by_it = [k for k, ids in walked.items() if result["import_id"] in ids]
+        assert result["changed"] == len(changed_by_it)
+
+
+def test_eight_concurrent_edits_of_one_service_record_the_values_they_replaced(
+    db_url: str, ctx: ChangeContext
+) -> None:
+    key = "99102013001000"
+    with transaction(open_catalogue(db_url)) as s:
+        add_service(s, ctx, {"name": "Hundesteuer Anmeldung", "leika_key": key, "level": 0})
+    levels = [1, 2, 3, 4, 1, 2, 3, 4]
+    processes = [
+        _start("services", "edit", key, "--level", str(level), db=db_url) for level in levels
+    ]
+    results = [_finish(p) for p in processes]
+    assert [code for code, _ in results] == [0] * len(levels), [err for _, err in results]
+
+    _walk_history(db_url, [key])

@@ -32,6 +32,8 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 #: targets report's threshold crossings); without them one core sorts everything.
 SQLITE_SORT_THREADS = 2
 WRITE_OPTION = "egov_write"
+#: The PostgreSQL advisory lock every writing transaction of egov holds (the bytes of "egov").
+PG_WRITE_LOCK = 0x65676F76
 
 
 def to_url(target: str) -> str:
@@ -73,6 +75,11 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _pg_begin(conn: Connection) -> None:
+    if conn.get_execution_options().get(WRITE_OPTION, False):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+
 def make_engine(target: str) -> Engine:
     url = make_url(to_url(target))
     if url.get_backend_name() == "sqlite":
@@ -83,7 +90,16 @@ def make_engine(target: str) -> Engine:
         event.listen(engine, "connect", _sqlite_manual_begin)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    # Writers take turns, as on SQLite: a writing transaction first waits for egov's write
+    # lock, and under read committed every statement after it sees what the writers before it
+    # committed. So the old value a change record holds is the value the change replaced, and
+    # an import's new / changed / unchanged are counted against the catalogue it changes.
+    # (Serializable isolation would abort and rerun whole imports that merely read the rows
+    # another writer changed; row locks would have to be taken by every reader of a row that
+    # is later written.) Readers never wait for it.
+    event.listen(engine, "begin", _pg_begin)
+    return engine
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -230,8 +246,10 @@ def run_transaction(catalogue: Catalogue, work: Callable[[Session], T], *, attem
 def transaction(catalogue: Catalogue, *, write: bool = True) -> Iterator[Session]:
     """One unit of work: everything inside commits together, or nothing does.
 
-    A writing transaction on SQLite takes the write lock at its start, so concurrent writers
-    queue (up to the busy timeout) rather than fail half-way; reads never wait.
+    A writing transaction takes the catalogue's write lock at its start (SQLite: BEGIN
+    IMMEDIATE; PostgreSQL: egov's advisory lock), so concurrent writers queue (up to the lock
+    timeout) rather than fail half-way or record values another writer had already replaced;
+    reads never wait for it.
     """
     bind = catalogue.engine.execution_options(**{WRITE_OPTION: True}) if write else catalogue.engine
     session = Session(bind, expire_on_commit=False)
