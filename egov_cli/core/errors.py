@@ -111,6 +111,12 @@ class InputRejected(EgovError):
         self.problems = problems
 
 
+class BadLocation(EgovError):
+    """The catalogue location (``--db``, ``EGOV_DB``) is not a path or a URL egov can open."""
+
+    exit_code = ExitCode.USAGE
+
+
 class NotFound(EgovError):
     exit_code = ExitCode.NOT_FOUND
 

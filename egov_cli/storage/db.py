@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlmodel import Session
 
 from egov_cli.core.config import is_url
-from egov_cli.core.errors import DatabaseError, ReadOnlyCatalogue, SchemaMismatch
+from egov_cli.core.errors import BadLocation, DatabaseError, ReadOnlyCatalogue, SchemaMismatch
 
 if TYPE_CHECKING:
     from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -46,14 +47,69 @@ def to_url(target: str) -> str:
     return target
 
 
+#: The password of a URL's user part, as SQLAlchemy reads it (``scheme://user:password@``).
+_USER_PASSWORD = re.compile(r"^(?P<head>[^:/?#]+://[^:/@]*:)(?P<password>[^@]*)(?=@)")
+#: A URL inside a driver's message.
+_URL_IN_TEXT = re.compile(r"[A-Za-z][\w+.-]*://\S+")
+#: Words in the name of a URL query parameter whose value is a secret (libpq's ``password``
+#: and ``sslpassword``, and the like of other drivers).
+_SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token")
+MASK = "***"
+
+
+def mask_url(target: str) -> str:
+    """A catalogue location as people may see it: every credential of a URL masked.
+
+    The password of the user part and the value of every query parameter that holds a secret
+    (``password``, ``sslpassword`` ...) become ``***``; the rest is shown as given. A
+    ``passfile`` or ``service`` parameter names a file the driver reads; egov shows its name
+    and never reads it. Works on URLs SQLAlchemy cannot parse too, for their error messages.
+    """
+    if not is_url(target):
+        return target
+    masked = _USER_PASSWORD.sub(lambda m: m.group("head") + MASK, target, count=1)
+    base, sep, query = masked.partition("?")
+    if not sep:
+        return masked
+    pieces = []
+    for piece in query.split("&"):
+        name, equals, _value = piece.partition("=")
+        secret = any(word in unquote_plus(name).lower() for word in _SECRET_WORDS)
+        pieces.append(f"{name}={MASK}" if equals and secret else piece)
+    return base + sep + "&".join(pieces)
+
+
 def describe(target: str) -> str:
-    """The catalogue location for people: a path, or the URL without its password."""
+    """The catalogue location for people: a path, or the URL with its credentials masked."""
     if not is_url(target):
         return str(Path(target).expanduser())
-    url = make_url(to_url(target))
-    if url.get_backend_name() == "sqlite":
-        return target  # no password; rendering would escape a URI filename (file%3A...)
-    return url.render_as_string(hide_password=True)
+    return mask_url(target)
+
+
+_KNOWN_KINDS = (
+    "egov keeps a catalogue in SQLite (a file path, or sqlite:///PATH) or in PostgreSQL "
+    "(postgresql://USER@HOST/DATABASE; characters such as @ : / in the password %-encoded)."
+)
+
+
+def parse_url(target: str) -> URL:
+    """The SQLAlchemy URL of a catalogue location; a malformed one is a usage error."""
+    try:
+        return make_url(to_url(target))
+    except sa_exc.ArgumentError as exc:
+        raise BadLocation(
+            f"The catalogue location {mask_url(target)} is not a database URL.", _KNOWN_KINDS
+        ) from exc
+    except ValueError as exc:
+        port = _PORT.search(mask_url(target))
+        what = f"The port {port.group(1)!r}" if port else "A part"
+        raise BadLocation(
+            f"{what} of the catalogue location {mask_url(target)} is not valid.",
+            "A port is a number, e.g. postgresql://egov@dbserver:5432/egov.",
+        ) from exc
+
+
+_PORT = re.compile(r"://(?:[^@/]*@)?[^/:?]*:([^/?]*)")
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -80,17 +136,37 @@ def _pg_begin(conn: Connection) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
 
+def _create_engine(target: str, url: URL, **kwargs: Any) -> Engine:
+    """``create_engine``; a database kind SQLAlchemy does not know, or whose driver is not
+    installed, is a usage error."""
+    try:
+        return create_engine(url, **kwargs)
+    except sa_exc.NoSuchModuleError as exc:
+        raise BadLocation(
+            f"The catalogue location {mask_url(target)} names the database kind "
+            f"{url.drivername!r}, which egov does not know.",
+            _KNOWN_KINDS,
+        ) from exc
+    except ImportError as exc:
+        raise BadLocation(
+            f"The database driver of {mask_url(target)} is not installed ({exc}).",
+            _KNOWN_KINDS,
+        ) from exc
+
+
 def make_engine(target: str) -> Engine:
-    url = make_url(to_url(target))
+    url = parse_url(target)
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = _create_engine(
+            target, url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite defers BEGIN on its own; take control so that a writing command takes the
         # write lock up front (BEGIN IMMEDIATE) and waits its turn instead of failing half-way.
         event.listen(engine, "connect", _sqlite_manual_begin)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = _create_engine(target, url, pool_pre_ping=True)
     # Writers take turns, as on SQLite: a writing transaction first waits for egov's write
     # lock, and under read committed every statement after it sees what the writers before it
     # committed. So the old value a change record holds is the value the change replaced, and
@@ -108,7 +184,7 @@ def is_sqlite(engine: Engine) -> bool:
 
 def sqlite_path(target: str) -> Path | None:
     """The database file of a SQLite catalogue, else None."""
-    url = make_url(to_url(target))
+    url = parse_url(target)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
     if url.query.get("uri") in ("true", "1") and url.database.startswith("file:"):
@@ -184,6 +260,7 @@ def _opened_read_only(target: str) -> bool:
 def database_error(exc: sa_exc.DBAPIError, label: str) -> DatabaseError:
     """A user-facing error for a driver error (locked, read-only, unreachable, full disk)."""
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    detail = _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), detail)
     lowered = detail.lower()
     if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
         return ReadOnlyCatalogue(
