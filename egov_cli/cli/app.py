@@ -15,7 +15,9 @@ from egov_cli.core.errors import EgovError
 
 class EgovGroup(TyperGroup):
     """The root group. Turns every :class:`EgovError` into a message on stderr and its exit
-    code: the only place that handles errors, commands hold no try/except.
+    code: the only place that handles errors, commands hold no try/except. A database driver's
+    error that reaches it unexplained (a damaged catalogue read through a connection of the
+    command's own) is explained here too.
 
     Its commands are built when used: a command's options are read from its function's
     signature, which for all of them took a tenth of a second on every start.
@@ -39,6 +41,13 @@ class EgovGroup(TyperGroup):
             st = ctx.obj if isinstance(ctx.obj, State) else State()
             report_error(exc, as_json=st.json or "--json" in args)
             raise typer.Exit(int(exc.exit_code)) from None
+        except Exception as exc:
+            st = ctx.obj if isinstance(ctx.obj, State) else State()
+            fault = st.database_fault(exc)
+            if fault is None:
+                raise
+            report_error(fault, as_json=st.json or "--json" in args)
+            raise typer.Exit(int(fault.exit_code)) from None
 
 
 def report_error(exc: EgovError, *, as_json: bool) -> None:

@@ -137,6 +137,10 @@ class ReadOnlyCatalogue(DatabaseError):
     """The catalogue can be read but not written (file permissions, a read-only URI or role)."""
 
 
+class DamagedCatalogue(DatabaseError):
+    """The catalogue's file (or the server's data) is damaged: truncated, overwritten."""
+
+
 class FileError(EgovError):
     exit_code = ExitCode.FILE_ERROR
 

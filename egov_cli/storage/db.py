@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,13 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlmodel import Session
 
 from egov_cli.core.config import is_url
-from egov_cli.core.errors import BadLocation, DatabaseError, ReadOnlyCatalogue, SchemaMismatch
+from egov_cli.core.errors import (
+    BadLocation,
+    DamagedCatalogue,
+    DatabaseError,
+    ReadOnlyCatalogue,
+    SchemaMismatch,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -114,12 +121,18 @@ _PORT = re.compile(r"://(?:[^@/]*@)?[^/:?]*:([^/?]*)")
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_conn.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
-    cursor.close()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
+    except UnicodeDecodeError as exc:
+        # The first statement reads the schema from the file; SQLite's complaint about it
+        # quoted bytes that are not text: the schema's pages are overwritten.
+        raise sqlite3.DatabaseError("database disk image is malformed (schema unreadable)") from exc
+    finally:
+        cursor.close()
 
 
 def _sqlite_manual_begin(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -257,11 +270,39 @@ def _opened_read_only(target: str) -> bool:
     return is_url(target) and "ro" in parse_qs(urlsplit(target).query).get("mode", [])
 
 
+#: Driver messages of a damaged catalogue (SQLite; PostgreSQL's data files).
+DAMAGE_MESSAGES = (
+    "malformed",  # database disk image is malformed; malformed database schema
+    "file is not a database",
+    "could not decode to utf-8",
+    "database corrupt",
+    "invalid page in block",
+    "could not read block",
+)
+
+
 def database_error(exc: sa_exc.DBAPIError, label: str) -> DatabaseError:
-    """A user-facing error for a driver error (locked, read-only, unreachable, full disk)."""
-    detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-    detail = _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), detail)
+    """A user-facing error for a driver error (locked, read-only, unreachable, full disk,
+    damaged)."""
+    return _driver_message_error(str(exc.orig) if exc.orig is not None else str(exc), label)
+
+
+def driver_error(exc: BaseException, label: str) -> DatabaseError | None:
+    """The user-facing error for a database driver's error that reached the command line
+    unexplained (a SQLite connection of its own raises sqlite3 errors), else None."""
+    if isinstance(exc, sa_exc.DBAPIError):
+        return database_error(exc, label)
+    if isinstance(exc, sqlite3.Error):
+        return _driver_message_error(str(exc), label)
+    return None
+
+
+def _driver_message_error(message: str, label: str) -> DatabaseError:
+    lines = message.strip().splitlines()
+    detail = _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), lines[0] if lines else message)
     lowered = detail.lower()
+    if any(m in lowered for m in DAMAGE_MESSAGES):
+        return _damaged(detail, label)
     if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
         return ReadOnlyCatalogue(
             f"Catalogue {label}: {detail}",
@@ -271,13 +312,35 @@ def database_error(exc: sa_exc.DBAPIError, label: str) -> DatabaseError:
         )
     if "locked" in lowered or "could not serialize" in lowered or "deadlock" in lowered:
         hint = "Another egov process is writing to the catalogue; try again in a moment."
-    elif "disk" in lowered or "full" in lowered or "no space" in lowered:
+    elif "full" in lowered or "no space" in lowered:
         hint = "The disk is full; free some space. Nothing was written."
     elif "connect" in lowered or "refused" in lowered or "resolve" in lowered:
         hint = "Check the database URL and that the server is running."
     else:
         hint = "Nothing was written. Check the catalogue with 'egov db info'."
     return DatabaseError(f"Catalogue {label}: {detail}", hint)
+
+
+def _damaged(detail: str, label: str) -> DamagedCatalogue:
+    if is_url(label) and not label.startswith("sqlite"):
+        return DamagedCatalogue(
+            f"The catalogue {label} is damaged: {detail}.",
+            "Nothing was written. Ask the database administrator to check the server's data "
+            "(amcheck) and to restore the last backup.",
+        )
+    file = label if not is_url(label) else "FILE"
+    opening = (
+        f"{label} is not a SQLite catalogue, or it is damaged"
+        if "not a database" in detail
+        else f"The catalogue {label} is damaged"
+    )
+    return DamagedCatalogue(
+        f"{opening}: {detail}.",
+        f'Nothing was written. Check the file: sqlite3 "{file}" "PRAGMA integrity_check". '
+        "Then go back to your last copy (a file written by 'egov db backup', or "
+        "'egov db restore DUMP' into a new catalogue); "
+        f'sqlite3 "{file}" ".recover" can rescue what is still readable.',
+    )
 
 
 T = TypeVar("T")
