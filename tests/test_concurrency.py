@@ -165,3 +165,43 @@ def test_eight_concurrent_edits_of_one_service_record_the_values_they_replaced(
     assert [code for code, _ in results] == [0] * len(levels), [err for _, err in results]
 
     _walk_history(db_url, [key])
+
+
+def _copied_file_alone(path: Path, folder: Path) -> list[str]:
+    """The service names in a plain copy of the catalogue's main file (what an officer mails)."""
+    import shutil
+    import sqlite3
+
+    folder.mkdir()
+    copy = shutil.copyfile(path, folder / path.name)
+    conn = sqlite3.connect(copy)
+    try:
+        return [row[0] for row in conn.execute("SELECT name FROM service ORDER BY id")]
+    finally:
+        conn.close()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("reader_open", [False, True], ids=["alone", "with-an-idle-reader"])
+def test_after_a_writing_command_the_catalogue_file_alone_holds_every_change(
+    db_url: str, tmp_path: Path, reader_open: bool
+) -> None:
+    import sqlite3
+
+    path = Path(db_url)
+    book = _workbook(
+        tmp_path / "amt32.xlsx", [(f"99{i:012d}", f"Leistung {i}", 2) for i in range(50)]
+    )
+    reader = sqlite3.connect(path) if reader_open else None
+    try:
+        if reader is not None:
+            assert reader.execute("SELECT count(*) FROM service").fetchone() == (0,)
+        for args in (["import", str(book)], ["services", "add", "Hundesteuer Anmeldung"]):
+            code, err = _finish(_start(*args, db=db_url))
+            assert code == 0, err
+        names = _copied_file_alone(path, tmp_path / "kopie")
+    finally:
+        if reader is not None:
+            reader.close()
+    assert len(names) == 51
+    assert names[-1] == "Hundesteuer Anmeldung"

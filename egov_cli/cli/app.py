@@ -114,6 +114,7 @@ def root(
 ) -> None:
     st = state(ctx)
     st.db_option, st.actor_option, st.quiet = db, actor, quiet
+    ctx.call_on_close(st.close)
     if no_color:
         output.set_no_color(True)
 

@@ -46,6 +46,15 @@ class State:
             self._catalogue = open_catalogue(self.settings.db)
         return self._catalogue
 
+    def close(self) -> None:
+        """Close the catalogue at the end of the command (SQLite: its file then holds every
+        committed change, see ``storage.db.close_catalogue``)."""
+        catalogue, self._catalogue = self._catalogue, None
+        if catalogue is not None:
+            from egov_cli.storage.db import close_catalogue
+
+            close_catalogue(catalogue)
+
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
         """The command's one transaction: all or nothing."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import sqlite3
@@ -243,6 +244,26 @@ def open_catalogue(target: str) -> Catalogue:
         raise database_error(exc, catalogue.label) from exc
     check_revision(revision, catalogue.label)
     return catalogue
+
+
+def close_catalogue(catalogue: Catalogue) -> None:
+    """Let go of the catalogue's connections. On SQLite, first copy every committed change from
+    the ``-wal`` file into the catalogue's file (a checkpoint that waits for nobody), so that a
+    plain copy of the file holds everything once egov has ended (unless another program is
+    still reading an older state; ``egov db backup`` copies safely at any time). The last
+    connection to close removes the ``-wal`` file."""
+    engine = catalogue.engine
+    if is_sqlite(engine):
+        with contextlib.suppress(sa_exc.DBAPIError, sqlite3.Error):
+            raw = engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA busy_timeout = 0")
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.close()
+            finally:
+                raw.close()
+    engine.dispose()
 
 
 def check_revision(revision: str | None, label: str) -> None:
