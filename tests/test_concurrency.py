@@ -205,3 +205,85 @@ def test_after_a_writing_command_the_catalogue_file_alone_holds_every_change(
             reader.close()
     assert len(names) == 51
     assert names[-1] == "Hundesteuer Anmeldung"
+
+
+def _run_waiting(*args: str, db: str, cwd: Path) -> tuple[int, str, float]:
+    """``egov ARGS`` with a lock timeout of one second: its code, stderr and seconds taken."""
+    import time
+
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "egov_cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        env={**os.environ, "EGOV_DB": db, "EGOV_LOCK_TIMEOUT": "1"},
+    )
+    return done.returncode, done.stderr, time.monotonic() - start
+
+
+@pytest.mark.sqlite_only
+def test_a_report_while_another_program_holds_the_write_lock_is_written_and_says_it_is_not_recorded(
+    db_url: str, tmp_path: Path, ctx: ChangeContext
+) -> None:
+    import sqlite3
+
+    with transaction(open_catalogue(db_url)) as s:
+        add_service(s, ctx, {"name": "Hundesteuer Anmeldung", "level": 2})
+    (tmp_path / "plan.toml").write_text('output = "berichte"\n[[report]]\nname = "readiness"\n')
+    holder = sqlite3.connect(db_url, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program writing, for longer than egov waits
+    try:
+        single = _run_waiting("report", "readiness", "-o", "bericht.html", db=db_url, cwd=tmp_path)
+        scheduled = _run_waiting("report", "run", "plan.toml", db=db_url, cwd=tmp_path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    for code, err, _ in (single, scheduled):
+        assert code == 0, err
+        assert "nicht im Katalog vermerkt: readiness" in err
+    assert "bericht.html" in single[1]
+    assert (tmp_path / "bericht.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert [p.suffix for p in (tmp_path / "berichte").iterdir()] == [".html"]
+    with transaction(open_catalogue(db_url), write=False) as s:
+        from egov_cli.reports.builders import last_run
+
+        assert last_run(s, "readiness") is None
+
+
+@pytest.mark.postgres
+def test_a_table_lock_held_on_postgresql_stops_commands_after_the_lock_timeout(
+    pg_template: str, tmp_path: Path
+) -> None:
+    import psycopg
+
+    from tests.conftest import _pg_database
+
+    gen = _pg_database(pg_template)
+    url = next(gen)
+    holder = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+    try:
+        holder.execute("LOCK TABLE service IN ACCESS EXCLUSIVE MODE")
+        for args in (("services", "list"), ("services", "add", "Neue Leistung")):
+            code, err, seconds = _run_waiting(*args, db=url, cwd=tmp_path)
+            assert code == 7, err
+            assert "lock timeout" in err
+            assert "EGOV_LOCK_TIMEOUT" in err
+            assert seconds < 30
+    finally:
+        holder.rollback()
+        holder.close()
+        next(gen, None)
+
+
+def test_a_lock_timeout_that_is_not_a_number_of_seconds_is_refused(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import egov
+
+    for value in ("bald", "0", "-3"):
+        monkeypatch.setenv("EGOV_LOCK_TIMEOUT", value)
+        result = egov("services", "list")
+        assert result.exit_code == 3, result.stderr
+        assert f"EGOV_LOCK_TIMEOUT={value!r} is not a number of seconds." in result.stderr

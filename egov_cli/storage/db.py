@@ -19,7 +19,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlmodel import Session
 
-from egov_cli.core.config import is_url
+from egov_cli.core.config import LOCK_TIMEOUT_ENV, is_url, lock_timeout
 from egov_cli.core.errors import (
     BadLocation,
     DamagedCatalogue,
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 HEAD_REVISION = "0005"
 #: Revisions in order, oldest first; a catalogue at an earlier one can be upgraded.
 REVISIONS = ("0001", "0002", "0003", "0004", "0005")
-SQLITE_BUSY_TIMEOUT_MS = 15_000
 #: Helper threads SQLite may use to sort (GROUP BY and ORDER BY over many rows, such as the
 #: targets report's threshold crossings); without them one core sorts everything.
 SQLITE_SORT_THREADS = 2
@@ -120,20 +119,40 @@ def parse_url(target: str) -> URL:
 _PORT = re.compile(r"://(?:[^@/]*@)?[^/:?]*:([^/?]*)")
 
 
-def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
-    cursor = dbapi_conn.cursor()
-    try:
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
-    except UnicodeDecodeError as exc:
-        # The first statement reads the schema from the file; SQLite's complaint about it
-        # quoted bytes that are not text: the schema's pages are overwritten.
-        raise sqlite3.DatabaseError("database disk image is malformed (schema unreadable)") from exc
-    finally:
+def _sqlite_pragmas(busy_ms: int) -> Callable[[DBAPIConnection, ConnectionPoolEntry], None]:
+    def pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
+        except UnicodeDecodeError as exc:
+            # The first statement reads the schema from the file; SQLite's complaint about it
+            # quoted bytes that are not text: the schema's pages are overwritten.
+            raise sqlite3.DatabaseError(
+                "database disk image is malformed (schema unreadable)"
+            ) from exc
+        finally:
+            cursor.close()
+
+    return pragmas
+
+
+def _pg_settings(lock_ms: int) -> Callable[[DBAPIConnection, ConnectionPoolEntry], None]:
+    def settings(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        # A lock another session holds (LOCK TABLE, a long transaction) is waited for this
+        # long, then the statement fails ("lock timeout"): the command stops with a clear
+        # message instead of waiting without end.
+        autocommit = dbapi_conn.autocommit
+        dbapi_conn.autocommit = True
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"SET lock_timeout = {lock_ms}")
         cursor.close()
+        dbapi_conn.autocommit = autocommit
+
+    return settings
 
 
 def _sqlite_manual_begin(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -170,17 +189,17 @@ def _create_engine(target: str, url: URL, **kwargs: Any) -> Engine:
 
 def make_engine(target: str) -> Engine:
     url = parse_url(target)
+    wait_ms = round(lock_timeout() * 1000)
     if url.get_backend_name() == "sqlite":
-        engine = _create_engine(
-            target, url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-        )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = _create_engine(target, url, connect_args={"timeout": wait_ms / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas(wait_ms))
         # pysqlite defers BEGIN on its own; take control so that a writing command takes the
         # write lock up front (BEGIN IMMEDIATE) and waits its turn instead of failing half-way.
         event.listen(engine, "connect", _sqlite_manual_begin)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     engine = _create_engine(target, url, pool_pre_ping=True)
+    event.listen(engine, "connect", _pg_settings(wait_ms))
     # Writers take turns, as on SQLite: a writing transaction first waits for egov's write
     # lock, and under read committed every statement after it sees what the writers before it
     # committed. So the old value a change record holds is the value the change replaced, and
@@ -331,7 +350,13 @@ def _driver_message_error(message: str, label: str) -> DatabaseError:
             if _opened_read_only(label)
             else "The catalogue file or its folder is read-only; check its permissions.",
         )
-    if "locked" in lowered or "could not serialize" in lowered or "deadlock" in lowered:
+    if "locked" in lowered or "lock timeout" in lowered:
+        hint = (
+            f"Another program or egov command holds a lock on the catalogue; egov waited "
+            f"{lock_timeout():g} s. Try again in a moment, or wait longer with "
+            f"{LOCK_TIMEOUT_ENV}=SECONDS."
+        )
+    elif "could not serialize" in lowered or "deadlock" in lowered:
         hint = "Another egov process is writing to the catalogue; try again in a moment."
     elif "full" in lowered or "no space" in lowered:
         hint = "The disk is full; free some space. Nothing was written."
