@@ -344,3 +344,81 @@ def test_a_text_overwritten_with_bytes_that_are_not_utf8_is_reported_as_damaged(
         assert result.exit_code == 7, (args, result.stderr)
         assert "is damaged: Could not decode to UTF-8" in result.stderr
         assert "PRAGMA integrity_check" in result.stderr
+
+
+# --- a catalogue on read-only storage ----------------------------------------------------------------
+
+
+def _on_read_only_storage(folder: Path) -> list[str]:
+    """The command prefix that runs a program where ``folder`` really cannot be written: for
+    root, a read-only bind mount of it in a mount namespace of the program's own (gone when
+    the program ends); for any other user, the folder's permissions. Skips where neither can
+    be had."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        for file in folder.iterdir():
+            file.chmod(0o444)
+        return []
+    import shutil
+    import subprocess
+
+    prefix = [
+        "unshare",
+        "--mount",
+        "sh",
+        "-c",
+        'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
+        "sh",
+        str(folder),
+    ]
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare(1) to mount a folder read-only")
+    probe = subprocess.run([*prefix, "touch", str(folder / "probe")], capture_output=True)
+    if probe.returncode == 0 or (folder / "probe").exists():
+        pytest.skip("a read-only bind mount cannot be made here")
+    return prefix
+
+
+@pytest.mark.sqlite_only
+def test_reports_read_a_catalogue_on_read_only_storage_and_writes_stop_with_exit_code_7(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    from egov_cli.storage.migrate import init_catalogue
+
+    folder = tmp_path / "ablage"
+    folder.mkdir()
+    catalogue = folder / "katalog.db"
+    init_catalogue(str(catalogue))
+    assert egov("--db", str(catalogue), "services", "add", "Gewerbeanmeldung").exit_code == 0
+    held = sorted(p.name for p in folder.iterdir())
+    out = tmp_path / "berichte"
+    out.mkdir()
+    prefix = _on_read_only_storage(folder)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", "egov_cli", "--db", str(catalogue), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "EGOV_NOW": "2026-11-25T09:00:00Z"},
+        )
+
+    report = run("report", "readiness", "-o", str(out / "bericht.html"))
+    listed = run("services", "list", "--json")
+    refused = run("services", "add", "Hundesteuer")
+
+    assert report.returncode == 0, report.stderr
+    assert (out / "bericht.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert "schreibgeschützt: ausgegeben, aber nicht im Katalog vermerkt: readiness" in (
+        report.stderr
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert [s["name"] for s in json.loads(listed.stdout)] == ["Gewerbeanmeldung"]
+    assert refused.returncode == 7, refused.stderr
+    assert "attempt to write a readonly database" in refused.stderr
+    assert "read-only; check its permissions" in refused.stderr
+    assert sorted(p.name for p in folder.iterdir()) == held

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import re
 import sqlite3
@@ -119,13 +120,16 @@ def parse_url(target: str) -> URL:
 _PORT = re.compile(r"://(?:[^@/]*@)?[^/:?]*:([^/?]*)")
 
 
-def _sqlite_pragmas(busy_ms: int) -> Callable[[DBAPIConnection, ConnectionPoolEntry], None]:
+def _sqlite_pragmas(
+    busy_ms: int, read_only: bool
+) -> Callable[[DBAPIConnection, ConnectionPoolEntry], None]:
     def pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         cursor = dbapi_conn.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            if not read_only:  # a catalogue opened read-only is read in whatever mode it is
+                cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
         except UnicodeDecodeError as exc:
@@ -138,6 +142,22 @@ def _sqlite_pragmas(busy_ms: int) -> Callable[[DBAPIConnection, ConnectionPoolEn
             cursor.close()
 
     return pragmas
+
+
+def _read_only_storage(path: Path) -> bool:
+    """True where the catalogue's file or its folder cannot be written: file permissions, a
+    folder of someone else's, a read-only mount or share."""
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _read_only_uri(path: Path) -> str:
+    """The SQLite URI that reads a catalogue on read-only storage, where SQLite cannot make the
+    ``-shm`` file it reads a ``-wal`` file through: immutable (no locks, no ``-shm``) where no
+    ``-wal`` file holds changes, as egov leaves it when it closes a catalogue; else read-only
+    through the ``-wal`` and ``-shm`` files that are there (SQLite says if they are not)."""
+    wal = path.with_name(path.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    return path.resolve().as_uri() + ("?mode=ro" if pending else "?mode=ro&immutable=1")
 
 
 def _pg_settings(lock_ms: int) -> Callable[[DBAPIConnection, ConnectionPoolEntry], None]:
@@ -191,8 +211,17 @@ def make_engine(target: str) -> Engine:
     url = parse_url(target)
     wait_ms = round(lock_timeout() * 1000)
     if url.get_backend_name() == "sqlite":
-        engine = _create_engine(target, url, connect_args={"timeout": wait_ms / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas(wait_ms))
+        path = sqlite_path(target)
+        read_only = _opened_read_only(target)
+        options: dict[str, Any] = {"connect_args": {"timeout": wait_ms / 1000}}
+        if path is not None and not read_only and _read_only_storage(path):
+            read_only = True
+            uri = _read_only_uri(path)
+            options["creator"] = lambda: sqlite3.connect(
+                uri, uri=True, timeout=wait_ms / 1000, check_same_thread=False
+            )
+        engine = _create_engine(target, url, **options)
+        event.listen(engine, "connect", _sqlite_pragmas(wait_ms, read_only))
         # pysqlite defers BEGIN on its own; take control so that a writing command takes the
         # write lock up front (BEGIN IMMEDIATE) and waits its turn instead of failing half-way.
         event.listen(engine, "connect", _sqlite_manual_begin)
