@@ -57,8 +57,10 @@ class EgovSubGroup(TyperGroup):
 
 class EgovGroup(EgovSubGroup):
     """The root group. Turns every :class:`EgovError` into a message on stderr and its exit
-    code: the only place that handles errors, commands hold no try/except. The parser's own
-    errors (unknown option, missing argument ...) are told in the run's language here too.
+    code: the only place that handles errors, commands hold no try/except. A database driver's
+    error that reaches it unexplained (a damaged catalogue read through a connection of the
+    command's own) is explained here too, and the parser's own errors (unknown option, missing
+    argument ...) are told in the run's language.
 
     Its commands come from :data:`COMMANDS`: a command's module is imported, and the command
     built from its function's signature, only when the command runs (or shows its own help);
@@ -106,6 +108,13 @@ class EgovGroup(EgovSubGroup):
             raise typer.Exit(int(exc.exit_code)) from None
         except UsageError as exc:
             raise helptext.translated_usage_error(exc) from None
+        except Exception as exc:
+            st = ctx.obj if isinstance(ctx.obj, State) else State()
+            fault = st.database_fault(exc)
+            if fault is None:
+                raise
+            report_error(fault, as_json=st.json)
+            raise typer.Exit(int(fault.exit_code)) from None
 
 
 def lang_argument(argv: list[str]) -> str | None:
@@ -241,6 +250,7 @@ def root(
     del lang  # decided before parsing (EgovGroup.main), checked by its callback
     st = state(ctx)
     st.db_option, st.actor_option, st.quiet = db, actor, quiet
+    ctx.call_on_close(st.close)
     if no_color:
         output.set_no_color(True)
 

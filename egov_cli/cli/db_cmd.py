@@ -29,13 +29,23 @@ from egov_cli.values.display import megabytes, number
 db_app = typer.Typer(help=N_("Look after the catalogue database."), no_args_is_help=True)
 
 
-def init(ctx: typer.Context, json: JsonOpt = False) -> None:
-    """Create the catalogue, or upgrade it if its schema is older.
+def init(
+    ctx: typer.Context,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Add egov's tables to a database that holds other tables already."
+        ),
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Create the catalogue, or upgrade it if its schema is older. A database that holds
+    other tables is refused (exit code 7) unless --force.
 
     Example: egov --db stadt.db init
     """
     st = use_json(ctx, json)
-    result = init_catalogue(st.settings.db)
+    result = init_catalogue(st.settings.db, force=force)
     if json:
         output.print_json(json_shapes.init_result(result))
     elif result.created:

@@ -165,10 +165,11 @@ def record_all(st: State, runs: list[tuple[Report, str, str | None]]) -> None:
     """Record written reports as (report, format, file or None for stdout), in one transaction
     (for ``report changes --since last``).
 
-    A read-only catalogue (a report job's read-only role or URI) cannot take the record: the
-    reports are out already, so that is a warning, not a failure.
+    The reports are out already when they are recorded: a catalogue that cannot take the
+    record (a report job's read-only role or storage, a lock another program holds past the
+    lock timeout, a full disk) is a warning that names what was not recorded, not a failure.
     """
-    from egov_cli.core.errors import ReadOnlyCatalogue
+    from egov_cli.core.errors import DatabaseError, ReadOnlyCatalogue
     from egov_cli.reports.builders import record_run
 
     try:
@@ -182,10 +183,16 @@ def record_all(st: State, runs: list[tuple[Report, str, str | None]]) -> None:
                     format=fmt,
                     output=target,
                 )
-    except ReadOnlyCatalogue:
+    except DatabaseError as exc:
+        reason = (
+            "Der Katalog ist schreibgeschützt"
+            if isinstance(exc, ReadOnlyCatalogue)
+            else f"Der Katalog nimmt gerade nichts an ({exc.message})"
+        )
+        written = ", ".join(f"{report.name} ({target or 'stdout'})" for report, _, target in runs)
         out.warning(
-            "Der Katalog ist schreibgeschützt: der Bericht ist ausgegeben, aber nicht im Katalog "
-            "vermerkt ('report changes --since last' kennt ihn nicht)."
+            f"{reason}: ausgegeben, aber nicht im Katalog vermerkt: {written}. "
+            "'report changes --since last' kennt diese Berichte nicht."
         )
 
 

@@ -141,6 +141,12 @@ class InputRejected(EgovError):
         self.problems = problems
 
 
+class BadLocation(EgovError):
+    """The catalogue location (``--db``, ``EGOV_DB``) is not a path or a URL egov can open."""
+
+    exit_code = ExitCode.USAGE
+
+
 class NotFound(EgovError):
     exit_code = ExitCode.NOT_FOUND
 
@@ -159,6 +165,10 @@ class DatabaseError(EgovError):
 
 class ReadOnlyCatalogue(DatabaseError):
     """The catalogue can be read but not written (file permissions, a read-only URI or role)."""
+
+
+class DamagedCatalogue(DatabaseError):
+    """The catalogue's file (or the server's data) is damaged: truncated, overwritten."""
 
 
 class FileError(EgovError):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 from egov_cli.core.errors import DatabaseError, SchemaMismatch
@@ -62,8 +63,18 @@ class InitResult:
     backup: str | None = None
 
 
-def init_catalogue(target: str) -> InitResult:
-    """Create the catalogue (and its folder) if new; upgrade it if older. Seeds the scale."""
+def _foreign_tables(engine: Engine) -> list[str]:
+    """The tables and views of a database without an egov schema version (none: empty)."""
+    with engine.connect() as conn:
+        found = inspect(conn)
+        return sorted({*found.get_table_names(), *found.get_view_names()})
+
+
+def init_catalogue(target: str, *, force: bool = False) -> InitResult:
+    """Create the catalogue (and its folder) if new; upgrade it if older. Seeds the scale.
+
+    A database that holds tables but is no egov catalogue (another program's) is refused
+    unless ``force``: egov's tables would be added to it without anyone asking."""
     path = sqlite_path(target)
     if path is not None:
         try:
@@ -82,6 +93,16 @@ def init_catalogue(target: str) -> InitResult:
             check_revision(before, describe(target))  # raises: newer than this program
         if before == HEAD_REVISION:
             return InitResult(describe(target), False, None, HEAD_REVISION)
+        foreign = _foreign_tables(engine) if before is None else []
+        if foreign and not force:
+            shown = ", ".join(foreign[:5]) + (
+                f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+            )
+            raise DatabaseError(
+                f"{describe(target)} is not an egov catalogue and not empty: it holds {shown}.",
+                "Nothing was changed. Give egov a new file or an empty database with --db; "
+                "add --force only to add egov's tables to this database.",
+            )
         backup = _backup_before_upgrade(target) if before is not None else None
         _run_upgrade(engine)
         if before is None:
