@@ -22,6 +22,7 @@ from sqlmodel import Session
 from egov_cli.core.errors import FileError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.resources import catalogue_file
+from egov_cli.i18n import _
 from egov_cli.values.display import LOCAL_ZONE
 
 SOURCE = "demo"
@@ -71,7 +72,8 @@ def _read_sheets(path: Path) -> tuple[dict[str, str], list[tuple[Any, ...]]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError) as exc:
         raise FileError(
-            f"The demo workbook {path} cannot be read: {exc}.", "Reinstall egov-cli."
+            _("The demo workbook {path} cannot be read: {reason}.").format(path=path, reason=exc),
+            _("Reinstall egov-cli."),
         ) from exc
     try:
         info = {

@@ -78,8 +78,21 @@ def _isolated_environment(
     monkeypatch.setenv("EGOV_ACTOR", "tester")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("EGOV_LANG", "de")  # German, whatever the machine's locale
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.delenv("EGOV_DEBUG", raising=False)
+    from egov_cli import i18n
+
+    i18n.set_language(i18n.resolve())  # a test before may have run in English
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test reads egov's messages in English (their message ids)."""
+    from egov_cli import i18n
+
+    monkeypatch.setenv("EGOV_LANG", "en")
+    i18n.set_language("en")
 
 
 @pytest.fixture

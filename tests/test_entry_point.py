@@ -42,7 +42,7 @@ def test_bad_input_exits_non_zero_without_a_traceback(tmp_path: Path) -> None:
     _egov("init", env=env)
     result = _egov("services", "add", "X", "--go-live", "31.02.2026", env=env)
     assert result.returncode == 3
-    assert "Fehler: Online seit '31.02.2026' is not a date." in result.stderr
+    assert "Fehler: Online seit '31.02.2026' ist kein Datum." in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -85,3 +85,11 @@ def test_the_wheel_carries_the_shipped_catalogue_and_report_files(tmp_path: Path
     assert "egov_cli/migrations/versions/0001_initial_schema.py" in names
     assert "egov_cli/migrations/script.py.mako" in names
     assert any(n.startswith("egov_cli/_data/reports/") for n in names)
+    # The German catalog is compiled into the wheel (the .po sources stay in the repository).
+    assert "egov_cli/locale/de/LC_MESSAGES/egov.mo" in names
+    assert not any(n.endswith(".po") for n in names)
+    import gettext
+    import io
+
+    mo = zipfile.ZipFile(wheel).read("egov_cli/locale/de/LC_MESSAGES/egov.mo")
+    assert gettext.GNUTranslations(io.BytesIO(mo)).gettext("Usage: ") == "Aufruf: "

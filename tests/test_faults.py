@@ -53,6 +53,7 @@ def _import(catalogue: Catalogue, path: Path) -> Callable[[], object]:
     return lambda: run_import(catalogue, path, ImportOptions(actor="tester"))
 
 
+@pytest.mark.usefixtures("english")
 def test_a_read_only_catalogue_refuses_an_import_with_the_read_only_hint(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
@@ -70,6 +71,7 @@ def test_a_read_only_catalogue_refuses_an_import_with_the_read_only_hint(
     assert content_checksum(catalogue.engine) == before
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.sqlite_only
 def test_a_full_disk_stops_an_import_with_the_disk_hint_and_writes_nothing(
     catalogue: Catalogue, tmp_path: Path
@@ -92,6 +94,7 @@ def test_a_full_disk_stops_an_import_with_the_disk_hint_and_writes_nothing(
         conn_.close()
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("driver_message", "hint"),
     [
@@ -151,8 +154,11 @@ def test_an_export_onto_a_locked_file_says_so_and_leaves_the_file_as_it_was(
     _locked(monkeypatch, target)
     result = egov("export", str(target))
     assert result.exit_code == 8
-    assert f"Cannot write {target}: permission denied or the file is in use." in result.stderr
-    assert "Close the file if it is open (e.g. in Excel)" in result.stderr
+    assert (
+        f"{target} lässt sich nicht schreiben: keine Berechtigung oder die Datei ist in Gebrauch."
+        in result.stderr
+    )
+    assert "Schließen Sie die Datei, wenn sie geöffnet ist (z. B. in Excel)" in result.stderr
     assert target.read_bytes() == b"old content"
     assert sorted(p.name for p in out.iterdir()) == [name]
 
@@ -166,8 +172,10 @@ def test_a_report_onto_a_locked_file_says_so_and_leaves_the_file_as_it_was(
     _locked(monkeypatch, target)
     result = egov("report", "readiness", "-o", str(target))
     assert result.exit_code == 8
-    assert f"Cannot write {target}: The process cannot access the file." in result.stderr
-    assert "Is the file open in another program (Excel)?" in result.stderr
+    assert (
+        f"{target} lässt sich nicht schreiben: The process cannot access the file." in result.stderr
+    )
+    assert "Ist die Datei in einem anderen Programm (Excel) geöffnet?" in result.stderr
     assert target.read_bytes() == b"old content"
     assert sorted(p.name for p in out.iterdir()) == [target.name]
     assert _report_runs(services) == 0
@@ -190,7 +198,7 @@ def test_a_report_into_a_folder_that_cannot_be_made_is_a_file_error(
     target = out / "akte" / "bericht.html"
     result = egov("report", "readiness", "-o", str(target))
     assert result.exit_code == 8
-    assert result.stderr.startswith(f"Fehler: Cannot write {target}: ")
+    assert result.stderr.startswith(f"Fehler: {target} lässt sich nicht schreiben: ")
     assert sorted(p.name for p in out.iterdir()) == ["akte"]
 
 
@@ -203,7 +211,10 @@ def test_a_report_run_into_a_folder_that_cannot_be_made_writes_and_records_nothi
     result = egov("report", "run", str(schedule))
     assert result.exit_code == 8
     target = Path("akte") / "berichte" / "readiness-2026-11-25.html"
-    assert f"Cannot write {out / target}: {out / 'akte'} is a file, not a folder." in result.stderr
+    assert (
+        f"{out / target} lässt sich nicht schreiben: {out / 'akte'} ist eine Datei, kein Ordner."
+        in result.stderr
+    )
     assert sorted(p.name for p in out.iterdir()) == ["akte", "plan.toml"]
     assert _report_runs(services) == 0
 
@@ -214,7 +225,10 @@ def test_an_export_into_a_missing_folder_names_the_folder_and_writes_nothing(
     target = out / "fehlt" / "leistungen.csv"
     result = egov("export", str(target))
     assert result.exit_code == 8
-    assert f"Cannot write {target}: the folder {target.parent} does not exist." in result.stderr
+    assert (
+        f"{target} lässt sich nicht schreiben: den Ordner {target.parent} gibt es nicht."
+        in result.stderr
+    )
     assert list(out.iterdir()) == []
 
 
@@ -234,8 +248,11 @@ def test_a_catalogue_opened_read_only_by_uri_is_read_and_refuses_writes(read_onl
     assert listed.exit_code == 0, listed.stderr
     assert len(json.loads(listed.stdout)["services"]) > 0
     assert refused.exit_code == 7
-    assert f"Catalogue {read_only}: attempt to write a readonly database" in refused.stderr
-    assert "opened read-only (mode=ro); open it by its path to change it" in refused.stderr
+    assert f"Katalog {read_only}: attempt to write a readonly database" in refused.stderr
+    assert (
+        "schreibgeschützt geöffnet (mode=ro); öffnen Sie ihn über seinen Pfad, um ihn zu ändern"
+        in refused.stderr
+    )
 
 
 @pytest.mark.sqlite_only
@@ -248,3 +265,170 @@ def test_a_report_from_a_read_only_catalogue_is_written_with_a_warning_that_it_i
     assert (out / "bericht.html").read_text("utf-8").startswith("<!DOCTYPE html>")
     assert "schreibgeschützt" in result.stderr
     assert _report_runs(services) == 0
+
+
+# --- a damaged catalogue ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def filled_file(db_url: str, tmp_path: Path) -> Path:
+    """A SQLite catalogue of 600 services, everything in its main file (no -wal)."""
+    imported = egov("import", str(_workbook(tmp_path / "amt32.xlsx", rows=600)))
+    assert imported.exit_code == 0, imported.stderr
+    path = sqlite_path(db_url)
+    assert path is not None
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+    finally:
+        conn.close()
+    return path
+
+
+def _workbook_for_import(tmp_path: Path) -> Path:
+    return _workbook(tmp_path / "amt33.xlsx", rows=20)
+
+
+def _assert_damage_reported(tmp_path: Path, path: Path) -> None:
+    """Every command that reads the damaged catalogue stops with exit code 7, says the
+    catalogue is damaged and how to check it; none calls it a bug or a full disk."""
+    commands = [
+        ("services", "list", "--json"),
+        ("report", "readiness", "--format", "json"),
+        ("export", "-", "--format", "json"),
+        ("import", str(_workbook_for_import(tmp_path))),
+        ("services", "history", "99000000000300"),
+    ]
+    failed = 0
+    for args in commands:
+        result = egov(*args)
+        if result.exit_code == 0:
+            continue  # the command did not read a damaged page
+        failed += 1
+        said = result.stderr
+        if said.startswith("{"):
+            error = json.loads(said)
+            said = f"{error['message']} {error['hint']}"
+        assert result.exit_code == 7, (args, said)
+        assert "is damaged" in said, (args, said)
+        assert f'sqlite3 "{path}" "PRAGMA integrity_check"' in said
+        assert "disk is full" not in said
+    assert failed >= 3
+
+
+@pytest.mark.sqlite_only
+def test_a_truncated_catalogue_is_reported_as_damaged_with_integrity_check_advice(
+    filled_file: Path, tmp_path: Path
+) -> None:
+    with filled_file.open("r+b") as file:
+        file.truncate(filled_file.stat().st_size // 2)
+    _assert_damage_reported(tmp_path, filled_file)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_bytes_in_data_pages_are_reported_as_damaged_not_as_a_bug(
+    filled_file: Path, tmp_path: Path, seed: int
+) -> None:
+    import random
+
+    rng = random.Random(seed)
+    data = bytearray(filled_file.read_bytes())
+    page = 4096
+    for number in rng.sample(range(2, len(data) // page), 12):
+        start = number * page + rng.randrange(0, page - 64)
+        data[start : start + 64] = rng.randbytes(64)
+    filled_file.write_bytes(bytes(data))
+    _assert_damage_reported(tmp_path, filled_file)
+
+
+@pytest.mark.sqlite_only
+def test_a_text_overwritten_with_bytes_that_are_not_utf8_is_reported_as_damaged(
+    filled_file: Path,
+) -> None:
+    data = filled_file.read_bytes()
+    at = data.index(b"Leistung 300")
+    filled_file.write_bytes(data[:at] + b"\xff\xfe" + data[at + 2 :])
+    for args in (("export", "-", "--format", "json"), ("services", "list")):
+        result = egov(*args)
+        assert result.exit_code == 7, (args, result.stderr)
+        assert "is damaged: Could not decode to UTF-8" in result.stderr
+        assert "PRAGMA integrity_check" in result.stderr
+
+
+# --- a catalogue on read-only storage ----------------------------------------------------------------
+
+
+def _on_read_only_storage(folder: Path) -> list[str]:
+    """The command prefix that runs a program where ``folder`` really cannot be written: for
+    root, a read-only bind mount of it in a mount namespace of the program's own (gone when
+    the program ends); for any other user, the folder's permissions. Skips where neither can
+    be had."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        for file in folder.iterdir():
+            file.chmod(0o444)
+        return []
+    import shutil
+    import subprocess
+
+    prefix = [
+        "unshare",
+        "--mount",
+        "sh",
+        "-c",
+        'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
+        "sh",
+        str(folder),
+    ]
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare(1) to mount a folder read-only")
+    probe = subprocess.run([*prefix, "touch", str(folder / "probe")], capture_output=True)
+    if probe.returncode == 0 or (folder / "probe").exists():
+        pytest.skip("a read-only bind mount cannot be made here")
+    return prefix
+
+
+@pytest.mark.sqlite_only
+def test_reports_read_a_catalogue_on_read_only_storage_and_writes_stop_with_exit_code_7(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    from egov_cli.storage.migrate import init_catalogue
+
+    folder = tmp_path / "ablage"
+    folder.mkdir()
+    catalogue = folder / "katalog.db"
+    init_catalogue(str(catalogue))
+    assert egov("--db", str(catalogue), "services", "add", "Gewerbeanmeldung").exit_code == 0
+    held = sorted(p.name for p in folder.iterdir())
+    out = tmp_path / "berichte"
+    out.mkdir()
+    prefix = _on_read_only_storage(folder)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", "egov_cli", "--db", str(catalogue), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "EGOV_NOW": "2026-11-25T09:00:00Z"},
+        )
+
+    report = run("report", "readiness", "-o", str(out / "bericht.html"))
+    listed = run("services", "list", "--json")
+    refused = run("services", "add", "Hundesteuer")
+
+    assert report.returncode == 0, report.stderr
+    assert (out / "bericht.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert "schreibgeschützt: ausgegeben, aber nicht im Katalog vermerkt: readiness" in (
+        report.stderr
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert [s["name"] for s in json.loads(listed.stdout)] == ["Gewerbeanmeldung"]
+    assert refused.returncode == 7, refused.stderr
+    assert "attempt to write a readonly database" in refused.stderr
+    assert "read-only; check its permissions" in refused.stderr
+    assert sorted(p.name for p in folder.iterdir()) == held

@@ -11,6 +11,9 @@ import pytest
 from egov_cli.core.errors import FileError
 from egov_cli.core.files import atomic_path, write_atomic, write_new
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
 def test_a_written_file_follows_the_umask_not_the_private_temp_mode(tmp_path: Path) -> None:

@@ -58,8 +58,8 @@ def test_an_older_catalogue_is_refused_with_the_upgrade_command_named(
     _oldest_catalogue(path, ctx)
     with pytest.raises(SchemaMismatch) as info:
         open_catalogue(str(path))
-    assert f"has schema 0001; this egov needs {HEAD_REVISION}" in info.value.message
-    assert info.value.hint == "Run 'egov db upgrade' (it writes a backup first)."
+    assert f"hat Schema 0001; dieses egov braucht {HEAD_REVISION}" in info.value.message
+    assert info.value.hint == "Rufen Sie 'egov db upgrade' auf (es schreibt vorher eine Sicherung)."
 
 
 def test_upgrading_writes_a_backup_and_keeps_every_record(
@@ -89,7 +89,7 @@ def test_a_newer_catalogue_is_refused_and_left_unchanged(tmp_path: Path) -> None
         conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
     result = egov("--db", str(path), "services", "list")
     assert result.exit_code == 6
-    assert "newer than this egov knows" in result.stderr
+    assert "neuer als dieses egov kennt" in result.stderr
     assert "pip install --upgrade egov-cli" in result.stderr
     init_again = egov("--db", str(path), "init")
     assert init_again.exit_code == 6
@@ -116,3 +116,71 @@ def test_sqlite_may_sort_on_helper_threads(db_url: str) -> None:
     engine = make_engine(db_url)
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA threads")).scalar() == SQLITE_SORT_THREADS > 0
+
+
+def _tables(target: str) -> list[str]:
+    engine = make_engine(target)
+    try:
+        with engine.connect() as conn:
+            return sorted(inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def _foreign_database(target: str) -> None:
+    engine = make_engine(target)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE kunden (id INTEGER PRIMARY KEY, name TEXT)"))
+            conn.execute(text("INSERT INTO kunden (id, name) VALUES (1, 'Muster GmbH')"))
+    finally:
+        engine.dispose()
+
+
+def _init_refuses_then_forces(target: str) -> None:
+    refused = egov("--db", target, "init")
+    assert refused.exit_code == 7, refused.stderr
+    assert "is not an egov catalogue and not empty: it holds kunden." in refused.stderr
+    assert "--force" in refused.stderr
+    assert _tables(target) == ["kunden"]
+
+    forced = egov("--db", target, "init", "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert "kunden" in _tables(target)
+    assert current_revision(make_engine(target)) == HEAD_REVISION
+
+
+def test_init_refuses_a_sqlite_file_of_another_program_unless_forced(tmp_path: Path) -> None:
+    target = str(tmp_path / "fremd.db")
+    _foreign_database(target)
+    _init_refuses_then_forces(target)
+
+
+@pytest.mark.postgres
+def test_init_refuses_a_postgresql_database_of_another_program_unless_forced(
+    pg_template: str,
+) -> None:
+    import uuid
+
+    from tests.conftest import PG_ADMIN_URL
+
+    admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"egov_fremd_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        target = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        _foreign_database(target)
+        _init_refuses_then_forces(target)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_init_of_an_empty_file_creates_the_catalogue(tmp_path: Path) -> None:
+    target = tmp_path / "leer.db"
+    target.touch()
+    created = egov("--db", str(target), "init")
+    assert created.exit_code == 0, created.stderr
+    assert current_revision(make_engine(str(target))) == HEAD_REVISION

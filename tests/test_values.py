@@ -17,6 +17,7 @@ from egov_cli.values.parse import (
     parse_flag,
     parse_int,
     parse_leika_key,
+    parse_ozg_id,
     parse_text,
 )
 
@@ -29,6 +30,9 @@ ANY_VALUE = st.one_of(
     st.none(),
     st.dates(),
 )
+
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.parametrize(
@@ -135,6 +139,59 @@ def test_a_level_off_the_scale_lists_the_scale() -> None:
     with pytest.raises(ValidationError) as info:
         SCALE.parse("7")
     assert "4 (Online-Transaktion)" in (info.value.hint or "")
+
+
+ARABIC_INDIC_KEY = "٩٩٠٥٠٠١٢١٠٤٠٠٠"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [ARABIC_INDIC_KEY, "９９０５００１２１０４０００", "۹۹ ۰۵۰ ۰۱۲ ۱۰۴ ۰۰۰", "99050012١٠٤٠٠٠"],
+)
+def test_a_key_in_the_digits_of_another_script_is_read_as_its_ascii_digits(typed: str) -> None:
+    assert parse_leika_key(typed) == "99050012104000"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("٩٩٠٥٠٠١٢١٠٤٠٠", "LeiKa key '٩٩٠٥٠٠١٢١٠٤٠٠' is not 14 digits (it has 13 digits)."),
+        (
+            "9905001210400²",
+            "LeiKa key '9905001210400²' is not 14 digits (it has 13 digits and other characters).",
+        ),
+    ],
+)
+def test_a_wrong_key_in_other_digits_is_told_its_true_count(typed: str, message: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_leika_key(typed)
+    assert info.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("10294", "10294"), ("١٠٢٩٤", "10294"), (10294.0, "10294"), (" 10294 ", "10294"), ("", None)],
+)
+def test_an_ozg_id_is_read_as_ascii_digits(typed: object, expected: str | None) -> None:
+    assert parse_ozg_id(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["abc", "1O294", "10294²", "10-294"])
+def test_an_ozg_id_that_is_not_a_number_is_refused_naming_it(typed: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_ozg_id(typed)
+    assert info.value.message == f"OZG-ID {typed!r} is not a number."
+
+
+def test_whole_numbers_in_other_digits_are_read_as_keys_and_ozg_ids_are() -> None:
+    assert parse_int("١٢٣٤") == 1234
+    assert parse_int("１２ ０００") == 12000
+
+
+@given(ANY_VALUE)
+def test_the_ozg_id_parser_raises_nothing_but_a_validation_error(value: object) -> None:
+    with contextlib.suppress(ValidationError):
+        parse_ozg_id(value)
 
 
 def test_thousands_separators_are_understood_in_whole_numbers() -> None:

@@ -20,9 +20,11 @@ def main() -> None:
     except Exception as exc:  # last resort: a bug, not bad input (that is an EgovError)
         if os.environ.get("EGOV_DEBUG"):
             raise
+        from egov_cli.cli.output import printable
+
         print(
-            f"egov: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in egov. Run again with EGOV_DEBUG=1 to see the traceback, "
+            printable(f"egov: internal error: {type(exc).__name__}: {exc}\n")
+            + "This is a bug in egov. Run again with EGOV_DEBUG=1 to see the traceback, "
             "and report it (see SECURITY.md).",
             file=sys.stderr,
         )

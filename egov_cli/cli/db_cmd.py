@@ -11,6 +11,7 @@ from egov_cli.cli import json_shapes, output
 from egov_cli.cli.options import JsonOpt
 from egov_cli.cli.state import use_json
 from egov_cli.core.errors import EgovError
+from egov_cli.i18n import N_, _
 from egov_cli.storage.backup import backup_sqlite
 from egov_cli.storage.db import sqlite_path
 from egov_cli.storage.info import catalogue_info
@@ -25,31 +26,51 @@ from egov_cli.storage.transfer import (
 )
 from egov_cli.values.display import megabytes, number
 
-db_app = typer.Typer(help="Look after the catalogue database.", no_args_is_help=True)
+db_app = typer.Typer(help=N_("Look after the catalogue database."), no_args_is_help=True)
 
 
-def init(ctx: typer.Context, json: JsonOpt = False) -> None:
-    """Create the catalogue, or upgrade it if its schema is older.
+def init(
+    ctx: typer.Context,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Add egov's tables to a database that holds other tables already."
+        ),
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Create the catalogue, or upgrade it if its schema is older. A database that holds
+    other tables is refused (exit code 7) unless --force.
 
     Example: egov --db stadt.db init
     """
     st = use_json(ctx, json)
-    result = init_catalogue(st.settings.db)
+    result = init_catalogue(st.settings.db, force=force)
     if json:
         output.print_json(json_shapes.init_result(result))
     elif result.created:
         output.message(
-            f"Katalog angelegt: {result.location} (Schema {result.revision})", quiet=st.quiet
+            _("Catalogue created: {location} (schema {revision})").format(
+                location=result.location, revision=result.revision
+            ),
+            quiet=st.quiet,
         )
     elif result.upgraded_from:
         output.message(
-            f"Katalog aktualisiert: {result.location} (Schema {result.upgraded_from} -> "
-            f"{result.revision}), Sicherung: {result.backup}",
+            _("Catalogue upgraded: {location} (schema {old} -> {new}), backup: {backup}").format(
+                location=result.location,
+                old=result.upgraded_from,
+                new=result.revision,
+                backup=result.backup,
+            ),
             quiet=st.quiet,
         )
     else:
         output.message(
-            f"Katalog ist aktuell: {result.location} (Schema {result.revision})", quiet=st.quiet
+            _("Catalogue is up to date: {location} (schema {revision})").format(
+                location=result.location, revision=result.revision
+            ),
+            quiet=st.quiet,
         )
 
 
@@ -67,28 +88,33 @@ def info(ctx: typer.Context, json: JsonOpt = False) -> None:
         return
     output.key_values(
         [
-            ("Ort", result.location),
-            ("Datenbank", result.engine),
-            ("Schema", result.schema_revision),
-            ("Größe", megabytes(result.size_bytes)),
-            ("Reifegradmodell", f"{result.scale} (online ab Stufe {result.online_from_level})"),
+            (_("Location"), result.location),
+            (_("Database"), result.engine),
+            (_("Schema"), result.schema_revision),
+            (_("Size"), megabytes(result.size_bytes)),
+            (
+                _("Maturity model"),
+                _("{scale} (online from level {level})").format(
+                    scale=result.scale, level=result.online_from_level
+                ),
+            ),
             *[
-                (_COUNT_LABELS.get(name, name), number(count))
+                (_(_COUNT_LABELS[name]) if name in _COUNT_LABELS else name, number(count))
                 for name, count in result.counts.items()
             ],
         ],
-        title="Katalog",
+        title=_("Catalogue"),
     )
 
 
 _COUNT_LABELS = {
-    "services": "Leistungen",
-    "departments": "Ämter",
-    "procedures": "Online-Dienste",
-    "targets": "Ziele",
-    "history": "Änderungen (Historie)",
-    "imports": "Importe",
-    "reports": "Berichte",
+    "services": N_("Services"),
+    "departments": N_("Departments"),
+    "procedures": N_("Online services"),
+    "targets": N_("Targets"),
+    "history": N_("Changes (history)"),
+    "imports": N_("Imports"),
+    "reports": N_("Reports"),
 }
 
 
@@ -104,19 +130,24 @@ def upgrade(ctx: typer.Context, json: JsonOpt = False) -> None:
         output.print_json(json_shapes.init_result(result))
     elif result.upgraded_from:
         output.message(
-            f"Schema {result.upgraded_from} -> {result.revision}; Sicherung: {result.backup}",
+            _("Schema {old} -> {new}; backup: {backup}").format(
+                old=result.upgraded_from, new=result.revision, backup=result.backup
+            ),
             quiet=st.quiet,
         )
     else:
         output.message(
-            f"Der Katalog hat schon das aktuelle Schema ({result.revision}).", quiet=st.quiet
+            _("The catalogue already has the current schema ({revision}).").format(
+                revision=result.revision
+            ),
+            quiet=st.quiet,
         )
 
 
 @db_app.command("backup")
 def backup(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Where to write the copy (must not exist).")],
+    file: Annotated[Path, typer.Argument(help=N_("Where to write the copy (must not exist)."))],
     json: JsonOpt = False,
 ) -> None:
     """Write a consistent copy of a SQLite catalogue, even while others are writing.
@@ -128,14 +159,14 @@ def backup(
     path = sqlite_path(catalogue.target)
     if path is None:
         raise EgovError(
-            "egov db backup copies SQLite catalogues.",
-            "Back up a PostgreSQL catalogue with pg_dump (or 'egov db dump' where available).",
+            _("egov db backup copies SQLite catalogues."),
+            _("Back up a PostgreSQL catalogue with pg_dump (or 'egov db dump' where available)."),
         )
     written = backup_sqlite(path, file)
     if json:
         output.print_json(json_shapes.db_backup(written, path))
     else:
-        output.message(f"Sicherung geschrieben: {written}", quiet=st.quiet)
+        output.message(_("Backup written: {path}").format(path=written), quiet=st.quiet)
 
 
 def _show_transfer(result: TransferResult, json: bool, verb: str) -> None:
@@ -144,21 +175,26 @@ def _show_transfer(result: TransferResult, json: bool, verb: str) -> None:
         return
     output.table(
         [(name, number(count)) for name, count in result.counts.items()],
-        ["Tabelle", "Datensätze"],
-        title=f"{verb}: {result.source} -> {result.destination}",
+        [_("Table"), _("Records")],
+        title=_("{action}: {source} -> {destination}").format(
+            action=verb, source=result.source, destination=result.destination
+        ),
         justify={1: "right"},
     )
-    state_ok = (
-        "geprüft: Anzahl und Prüfsumme stimmen überein" if result.verified else "NICHT bestätigt"
+    state_ok = _("verified: counts and checksum match") if result.verified else _("NOT confirmed")
+    output.message(
+        _("Checksum {checksum}… ({state})").format(checksum=result.checksum[:16], state=state_ok),
+        quiet=False,
     )
-    output.message(f"Prüfsumme {result.checksum[:16]}… ({state_ok})", quiet=False)
 
 
 DryRunOpt = Annotated[
-    bool, typer.Option("--dry-run", help="Show what would be copied or restored; write nothing.")
+    bool,
+    typer.Option("--dry-run", help=N_("Show what would be copied or restored; write nothing.")),
 ]
 ReplaceOpt = Annotated[
-    bool, typer.Option("--replace", help="Overwrite a destination that already holds a catalogue.")
+    bool,
+    typer.Option("--replace", help=N_("Overwrite a destination that already holds a catalogue.")),
 ]
 
 
@@ -167,7 +203,9 @@ def copy(
     ctx: typer.Context,
     to: Annotated[
         str,
-        typer.Option("--to", metavar="ZIEL", help="Destination: a file path or a database URL."),
+        typer.Option(
+            "--to", metavar="ZIEL", help=N_("Destination: a file path or a database URL.")
+        ),
     ],
     replace: ReplaceOpt = False,
     dry_run: DryRunOpt = False,
@@ -182,17 +220,19 @@ def copy(
     """
     st = use_json(ctx, json)
     if dry_run:
-        _show_transfer(plan_copy(st.catalogue(), to), json, "Probelauf, nichts kopiert")
+        _show_transfer(plan_copy(st.catalogue(), to), json, _("Dry run, nothing copied"))
         return
-    with output.progress("Kopiere", None, quiet=st.quiet or json) as advance:
+    with output.progress(_("Copying"), None, quiet=st.quiet or json) as advance:
         result = copy_catalogue(st.catalogue(), to, replace=replace, progress=advance)
-    _show_transfer(result, json, "Kopiert")
+    _show_transfer(result, json, _("Copied"))
 
 
 @db_app.command("dump")
 def dump(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Dump file to write (.jsonl.gz; must not exist).")],
+    file: Annotated[
+        Path, typer.Argument(help=N_("Dump file to write (.jsonl.gz; must not exist)."))
+    ],
     json: JsonOpt = False,
 ) -> None:
     """Write an engine-independent, versioned dump of the whole catalogue (for backups and moves).
@@ -200,15 +240,15 @@ def dump(
     Example: egov db dump katalog-2026-11-25.jsonl.gz
     """
     st = use_json(ctx, json)
-    with output.progress("Sichere", None, quiet=st.quiet or json) as advance:
+    with output.progress(_("Dumping"), None, quiet=st.quiet or json) as advance:
         result = dump_catalogue(st.catalogue(), file, progress=advance)
-    _show_transfer(result, json, "Gesichert")
+    _show_transfer(result, json, _("Dumped"))
 
 
 @db_app.command("restore")
 def restore(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A dump written by 'egov db dump'.")],
+    file: Annotated[Path, typer.Argument(help=N_("A dump written by 'egov db dump'."))],
     replace: ReplaceOpt = False,
     dry_run: DryRunOpt = False,
     json: JsonOpt = False,
@@ -220,8 +260,8 @@ def restore(
     st = use_json(ctx, json)
     if dry_run:
         plan = plan_restore(file, st.settings.db)
-        _show_transfer(plan, json, "Probelauf, nichts wiederhergestellt")
+        _show_transfer(plan, json, _("Dry run, nothing restored"))
         return
-    with output.progress("Stelle wieder her", None, quiet=st.quiet or json) as advance:
+    with output.progress(_("Restoring"), None, quiet=st.quiet or json) as advance:
         result = restore_catalogue(file, st.settings.db, replace=replace, progress=advance)
-    _show_transfer(result, json, "Wiederhergestellt")
+    _show_transfer(result, json, _("Restored"))

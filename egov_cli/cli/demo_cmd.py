@@ -24,6 +24,7 @@ from egov_cli.core.config import is_url
 from egov_cli.core.errors import Conflict
 from egov_cli.core.models import Service
 from egov_cli.demo import build_demo
+from egov_cli.i18n import N_, _
 from egov_cli.reports.builders import build
 from egov_cli.storage.db import (
     Catalogue,
@@ -45,15 +46,19 @@ def demo(
         typer.Option(
             "--db",
             metavar="KATALOG",
-            help=f"Where to create the demo catalogue: a file (default: {DEFAULT_DEMO_DB} in "
-            "the current folder) or an empty PostgreSQL database URL. Never the catalogue of "
-            "EGOV_DB.",
+            help=N_(
+                "Where to create the demo catalogue: a file (default: egov-demo.db in "
+                "the current folder) or an empty PostgreSQL database URL. Never the catalogue of "
+                "EGOV_DB."
+            ),
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing demo file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help=N_("Replace an existing demo file."))
+    ] = False,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """Build a demo catalogue (about 120 services of a Bavarian city with a year of history
     and a year-end target) and show its readiness report.
@@ -66,7 +71,7 @@ def demo(
     target = (db or DEFAULT_DEMO_DB).strip()
     now = report_now()
     actor = st.settings.actor
-    output.message("Lege den Demo-Katalog an ...", quiet=st.quiet)
+    output.message(_("Creating the demo catalogue ..."), quiet=st.quiet)
     if is_url(target):
         catalogue = _empty_database(target)
         with transaction(catalogue) as session:
@@ -75,8 +80,8 @@ def demo(
         path = Path(target).expanduser()
         if path.exists() and not force:
             raise Conflict(
-                f"{path} exists already; the demo does not overwrite it.",
-                "Add --force to replace it, or choose another file with --db.",
+                _("{path} exists already; the demo does not overwrite it.").format(path=path),
+                _("Add --force to replace it, or choose another file with --db."),
             )
         temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         _remove_database_files(temp)
@@ -99,11 +104,21 @@ def demo(
     shown = describe(target)
     flag = f'--db "{shown}"' if " " in shown else f"--db {shown}"
     output.message(
-        f"Demo-Katalog {shown}: {result.services} Leistungen, {result.departments} Ämter, "
-        f"{result.procedures} Online-Dienste, {result.changes} datierte Änderungen im letzten "
-        f"Jahr, Ziel '{result.target}'.\n"
-        f"Weiter: egov {flag} report targets | egov {flag} services list | "
-        f"egov {flag} report readiness --format html --output bericht.html",
+        _(
+            "Demo catalogue {name}: {services} services, {departments} departments, "
+            "{procedures} online services, {changes} dated changes in the last year, "
+            "target '{target}'.\n"
+            "Next: egov {flag} report targets | egov {flag} services list | "
+            "egov {flag} report readiness --format html --output report.html"
+        ).format(
+            name=shown,
+            services=result.services,
+            departments=result.departments,
+            procedures=result.procedures,
+            changes=result.changes,
+            target=result.target,
+            flag=flag,
+        ),
         quiet=st.quiet,
     )
 
@@ -128,9 +143,10 @@ def _empty_database(url: str) -> Catalogue:
     if count:
         catalogue.engine.dispose()
         raise Conflict(
-            f"The catalogue {describe(url)} already holds {count} services; the demo needs an "
-            "empty one.",
-            "Give the demo an empty database (or a file) with --db.",
+            _(
+                "The catalogue {name} already holds {count} services; the demo needs an empty one."
+            ).format(name=describe(url), count=count),
+            _("Give the demo an empty database (or a file) with --db."),
         )
     return catalogue
 

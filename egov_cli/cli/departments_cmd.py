@@ -11,8 +11,9 @@ from egov_cli.cli.options import JsonOpt
 from egov_cli.cli.state import use_json
 from egov_cli.core.errors import ValidationError
 from egov_cli.domain.departments import add_department, list_departments, rename_department
+from egov_cli.i18n import N_
 
-departments_app = typer.Typer(help="Departments (Ämter / Fachbereiche).", no_args_is_help=True)
+departments_app = typer.Typer(help=N_("Departments (Ämter / Fachbereiche)."), no_args_is_help=True)
 Opt = typer.Option
 
 
@@ -38,10 +39,10 @@ def departments_list(ctx: typer.Context, json: JsonOpt = False) -> None:
 @departments_app.command("add")
 def departments_add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Short code, e.g. 32.")],
-    name: Annotated[str, typer.Argument(help="Name, e.g. Ordnungsamt.")],
+    code: Annotated[str, typer.Argument(help=N_("Short code, e.g. 32."))],
+    name: Annotated[str, typer.Argument(help=N_("Name, e.g. Ordnungsamt."))],
     contact: Annotated[
-        str | None, Opt("--contact", metavar="KONTAKT", help="Contact person or mailbox.")
+        str | None, Opt("--contact", metavar="KONTAKT", help=N_("Contact person or mailbox."))
     ] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -64,10 +65,12 @@ def departments_add(
 @departments_app.command("rename")
 def departments_rename(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Current code of the department.")],
-    name: Annotated[str | None, typer.Argument(help="New name.")] = None,
-    new_code: Annotated[str | None, Opt("--code", metavar="AMT", help="New code.")] = None,
-    contact: Annotated[str | None, Opt("--contact", metavar="KONTAKT", help="New contact.")] = None,
+    code: Annotated[str, typer.Argument(help=N_("Current code of the department."))],
+    name: Annotated[str | None, typer.Argument(help=N_("New name."))] = None,
+    new_code: Annotated[str | None, Opt("--code", metavar="AMT", help=N_("New code."))] = None,
+    contact: Annotated[
+        str | None, Opt("--contact", metavar="KONTAKT", help=N_("New contact."))
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Rename a department (name, code or contact); services keep pointing at it.

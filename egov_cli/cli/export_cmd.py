@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from egov_cli import i18n
 from egov_cli.cli import json_shapes, output
 from egov_cli.cli.options import (
     BelowOpt,
@@ -31,21 +32,22 @@ from egov_cli.exports.services_export import (
     format_of,
 )
 from egov_cli.exports.template import write_template
-from egov_cli.values.display import count
+from egov_cli.i18n import N_, _, ngettext
+from egov_cli.values.display import number
 
 Opt = typer.Option
-JsonOpt = Annotated[bool, json_option("Print what was written as JSON.")]
+JsonOpt = Annotated[bool, json_option(N_("Print what was written as JSON."))]
 LangOpt = Annotated[
-    str,
+    str | None,
     Opt(
         "--lang",
         metavar="SPRACHE",
-        help="Language of headers and labels: de or en.",
+        help=N_("Language of headers and labels: de or en (default: the run's language)."),
         case_sensitive=False,
     ),
 ]
 
-EXPORT_HELP = """Export services to .xlsx, .csv or .json, with the filters of 'egov services list'.
+EXPORT_HELP = N_("""Export services to .xlsx, .csv or .json, with the filters of 'egov services list'.
 
 The format follows the file's extension (or --format); '-' writes CSV or JSON to stdout.
 
@@ -58,14 +60,13 @@ CSV: UTF-8 with BOM and ';' (German Excel); --encoding and --delimiter override.
 begins with = + - @ or a tab is written with a leading apostrophe so that no spreadsheet runs it
 as a formula; 'egov import' removes that apostrophe again.
 
-JSON: {"metadata": {"format": "egov-services", "version": 1, "generated_at", "catalogue",
-"filter", "row_count", "columns", "scale"}, "rows": [{field: value, ...}]} with stored values:
-level numbers, status codes, true/false, dates as YYYY-MM-DD, null where empty.
+JSON: an object with "metadata" (format egov-services, version 1, generated_at, catalogue,
+filter, row_count, columns, scale) and "rows" (one object of field: value per service) with
+stored values: level numbers, status codes, true/false, dates as YYYY-MM-DD, null where empty.
 
 --per-department DIR writes one workbook per department, named by its code, ready to mail.
 
-Example: egov export amt32.xlsx --department 32 --below 3
-"""
+Example: egov export amt32.xlsx --department 32 --below 3""")
 
 
 def _catalogue_name(st: State) -> str:
@@ -73,10 +74,15 @@ def _catalogue_name(st: State) -> str:
     return catalogue.label if is_url(catalogue.target) else Path(catalogue.target).name
 
 
-def _lang(lang: str) -> str:
+def _lang(lang: str | None) -> str:
+    """The workbook's language: its own ``--lang``, else the run's language."""
+    if lang is None:
+        return i18n.language()
     value = lang.lower()
     if value not in ("de", "en"):
-        raise ValidationError(f"--lang {lang!r} is not known.", "Use de or en.")
+        raise ValidationError(
+            _("--lang {value!r} is not known.").format(value=lang), _("Use de or en.")
+        )
     return value
 
 
@@ -84,7 +90,7 @@ def export(
     ctx: typer.Context,
     file: Annotated[
         str | None,
-        typer.Argument(help="File to write (.xlsx, .csv, .json), or - for stdout (CSV/JSON)."),
+        typer.Argument(help=N_("File to write (.xlsx, .csv, .json), or - for stdout (CSV/JSON).")),
     ] = None,
     format_: Annotated[
         str | None,
@@ -92,20 +98,21 @@ def export(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="xlsx, csv or json (default: from the extension).",
+            help=N_("xlsx, csv or json (default: from the extension)."),
         ),
     ] = None,
     department: Annotated[
-        str | None, Opt("--department", "-d", metavar="AMT", help="Only this department (code).")
+        str | None,
+        Opt("--department", "-d", metavar="AMT", help=N_("Only this department (code).")),
     ] = None,
     level: ExactLevelOpt = None,
     below: BelowOpt = None,
     min_level: MinLevelFilterOpt = None,
     status: Annotated[
-        str | None, Opt("--status", "-s", metavar="STATUS", help="Only this status.")
+        str | None, Opt("--status", "-s", metavar="STATUS", help=N_("Only this status."))
     ] = None,
     topic: Annotated[
-        str | None, Opt("--topic", metavar="THEMENFELD", help="Only this OZG Themenfeld.")
+        str | None, Opt("--topic", metavar="THEMENFELD", help=N_("Only this OZG Themenfeld."))
     ] = None,
     search: SearchOpt = None,
     columns: Annotated[
@@ -114,28 +121,30 @@ def export(
             "--columns",
             "-c",
             metavar="SPALTEN",
-            help="Columns to write, in this order, by field or header "
-            "(e.g. leika_key,name,Reifegrad). Default: all.",
+            help=N_(
+                "Columns to write, in this order, by field or header "
+                "(e.g. leika_key,name,Reifegrad). Default: all."
+            ),
         ),
     ] = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
     per_department: Annotated[
         str | None,
         Opt(
             "--per-department",
             metavar="ORDNER",
-            help="Write one file per department into this folder.",
+            help=N_("Write one file per department into this folder."),
         ),
     ] = None,
     delimiter: Annotated[
-        str, Opt("--delimiter", metavar="ZEICHEN", help="CSV delimiter (default ;).")
+        str, Opt("--delimiter", metavar="ZEICHEN", help=N_("CSV delimiter (default ;)."))
     ] = ";",
     encoding: Annotated[
         str | None,
         Opt(
             "--encoding",
             metavar="KODIERUNG",
-            help="CSV encoding (default utf-8-sig, i.e. UTF-8 with BOM; utf-8 on stdout).",
+            help=N_("CSV encoding (default utf-8-sig, i.e. UTF-8 with BOM; utf-8 on stdout)."),
         ),
     ] = None,
     json: JsonOpt = False,
@@ -143,12 +152,12 @@ def export(
     st = use_json(ctx, json)
     if (file is None) == (per_department is None):
         raise ValidationError(
-            "Give either a FILE or --per-department DIR.",
-            "E.g. egov export services.xlsx, or egov export --per-department mails/.",
+            _("Give either a FILE or --per-department DIR."),
+            _("E.g. egov export services.xlsx, or egov export --per-department mails/."),
         )
     if file == "-" and json:
         raise ValidationError(
-            "--json cannot be combined with writing to stdout (-).", "Leave out --json."
+            _("--json cannot be combined with writing to stdout (-)."), _("Leave out --json.")
         )
     # --per-department writes workbooks unless --format says otherwise.
     fmt = (
@@ -189,20 +198,29 @@ def export(
             written = [one]
     if json:
         output.print_json(json_shapes.export(fmt, written))
+
+    def services(n: int) -> str:
+        return ngettext("{count} service", "{count} services", n).format(count=number(n))
+
     if per_department is not None:
         for w in written:
-            output.message(f"{w.path}: {count(w.rows, 'Leistung', 'Leistungen')}", quiet=st.quiet)
+            output.message(f"{w.path}: {services(w.rows)}", quiet=st.quiet)
+        files = ngettext("{count} file", "{count} files", len(written))
         output.message(
-            f"{count(len(written), 'Datei', 'Dateien')} in {per_department} "
-            f"({count(sum(w.rows for w in written), 'Leistung', 'Leistungen')}, "
-            f"{flt.describe()})",
+            _("{files} in {folder} ({services}, {filter})").format(
+                files=files.format(count=number(len(written))),
+                folder=per_department,
+                services=services(sum(w.rows for w in written)),
+                filter=flt.describe(),
+            ),
             quiet=st.quiet,
         )
     else:
         target = "stdout" if file == "-" else file
         output.message(
-            f"{count(written[0].rows, 'Leistung', 'Leistungen')} exportiert nach {target} "
-            f"({flt.describe()})",
+            _("{services} exported to {target} ({filter})").format(
+                services=services(written[0].rows), target=target, filter=flt.describe()
+            ),
             quiet=st.quiet,
         )
 
@@ -212,8 +230,8 @@ export.__doc__ = EXPORT_HELP
 
 def template(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="Workbook to write (.xlsx).")],
-    lang: LangOpt = "de",
+    file: Annotated[str, typer.Argument(help=N_("Workbook to write (.xlsx)."))],
+    lang: LangOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Write an empty import workbook: the import's headers, key column formatted as text,
@@ -225,8 +243,8 @@ def template(
     st = use_json(ctx, json)
     if Path(file).suffix.lower() != ".xlsx":
         raise ValidationError(
-            f"The template is a workbook; {file!r} does not end in .xlsx.",
-            "E.g. egov template vorlage.xlsx",
+            _("The template is a workbook; {file!r} does not end in .xlsx.").format(file=file),
+            _("E.g. egov template vorlage.xlsx"),
         )
     with st.session() as session:
         scale = load_scale(session)

@@ -12,6 +12,7 @@ import typer
 from egov_cli.cli import output
 from egov_cli.cli.state import State, use_json
 from egov_cli.core.errors import ExitCode
+from egov_cli.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from egov_cli.imports import ImportOptions, ImportResult
@@ -32,69 +33,75 @@ def import_(
     file: Annotated[
         Path | None,
         typer.Argument(
-            help="The workbook (.xlsx, .xlsm) or CSV file (.csv, .txt); or 'profiles' with "
-            "list, show NAME or remove NAME."
+            help=N_(
+                "The workbook (.xlsx, .xlsm) or CSV file (.csv, .txt); or 'profiles' with "
+                "list, show NAME or remove NAME."
+            )
         ),
     ] = None,
     words: Annotated[
         list[str] | None,
         typer.Argument(
-            help="After 'profiles': list, show NAME or remove NAME.", show_default=False
+            help=N_("After 'profiles': list, show NAME or remove NAME."), show_default=False
         ),
     ] = None,
     sheet: Annotated[
         str | None,
-        typer.Option("--sheet", help="Sheet name or number (default: first with a header)."),
+        typer.Option("--sheet", help=N_("Sheet name or number (default: first with a header).")),
     ] = None,
     header_row: Annotated[
         int | None,
-        typer.Option("--header-row", min=1, help="Row of the headers (default: found)."),
+        typer.Option("--header-row", min=1, help=N_("Row of the headers (default: found).")),
     ] = None,
     map_: Annotated[
         list[str] | None,
         typer.Option(
             "--map",
-            help='Map a header to a field: --map "Nummer=leika_key" (repeatable; =- ignores).',
+            help=N_('Map a header to a field: --map "Nummer=leika_key" (repeatable; =- ignores).'),
         ),
     ] = None,
     mode: Annotated[
         str,
         typer.Option(
             "--mode",
-            help="upsert: add and change; insert: only new services; update: only existing.",
+            help=N_("upsert: add and change; insert: only new services; update: only existing."),
         ),
     ] = "upsert",
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+        bool, typer.Option("--dry-run", help=N_("Show what would change; write nothing."))
     ] = False,
     on_error: Annotated[
         str,
         typer.Option(
             "--on-error",
-            help="abort: any bad row stops the import (nothing written); skip: import the "
-            "valid rows and report the rest (exit code 12 when rows were rejected).",
+            help=N_(
+                "abort: any bad row stops the import (nothing written); skip: import the "
+                "valid rows and list the rest (exit code 12 when rows were rejected)."
+            ),
         ),
     ] = "abort",
     rejects: Annotated[
         Path | None,
         typer.Option(
-            "--rejects", help="With --on-error skip: write rejected rows to this .xlsx file."
+            "--rejects", help=N_("With --on-error skip: write rejected rows to this .xlsx file.")
         ),
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="CSV encoding (default: detected).")
+        str | None, typer.Option("--encoding", help=N_("CSV encoding (default: detected)."))
     ] = None,
     delimiter: Annotated[
         str | None,
-        typer.Option("--delimiter", help="CSV delimiter: ; , or tab (default: detected)."),
+        typer.Option("--delimiter", help=N_("CSV delimiter: ; , or tab (default: detected).")),
     ] = None,
     value_map: Annotated[
         list[str] | None,
         typer.Option(
             "--value-map",
             metavar="FIELD:WORD=VALUE",
-            help='A sender\'s word for a value, e.g. --value-map "status:in Arbeit=in_progress" '
-            "(repeatable; any field of terms).",
+            help=N_(
+                'A sender\'s word for a value, e.g. --value-map "status:in Arbeit=in_progress" '
+                "(repeatable; any field of terms)."
+            ),
         ),
     ] = None,
     base_url: Annotated[
@@ -102,8 +109,10 @@ def import_(
         typer.Option(
             "--base-url",
             metavar="URL",
-            help="Join relative links (/antrag/...) with this address; without it they are "
-            "left out with a warning.",
+            help=N_(
+                "Join relative links (/antrag/...) with this address; without it they are "
+                "left out with a warning."
+            ),
         ),
     ] = None,
     profile: Annotated[
@@ -111,8 +120,10 @@ def import_(
         typer.Option(
             "--profile",
             metavar="NAME",
-            help="Read the file as the saved import profile NAME says (column map, value maps, "
-            "sheet, header row, base URL); options given as well add to it.",
+            help=N_(
+                "Read the file as the saved import profile NAME says (column map, value maps, "
+                "sheet, header row, base URL); options given as well add to it."
+            ),
         ),
     ] = None,
     save_profile: Annotated[
@@ -120,23 +131,29 @@ def import_(
         typer.Option(
             "--save-profile",
             metavar="NAME",
-            help="Keep how this file was read as the import profile NAME (not in a dry run); "
-            "next month: egov import FILE --profile NAME.",
+            help=N_(
+                "Keep how this file was read as the import profile NAME (not in a dry run); "
+                "next month: egov import FILE --profile NAME."
+            ),
         ),
     ] = None,
     interactive: Annotated[
         bool,
         typer.Option(
             "--interactive",
-            help="Ask, column by column, what the columns egov did not recognise are (offered "
-            "on a terminal anyway; never without one).",
+            help=N_(
+                "Ask, column by column, what the columns egov did not recognise are (offered "
+                "on a terminal anyway; never without one)."
+            ),
         ),
     ] = False,
     describe_format: Annotated[
         bool,
-        typer.Option("--describe-format", help="Describe the columns egov reads; import nothing."),
+        typer.Option(
+            "--describe-format", help=N_("Describe the columns egov reads; import nothing.")
+        ),
     ] = False,
-    json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    json: Annotated[bool, typer.Option("--json", help=N_("Print the result as JSON."))] = False,
 ) -> None:
     """Import services from a spreadsheet: new ones are added, changed ones updated.
 
@@ -151,14 +168,16 @@ def import_(
         _describe(json)
         return
     if file is None:
-        raise typer.BadParameter("Missing FILE (or use --describe-format).", param_hint="FILE")
+        raise typer.BadParameter(_("Missing FILE (or use --describe-format)."), param_hint="FILE")
     if str(file) == PROFILES and not file.exists():
         # Profiles are looked after under 'egov import' because that is where they are made
         # and used (--save-profile, --profile): the officer finds them in 'egov import --help'.
         _profiles(st, words or [], json)
         return
     if words:
-        raise typer.BadParameter(f"Unexpected arguments: {' '.join(words)}.", param_hint="FILE")
+        raise typer.BadParameter(
+            _("Unexpected arguments: {words}.").format(words=" ".join(words)), param_hint="FILE"
+        )
 
     from egov_cli.imports import ImportOptions, result_json, run_import
     from egov_cli.imports.reading.headers import parse_mapping
@@ -198,10 +217,10 @@ def import_(
     if sys.stdin.isatty() and sys.stdout.isatty() and not json:
         options = _assistant(options, file, interactive=interactive)
     elif interactive:
-        output.warning(
-            "--interactive braucht ein Terminal: die Spalten werden ohne Rückfrage zugeordnet."
-        )
-    with output.progress(f"Lese {file.name}", None, quiet=st.quiet or json) as step:
+        output.warning(_("--interactive needs a terminal: the columns are mapped without asking."))
+    with output.progress(
+        _("Reading {file}").format(file=file.name), None, quiet=st.quiet or json
+    ) as step:
         # The catalogue by its path or URL: opened once the file is checked and being read.
         result = run_import(st.settings.db, file, options, progress=step)
     if json:
@@ -233,81 +252,150 @@ def _column_map(st: State, result: ImportResult) -> None:
 
 
 def _summary(st: State, result: ImportResult, rejects: Path | None) -> None:
-    from egov_cli.values.display import count
+    from egov_cli.values.display import number
 
-    where = result.file_name + (f", Blatt {result.sheet!r}" if result.sheet else "")
-    head = "Probelauf (nichts geschrieben)" if result.dry_run else f"Import {result.import_id}"
-    output.plain(f"{head}: {where}, Kopfzeile {result.header_row}, Modus {result.mode}")
-    counts = (
-        f"  neu: {result.created}, geändert: {result.changed}, "
-        f"unverändert: {result.unchanged}, abgelehnt: {result.rejected}"
+    where = result.file_name
+    if result.sheet:
+        where += ", " + _("sheet {sheet!r}").format(sheet=result.sheet)
+    head = (
+        _("Dry run (nothing written)")
+        if result.dry_run
+        else _("Import {id}").format(id=result.import_id)
     )
-    one = result.rejected == 1
-    rows = count(result.rejected, "Zeile", "Zeilen")
-    if result.rejected:
+    output.plain(
+        _("{head}: {where}, header row {row}, mode {mode}").format(
+            head=head, where=where, row=result.header_row, mode=result.mode
+        )
+    )
+    counts = "  " + _(
+        "new: {created}, changed: {changed}, unchanged: {unchanged}, rejected: {rejected}"
+    ).format(
+        created=result.created,
+        changed=result.changed,
+        unchanged=result.unchanged,
+        rejected=result.rejected,
+    )
+    n = result.rejected
+    if n:
         if result.dry_run:
-            counts += f" ({rows} {'würde' if one else 'würden'} nicht importiert)"
+            note = ngettext(
+                "{count} row would not be imported", "{count} rows would not be imported", n
+            )
         elif rejects is not None:
-            counts += (
-                f" ({rows} nicht importiert, {'steht' if one else 'stehen'} mit Fehlerspalte "
-                f"in {rejects}"
-                + (
-                    f"; vollständig, auch überlange Zellen, in {result.rejects_csv})"
-                    if result.rejects_csv
-                    else ")"
-                )
+            note = ngettext(
+                "{count} row not imported, written with an error column to {file}",
+                "{count} rows not imported, written with an error column to {file}",
+                n,
             )
         else:
-            counts += f" ({rows} nicht importiert; --rejects DATEI.xlsx speichert sie)"
+            note = ngettext(
+                "{count} row not imported; --rejects FILE.xlsx keeps it",
+                "{count} rows not imported; --rejects FILE.xlsx keeps them",
+                n,
+            )
+        note = note.format(count=number(n), file=rejects)
+        if result.rejects_csv and not result.dry_run:
+            note += "; " + _("complete, long cells included, in {file}").format(
+                file=result.rejects_csv
+            )
+        counts += f" ({note})"
     output.plain(counts)
     if result.new_departments:
-        output.plain(f"  neue Ämter: {', '.join(result.new_departments)}")
+        output.plain(
+            "  " + _("new departments: {names}").format(names=", ".join(result.new_departments))
+        )
     if result.new_procedures:
-        output.plain(f"  neue Online-Dienste: {', '.join(result.new_procedures)}")
+        output.plain(
+            "  " + _("new online services: {names}").format(names=", ".join(result.new_procedures))
+        )
     for change in result.changed_procedures:
         for name, (old, new) in change.changes.items():
             output.plain(
-                f"  Online-Dienst {change.name}: {name}: "
-                f"{output.cell(old) or '-'} -> {output.cell(new) or '-'}"
+                "  "
+                + _("Online service {name}: {field}: {old} -> {new}").format(
+                    name=change.name,
+                    field=name,
+                    old=output.cell(old) or "-",
+                    new=output.cell(new) or "-",
+                )
             )
     if result.dry_run:
         for diff in result.changes[:MAX_SHOWN]:
-            output.plain(f"  Zeile {diff.row}: {diff.leika_key or '#' + str(diff.id)} {diff.name}")
+            output.plain(
+                "  "
+                + _("row {row}: {service}").format(
+                    row=diff.row, service=f"{diff.leika_key or '#' + str(diff.id)} {diff.name}"
+                )
+            )
             for name, (old, new) in diff.changes.items():
                 output.plain(
                     f"      {name}: {output.cell(old) or '-'} -> {output.cell(new) or '-'}"
                 )
         if len(result.changes) > MAX_SHOWN:
+            more = len(result.changes) - MAX_SHOWN
             output.plain(
-                f"  ... und {len(result.changes) - MAX_SHOWN} weitere geänderte Leistungen (alle: --json)"
+                "  ... "
+                + ngettext(
+                    "and {count} more changed service (all: --json)",
+                    "and {count} more changed services (all: --json)",
+                    more,
+                ).format(count=number(more))
             )
     _column_map(st, result)
     if result.unknown_headers:
+        from egov_cli.core.errors import SHOWN_CHARS, shown_value
+
+        unknown = [h if len(h) <= SHOWN_CHARS else shown_value(h) for h in result.unknown_headers]
+        more = len(unknown) - MAX_SHOWN
         output.message(
-            f"Nicht erkannte Spalten (ignoriert): {', '.join(result.unknown_headers)}",
+            _("Columns not recognised (ignored): {names}").format(
+                names=", ".join(unknown[:MAX_SHOWN])
+            )
+            + (" " + _("... and {count} more").format(count=more) if more > 0 else ""),
             quiet=st.quiet,
         )
     for warning in result.warnings[:MAX_SHOWN]:
         output.warning(warning)
     if len(result.warnings) > MAX_SHOWN:
+        more = len(result.warnings) - MAX_SHOWN
         output.warning(
-            f"... und {len(result.warnings) - MAX_SHOWN} weitere Warnungen (alle: --json)"
+            "... "
+            + ngettext(
+                "and {count} more warning (all: --json)",
+                "and {count} more warnings (all: --json)",
+                more,
+            ).format(count=number(more))
         )
     if result.rejected_rows:
+        n = result.rejected
         if result.dry_run:
-            output.warning(f"{rows} {'würde' if one else 'würden'} nicht importiert:")
+            line = ngettext(
+                "{count} row would not be imported:", "{count} rows would not be imported:", n
+            )
         else:
-            output.warning(f"{rows} {'wurde' if one else 'wurden'} nicht importiert:")
+            line = ngettext("{count} row was not imported:", "{count} rows were not imported:", n)
+        output.warning(line.format(count=number(n)))
         shown = 0
         for row in result.rejected_rows:
             for problem in row.problems:
                 if shown < MAX_SHOWN:
-                    output.message(f"  - {output.strip_control(str(problem))}")
+                    output.message(f"  - {problem}")
                 shown += 1
         if shown > MAX_SHOWN:
-            output.message(f"  ... und {shown - MAX_SHOWN} weitere Probleme (alle: --json)")
+            more = shown - MAX_SHOWN
+            output.message(
+                "  ... "
+                + ngettext(
+                    "and {count} more problem (all: --json)",
+                    "and {count} more problems (all: --json)",
+                    more,
+                ).format(count=number(more))
+            )
         if rejects is not None and not result.dry_run:
-            output.message(f"Abgelehnte Zeilen mit Fehlerspalte: {rejects}", quiet=st.quiet)
+            output.message(
+                _("Rejected rows with an error column: {file}").format(file=rejects),
+                quiet=st.quiet,
+            )
 
 
 def _describe(json: bool) -> None:
@@ -337,14 +425,26 @@ def _describe(json: bool) -> None:
                 c.field,
                 c.de,
                 c.en,
-                c.kind + (" (Pflicht)" if c.required else ""),
+                c.kind + (" " + _("(required)") if c.required else ""),
                 ", ".join(c.aliases),
-                c.help_de + (f" Werte: {', '.join(t.de for t in c.terms)}." if c.terms else ""),
+                c.help_de
+                + (
+                    " " + _("Values: {values}.").format(values=", ".join(t.de for t in c.terms))
+                    if c.terms
+                    else ""
+                ),
             )
             for c in COLUMNS
         ],
-        ["Feld", "Spalte", "Column", "Art", "Auch erkannt", "Bedeutung"],
-        title="Spalten für egov import",
+        [
+            _("Field"),
+            _("Header (de)"),
+            _("Header (en)"),
+            _("Kind"),
+            _("Also recognised"),
+            _("Meaning"),
+        ],
+        title=_("Columns for egov import"),
     )
 
 
@@ -358,12 +458,13 @@ def _profiles(st: State, words: list[str], json: bool) -> None:
             profiles = list_profiles(session)
         if json:
             output.print_json({"profiles": [{"name": p.name, **p.settings()} for p in profiles]})
-        elif not profiles:
+            return
+        if not profiles:
             output.message(
-                "Keine Importprofile. Speichern: egov import DATEI --save-profile NAME",
+                _("No import profiles. Save one: egov import FILE --save-profile NAME"),
                 quiet=st.quiet,
             )
-        for p in profiles if not json else []:
+        for p in profiles:
             columns = ", ".join(f"{h} -> {f}" for h, f in p.mapping.items()) or "-"
             output.plain(f"{p.name}: {columns}")
         return
@@ -379,25 +480,27 @@ def _profiles(st: State, words: list[str], json: bool) -> None:
             )
         if json:
             output.print_json({"name": shown.name, **shown.settings()})
-        else:
-            if action == "remove":
-                output.message(f"Importprofil entfernt: {shown.name}", quiet=st.quiet)
-            output.plain(f"{shown.name}:")
-            for header, name in shown.mapping.items():
-                output.plain(f"  {header} -> {name}")
-            for name, words_of in shown.value_maps.items():
-                for word, value in words_of.items():
-                    output.plain(f"  {name}: {word} = {value}")
-            for label, setting in (
-                ("Blatt", shown.sheet),
-                ("Kopfzeile", shown.header_row),
-                ("Basis-URL", shown.base_url),
-            ):
-                if setting is not None:
-                    output.plain(f"  {label}: {setting}")
+            return
+        if action == "remove":
+            output.message(
+                _("Import profile removed: {name}").format(name=shown.name), quiet=st.quiet
+            )
+        output.plain(f"{shown.name}:")
+        for header, name in shown.mapping.items():
+            output.plain(f"  {header} -> {name}")
+        for name, words_of in shown.value_maps.items():
+            for word, value in words_of.items():
+                output.plain(f"  {name}: {word} = {value}")
+        for label, setting in (
+            (_("sheet"), shown.sheet),
+            (_("header row"), shown.header_row),
+            (_("base URL"), shown.base_url),
+        ):
+            if setting is not None:
+                output.plain(f"  {label}: {setting}")
         return
     raise typer.BadParameter(
-        "Use: egov import profiles list | show NAME | remove NAME.", param_hint="profiles"
+        _("Use: egov import profiles list | show NAME | remove NAME."), param_hint="profiles"
     )
 
 
@@ -412,7 +515,11 @@ def _assistant(options: ImportOptions, file: Path, *, interactive: bool) -> Impo
         return options
     if not interactive:
         answer = typer.prompt(
-            f"{len(unknown)} Spalte(n) nicht erkannt. Jetzt zuordnen? [j/N]",
+            ngettext(
+                "{count} column not recognised. Map it now? [y/N]",
+                "{count} columns not recognised. Map them now? [y/N]",
+                len(unknown),
+            ).format(count=len(unknown)),
             default="n",
             show_default=False,
             err=True,
@@ -425,7 +532,7 @@ def _assistant(options: ImportOptions, file: Path, *, interactive: bool) -> Impo
     options = replace(options, mapping={**options.mapping, **chosen})
     if options.save_profile is None and not options.dry_run:
         name = typer.prompt(
-            "Als Importprofil speichern unter (leer: nicht speichern)",
+            _("Save as an import profile named (empty: do not save)"),
             default="",
             show_default=False,
             err=True,
@@ -437,13 +544,18 @@ def _assistant(options: ImportOptions, file: Path, *, interactive: bool) -> Impo
 
 def _ask(column: UnknownColumn) -> str | None:
     """One column put to the officer: its samples and guesses; a number, a field or nothing."""
-    typer.echo(f"\nSpalte {column.header!r} ({column.reason})", err=True)
+    typer.echo(
+        "\n" + _("Column {header!r} ({reason})").format(header=column.header, reason=column.reason),
+        err=True,
+    )
     if column.samples:
-        typer.echo(f"  Beispiele: {' | '.join(column.samples)}", err=True)
+        typer.echo(
+            "  " + _("Examples: {values}").format(values=" | ".join(column.samples)), err=True
+        )
     for number, guess in enumerate(column.guesses, start=1):
         typer.echo(f"  {number}) {guess}", err=True)
     answer = typer.prompt(
-        "  Feld (Nummer oder Name, leer: nicht importieren)",
+        "  " + _("Field (number or name; empty: do not import)"),
         default="",
         show_default=False,
         err=True,

@@ -19,6 +19,7 @@ import typer
 
 from egov_cli.cli.state import state
 from egov_cli.core.errors import Aborted
+from egov_cli.i18n import N_, _
 
 Opt = typer.Option
 
@@ -30,28 +31,28 @@ def _json_mode(ctx: typer.Context, value: bool) -> bool:
     return value
 
 
-def json_option(help: str = "Print the result as JSON.") -> Any:
+def json_option(help: str = N_("Print the result as JSON.")) -> Any:
     """The ``--json`` option (``help`` says what the JSON holds where it is not the result)."""
     return Opt("--json", help=help, callback=_json_mode)
 
 
 JsonOpt = Annotated[bool, json_option()]
-YesOpt = Annotated[bool, Opt("--yes", "-y", help="Do not ask (needed when not on a terminal).")]
+YesOpt = Annotated[bool, Opt("--yes", "-y", help=N_("Do not ask (needed when not on a terminal)."))]
 DryRunRemoveOpt = Annotated[
-    bool, Opt("--dry-run", help="Show what would be removed; change nothing.")
+    bool, Opt("--dry-run", help=N_("Show what would be removed; change nothing."))
 ]
 
 # --- the filters of services list and export ---------------------------------------------------
 
 FilterDeptOpt = Annotated[
-    str | None, Opt("--department", "-d", metavar="AMT", help="Department code.")
+    str | None, Opt("--department", "-d", metavar="AMT", help=N_("Department code."))
 ]
 ExactLevelOpt = Annotated[
-    str | None, Opt("--level", "-l", metavar="STUFE", help="Exactly this level.")
+    str | None, Opt("--level", "-l", metavar="STUFE", help=N_("Exactly this level."))
 ]
-BelowOpt = Annotated[str | None, Opt("--below", metavar="STUFE", help="Below this level.")]
+BelowOpt = Annotated[str | None, Opt("--below", metavar="STUFE", help=N_("Below this level."))]
 MinLevelFilterOpt = Annotated[
-    str | None, Opt("--min-level", metavar="STUFE", help="At least this level.")
+    str | None, Opt("--min-level", metavar="STUFE", help=N_("At least this level."))
 ]
 StatusFilterOpt = Annotated[
     str | None,
@@ -59,13 +60,15 @@ StatusFilterOpt = Annotated[
         "--status",
         "-s",
         metavar="STATUS",
-        help="geplant, in Umsetzung, Pilot, live, zurückgestellt, eingestellt.",
+        help=N_("geplant, in Umsetzung, Pilot, live, zurückgestellt, eingestellt."),
     ),
 ]
-TopicFilterOpt = Annotated[str | None, Opt("--topic", metavar="THEMENFELD", help="OZG Themenfeld.")]
+TopicFilterOpt = Annotated[
+    str | None, Opt("--topic", metavar="THEMENFELD", help=N_("OZG Themenfeld."))
+]
 SearchOpt = Annotated[
     str | None,
-    Opt("--search", metavar="TEXT", help="Free text (ignores case and umlaut spelling)."),
+    Opt("--search", metavar="TEXT", help=N_("Free text (ignores case and umlaut spelling).")),
 ]
 
 # --- the fields of a service: services add and services edit ---------------------------------
@@ -155,8 +158,8 @@ def confirm_removal(label: str, yes: bool) -> None:
         return
     if not sys.stdin.isatty():
         raise Aborted(
-            f"{label} wird ohne Bestätigung nicht entfernt.",
-            "Geben Sie --yes an, um es zu entfernen.",
+            _("{label} is not removed without confirmation.").format(label=label),
+            _("Give --yes to remove it."),
         )
-    if not typer.confirm(f"{label} entfernen?", default=False):
-        raise Aborted("Nichts entfernt.")
+    if not typer.confirm(_("Remove {label}?").format(label=label), default=False):
+        raise Aborted(_("Nothing removed."))

@@ -2,12 +2,19 @@
 
 Data goes to stdout; messages, warnings, progress and errors go to stderr. Colour follows the
 terminal: none when not a terminal, with ``NO_COLOR`` or ``--no-color``.
+
+Every line egov prints passes :func:`printable` here: a name holding a terminal escape sequence
+(``ESC[31m``), another control character or the undecodable bytes of a file name is shown with
+that character written out (``\\x1b[31m``, ``\\xff``), never sent to the terminal raw. Rich output
+is made printable segment by segment (the styles egov adds itself are not text and stay), plain
+writes and JSON on their way out.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,11 +23,63 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from egov_cli.i18n import _
+
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult
 
 _consoles: dict[str, Console] = {}
 _no_color = False
+
+#: Characters never printed as they are: C0 controls (but tab and line feed), DEL, C1 controls
+#: and lone surrogates (the bytes of a file name that is not UTF-8).
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by the file system decoding
+        return f"\\x{code - 0xDC00:02x}"
+    if code > 0xFF:
+        return f"\\u{code:04x}"
+    return f"\\x{code:02x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: every control character (but tab and line feed) and every
+    undecodable byte written out as ``\\xNN``, so nothing in a name can move the cursor, change
+    colours or stop the output with an encoding error."""
+    return _UNPRINTABLE.sub(_visible, text)
+
+
+def _json_text(data: Any, indent: int | None = None) -> str:
+    """``data`` as JSON text holding only printable characters: ``json`` escapes C0 controls
+    itself; DEL, C1 controls and lone surrogates are escaped here (``\\u009b``)."""
+    text = json.dumps(data, default=_json_default, ensure_ascii=False, indent=indent)
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _PrintableHook:
+    """A Rich render hook: whatever a console prints is rendered, then its text made
+    :func:`printable`. Control segments (cursor moves Rich makes itself) pass unchanged."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Printable(r) for r in renderables]
+
+
+class _Printable:
+    def __init__(self, renderable: ConsoleRenderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        for segment in console.render(self.renderable, options):
+            if segment.control or not _UNPRINTABLE.search(segment.text):
+                yield segment
+            else:
+                yield Segment(printable(segment.text), segment.style)
 
 
 def set_no_color(value: bool) -> None:
@@ -45,6 +104,7 @@ def _console(stderr: bool) -> Console:
             # Messages to a pipe, a file or a scheduler's log are not wrapped at 80 columns.
             width=10_000 if stderr and not stream.isatty() else None,
         )
+        console.push_render_hook(_PrintableHook())  # type: ignore[arg-type]
         _consoles[name] = console
     return console
 
@@ -79,10 +139,20 @@ def _json_default(value: Any) -> Any:
 def print_json(data: Any) -> None:
     """JSON on stdout: indented for people on a terminal, compact (and fast) otherwise."""
     indent = 2 if stdout_is_terminal() else None
-    sys.stdout.write(
-        json.dumps(data, default=_json_default, ensure_ascii=False, indent=indent) + "\n"
-    )
+    sys.stdout.write(_json_text(data, indent) + "\n")
     sys.stdout.flush()
+
+
+def print_json_error(data: Any) -> None:
+    """An error as one line of JSON on stderr (for ``--json``)."""
+    sys.stderr.write(_json_text(data) + "\n")
+    sys.stderr.flush()
+
+
+def write(text: str, *, stderr: bool = False) -> None:
+    """``text`` written as it is, without Rich (fast, for many lines), made :func:`printable`."""
+    stream = sys.stderr if stderr else sys.stdout
+    stream.write(printable(text))
 
 
 def message(text: str, *, quiet: bool = False, style: str | None = None) -> None:
@@ -92,7 +162,9 @@ def message(text: str, *, quiet: bool = False, style: str | None = None) -> None
 
 
 def warning(text: str) -> None:
-    err().print(f"Warnung: {text}", style="yellow", markup=False, highlight=False)
+    err().print(
+        _("Warning: {message}").format(message=text), style="yellow", markup=False, highlight=False
+    )
 
 
 def plain(text: str) -> None:
@@ -100,25 +172,16 @@ def plain(text: str) -> None:
     out().print(text, markup=False, highlight=False, soft_wrap=True)
 
 
-def strip_control(text: str) -> str:
-    """Drop terminal escape and other control characters from user-supplied text."""
-    return "".join(
-        c
-        for c in text
-        if c in "\n\t" or (ord(c) >= 32 and ord(c) != 127 and not 0x80 <= ord(c) < 0xA0)
-    )
-
-
 def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nein"
-    if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    return strip_control(str(value))
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime | date):
+        from egov_cli.values import display as formats
+
+        return formats.clock(value) if isinstance(value, datetime) else formats.day(value)
+    return str(value)
 
 
 def table(
@@ -133,12 +196,12 @@ def table(
     cells = [[cell(v) for v in row] for row in rows]
     if not stdout_is_terminal():
         if title:
-            sys.stdout.write(title + "\n")
-        sys.stdout.write("\t".join(headers) + "\n")
+            write(title + "\n")
+        write("\t".join(headers) + "\n")
         for row in cells:
-            sys.stdout.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n")
+            write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n")
         if caption:
-            sys.stdout.write(caption + "\n")
+            write(caption + "\n")
         sys.stdout.flush()
         return
     from rich.table import Table
@@ -159,7 +222,7 @@ def table(
 
 def key_values(pairs: Sequence[tuple[str, Any]], *, title: str | None = None) -> None:
     """A two-column list of labelled values."""
-    table([(k, v) for k, v in pairs], ["Feld", "Wert"], title=title)
+    table([(k, v) for k, v in pairs], [_("Field"), _("Value")], title=title)
 
 
 @contextmanager
@@ -190,5 +253,5 @@ def progress(
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task(description, total=total)
+        task = bar.add_task(printable(description), total=total)
         yield lambda n: bar.advance(task, n)

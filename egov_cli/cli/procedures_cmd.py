@@ -10,45 +10,46 @@ from egov_cli.cli import json_shapes, output
 from egov_cli.cli.options import JsonOpt
 from egov_cli.cli.state import use_json
 from egov_cli.domain.procedures import add_procedure, edit_procedure, list_procedures
+from egov_cli.i18n import N_
 from egov_cli.values.parse import parse_flag, parse_term, parse_text
 from egov_cli.values.vocab import AUTHENTICATIONS, PROVISIONS, label_of
 
-procedures_app = typer.Typer(help="Online procedures (Onlinedienste).", no_args_is_help=True)
+procedures_app = typer.Typer(help=N_("Online procedures (Onlinedienste)."), no_args_is_help=True)
 Opt = typer.Option
 
 # The options of add and edit: what a procedure offers.
-UrlOpt = Annotated[str | None, Opt("--url", metavar="URL", help="Address of the procedure.")]
+UrlOpt = Annotated[str | None, Opt("--url", metavar="URL", help=N_("Address of the procedure."))]
 ProvOpt = Annotated[
     str | None,
     Opt(
         "--provision",
         metavar="BEREITSTELLUNG",
-        help="Eigenentwicklung, Landesdienst, EfA, Drittanbieter.",
+        help=N_("Eigenentwicklung, Landesdienst, EfA, Drittanbieter."),
     ),
 ]
 BayernportalOpt = Annotated[
     str | None,
-    Opt("--bayernportal", metavar="JA/NEIN", help="Linked on BayernPortal: ja/nein."),
+    Opt("--bayernportal", metavar="JA/NEIN", help=N_("Linked on BayernPortal: ja/nein.")),
 ]
 AuthOpt = Annotated[
     str | None,
     Opt(
         "--auth",
         metavar="ANMELDUNG",
-        help="keine, Benutzername/Passwort, ELSTER, eID substanziell, eID hoch.",
+        help=N_("keine, Benutzername/Passwort, ELSTER, eID substanziell, eID hoch."),
     ),
 ]
 BayernidOpt = Annotated[
-    str | None, Opt("--bayernid", metavar="JA/NEIN", help="BayernID connected: ja/nein.")
+    str | None, Opt("--bayernid", metavar="JA/NEIN", help=N_("BayernID connected: ja/nein."))
 ]
 BundidOpt = Annotated[
-    str | None, Opt("--bundid", metavar="JA/NEIN", help="BundID connected: ja/nein.")
+    str | None, Opt("--bundid", metavar="JA/NEIN", help=N_("BundID connected: ja/nein."))
 ]
 EpaymentOpt = Annotated[
-    str | None, Opt("--epayment", metavar="JA/NEIN", help="E-payment: ja/nein.")
+    str | None, Opt("--epayment", metavar="JA/NEIN", help=N_("E-payment: ja/nein."))
 ]
 SubmitsOpt = Annotated[
-    str | None, Opt("--submits", metavar="JA/NEIN", help="Submits electronically: ja/nein.")
+    str | None, Opt("--submits", metavar="JA/NEIN", help=N_("Submits electronically: ja/nein."))
 ]
 
 
@@ -119,7 +120,7 @@ def procedures_list(ctx: typer.Context, json: JsonOpt = False) -> None:
 @procedures_app.command("add")
 def procedures_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the online procedure.")],
+    name: Annotated[str, typer.Argument(help=N_("Name of the online procedure."))],
     url: UrlOpt = None,
     provision: ProvOpt = None,
     bayernportal: BayernportalOpt = None,
@@ -152,8 +153,8 @@ def procedures_add(
 @procedures_app.command("edit")
 def procedures_edit(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the online procedure.")],
-    new_name: Annotated[str | None, Opt("--name", metavar="TEXT", help="New name.")] = None,
+    name: Annotated[str, typer.Argument(help=N_("Name of the online procedure."))],
+    new_name: Annotated[str | None, Opt("--name", metavar="TEXT", help=N_("New name."))] = None,
     url: UrlOpt = None,
     provision: ProvOpt = None,
     bayernportal: BayernportalOpt = None,

@@ -18,11 +18,14 @@ from egov_cli.domain.reference import (
     search_reference,
     update_reference,
 )
-from egov_cli.values.display import count, number
+from egov_cli.i18n import N_, _, ngettext
+from egov_cli.values.display import number
 
 reference_app = typer.Typer(
-    help="The federal OZG/LeiKa reference catalogue: search, show, update.\n\n"
-    "Example: egov reference search gewerbe",
+    help=N_(
+        "The federal OZG/LeiKa reference catalogue: search, show, update.\n\n"
+        "Example: egov reference search gewerbe"
+    ),
     no_args_is_help=True,
 )
 
@@ -31,15 +34,21 @@ def _warn_all(warnings: list[str] | tuple[str, ...], limit: int = 20) -> None:
     for text in warnings[:limit]:
         output.warning(text)
     if len(warnings) > limit:
-        output.warning(f"... und {len(warnings) - limit} weitere Hinweise")
+        more = len(warnings) - limit
+        output.warning(
+            "... "
+            + ngettext("and {count} more note", "and {count} more notes", more).format(count=more)
+        )
 
 
 @reference_app.command("search")
 def search(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Words of the name, or the start of a LeiKa key.")],
+    text: Annotated[
+        str, typer.Argument(help=N_("Words of the name, or the start of a LeiKa key."))
+    ],
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, metavar="ZAHL", help="At most this many.")
+        int, typer.Option("--limit", "-n", min=1, metavar="ZAHL", help=N_("At most this many."))
     ] = 20,
     json: JsonOpt = False,
 ) -> None:
@@ -56,24 +65,37 @@ def search(
         output.print_json(json_shapes.reference_search(hits, limit))
         return
     _entries_table(shown)
-    more = f" (die ersten {len(shown)}; mehr mit --limit)" if len(hits) > len(shown) else ""
-    output.message(f"{len(hits)} Treffer im Referenzkatalog{more}", quiet=st.quiet)
+    found = ngettext(
+        "{count} match in the reference catalogue",
+        "{count} matches in the reference catalogue",
+        len(hits),
+    ).format(count=len(hits))
+    if len(hits) > len(shown):
+        found += " " + _("(the first {count}; more with --limit)").format(count=len(shown))
+    output.message(found, quiet=st.quiet)
 
 
 def _entries_table(entries: list[ReferenceEntry]) -> None:
     output.table(
         [
-            (e.key or "nicht im LeiKa", e.name, e.leika_type, e.ozg_id, e.ozg_name, e.topic)
+            (e.key or _("not in LeiKa"), e.name, e.leika_type, e.ozg_id, e.ozg_name, e.topic)
             for e in entries
         ],
-        ["LeiKa-Schlüssel", "Leistung", "LeiKa-Typ", "OZG-ID", "OZG-Leistung", "Themenfeld"],
+        [
+            _("LeiKa key"),
+            _("Service"),
+            _("LeiKa type"),
+            _("OZG ID"),
+            _("OZG service"),
+            _("Themenfeld"),
+        ],
     )
 
 
 @reference_app.command("show")
 def show(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="14-digit LeiKa key (spaces allowed).")],
+    key: Annotated[str, typer.Argument(help=N_("14-digit LeiKa key (spaces allowed)."))],
     json: JsonOpt = False,
 ) -> None:
     """Explain a LeiKa key: its parts, the LeiKa type in words, OZG service, Themenfeld,
@@ -87,20 +109,25 @@ def show(
         output.print_json(json_shapes.reference_show(detail))
         return
     e = detail.entry
-    pairs: list[tuple[str, Any]] = [("LeiKa-Schlüssel", e.key), ("Leistung", e.name)]
+    pairs: list[tuple[str, Any]] = [(_("LeiKa key"), e.key), (_("Service"), e.name)]
     for part in detail.parts:
         text = f"{part.value} - {part.meaning}" if part.meaning else part.value
-        pairs.append((f"{part.label} (Stellen {part.digits})", text))
+        pairs.append(
+            (_("{part} (digits {digits})").format(part=part.label, digits=part.digits), text)
+        )
     pairs += [
-        ("LeiKa-Typ", detail.type_text if e.leika_type else "-"),
-        ("Vollzug durch die Kommune", scope_label(detail.scope) or "nein (laut Typ)"),
-        ("OZG-ID", e.ozg_id),
-        ("OZG-Leistung", e.ozg_name),
-        ("Themenfeld", e.topic),
-        ("Lebenslage", e.life_event),
-        ("SDG Anhang I", e.sdg_annex1),
-        ("SDG Anhang II", e.sdg_annex2),
-        ("Rechtsgrundlage", e.law),
+        (_("LeiKa type"), detail.type_text if e.leika_type else "-"),
+        (
+            _("Executed by the municipality"),
+            scope_label(detail.scope) or _("no (by its type)"),
+        ),
+        (_("OZG ID"), e.ozg_id),
+        (_("OZG service"), e.ozg_name),
+        (_("Themenfeld"), e.topic),
+        (_("Lebenslage"), e.life_event),
+        (_("SDG Annex I"), e.sdg_annex1),
+        (_("SDG Annex II"), e.sdg_annex2),
+        (_("Legal basis"), e.law),
     ]
     output.key_values(pairs, title=e.name)
     _warn_all(detail.warnings)
@@ -119,16 +146,16 @@ def info(ctx: typer.Context, json: JsonOpt = False) -> None:
         return
     output.key_values(
         [
-            ("Quelle", "aktualisiert" if found.source == "updated" else "mitgeliefert"),
-            ("Datei", found.path),
+            (_("Source"), _("updated") if found.source == "updated" else _("shipped")),
+            (_("File"), found.path),
             ("SHA-256", found.sha256),
-            ("Zeilen", found.rows),
-            ("LeiKa-Schlüssel", found.keys),
-            ("ohne LeiKa-Schlüssel", found.without_key),
-            ("OZG-Leistungen", found.ozg_services),
-            ("Hinweise", len(found.warnings)),
+            (_("Rows"), found.rows),
+            (_("LeiKa keys"), found.keys),
+            (_("without LeiKa key"), found.without_key),
+            (_("OZG services"), found.ozg_services),
+            (_("Notes"), len(found.warnings)),
         ],
-        title="Referenzkatalog",
+        title=_("Reference catalogue"),
     )
     _warn_all(found.warnings)
 
@@ -139,12 +166,14 @@ def update(
     file: Annotated[
         str,
         typer.Argument(
-            help="A reference CSV (the shipped columns), the FIM portal's LeiKa export "
-            "(leika_leistungen_de.csv) or the OZG dashboard's data export (JSON or CSV)."
+            help=N_(
+                "A reference CSV (the shipped columns), the FIM portal's LeiKa export "
+                "(leika_leistungen_de.csv) or the OZG dashboard's data export (JSON or CSV)."
+            )
         ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only check the file; change nothing.")
+        bool, typer.Option("--dry-run", help=N_("Only check the file; change nothing."))
     ] = False,
     json: JsonOpt = False,
 ) -> None:
@@ -163,11 +192,21 @@ def update(
         output.print_json(json_shapes.reference_update(result))
         return
     _warn_all(result.warnings)
-    verb = "Geprüft (--dry-run: nichts geändert)" if dry_run else "Geladen"
+    verb = _("Checked (--dry-run: nothing changed)") if dry_run else _("Loaded")
+    rows = ngettext("{count} row", "{count} rows", result.rows).format(count=number(result.rows))
     output.message(
-        f"{verb}: {result.file_name} mit {count(result.rows, 'Zeile', 'Zeilen')} "
-        f"({number(result.keys)} LeiKa-Schlüssel; {number(result.added_keys)} neu, "
-        f"{number(result.removed_keys)} entfallen), SHA-256 {result.sha256}",
+        _(
+            "{action}: {file} with {rows} ({keys} LeiKa keys; {added} new, {removed} dropped), "
+            "SHA-256 {sha256}"
+        ).format(
+            action=verb,
+            file=result.file_name,
+            rows=rows,
+            keys=number(result.keys),
+            added=number(result.added_keys),
+            removed=number(result.removed_keys),
+            sha256=result.sha256,
+        ),
         quiet=st.quiet,
     )
     if result.source_format != "reference":
@@ -178,4 +217,4 @@ def update(
             quiet=st.quiet,
         )
     if not dry_run:
-        output.message(f"Gespeichert unter {result.stored_at}", quiet=st.quiet)
+        output.message(_("Stored at {path}").format(path=result.stored_at), quiet=st.quiet)

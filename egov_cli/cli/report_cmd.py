@@ -28,6 +28,7 @@ from egov_cli.cli.report_output import (
 from egov_cli.cli.state import state, use_json
 from egov_cli.core.errors import ExitCode, TargetAlert, ValidationError
 from egov_cli.core.files import write_new
+from egov_cli.i18n import N_
 from egov_cli.reports.builders import ReportOptions, build, report_names
 from egov_cli.reports.document import Report
 from egov_cli.reports.render.common import EXTENSIONS, as_of
@@ -36,24 +37,29 @@ from egov_cli.values import display as formats
 from egov_cli.values.parse import parse_date
 
 report_app = typer.Typer(
-    help="Reports: readiness, targets, overdue, changes, SDG, council; 'report run' for the "
-    "scheduler.\n\n"
-    "Example: egov report readiness --format html --output bereitschaft.html",
+    help=N_(
+        "Reports: readiness, targets, overdue, changes, SDG, council; 'report run' for the "
+        "scheduler.\n\n"
+        "Example: egov report readiness --format html --output bereitschaft.html"
+    ),
     no_args_is_help=True,
 )
 
 DeptOpt = Annotated[
     str | None,
-    typer.Option("--department", "-d", metavar="AMT", help="Only this department (code or name)."),
+    typer.Option(
+        "--department", "-d", metavar="AMT", help=N_("Only this department (code or name).")
+    ),
 ]
 TopicOpt = Annotated[
-    str | None, typer.Option("--topic", metavar="THEMENFELD", help="Only this OZG Themenfeld.")
+    str | None, typer.Option("--topic", metavar="THEMENFELD", help=N_("Only this OZG Themenfeld."))
 ]
 TypeOpt = Annotated[
-    str | None, typer.Option("--leika-type", metavar="TYP", help="Only this LeiKa type.")
+    str | None, typer.Option("--leika-type", metavar="TYP", help=N_("Only this LeiKa type."))
 ]
 SdgOpt = Annotated[
-    bool | None, typer.Option("--sdg/--no-sdg", help="Only SDG Annex II services (or only others).")
+    bool | None,
+    typer.Option("--sdg/--no-sdg", help=N_("Only SDG Annex II services (or only others).")),
 ]
 
 
@@ -75,7 +81,7 @@ def _show(
     options: ReportOptions,
     fmt: str | None,
     out: str | None,
-    lang: str,
+    lang: str | None,
 ) -> None:
     check_lang(lang)
     resolve_format(fmt, out)  # a wrong --format fails before any work
@@ -92,7 +98,7 @@ def readiness(
     sdg: SdgOpt = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """Readiness: services, online share, level distribution, per department and Themenfeld,
     and the status of every target.
@@ -107,11 +113,11 @@ def readiness(
 def targets(
     ctx: typer.Context,
     target: Annotated[
-        str | None, typer.Option("--target", "-t", metavar="ZIEL", help="Only this target.")
+        str | None, typer.Option("--target", "-t", metavar="ZIEL", help=N_("Only this target."))
     ] = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """Targets: progress, pace, forecast, status and the services that still have to move.
 
@@ -129,14 +135,14 @@ def overdue(
             "--days",
             min=0,
             metavar="ZAHL",
-            help="Also list services due within this many days (30).",
+            help=N_("Also list services due within this many days (30)."),
         ),
     ] = None,
     department: DeptOpt = None,
     topic: TopicOpt = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """Overdue: services past their target date below their target level, and those due soon.
 
@@ -154,14 +160,14 @@ def changes(
         typer.Option(
             "--since",
             metavar="DATUM",
-            help="A date (01.10.2026 or 2026-10-01) or 'last': since the last changes report.",
+            help=N_("A date (01.10.2026 or 2026-10-01) or 'last': since the last changes report."),
         ),
     ] = None,
     department: DeptOpt = None,
     topic: TopicOpt = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """Changes: level ups and downs, new services and go-lives since a date or the last report.
 
@@ -181,7 +187,7 @@ def sdg(
     department: DeptOpt = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
-    lang: LangOpt = "de",
+    lang: LangOpt = None,
 ) -> None:
     """SDG Annex II: services under the Single Digital Gateway below the top level.
 
@@ -212,18 +218,20 @@ def council(
 def run(
     ctx: typer.Context,
     schedule: Annotated[
-        Path, typer.Argument(help="The schedule (TOML): reports, formats, folder.")
+        Path, typer.Argument(help=N_("The schedule (TOML): reports, formats, folder."))
     ],
     fail_on: Annotated[
         str | None,
         typer.Option(
             "--fail-on",
             metavar="STATUS",
-            help="Exit 10 when a target is at risk (at-risk), 11 when one is missed (at-risk "
-            "or missed).",
+            help=N_(
+                "Exit 10 when a target is at risk (at-risk), 11 when one is missed (at-risk "
+                "or missed)."
+            ),
         ),
     ] = None,
-    json: Annotated[bool, json_option("Print the files written as JSON.")] = False,
+    json: Annotated[bool, json_option(N_("Print the files written as JSON."))] = False,
 ) -> None:
     """The unattended job: write each scheduled report as dated files (never replacing an
     earlier run's), one log line per file on stderr, no colour; for cron and the Windows
@@ -255,8 +263,9 @@ def run(
             )
             written.append((report, fmt, path))
             if not st.quiet:
-                sys.stderr.write(
-                    f"{stamp} {item.name} {fmt} geschrieben: {path} ({len(data)} Bytes)\n"
+                output.write(
+                    f"{stamp} {item.name} {fmt} geschrieben: {path} ({len(data)} Bytes)\n",
+                    stderr=True,
                 )
                 sys.stderr.flush()
     if fail and not {r.name for r, _f, _p in written} & {"readiness", "targets"}:
@@ -280,8 +289,10 @@ CoverageTypesOpt = Annotated[
     typer.Option(
         "--leika-type",
         metavar="TYPEN",
-        help="Only these LeiKa types, comma separated (e.g. 5 or 2b,5). Default: the types "
-        "a municipality executes (2b, 3b, 4b, 5; and 2, 3, 2/3, 4, marked 'prüfen').",
+        help=N_(
+            "Only these LeiKa types, comma separated (e.g. 5 or 2b,5). Default: the types "
+            "a municipality executes (2b, 3b, 4b, 5; and 2, 3, 2/3, 4, marked 'prüfen')."
+        ),
     ),
 ]
 
@@ -295,8 +306,10 @@ def coverage(
         bool,
         typer.Option(
             "--all-levels",
-            help="Also what the Land (types 2a, 3a, 4a) or the federation (1) executes "
-            "(default: what the municipality executes, or may by state law).",
+            help=N_(
+                "Also what the Land (types 2a, 3a, 4a) or the federation (1) executes "
+                "(default: what the municipality executes, or may by state law)."
+            ),
         ),
     ] = False,
     fmt: FormatOpt = None,

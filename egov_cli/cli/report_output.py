@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from egov_cli import i18n
 from egov_cli.cli import output as out
 from egov_cli.core.files import write_atomic
+from egov_cli.i18n import N_
 
 if TYPE_CHECKING:
     from egov_cli.cli.state import State
@@ -44,20 +46,27 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="rich, md, html, pdf, xlsx, csv or json. Default: from the --output file's extension, "
-        "else rich on a terminal and md otherwise.",
+        help=N_(
+            "rich, md, html, pdf, xlsx, csv or json. Default: from the --output file's extension, "
+            "else rich on a terminal and md otherwise."
+        ),
     ),
 ]
 OutputOpt = Annotated[
     str | None,
     typer.Option(
-        "--output", "-o", metavar="DATEI", help="Write to this file ('-' for stdout, the default)."
+        "--output",
+        "-o",
+        metavar="DATEI",
+        help=N_("Write to this file ('-' for stdout, the default)."),
     ),
 ]
 LangOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--lang", metavar="SPRACHE", help="Language of labels, numbers and dates: de or en."
+        "--lang",
+        metavar="SPRACHE",
+        help=N_("Language of labels, numbers and dates: de or en (default: the run's language)."),
     ),
 ]
 
@@ -79,9 +88,12 @@ def report_now() -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def check_lang(lang: str) -> str:
+def check_lang(lang: str | None) -> str:
+    """The report's language: its own ``--lang``, else the run's language."""
     from egov_cli.core.errors import ValidationError
 
+    if lang is None:
+        return i18n.language()
     value = lang.strip().lower()
     if value not in ("de", "en"):
         raise ValidationError(f"--lang {lang!r} is not supported.", "Use --lang de or --lang en.")
@@ -153,10 +165,11 @@ def record_all(st: State, runs: list[tuple[Report, str, str | None]]) -> None:
     """Record written reports as (report, format, file or None for stdout), in one transaction
     (for ``report changes --since last``).
 
-    A read-only catalogue (a report job's read-only role or URI) cannot take the record: the
-    reports are out already, so that is a warning, not a failure.
+    The reports are out already when they are recorded: a catalogue that cannot take the
+    record (a report job's read-only role or storage, a lock another program holds past the
+    lock timeout, a full disk) is a warning that names what was not recorded, not a failure.
     """
-    from egov_cli.core.errors import ReadOnlyCatalogue
+    from egov_cli.core.errors import DatabaseError, ReadOnlyCatalogue
     from egov_cli.reports.builders import record_run
 
     try:
@@ -170,15 +183,21 @@ def record_all(st: State, runs: list[tuple[Report, str, str | None]]) -> None:
                     format=fmt,
                     output=target,
                 )
-    except ReadOnlyCatalogue:
+    except DatabaseError as exc:
+        reason = (
+            "Der Katalog ist schreibgeschützt"
+            if isinstance(exc, ReadOnlyCatalogue)
+            else f"Der Katalog nimmt gerade nichts an ({exc.message})"
+        )
+        written = ", ".join(f"{report.name} ({target or 'stdout'})" for report, _, target in runs)
         out.warning(
-            "Der Katalog ist schreibgeschützt: der Bericht ist ausgegeben, aber nicht im Katalog "
-            "vermerkt ('report changes --since last' kennt ihn nicht)."
+            f"{reason}: ausgegeben, aber nicht im Katalog vermerkt: {written}. "
+            "'report changes --since last' kennt diese Berichte nicht."
         )
 
 
 def emit_report(
-    st: State, report: Report, fmt: str | None, output: str | None, lang: str = "de"
+    st: State, report: Report, fmt: str | None, output: str | None, lang: str | None = None
 ) -> Path | None:
     """Show or write ``report`` (see the module docstring); returns the file written, if any."""
     from egov_cli.core.errors import ValidationError

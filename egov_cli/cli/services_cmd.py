@@ -40,6 +40,7 @@ from egov_cli.domain.catalogue import (
 )
 from egov_cli.domain.reference import enrich_services
 from egov_cli.domain.scale import Scale, load_scale
+from egov_cli.i18n import N_, _, ngettext
 from egov_cli.values.column import parse_value
 from egov_cli.values.display import count, timestamp
 from egov_cli.values.parse import parse_term
@@ -47,7 +48,9 @@ from egov_cli.values.vocab import ADDRESSEES, STATUSES, label_of
 
 PAGE_SIZE = 50
 
-services_app = typer.Typer(help="List, show, add, edit and remove services.", no_args_is_help=True)
+services_app = typer.Typer(
+    help=N_("List, show, add, edit and remove services."), no_args_is_help=True
+)
 Opt = typer.Option
 
 
@@ -93,9 +96,11 @@ def list_(
     status: StatusFilterOpt = None,
     topic: TopicFilterOpt = None,
     search: SearchOpt = None,
-    all_: Annotated[bool, Opt("--all", help="Show every matching service, not one page.")] = False,
+    all_: Annotated[
+        bool, Opt("--all", help=N_("Show every matching service, not one page."))
+    ] = False,
     page: Annotated[
-        int, Opt("--page", min=1, metavar="ZAHL", help="Page to show (50 services a page).")
+        int, Opt("--page", min=1, metavar="ZAHL", help=N_("Page to show (50 services a page)."))
     ] = 1,
     json: JsonOpt = False,
 ) -> None:
@@ -152,7 +157,7 @@ def _services_table(rows: list[ServiceView], scale: Scale) -> None:
 @services_app.command("show")
 def show(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help="LeiKa key or id.")],
+    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id."))],
     json: JsonOpt = False,
 ) -> None:
     """Show every field of one service.
@@ -225,8 +230,10 @@ def add(
     name: Annotated[
         str | None,
         typer.Argument(
-            help="Name of the service; may be left out with --leika where the reference knows "
-            "the key."
+            help=N_(
+                "Name of the service; may be left out with --leika where the reference knows "
+                "the key."
+            )
         ),
     ] = None,
     fields: dict[str, str | None] | None = None,
@@ -253,7 +260,7 @@ def add(
 @service_field_options()
 def edit(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help="LeiKa key or id of the service.")],
+    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id of the service."))],
     fields: dict[str, str | None],
     json: JsonOpt = False,
 ) -> None:
@@ -279,7 +286,7 @@ def edit(
 @services_app.command("remove")
 def remove(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help="LeiKa key or id of the service.")],
+    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id of the service."))],
     yes: YesOpt = False,
     dry_run: DryRunRemoveOpt = False,
     json: JsonOpt = False,
@@ -312,7 +319,7 @@ def remove(
 @services_app.command("history")
 def history_(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help="LeiKa key or id of the service.")],
+    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id of the service."))],
     json: JsonOpt = False,
 ) -> None:
     """Show every recorded change of a service: when, who, what, old and new value.
@@ -352,7 +359,7 @@ def _short(value: str | None, limit: int = 60) -> str:
 def enrich(
     ctx: typer.Context,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
+        bool, typer.Option("--dry-run", help=N_("Show what would change; change nothing."))
     ] = False,
     json: JsonOpt = False,
 ) -> None:
@@ -375,19 +382,31 @@ def enrich(
                 for s in result.services
                 for field, (old, new) in s.changes.items()
             ],
-            ["ID", "LeiKa-Schlüssel", "Leistung", "Feld", "bisher", "neu"],
+            [_("ID"), _("LeiKa key"), _("Service"), _("Field"), _("before"), _("new")],
         )
     if result.not_in_reference:
+        missing = len(result.not_in_reference)
         output.warning(
-            f"{len(result.not_in_reference)} Schlüssel "
-            f"{'steht' if len(result.not_in_reference) == 1 else 'stehen'} nicht im "
-            "Referenzkatalog: "
-            + ", ".join(result.not_in_reference[:10])
-            + (" ..." if len(result.not_in_reference) > 10 else "")
+            ngettext(
+                "{count} key is not in the reference catalogue: {keys}",
+                "{count} keys are not in the reference catalogue: {keys}",
+                missing,
+            ).format(
+                count=missing,
+                keys=", ".join(result.not_in_reference[:10]) + (" ..." if missing > 10 else ""),
+            )
         )
-    verb = "würden ergänzt (--dry-run: nichts geändert)" if dry_run else "ergänzt"
+    message = (
+        _(
+            "{changed} of {checked} services with a LeiKa key would be filled in "
+            "(--dry-run: nothing changed) ({fields} fields)"
+        )
+        if dry_run
+        else _("{changed} of {checked} services with a LeiKa key filled in ({fields} fields)")
+    )
     output.message(
-        f"{len(result.services)} von {result.checked} Leistungen mit LeiKa-Schlüssel {verb} "
-        f"({result.fields_changed} Felder)",
+        message.format(
+            changed=len(result.services), checked=result.checked, fields=result.fields_changed
+        ),
         quiet=st.quiet,
     )

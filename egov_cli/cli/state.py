@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from egov_cli.core.config import Settings
+    from egov_cli.core.errors import EgovError
     from egov_cli.core.history import ChangeContext
     from egov_cli.storage.db import Catalogue
 
@@ -49,6 +50,15 @@ class State:
             self._catalogue = open_catalogue(self.settings.db)
         return self._catalogue
 
+    def close(self) -> None:
+        """Close the catalogue at the end of the command (SQLite: its file then holds every
+        committed change, see ``storage.db.close_catalogue``)."""
+        catalogue, self._catalogue = self._catalogue, None
+        if catalogue is not None:
+            from egov_cli.storage.db import close_catalogue
+
+            close_catalogue(catalogue)
+
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:
         """The command's one transaction: all or nothing."""
@@ -63,6 +73,16 @@ class State:
         from egov_cli.storage.db import run_transaction
 
         return run_transaction(self.catalogue(), work)
+
+    def database_fault(self, exc: Exception) -> EgovError | None:
+        """The catalogue's user-facing error for a database driver's error that no part of the
+        command explained (the export and the import read SQLite through connections of their
+        own); None for anything else, which is a bug."""
+        if self._settings is None:
+            return None
+        from egov_cli.storage.db import describe, driver_error
+
+        return driver_error(exc, describe(self.settings.db))
 
     def change_context(self, source: str, import_id: int | None = None) -> ChangeContext:
         from egov_cli.core.history import ChangeContext

@@ -22,56 +22,67 @@ from egov_cli.domain.targets import (
     parse_share,
     remove_target,
 )
+from egov_cli.i18n import N_, _
 from egov_cli.values import display as formats
 from egov_cli.values.parse import parse_date, parse_flag, parse_int
 
-RULE = (
-    "Status: verfehlt = Fälligkeitsdatum vorbei und Ziel nicht erreicht; gefährdet = Ziel noch "
-    "nicht erreicht und die Prognose zum Fälligkeitsdatum (heutiger Stand + bisheriges Tempo "
-    "je Woche × verbleibende Wochen) liegt unter dem Ziel; sonst im Plan."
+RULE = N_(
+    "Status: missed = due date passed and target not reached; at risk = target not yet "
+    "reached and the forecast for the due date (today's count + pace so far per week × weeks "
+    "left) is below the target; otherwise on track."
 )
-STATUS_DE = {"on-track": "im Plan", "at-risk": "gefährdet", "missed": "verfehlt"}
+STATUS = {"on-track": N_("on track"), "at-risk": N_("at risk"), "missed": N_("missed")}
 
 targets_app = typer.Typer(
-    help="Rollout targets (e.g. 120 services at level 3 by 31.12.), with progress from the "
-    "change history.\n\n" + RULE + "\n\nExample: egov targets add 'Online 2026' --min-level 3 "
-    "--count 120",
+    help=N_(
+        "Rollout targets (120 services at level 3 by 31.12., for example), with progress from "
+        "the change history.\n\n"
+        "Status: missed = due date passed and target not reached; at risk = target not yet "
+        "reached and the forecast for the due date (today's count + pace so far per week × weeks "
+        "left) is below the target; otherwise on track.\n\n"
+        "Example: egov targets add 'Online 2026' --min-level 3 --count 120"
+    ),
     no_args_is_help=True,
 )
 
 Opt = typer.Option
 MinLevelOpt = Annotated[
     str | None,
-    Opt("--min-level", metavar="STUFE", help="Threshold: services at this level or higher count."),
+    Opt(
+        "--min-level",
+        metavar="STUFE",
+        help=N_("Threshold: services at this level or higher count."),
+    ),
 ]
 CountOpt = Annotated[
-    str | None, Opt("--count", metavar="ZAHL", help="Goal as a number of services.")
+    str | None, Opt("--count", metavar="ZAHL", help=N_("Goal as a number of services."))
 ]
 ShareOpt = Annotated[
     str | None,
-    Opt("--share", metavar="ANTEIL", help="Goal as a share of the scope: 0.8, 0,8 or 80%."),
+    Opt("--share", metavar="ANTEIL", help=N_("Goal as a share of the scope: 0.8, 0,8 or 80%.")),
 ]
 DueOpt = Annotated[
-    str | None, Opt("--due", metavar="DATUM", help="Due date (default 31.12. of the current year).")
+    str | None,
+    Opt("--due", metavar="DATUM", help=N_("Due date (default 31.12. of the current year).")),
 ]
 StartOpt = Annotated[
     str | None,
     Opt(
         "--start",
         metavar="DATUM",
-        help="Start of the period (default 1.1. of the due date's year).",
+        help=N_("Start of the period (default 1.1. of the due date's year)."),
     ),
 ]
 DeptOpt = Annotated[
-    str | None, Opt("--department", "-d", metavar="AMT", help="Scope: department code.")
+    str | None, Opt("--department", "-d", metavar="AMT", help=N_("Scope: department code."))
 ]
 TopicOpt = Annotated[
-    str | None, Opt("--topic", metavar="THEMENFELD", help="Scope: OZG Themenfeld.")
+    str | None, Opt("--topic", metavar="THEMENFELD", help=N_("Scope: OZG Themenfeld."))
 ]
 TypeOpt = Annotated[
-    str | None, Opt("--leika-type", metavar="TYP", help="Scope: LeiKa type, e.g. 2/3.")
+    str | None, Opt("--leika-type", metavar="TYP", help=N_("Scope: LeiKa type, e.g. 2/3."))
 ]
-NotesOpt = Annotated[str | None, Opt("--notes", metavar="TEXT", help="Free text.")]
+NotesOpt = Annotated[str | None, Opt("--notes", metavar="TEXT", help=N_("Free text."))]
 
 
 def _today() -> date:
@@ -88,8 +99,10 @@ def _day(text: str | None, field: str) -> date | None:
 
 def _level(p: Progress, scale: Scale) -> str:
     if p.threshold_level is None:
-        return "Online-Dienste"
-    return f"ab {p.threshold_level} {scale.label(p.threshold_level)}"
+        return _("Online services")
+    return _("from {level} {label}").format(
+        level=p.threshold_level, label=scale.label(p.threshold_level)
+    )
 
 
 def _scope(p: Progress) -> str:
@@ -106,7 +119,7 @@ def _num(value: float | None, digits: int = 1) -> str:
 @targets_app.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the target.")],
+    name: Annotated[str, typer.Argument(help=N_("Name of the target."))],
     min_level: MinLevelOpt = None,
     count: CountOpt = None,
     share: ShareOpt = None,
@@ -115,13 +128,17 @@ def add(
     department: DeptOpt = None,
     topic: TopicOpt = None,
     leika_type: TypeOpt = None,
-    sdg: Annotated[bool, Opt("--sdg", help="Scope: SDG Annex II services only.")] = False,
+    sdg: Annotated[bool, Opt("--sdg", help=N_("Scope: SDG Annex II services only."))] = False,
     kind: Annotated[
         str,
-        Opt("--kind", metavar="ART", help="level (default) or digitales-amt (online procedures)."),
+        Opt(
+            "--kind",
+            metavar="ART",
+            help=N_("level (default) or digitales-amt (online procedures)."),
+        ),
     ] = "level",
     bezirk: Annotated[
-        bool, Opt("--bezirk", help="Digitales Amt for a Bezirk: goal 30 instead of 50.")
+        bool, Opt("--bezirk", help=N_("Digitales Amt for a Bezirk: goal 30 instead of 50."))
     ] = False,
     notes: NotesOpt = None,
     json: JsonOpt = False,
@@ -158,8 +175,9 @@ def add(
         output.print_json(json_shapes.target_added(target))
         return
     output.message(
-        f"Ziel angelegt: {target.name} (fällig {target.due_date:%d.%m.%Y}, "
-        f"Beginn {target.start_date:%d.%m.%Y})",
+        _("Target added: {name} (due {due}, start {start})").format(
+            name=target.name, due=formats.day(target.due_date), start=formats.day(target.start_date)
+        ),
         quiet=st.quiet,
     )
 
@@ -188,7 +206,7 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
                 p.current_count,
                 _num(p.forecast, 0),
                 p.due_date,
-                STATUS_DE[p.status],
+                _(STATUS[p.status]),
             )
             for p in progresses
         ],
@@ -210,7 +228,7 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
 @targets_app.command("show")
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name or id of the target.")],
+    name: Annotated[str, typer.Argument(help=N_("Name or id of the target."))],
     json: JsonOpt = False,
 ) -> None:
     """Show a target's progress: start, today, pace, pace needed, forecast, status.
@@ -225,7 +243,9 @@ def show(
         output.print_json(json_shapes.target_show(p))
         return
     goal = (
-        f"{p.goal} ({_num(p.goal_share * 100 if p.goal_share else None)} % von {p.scope_size})"
+        _("{goal} ({share} of {scope})").format(
+            goal=p.goal, share=formats.percent(p.goal_share), scope=p.scope_size
+        )
         if p.goal_share is not None
         else str(p.goal)
     )
@@ -244,18 +264,18 @@ def show(
             ("Nötiges Tempo (je Woche)", _num(p.pace_needed, 2)),
             ("Wochen bis Fälligkeit", _num(p.weeks_left)),
             ("Prognose zum Fälligkeitsdatum (abgerundet)", _num(p.forecast, 0)),
-            ("Status", STATUS_DE[p.status]),
+            ("Status", _(STATUS[p.status])),
         ],
         title=p.name,
     )
-    output.message(RULE, quiet=st.quiet)
+    output.message(_(RULE), quiet=st.quiet)
 
 
 @targets_app.command("edit")
 def edit(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name or id of the target.")],
-    new_name: Annotated[str | None, Opt("--name", metavar="TEXT", help="New name.")] = None,
+    name: Annotated[str, typer.Argument(help=N_("Name or id of the target."))],
+    new_name: Annotated[str | None, Opt("--name", metavar="TEXT", help=N_("New name."))] = None,
     min_level: MinLevelOpt = None,
     count: CountOpt = None,
     share: ShareOpt = None,
@@ -299,7 +319,7 @@ def edit(
         values["scope_sdg"] = parse_flag(sdg, "sdg") or None
     if not values and min_level is None:
         raise ValidationError(
-            "Nichts zu ändern.", "Geben Sie mindestens eine Option an, z. B. --count 150."
+            _("Nothing to change."), _("Give at least one option, e.g. --count 150.")
         )
     with st.session(write=True) as session:
         if min_level is not None:
@@ -309,9 +329,9 @@ def edit(
         output.print_json(json_shapes.target_edited(target, changes))
         return
     if not changes:
-        output.message(f"Keine Änderung: {target.name}", quiet=st.quiet)
+        output.message(_("No change: {name}").format(name=target.name), quiet=st.quiet)
         return
-    output.message(f"Geändert: {target.name}", quiet=st.quiet)
+    output.message(_("Changed: {name}").format(name=target.name), quiet=st.quiet)
     for field, (old, new) in changes.items():
         output.message(
             f"  {field}: {output.cell(old) or '-'} -> {output.cell(new) or '-'}", quiet=st.quiet
@@ -321,7 +341,7 @@ def edit(
 @targets_app.command("remove")
 def remove(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name or id of the target.")],
+    name: Annotated[str, typer.Argument(help=N_("Name or id of the target."))],
     yes: YesOpt = False,
     dry_run: DryRunRemoveOpt = False,
     json: JsonOpt = False,
@@ -336,12 +356,13 @@ def remove(
         label = target.name
         if dry_run:
             output.message(
-                f"Würde entfernen: Ziel {label} (--dry-run: nichts geändert)", quiet=st.quiet
+                _("Would remove: target {name} (--dry-run: nothing changed)").format(name=label),
+                quiet=st.quiet,
             )
             if json:
                 output.print_json(json_shapes.target_removed(target, dry_run=True))
             return
-        confirm_removal(f"Ziel {label}", yes)
+        confirm_removal(_("Target {name}").format(name=label), yes)
         removed = remove_target(session, st.change_context("targets remove"), name)
         data = json_shapes.target_removed(removed, dry_run=False)
     if json:

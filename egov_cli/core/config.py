@@ -11,6 +11,9 @@ APP_NAME = "egov-cli"
 DB_ENV = "EGOV_DB"
 ACTOR_ENV = "EGOV_ACTOR"
 DEFAULT_DB_FILE = "catalogue.db"
+LOCK_TIMEOUT_ENV = "EGOV_LOCK_TIMEOUT"
+#: Seconds a command waits for a lock another process holds on the catalogue, by default.
+DEFAULT_LOCK_TIMEOUT = 15.0
 
 
 def default_db_path() -> Path:
@@ -35,6 +38,27 @@ def resolve_db(option: str | None = None) -> str:
     if is_url(value):
         return value
     return str(Path(value).expanduser())
+
+
+def lock_timeout() -> float:
+    """Seconds a command waits for a lock another process holds on the catalogue (a writer on
+    SQLite, a table or row lock on PostgreSQL) before it stops: ``EGOV_LOCK_TIMEOUT``, else 15."""
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(raw.replace(",", "."))
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 86_400:
+        from egov_cli.core.errors import ValidationError
+
+        raise ValidationError(
+            f"{LOCK_TIMEOUT_ENV}={raw!r} is not a number of seconds.",
+            f"Set it to how long to wait for a lock, e.g. {LOCK_TIMEOUT_ENV}=30, or unset it "
+            f"(then {DEFAULT_LOCK_TIMEOUT:g} s).",
+        )
+    return seconds
 
 
 def default_actor() -> str:

@@ -10,6 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from egov_cli.i18n import _, ngettext
+
+#: The most characters of a value a message shows (a cell may hold 32,767, a file far more).
+SHOWN_CHARS = 80
+
+
+def shown_value(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``value`` as every message shows it: quoted, and where longer than ``limit`` characters,
+    cut there with its whole length told (``'xxxx…' (60,000,000 characters)``). A huge cell
+    named in a message costs no more than a short one."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
 
 class ExitCode(IntEnum):
     """Exit codes of the ``egov`` command (documented in the README)."""
@@ -80,11 +95,11 @@ class Problem:
         if self.file:
             parts.append(self.file)
         if self.sheet:
-            parts.append(f"sheet {self.sheet!r}")
+            parts.append(_("sheet {sheet!r}").format(sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}").format(row=self.row))
         if self.column:
-            parts.append(f"column {self.column!r}")
+            parts.append(_("column {column!r}").format(column=self.column))
         return ", ".join(parts)
 
     def __str__(self) -> str:
@@ -94,7 +109,8 @@ class Problem:
             value = self.value
             if type(value) is float and value.is_integer():
                 value = int(value)  # a number cell read as 9.0 was typed as 9
-            text += f" (value {value!r})"
+            shown = shown_value(value) if isinstance(value, str) else repr(value)
+            text += " " + _("(value {value})").format(value=shown)
         if self.hint:
             text += f" - {self.hint}"
         return text
@@ -117,13 +133,26 @@ class InputRejected(EgovError):
     ):
         count = len(problems)
         super().__init__(
-            message or f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
+            message
+            or ngettext(
+                "{count} problem found; nothing was written",
+                "{count} problems found; nothing was written",
+                count,
+            ).format(count=count),
             hint
-            or "Fix the listed cells and run the command again, or use --on-error skip "
-            "--rejects FILE.xlsx to import the valid rows and send the rest back.",
+            or _(
+                "Fix the listed cells and run the command again, or use --on-error skip "
+                "--rejects FILE.xlsx to import the valid rows and send the rest back."
+            ),
             details=[str(p) for p in problems] + list(columns or []),
         )
         self.problems = problems
+
+
+class BadLocation(EgovError):
+    """The catalogue location (``--db``, ``EGOV_DB``) is not a path or a URL egov can open."""
+
+    exit_code = ExitCode.USAGE
 
 
 class NotFound(EgovError):
@@ -144,6 +173,10 @@ class DatabaseError(EgovError):
 
 class ReadOnlyCatalogue(DatabaseError):
     """The catalogue can be read but not written (file permissions, a read-only URI or role)."""
+
+
+class DamagedCatalogue(DatabaseError):
+    """The catalogue's file (or the server's data) is damaged: truncated, overwritten."""
 
 
 class FileError(EgovError):

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from egov_cli.core.errors import FileError
+from egov_cli.i18n import _
 
 _ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = frozenset(
@@ -25,6 +26,13 @@ _RESERVED = frozenset(
     | {f"com{i}" for i in range(1, 10)}
     | {f"lpt{i}" for i in range(1, 10)}
 )
+
+
+def shown_name(path: Path) -> str:
+    """``path``'s name as text any terminal, catalogue and JSON can hold: a byte of a name that
+    is not UTF-8 (Linux allows any bytes) is written out as ``\\xNN``. The file itself is still
+    opened by its real name."""
+    return os.fsencode(path.name).decode("utf-8", "backslashreplace")
 
 
 def safe_file_stem(name: str, fallback: str = "_") -> str:
@@ -59,20 +67,26 @@ def unique_names(stems: list[str]) -> list[str]:
 def _describe_os_error(path: Path, exc: OSError) -> FileError:
     if isinstance(exc, PermissionError):
         return FileError(
-            f"Cannot write {path}: permission denied or the file is in use.",
-            "Close the file if it is open (e.g. in Excel), check that the folder is writable, "
-            "or choose another file name.",
+            _("Cannot write {path}: permission denied or the file is in use.").format(path=path),
+            _(
+                "Close the file if it is open (e.g. in Excel), check that the folder is writable, "
+                "or choose another file name."
+            ),
         )
     if isinstance(exc, FileNotFoundError | NotADirectoryError):
         return FileError(
-            f"Cannot write {path}: the folder {path.parent} does not exist.",
-            "Create the folder first or choose another path.",
+            _("Cannot write {path}: the folder {folder} does not exist.").format(
+                path=path, folder=path.parent
+            ),
+            _("Create the folder first or choose another path."),
         )
     if isinstance(exc, IsADirectoryError):
-        return FileError(f"Cannot write {path}: it is a folder.", "Give a file name.")
+        return FileError(
+            _("Cannot write {path}: it is a folder.").format(path=path), _("Give a file name.")
+        )
     return FileError(
-        f"Cannot write {path}: {exc.strerror or exc}.",
-        "Check the disk space and the folder's permissions; nothing was written.",
+        _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc),
+        _("Check the disk space and the folder's permissions; nothing was written."),
     )
 
 
@@ -85,7 +99,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """
     path = Path(path)
     if path.is_dir():
-        raise FileError(f"Cannot write {path}: it is a folder.", "Give a file name.")
+        raise FileError(
+            _("Cannot write {path}: it is a folder.").format(path=path), _("Give a file name.")
+        )
     try:
         handle, name = tempfile.mkstemp(
             prefix=f".{path.stem[:40]}.", suffix=".tmp" + path.suffix, dir=path.parent or "."
@@ -111,17 +127,68 @@ def _remove(tmp: Path) -> None:
         tmp.unlink()
 
 
+class GuardedFile:
+    """A binary file for a library that writes through it (xlsxwriter's zip archive): once a
+    write fails (a full disk), it takes no more, so the library's own cleanup has nothing left
+    to fail on (``ZipFile.__del__`` would print a traceback after egov's message). The caller
+    raises the first error; :meth:`close` never fails."""
+
+    def __init__(self, path: Path) -> None:
+        self._handle = path.open("wb")
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        if self.error is not None:
+            return len(data)
+        try:
+            return self._handle.write(data)
+        except OSError as exc:
+            self.error = exc
+            raise
+
+    def flush(self) -> None:
+        if self.error is None:
+            try:
+                self._handle.flush()
+            except OSError as exc:
+                self.error = exc
+                raise
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._handle.seek(offset, whence)
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """Write what is buffered (a failure is kept in ``error``) and close the file."""
+        with contextlib.suppress(OSError):
+            self.flush()
+        try:
+            self._handle.close()
+        except OSError as exc:
+            self.error = self.error or exc
+
+
 def ensure_folder(folder: Path) -> Path:
     """The folder, created where missing; a FileError where that is impossible."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise FileError(f"{folder} is a file, not a folder.", "Give a folder for --per-department.")
+        raise FileError(
+            _("{folder} is a file, not a folder.").format(folder=folder),
+            _("Give a folder for --per-department."),
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise FileError(
-            f"Cannot create the folder {folder}: {exc.strerror or exc}.",
-            "Check the path and its permissions.",
+            _("Cannot create the folder {folder}: {reason}.").format(
+                folder=folder, reason=exc.strerror or exc
+            ),
+            _("Check the path and its permissions."),
         ) from exc
     return folder
 
@@ -140,13 +207,15 @@ def _temp_beside(path: Path, data: bytes) -> Path:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except (FileExistsError, NotADirectoryError):
         raise FileError(
-            f"Cannot write {path}: {_file_in(folder)} is a file, not a folder.",
-            "Choose a path whose folders are folders.",
+            _("Cannot write {path}: {file} is a file, not a folder.").format(
+                path=path, file=_file_in(folder)
+            ),
+            _("Choose a path whose folders are folders."),
         ) from None
     except OSError as exc:
         raise FileError(
-            f"Cannot write {path}: {exc.strerror or exc}.",
-            "Check that the folder exists and is writable.",
+            _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc),
+            _("Check that the folder exists and is writable."),
         ) from None
     temp = Path(name)
     try:
@@ -158,8 +227,8 @@ def _temp_beside(path: Path, data: bytes) -> Path:
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise FileError(
-            f"Cannot write {path}: {exc.strerror or exc}.",
-            "Check free disk space and permissions; nothing was written.",
+            _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc),
+            _("Check free disk space and permissions; nothing was written."),
         ) from None
     return temp
 
@@ -180,14 +249,18 @@ def write_atomic(path: Path, data: bytes) -> Path:
     except OSError:
         mode = None
     if mode is not None and stat.S_ISDIR(mode):
-        raise FileError(f"Cannot write {path}: it is a folder.", "Give a file name.")
+        raise FileError(
+            _("Cannot write {path}: it is a folder.").format(path=path), _("Give a file name.")
+        )
     if mode is not None and not stat.S_ISREG(mode):
         # A device or pipe (/dev/null, NUL, a FIFO): write into it, never replace it.
         try:
             with path.open("wb") as handle:
                 handle.write(data)
         except OSError as exc:
-            raise FileError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+            raise FileError(
+                _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+            ) from None
         return path
     temp = _temp_beside(path, data)
     try:
@@ -195,8 +268,8 @@ def write_atomic(path: Path, data: bytes) -> Path:
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise FileError(
-            f"Cannot write {path}: {exc.strerror or exc}.",
-            "Is the file open in another program (Excel)? Close it and try again.",
+            _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc),
+            _("Is the file open in another program (Excel)? Close it and try again."),
         ) from None
     return path
 
@@ -223,8 +296,10 @@ def write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
                 return target
     except OSError as exc:
         raise FileError(
-            f"Cannot write into {folder}: {exc.strerror or exc}.",
-            "Check that the folder is writable.",
+            _("Cannot write into {folder}: {reason}.").format(
+                folder=folder, reason=exc.strerror or exc
+            ),
+            _("Check that the folder is writable."),
         ) from None
     finally:
         temp.unlink(missing_ok=True)

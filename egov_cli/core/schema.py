@@ -33,6 +33,10 @@ KEY, TEXT, INT, DATE, FLAG, LEVEL, TERM, ID = (
 )
 
 
+#: The field of the OZG ID: text, but only digits (parsed as a number of the OZG catalogue).
+OZG_ID = "ozg_id"
+
+
 @dataclass(frozen=True)
 class Column:
     field: str

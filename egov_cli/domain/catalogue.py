@@ -21,6 +21,7 @@ from egov_cli.domain.common import (
     service_search_text,
 )
 from egov_cli.domain.scale import load_scale
+from egov_cli.i18n import _
 from egov_cli.values.fold import search_fold
 from egov_cli.values.parse import leika_key_warning, parse_leika_key
 
@@ -98,7 +99,7 @@ class ServiceFilter:
             for f in fields(self)
             if getattr(self, f.name) is not None
         ]
-        return ", ".join(parts) if parts else "alle Leistungen"
+        return ", ".join(parts) if parts else _("all services")
 
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))
@@ -191,14 +192,15 @@ def find_service(session: Session, ref: str) -> Service:
             key = parse_leika_key(text)
         except ValidationError as exc:
             raise NotFound(
-                f"No service {text!r}.", "Address a service by its 14-digit LeiKa key or its id."
+                _("No service {service!r}.").format(service=text),
+                _("Address a service by its 14-digit LeiKa key or its id."),
             ) from exc
         if key:
             found = session.exec(select(Service).where(Service.leika_key == key)).first()
     if found is None:
         raise NotFound(
-            f"No service {text!r} in the catalogue.",
-            "Find it with 'egov services list --search TEXT'.",
+            _("No service {service!r} in the catalogue.").format(service=text),
+            _("Find it with 'egov services list --search TEXT'."),
         )
     return found
 
@@ -244,15 +246,17 @@ def _check(session: Session, values: Mapping[str, Any], service_id: int | None) 
         if values.get(name) is not None:
             scale.check(values[name], name.replace("_", " "))
     if "name" in values and not (values["name"] or "").strip():
-        raise ValidationError("A service needs a name.", "Give the name with --name.")
+        raise ValidationError(_("A service needs a name."), _("Give the name with --name."))
     warnings: list[str] = []
     key = values.get("leika_key")
     if key:
         other = session.exec(select(Service).where(Service.leika_key == key)).first()
         if other is not None and other.id != service_id:
             raise Conflict(
-                f"LeiKa key {key} belongs to service {other.id} ({other.name!r}) already.",
-                "Edit that service instead, or check the key.",
+                _("LeiKa key {key} belongs to service {id} ({name!r}) already.").format(
+                    key=key, id=other.id, name=other.name
+                ),
+                _("Edit that service instead, or check the key."),
             )
         if warning := leika_key_warning(key):
             warnings.append(warning)
@@ -267,7 +271,9 @@ def add_service(session: Session, ctx: ChangeContext, values: Mapping[str, Any])
     """Add a service; ``values`` holds parsed fields, ``department`` as code, ``procedure`` as name."""
     unknown = set(values) - set(EDITABLE) - {"department", "procedure"}
     if unknown:
-        raise ValidationError(f"Unknown service fields: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Unknown service fields: {fields}.").format(fields=", ".join(sorted(unknown)))
+        )
     from egov_cli.domain.reference import fill_from_reference  # loads the reference: only here
 
     clean, warnings = fill_from_reference({k: v for k, v in values.items() if v is not None})
@@ -305,7 +311,9 @@ def edit_service(
     assert service.id is not None
     unknown = set(values) - set(EDITABLE) - {"department", "procedure"}
     if unknown:
-        raise ValidationError(f"Unknown service fields: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Unknown service fields: {fields}.").format(fields=", ".join(sorted(unknown)))
+        )
     warnings = _check(session, values, service.id)
     before = view(session, service)
     resolved = _resolve_links(session, dict(values))

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from egov_cli.core.errors import NotFound
 from egov_cli.core.models import Department, Procedure
+from egov_cli.i18n import _
 from egov_cli.values.fold import fold, search_text
 
 
@@ -44,8 +45,10 @@ def department_by_code(session: Session, code: str) -> Department:
     if found is None:
         codes = ", ".join(d.code for d in session.exec(select(Department)).all()) or "none yet"
         raise NotFound(
-            f"No department {code!r}.",
-            f"Known departments: {codes}. Add one with 'egov departments add CODE NAME'.",
+            _("No department {code!r}.").format(code=code),
+            _("Known departments: {codes}. Add one with 'egov departments add CODE NAME'.").format(
+                codes=codes
+            ),
         )
     return found
 
@@ -59,7 +62,7 @@ def procedure_by_name(session: Session, name: str) -> Procedure:
         )
     if found is None:
         raise NotFound(
-            f"No online procedure {name!r}.",
-            "List them with 'egov procedures list'; add one with 'egov procedures add NAME'.",
+            _("No online service {name!r}.").format(name=name),
+            _("List them with 'egov procedures list'; add one with 'egov procedures add NAME'."),
         )
     return found

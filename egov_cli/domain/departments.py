@@ -12,7 +12,9 @@ from egov_cli.core.errors import Conflict, ValidationError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import Department, Service
 from egov_cli.domain.common import department_by_code, diff
+from egov_cli.i18n import _
 from egov_cli.values.fold import german_key
+from egov_cli.values.parse import parse_text
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,11 @@ def list_departments(session: Session) -> list[DepartmentView]:
 
 
 def _clean_code(code: str) -> str:
-    code = code.strip()
+    code = parse_text(code, "Department code") or ""
     if not code or len(code) > 32:
         raise ValidationError(
-            f"Department code {code!r} must be 1 to 32 characters.", "E.g. 32 or FB3."
+            _("Department code {code!r} must be 1 to 32 characters.").format(code=code),
+            _("E.g. 32 or FB3."),
         )
     return code
 
@@ -53,15 +56,16 @@ def add_department(
     session: Session, ctx: ChangeContext, code: str, name: str, contact: str | None = None
 ) -> Department:
     code = _clean_code(code)
-    if not name.strip():
-        raise ValidationError("A department needs a name.", "E.g. 'Ordnungsamt'.")
+    name = parse_text(name, "Department name") or ""
+    contact = parse_text(contact, "Contact")
+    if not name:
+        raise ValidationError(_("A department needs a name."), _("E.g. 'Ordnungsamt'."))
     if session.exec(select(Department).where(Department.code == code)).first():
         raise Conflict(
-            f"Department {code!r} exists already.", "Rename it with 'egov departments rename'."
+            _("Department {code!r} exists already.").format(code=code),
+            _("Rename it with 'egov departments rename'."),
         )
-    dept = Department(
-        code=code, name=name.strip(), contact=contact, created_at=ctx.at, updated_at=ctx.at
-    )
+    dept = Department(code=code, name=name, contact=contact, created_at=ctx.at, updated_at=ctx.at)
     session.add(dept)
     session.flush()
     assert dept.id is not None
@@ -92,14 +96,20 @@ def rename_department(
     dept = department_by_code(session, code)
     values: dict[str, object] = {}
     if name is not None:
-        values["name"] = name.strip()
+        values["name"] = parse_text(name, "Department name")
+        if values["name"] is None:
+            raise ValidationError(_("A department needs a name."), _("E.g. 'Ordnungsamt'."))
     if new_code is not None:
         values["code"] = _clean_code(new_code)
         clash = session.exec(select(Department).where(Department.code == values["code"])).first()
         if clash is not None and clash.id != dept.id:
-            raise Conflict(f"Department code {new_code!r} is taken by {clash.name!r}.")
+            raise Conflict(
+                _("Department code {code!r} is taken by {name!r}.").format(
+                    code=new_code, name=clash.name
+                )
+            )
     if contact is not None:
-        values["contact"] = contact.strip() or None
+        values["contact"] = parse_text(contact, "Contact")
     changes = diff(dept, values)
     for field_name, (_old, new) in changes.items():
         setattr(dept, field_name, new)

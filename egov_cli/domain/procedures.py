@@ -14,7 +14,9 @@ from egov_cli.core.errors import Conflict, ValidationError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import Procedure, ProcedureBase, Service
 from egov_cli.domain.common import diff, procedure_by_name
+from egov_cli.i18n import _
 from egov_cli.values.fold import german_key
+from egov_cli.values.parse import parse_text
 
 FIELDS = tuple(ProcedureBase.model_fields)
 
@@ -56,12 +58,13 @@ def list_procedures(session: Session) -> list[ProcedureView]:
 
 
 def add_procedure(session: Session, ctx: ChangeContext, values: Mapping[str, Any]) -> Procedure:
-    name = (values.get("name") or "").strip()
+    name = parse_text(values.get("name"), "Online procedure name")
     if not name:
-        raise ValidationError("An online procedure needs a name.")
+        raise ValidationError(_("An online service needs a name."))
     if session.exec(select(Procedure).where(Procedure.name == name)).first():
         raise Conflict(
-            f"Online procedure {name!r} exists already.", "Change it with 'egov procedures edit'."
+            _("Online service {name!r} exists already.").format(name=name),
+            _("Change it with 'egov procedures edit'."),
         )
     clean = {k: v for k, v in values.items() if v is not None} | {"name": name}
     procedure = Procedure(**clean, created_at=ctx.at, updated_at=ctx.at)
@@ -85,9 +88,14 @@ def edit_procedure(
     procedure = procedure_by_name(session, name)
     updates = {k: v for k, v in values.items() if v is not None}
     if "name" in updates:
+        updates["name"] = parse_text(updates["name"], "Online procedure name")
+        if not updates["name"]:
+            raise ValidationError("An online procedure needs a name.")
         clash = session.exec(select(Procedure).where(Procedure.name == updates["name"])).first()
         if clash is not None and clash.id != procedure.id:
-            raise Conflict(f"Online procedure {updates['name']!r} exists already.")
+            raise Conflict(
+                _("Online service {name!r} exists already.").format(name=updates["name"])
+            )
     changes = diff(procedure, updates)
     for field_name, (_old, new) in changes.items():
         setattr(procedure, field_name, new)

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from egov_cli.core.errors import ValidationError
+from egov_cli.core.errors import ValidationError, shown_value
 from egov_cli.core.models import MaturityLevel, Setting
 from egov_cli.core.resources import catalogue_file
+from egov_cli.i18n import _
 from egov_cli.values.fold import fold
 
 
@@ -47,8 +48,12 @@ class Scale:
     def check(self, level: int, field: str = "level") -> int:
         if level not in self.numbers:
             raise ValidationError(
-                f"{field} {level} is not on the maturity scale {self.name!r}.",
-                f"Use one of {', '.join(f'{lv.level} ({lv.label})' for lv in self.levels)}.",
+                _("{field} {level} is not on the maturity scale {scale!r}.").format(
+                    field=field, level=level, scale=self.name
+                ),
+                _("Use one of {levels}.").format(
+                    levels=", ".join(f"{lv.level} ({lv.label})" for lv in self.levels)
+                ),
             )
         return level
 
@@ -68,8 +73,12 @@ class Scale:
             number = next((lv.level for lv in self.levels if fold(lv.label) == wanted), None)
         if number is None:
             raise ValidationError(
-                f"{field} {raw!r} is not a level of the maturity scale {self.name!r}.",
-                f"Use a number or label: {', '.join(f'{lv.level} {lv.label}' for lv in self.levels)}.",
+                _("{field} {value} is not a level of the maturity scale {scale!r}.").format(
+                    field=field, value=shown_value(raw), scale=self.name
+                ),
+                _("Use a number or label: {levels}.").format(
+                    levels=", ".join(f"{lv.level} {lv.label}" for lv in self.levels)
+                ),
             )
         return self.check(number, field)
 

@@ -26,6 +26,8 @@ from egov_cli.core.models import Target
 from egov_cli.domain.catalogue import ServiceFilter
 from egov_cli.domain.common import department_by_code
 from egov_cli.domain.scale import load_scale
+from egov_cli.i18n import _
+from egov_cli.values import display as formats
 from egov_cli.values.fold import german_key
 
 LEVEL = "level"
@@ -51,7 +53,8 @@ def parse_kind(text: str | None) -> str:
     if folded in KINDS:
         return folded
     raise ValidationError(
-        f"Zielart {text!r} ist unbekannt.", "Verwenden Sie 'level' oder 'digitales-amt'."
+        _("Target kind {kind!r} is unknown.").format(kind=text),
+        _("Use 'level' or 'digitales-amt'."),
     )
 
 
@@ -65,14 +68,15 @@ def parse_share(value: object) -> float | None:
         number = float(text.rstrip("%").strip())
     except ValueError as exc:
         raise ValidationError(
-            f"Anteil {str(value)!r} ist keine Zahl.", "Schreiben Sie z. B. 0,8 oder 80 %."
+            _("Share {value!r} is not a number.").format(value=str(value)),
+            _("Write e.g. 0,8 or 80 %."),
         ) from exc
     if percent or number > 1:
         number /= 100
     if not 0 < number <= 1:
         raise ValidationError(
-            f"Anteil {str(value)!r} liegt nicht zwischen 0 und 100 %.",
-            "Schreiben Sie z. B. 0,8 oder 80 %.",
+            _("Share {value!r} is not between 0 and 100 %.").format(value=str(value)),
+            _("Write e.g. 0,8 or 80 %."),
         )
     return number
 
@@ -99,10 +103,10 @@ def find_target(session: Session, ref: str) -> Target:
             (t for t in session.exec(select(Target)).all() if t.name.lower() == lowered), None
         )
     if found is None:
-        names = ", ".join(t.name for t in list_targets(session)) or "noch keine"
+        names = ", ".join(t.name for t in list_targets(session)) or _("none yet")
         raise NotFound(
-            f"Kein Ziel {text!r}.",
-            f"Vorhandene Ziele: {names}. Anlegen mit 'egov targets add NAME'.",
+            _("No target {name!r}.").format(name=text),
+            _("Targets: {names}. Add one with 'egov targets add NAME'.").format(names=names),
         )
     return found
 
@@ -148,43 +152,46 @@ def _check(session: Session, target: Target) -> None:
 
 def _check_values(session: Session, target: Target) -> None:
     if not target.name.strip():
-        raise ValidationError("Ein Ziel braucht einen Namen.")
+        raise ValidationError(_("A target needs a name."))
     if target.kind == LEVEL:
         if target.threshold_level is None:
             raise ValidationError(
-                "Ein Reifegrad-Ziel braucht eine Schwelle.", "Geben Sie --min-level an, z. B. 3."
+                _("A maturity level target needs a threshold."), _("Give --min-level, e.g. 3.")
             )
         load_scale(session).check(target.threshold_level, "min-level")
     elif target.threshold_level is not None:
         raise ValidationError(
-            "Ein Ziel 'Digitales Amt' zählt Online-Dienste und hat keine Reifegrad-Schwelle.",
-            "Lassen Sie --min-level weg.",
+            _(
+                "A 'Digitales Amt' target counts online services and has no maturity level threshold."
+            ),
+            _("Leave out --min-level."),
         )
     if target.goal_count is None and target.goal_share is None:
         raise ValidationError(
-            f"Ziel {target.name!r} hat keine Zielgröße.",
-            "Geben Sie --count ANZAHL oder --share ANTEIL an.",
+            _("Target {name!r} has no goal.").format(name=target.name),
+            _("Give --count NUMBER or --share SHARE."),
         )
     if target.goal_count is not None and target.goal_share is not None:
         raise ValidationError(
-            "Zielgröße doppelt: --count und --share schließen sich aus.",
-            "Geben Sie entweder eine Anzahl (--count) oder einen Anteil (--share) an.",
+            _("Two goals: --count and --share exclude each other."),
+            _("Give either a number (--count) or a share (--share)."),
         )
     if target.goal_count is not None and target.goal_count < 1:
-        raise ValidationError(f"Zielanzahl {target.goal_count} ist kleiner als 1.")
+        raise ValidationError(_("Goal {count} is less than 1.").format(count=target.goal_count))
     if target.start_date > target.due_date:
         raise ValidationError(
-            f"Beginn {target.start_date:%d.%m.%Y} liegt nach dem Fälligkeitsdatum "
-            f"{target.due_date:%d.%m.%Y}.",
-            "Geben Sie mit --start ein früheres Datum an.",
+            _("Start {start} is after the due date {due}.").format(
+                start=formats.day(target.start_date), due=formats.day(target.due_date)
+            ),
+            _("Give an earlier date with --start."),
         )
     if target.scope_department:
         target.scope_department = department_by_code(session, target.scope_department).code
     clash = session.exec(select(Target).where(Target.name == target.name)).first()
     if clash is not None and clash.id != target.id:
         raise Conflict(
-            f"Ein Ziel {target.name!r} gibt es schon.",
-            "Wählen Sie einen anderen Namen oder ändern Sie es mit 'egov targets edit'.",
+            _("A target {name!r} exists already.").format(name=target.name),
+            _("Choose another name, or change it with 'egov targets edit'."),
         )
 
 
@@ -211,8 +218,8 @@ def add_target(
     kind = parse_kind(kind)
     if bezirk and kind != DIGITALES_AMT:
         raise ValidationError(
-            "--bezirk gilt nur für Ziele der Art 'Digitales Amt'.",
-            "Geben Sie --kind digitales-amt an oder lassen Sie --bezirk weg.",
+            _("--bezirk applies to 'Digitales Amt' targets only."),
+            _("Give --kind digitales-amt or leave out --bezirk."),
         )
     if kind == DIGITALES_AMT and goal_count is None and goal_share is None:
         goal_count = DIGITALES_AMT_GOAL_BEZIRK if bezirk else DIGITALES_AMT_GOAL
@@ -252,7 +259,9 @@ def edit_target(
     """
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise ValidationError(f"Unbekannte Felder eines Ziels: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Unknown fields of a target: {fields}.").format(fields=", ".join(sorted(unknown)))
+        )
     target = find_target(session, ref)
     assert target.id is not None
     before = _values(target)

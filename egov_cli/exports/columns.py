@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from egov_cli.core import schema
 from egov_cli.core.errors import ValidationError
+from egov_cli.i18n import _, ngettext
 from egov_cli.values.fold import UMLAUTS
 
 if TYPE_CHECKING:
@@ -53,17 +54,23 @@ def select_columns(spec: str | Sequence[str] | None) -> list[schema.Column]:
             unknown.append(name)
         elif column in chosen:
             raise ValidationError(
-                f"--columns names {column.field!r} twice ({name!r}).",
-                "Name each column once.",
+                _("--columns names {field!r} twice ({name!r}).").format(
+                    field=column.field, name=name
+                ),
+                _("Name each column once."),
             )
         else:
             chosen.append(column)
     if unknown:
         raise ValidationError(
-            f"--columns: unknown column{'s' if len(unknown) > 1 else ''} "
-            + ", ".join(repr(u) for u in unknown)
-            + ".",
-            "Name columns by field or header: " + ", ".join(c.field for c in schema.COLUMNS) + ".",
+            ngettext(
+                "--columns: unknown column {names}.",
+                "--columns: unknown columns {names}.",
+                len(unknown),
+            ).format(names=", ".join(repr(u) for u in unknown)),
+            _("Name columns by field or header: {fields}.").format(
+                fields=", ".join(c.field for c in schema.COLUMNS)
+            ),
         )
     return chosen
 

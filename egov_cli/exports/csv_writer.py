@@ -27,6 +27,7 @@ from egov_cli.core import schema
 from egov_cli.core.errors import FileError, ValidationError
 from egov_cli.core.files import atomic_path
 from egov_cli.exports.columns import row_converter
+from egov_cli.i18n import _
 
 if TYPE_CHECKING:
     from egov_cli.domain.scale import Scale
@@ -58,8 +59,8 @@ def check_encoding(encoding: str) -> str:
         return codecs.lookup(encoding).name
     except LookupError as exc:
         raise ValidationError(
-            f"Unknown encoding {encoding!r}.",
-            "Use utf-8-sig (the default, for Excel), utf-8 or cp1252.",
+            _("Unknown encoding {encoding!r}.").format(encoding=encoding),
+            _("Use utf-8-sig (the default, for Excel), utf-8 or cp1252."),
         ) from exc
 
 
@@ -67,8 +68,8 @@ def check_delimiter(delimiter: str) -> str:
     text = {"\\t": "\t", "tab": "\t"}.get(delimiter.lower(), delimiter)
     if len(text) != 1 or text in "\"'\r\n":
         raise ValidationError(
-            f"Delimiter {delimiter!r} is not a single character.",
-            "Use ; (the default), , or tab.",
+            _("Delimiter {value!r} is not a single character.").format(value=delimiter),
+            _("Use ; (the default), , or tab."),
         )
     return text
 

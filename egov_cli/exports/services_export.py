@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from egov_cli.core import schema
-from egov_cli.core.errors import ValidationError
+from egov_cli.core.errors import FileError, ValidationError
 from egov_cli.core.files import ensure_folder, safe_file_stem, unique_names
 from egov_cli.exports import csv_writer, json_writer
 from egov_cli.exports.columns import ExportMeta, fetch_rows, filter_fields, filter_text
 from egov_cli.exports.xlsx import write_workbook
+from egov_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -53,13 +54,14 @@ def format_of(path: str, given: str | None) -> str:
         fmt = given.lower().lstrip(".")
         if fmt not in FORMATS:
             raise ValidationError(
-                f"Unknown format {given!r}.", f"Use one of: {', '.join(FORMATS)}."
+                _("Unknown format {value!r}.").format(value=given),
+                _("Use one of: {allowed}.").format(allowed=", ".join(FORMATS)),
             )
         return fmt
     if path == "-":
         raise ValidationError(
-            "Writing to stdout (-) needs --format csv or --format json.",
-            "E.g. egov export - --format csv.",
+            _("Writing to stdout (-) needs --format csv or --format json."),
+            _("E.g. egov export - --format csv."),
         )
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix in ("xlsx", "xlsm"):
@@ -69,8 +71,8 @@ def format_of(path: str, given: str | None) -> str:
     if suffix == "json":
         return "json"
     raise ValidationError(
-        f"Cannot tell the format of {path!r} from its extension.",
-        "Name the file .xlsx, .csv or .json, or give --format.",
+        _("Cannot tell the format of {path!r} from its extension.").format(path=path),
+        _("Name the file .xlsx, .csv or .json, or give --format."),
     )
 
 
@@ -182,7 +184,7 @@ def _export_services(
         assert stdout is not None
         if fmt == "xlsx":
             raise ValidationError(
-                "A workbook cannot be written to stdout.", "Give a file name ending in .xlsx."
+                _("A workbook cannot be written to stdout."), _("Give a file name ending in .xlsx.")
             )
         if fmt == "csv":
             count = csv_writer.write_csv_binary(
@@ -255,12 +257,30 @@ def _export_per_department(
         [safe_file_stem(code) if code else NO_DEPARTMENT for code, _rows in groups]
     )
     written: list[Written] = []
-    for (code, rows), stem in zip(groups, stems, strict=True):
-        path = base / f"{stem}.{fmt}"
+    paths = [base / f"{stem}.{fmt}" for stem in stems]
+    for (code, rows), path in zip(groups, paths, strict=True):
         flt_dept = replace(flt, department=code) if flt is not None else None
         meta = _meta(catalogue, flt_dept or flt, scale, options.lang, generated_at)
         if code is not None and flt_dept is None:
             meta = replace(meta, filter={"department": code}, filter_text=f"department={code}")
-        count = _write(fmt, path, rows, options, meta, departments)
+        try:
+            count = _write(fmt, path, rows, options, meta, departments)
+        except FileError as exc:
+            raise _partly_written(exc, written, paths[len(written) :]) from None
         written.append(Written(str(path), count, code))
     return written
+
+
+def _partly_written(exc: FileError, written: list[Written], missing: list[Path]) -> FileError:
+    """``exc`` (a file of a per-department export could not be written) telling exactly which
+    files were written, complete, before it, and which were not."""
+    if not written:
+        return exc
+    return FileError(
+        f"{exc.message} {len(written)} of {len(written) + len(missing)} files were written "
+        f"(complete); {len(missing)} were not.",
+        (exc.hint or "").replace("; nothing was written.", ".")
+        + " The written files are complete; run the export again to write them all.",
+        details=[f"written: {w.path} ({w.rows} services)" for w in written]
+        + [f"not written: {path}" for path in missing],
+    )

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from egov_cli.core import schema
 from egov_cli.core.errors import FileError
-from egov_cli.core.files import atomic_path
+from egov_cli.core.files import GuardedFile, atomic_path
 from egov_cli.exports.columns import (
     YES_NO,
     ExportMeta,
@@ -135,13 +135,13 @@ class Styles:
     levels: list[Any]
 
 
-def open_workbook(path: Path, lang: str = "de") -> Any:
+def open_workbook(target: Path | GuardedFile, lang: str = "de") -> Any:
     """An xlsxwriter workbook streaming rows to disk; text is never turned into formulas,
     links or numbers, so a name such as ``=HYPERLINK(...)`` is a text cell."""
     import xlsxwriter
 
     return xlsxwriter.Workbook(
-        str(path),
+        str(target) if isinstance(target, Path) else target,
         {
             "constant_memory": True,
             "strings_to_formulas": False,
@@ -441,6 +441,8 @@ def close_workbook(workbook: Any, path: Path) -> None:
     try:
         workbook.close()
     except FileCreateError as exc:
+        if exc.args and isinstance(exc.args[0], OSError):
+            raise exc.args[0] from None  # a full disk, say: described where the file is written
         raise FileError(
             f"Cannot write {path}: {exc}.",
             "Check the disk space and the folder's permissions; nothing was written.",
@@ -465,21 +467,29 @@ def write_workbook(
     """
     path = Path(path)
     with atomic_path(path) as tmp:
-        workbook = open_workbook(tmp, lang)
-        styles = make_styles(workbook, scale, lang)
-        # The data sheet comes first (the import reads the first sheet it recognises); its
-        # dropdowns point at the lists sheet written last.
-        lists = dropdown_lists(scale, departments, lang)
-        sources = list_sources(SHEETS[lang]["lists"], lists)
-        data = prepare_data_sheet(
-            workbook, columns, styles, sources, scale, lang, all_text=not rows
-        )
-        count = write_rows(data, columns, rows, scale, lang)
-        write_info_sheet(workbook, styles, scale, _with_count(meta, count), lang)
-        write_columns_sheet(workbook, columns, styles, scale, lang)
-        write_lists_sheet(workbook, lists, lang)
-        data.activate()
-        close_workbook(workbook, tmp)
+        # Through a guarded file: after a failed write (a full disk) the zip archive xlsxwriter
+        # leaves behind has nothing to fail on when it is collected.
+        target = GuardedFile(tmp)
+        try:
+            workbook = open_workbook(target, lang)
+            styles = make_styles(workbook, scale, lang)
+            # The data sheet comes first (the import reads the first sheet it recognises); its
+            # dropdowns point at the lists sheet written last.
+            lists = dropdown_lists(scale, departments, lang)
+            sources = list_sources(SHEETS[lang]["lists"], lists)
+            data = prepare_data_sheet(
+                workbook, columns, styles, sources, scale, lang, all_text=not rows
+            )
+            count = write_rows(data, columns, rows, scale, lang)
+            write_info_sheet(workbook, styles, scale, _with_count(meta, count), lang)
+            write_columns_sheet(workbook, columns, styles, scale, lang)
+            write_lists_sheet(workbook, lists, lang)
+            data.activate()
+            close_workbook(workbook, path)
+        finally:
+            target.close()
+        if target.error is not None:
+            raise target.error  # described, and the temporary file removed, by atomic_path
     return count
 
 

@@ -160,8 +160,8 @@ class EarlyRead:
                     return
                 parts.append(part)
             self._parts = parts
-        except sqlite3.Error:
-            self._parts = None
+        except (sqlite3.Error, UnicodeDecodeError):  # the latter: SQLite quoting a damaged page
+            self._parts = None  # the command's transaction reads again and says what is wrong
         finally:
             if connection.in_transaction:  # holds no snapshot while the import writes
                 with contextlib.suppress(sqlite3.Error):

@@ -49,7 +49,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from egov_cli.core import schema
-from egov_cli.core.errors import Problem
+from egov_cli.core.errors import Problem, shown_value
 from egov_cli.core.schema import SERVICE_FIELDS
 from egov_cli.domain.reference import fill_from_reference, load_reference, match_name
 from egov_cli.imports.known import KnownCatalogue
@@ -522,7 +522,7 @@ class Planner:
         if names is not None:
             hint = f"Fill in the column {column!r}."
         elif self.data.unknown_headers:  # the names are there, most likely, under another header
-            unknown = ", ".join(repr(h) for h in self.data.unknown_headers)
+            unknown = ", ".join(shown_value(h) for h in self.data.unknown_headers[:20])
             hint = (
                 f"The file has no column {column!r}; egov did not recognise {unknown}: map the "
                 f'one holding the names with --map "HEADER=name".'
@@ -704,7 +704,7 @@ class Planner:
                             other = first_row if row == number else number
                             self.problem(
                                 row,
-                                f"online procedure {procedure!r}: row {other} gives "
+                                f"online procedure {shown_value(procedure)}: row {other} gives "
                                 f"another value for this column",
                                 column,
                                 shown,

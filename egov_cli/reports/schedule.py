@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_cli.core.errors import FileError, ValidationError
+from egov_cli.i18n import _
 
 FILE_FORMATS = ("md", "html", "pdf", "xlsx", "csv", "json")
 LANGS = ("de", "en")
@@ -60,12 +61,19 @@ class Schedule:
 
 
 def _bad(path: Path, key: str, message: str, hint: str) -> ValidationError:
-    return ValidationError(f"{path}, key {key!r}: {message}", hint)
+    return ValidationError(
+        _("{path}, key {key!r}: {message}").format(path=path, key=key, message=message), hint
+    )
 
 
 def _text(path: Path, key: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _bad(path, key, f"{value!r} is not a text.", f'Write {key} = "..." in quotes.')
+        raise _bad(
+            path,
+            key,
+            _("{value!r} is not a text.").format(value=value),
+            _('Write {key} = "..." in quotes.').format(key=key),
+        )
     return value.strip()
 
 
@@ -75,8 +83,8 @@ def _formats(path: Path, key: str, value: object) -> tuple[str, ...]:
         raise _bad(
             path,
             key,
-            f"{value!r} is not a list of formats.",
-            'Write e.g. formats = ["html", "xlsx"].',
+            _("{value!r} is not a list of formats.").format(value=value),
+            _('Write e.g. formats = ["html", "xlsx"].'),
         )
     result: list[str] = []
     for item in items:
@@ -85,8 +93,8 @@ def _formats(path: Path, key: str, value: object) -> tuple[str, ...]:
             raise _bad(
                 path,
                 key,
-                f"{item!r} is not a report file format.",
-                f"Use {', '.join(FILE_FORMATS)}.",
+                _("{value!r} is not a report file format.").format(value=item),
+                _("Use {allowed}.").format(allowed=", ".join(FILE_FORMATS)),
             )
         if fmt not in result:
             result.append(fmt)
@@ -99,20 +107,30 @@ def _filters(path: Path, key: str, table: dict[str, Any]) -> tuple[dict[str, Any
     for name, value in table.items():
         where = f"{key}.{name}" if key else name
         if name not in FILTER_KEYS:
-            raise _bad(path, where, "is not a known filter.", f"Filters: {', '.join(FILTER_KEYS)}.")
+            raise _bad(
+                path,
+                where,
+                _("is not a known filter."),
+                _("Filters: {names}.").format(names=", ".join(FILTER_KEYS)),
+            )
         if name in ("department", "topic", "leika_type", "target"):
             options[name] = _text(path, where, value)
         elif name == "sdg":
             if not isinstance(value, bool):
-                raise _bad(path, where, f"{value!r} is not true or false.", "Write sdg = true.")
+                raise _bad(
+                    path,
+                    where,
+                    _("{value!r} is not true or false.").format(value=value),
+                    _("Write sdg = true."),
+                )
             options["sdg_annex2"] = value
         elif name == "due_within_days":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise _bad(
                     path,
                     where,
-                    f"{value!r} is not a whole number of days.",
-                    "Write e.g. due_within_days = 30.",
+                    _("{value!r} is not a whole number of days.").format(value=value),
+                    _("Write e.g. due_within_days = 30."),
                 )
             options["due_within_days"] = value
         else:  # since
@@ -130,8 +148,8 @@ def _filters(path: Path, key: str, table: dict[str, Any]) -> tuple[dict[str, Any
                     raise _bad(
                         path,
                         where,
-                        f"{value!r} is not a date or 'last'.",
-                        'Write since = 2026-01-01 or since = "last".',
+                        _("{value!r} is not a date or 'last'.").format(value=value),
+                        _('Write since = 2026-01-01 or since = "last".'),
                     ) from None
         shown[name] = str(value).lower() if isinstance(value, bool) else str(value)
     return options, shown
@@ -143,28 +161,41 @@ def load_schedule(path: Path, known_reports: tuple[str, ...]) -> Schedule:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise FileError(
-            f"Schedule {path} does not exist.",
-            "Check the path; see reports/nightly.toml for an example.",
+            _("Schedule {path} does not exist.").format(path=path),
+            _("Check the path; see reports/nightly.toml for an example."),
         ) from None
     except OSError as exc:
         raise FileError(
-            f"Cannot read schedule {path}: {exc.strerror or exc}.", "Check its permissions."
+            _("Cannot read schedule {path}: {reason}.").format(
+                path=path, reason=exc.strerror or exc
+            ),
+            _("Check its permissions."),
         ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise ValidationError(f"Schedule {path} is not UTF-8 text.", "Save it as UTF-8.") from None
+        raise ValidationError(
+            _("Schedule {path} is not UTF-8 text.").format(path=path), _("Save it as UTF-8.")
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError(
-            f"Schedule {path} is not valid TOML: {exc}.",
-            "Fix the line named; see reports/nightly.toml for an example.",
+            _("Schedule {path} is not valid TOML: {reason}.").format(path=path, reason=exc),
+            _("Fix the line named; see reports/nightly.toml for an example."),
         ) from None
     for key in data:
         if key not in TOP_KEYS:
-            raise _bad(path, key, "is not a schedule setting.", f"Settings: {', '.join(TOP_KEYS)}.")
+            raise _bad(
+                path,
+                key,
+                _("is not a schedule setting."),
+                _("Settings: {names}.").format(names=", ".join(TOP_KEYS)),
+            )
     if "output" not in data:
         raise _bad(
-            path, "output", "is missing.", 'Name the folder for the reports: output = "berichte".'
+            path,
+            "output",
+            _("is missing."),
+            _('Name the folder for the reports: output = "berichte".'),
         )
     folder = Path(_text(path, "output", data["output"])).expanduser()
     if not folder.is_absolute():
@@ -172,7 +203,10 @@ def load_schedule(path: Path, known_reports: tuple[str, ...]) -> Schedule:
     lang = _text(path, "language", data.get("language", "de")).lower()
     if lang not in LANGS:
         raise _bad(
-            path, "language", f"{lang!r} is not supported.", 'Write language = "de" or "en".'
+            path,
+            "language",
+            _("{value!r} is not supported.").format(value=lang),
+            _('Write language = "de" or "en".'),
         )
     default_formats = _formats(path, "formats", data.get("formats", ["html"]))
     fail_on = data.get("fail_on")
@@ -182,16 +216,20 @@ def load_schedule(path: Path, known_reports: tuple[str, ...]) -> Schedule:
             raise _bad(
                 path,
                 "fail_on",
-                f"{fail_on!r} is not at-risk or missed.",
-                'Write fail_on = "at-risk".',
+                _("{value!r} is not at-risk or missed.").format(value=fail_on),
+                _('Write fail_on = "at-risk".'),
             )
     base_filters = data.get("filters", {})
     if not isinstance(base_filters, dict):
-        raise _bad(path, "filters", "is not a table.", "Write [filters] with one filter a line.")
+        raise _bad(
+            path, "filters", _("is not a table."), _("Write [filters] with one filter a line.")
+        )
     entries: list[tuple[str, dict[str, Any]]] = []
     listed = data.get("reports", [])
     if not isinstance(listed, list):
-        raise _bad(path, "reports", "is not a list.", 'Write reports = ["readiness", "targets"].')
+        raise _bad(
+            path, "reports", _("is not a list."), _('Write reports = ["readiness", "targets"].')
+        )
     for i, name in enumerate(listed, start=1):
         entries.append((f"reports[{i}]", {"name": name}))
     tables = data.get("report", [])
@@ -199,25 +237,28 @@ def load_schedule(path: Path, known_reports: tuple[str, ...]) -> Schedule:
         raise _bad(
             path,
             "report",
-            "is not a list of [[report]] tables.",
-            'Write [[report]] then name = "readiness".',
+            _("is not a list of [[report]] tables."),
+            _('Write [[report]] then name = "readiness".'),
         )
     entries += [(f"report[{i}]", t) for i, t in enumerate(tables, start=1)]
     if not entries:
         raise _bad(
-            path, "report", "no report is scheduled.", 'Add [[report]] with name = "readiness".'
+            path,
+            "report",
+            _("no report is scheduled."),
+            _('Add [[report]] with name = "readiness".'),
         )
     reports = []
     for where, table in entries:
         if "name" not in table:
-            raise _bad(path, f"{where}.name", "is missing.", 'Write name = "readiness".')
+            raise _bad(path, f"{where}.name", _("is missing."), _('Write name = "readiness".'))
         name = _text(path, f"{where}.name", table["name"]).lower()
         if name not in known_reports:
             raise _bad(
                 path,
                 f"{where}.name",
-                f"{name!r} is not a report.",
-                f"Reports: {', '.join(known_reports)}.",
+                _("{value!r} is not a report.").format(value=name),
+                _("Reports: {names}.").format(names=", ".join(known_reports)),
             )
         formats = (
             _formats(path, f"{where}.formats", table["formats"])

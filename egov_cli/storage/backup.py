@@ -7,6 +7,7 @@ from pathlib import Path
 
 from egov_cli.core.errors import FileError
 from egov_cli.core.files import atomic_path
+from egov_cli.i18n import _
 
 
 def unused_name(path: Path) -> Path:
@@ -24,11 +25,17 @@ def unused_name(path: Path) -> Path:
 def backup_sqlite(source: Path, destination: Path) -> Path:
     """Copy ``source`` to ``destination`` through SQLite's online backup; atomic rename at the end."""
     if destination.exists():
-        raise FileError(f"{destination} exists already.", "Choose another file name.")
+        raise FileError(
+            _("{path} exists already.").format(path=destination), _("Choose another file name.")
+        )
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FileError(f"Cannot create the folder {destination.parent}: {exc.strerror}.") from exc
+        raise FileError(
+            _("Cannot create the folder {folder}: {reason}.").format(
+                folder=destination.parent, reason=exc.strerror
+            )
+        ) from exc
     with atomic_path(destination) as partial:
         try:
             src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
@@ -42,6 +49,7 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
                 src.close()
         except sqlite3.Error as exc:
             raise FileError(
-                f"Cannot write the backup {destination}: {exc}.", "Check the folder."
+                _("Cannot write the backup {path}: {reason}.").format(path=destination, reason=exc),
+                _("Check the folder."),
             ) from exc
     return destination

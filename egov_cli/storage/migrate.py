@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 from egov_cli.core.errors import DatabaseError, SchemaMismatch
+from egov_cli.i18n import _
 from egov_cli.storage.db import (
     HEAD_REVISION,
     REVISIONS,
@@ -61,16 +63,28 @@ class InitResult:
     backup: str | None = None
 
 
-def init_catalogue(target: str) -> InitResult:
-    """Create the catalogue (and its folder) if new; upgrade it if older. Seeds the scale."""
+def _foreign_tables(engine: Engine) -> list[str]:
+    """The tables and views of a database without an egov schema version (none: empty)."""
+    with engine.connect() as conn:
+        found = inspect(conn)
+        return sorted({*found.get_table_names(), *found.get_view_names()})
+
+
+def init_catalogue(target: str, *, force: bool = False) -> InitResult:
+    """Create the catalogue (and its folder) if new; upgrade it if older. Seeds the scale.
+
+    A database that holds tables but is no egov catalogue (another program's) is refused
+    unless ``force``: egov's tables would be added to it without anyone asking."""
     path = sqlite_path(target)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(
-                f"Cannot create the folder {path.parent}: {exc.strerror}.",
-                "Choose another place with --db or EGOV_DB.",
+                _("Cannot create the folder {folder}: {reason}.").format(
+                    folder=path.parent, reason=exc.strerror
+                ),
+                _("Choose another place with --db or EGOV_DB."),
             ) from exc
     engine = make_engine(target)
     try:
@@ -79,6 +93,16 @@ def init_catalogue(target: str) -> InitResult:
             check_revision(before, describe(target))  # raises: newer than this program
         if before == HEAD_REVISION:
             return InitResult(describe(target), False, None, HEAD_REVISION)
+        foreign = _foreign_tables(engine) if before is None else []
+        if foreign and not force:
+            shown = ", ".join(foreign[:5]) + (
+                f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+            )
+            raise DatabaseError(
+                f"{describe(target)} is not an egov catalogue and not empty: it holds {shown}.",
+                "Nothing was changed. Give egov a new file or an empty database with --db; "
+                "add --force only to add egov's tables to this database.",
+            )
         backup = _backup_before_upgrade(target) if before is not None else None
         _run_upgrade(engine)
         if before is None:
@@ -106,7 +130,8 @@ def upgrade_catalogue(target: str) -> InitResult:
         engine.dispose()
     if before is None:
         raise SchemaMismatch(
-            f"{describe(target)} is not an egov catalogue.", "Create one with 'egov init'."
+            _("{name} is not an egov catalogue.").format(name=describe(target)),
+            _("Create one with 'egov init'."),
         )
     return init_catalogue(target)
 

@@ -37,7 +37,9 @@ from egov_cli.core.models import (
     Target,
     utcnow,
 )
+from egov_cli.i18n import _
 from egov_cli.storage.db import HEAD_REVISION, Catalogue, current_revision, describe, make_engine
+from egov_cli.values.parse import parse_text
 
 DUMP_FORMAT = "egov-cli catalogue dump"
 DUMP_VERSION = 1
@@ -136,8 +138,10 @@ def _prepare_destination(target: str, *, replace: bool) -> Engine:
     revision = current_revision(engine)
     if revision is not None and revision != HEAD_REVISION:
         raise SchemaMismatch(
-            f"The destination {describe(target)} has schema {revision}; this egov writes {HEAD_REVISION}.",
-            "Upgrade it with 'egov --db DEST db upgrade' or choose an empty destination.",
+            _("The destination {name} has schema {revision}; this egov writes {head}.").format(
+                name=describe(target), revision=revision, head=HEAD_REVISION
+            ),
+            _("Upgrade it with 'egov --db DEST db upgrade' or choose an empty destination."),
         )
     init_catalogue(target)
     with engine.connect() as conn:
@@ -145,8 +149,10 @@ def _prepare_destination(target: str, *, replace: bool) -> Engine:
         held += conn.execute(select(func.count()).select_from(ChangeRecord.__table__)).scalar_one()  # type: ignore[attr-defined]
     if held and not replace:
         raise Conflict(
-            f"The destination {describe(target)} already holds a catalogue ({held} records).",
-            "Choose an empty destination, or add --replace to overwrite it.",
+            _("The destination {name} already holds a catalogue ({count} records).").format(
+                name=describe(target), count=held
+            ),
+            _("Choose an empty destination, or add --replace to overwrite it."),
         )
     return engine
 
@@ -179,7 +185,8 @@ def _load(
         for name, row in records:
             if name not in by_name:
                 raise ValidationError(
-                    f"Unknown table {name!r} in the data.", "Is it a dump of a newer egov?"
+                    _("Unknown table {name!r} in the data.").format(name=name),
+                    _("Is it a dump of a newer egov?"),
                 )
             if name != current:
                 flush()
@@ -193,14 +200,20 @@ def _load(
             _reset_sequences(conn)
         if expect is not None and expect() != (sent.counts, sent.checksum):
             raise ValidationError(
-                f"The records do not match the counts and checksum at the end of the dump; nothing was written to {label}.",
-                "The dump is damaged; use another copy.",
+                _(
+                    "The records do not match the counts and checksum at the end of the dump; "
+                    "nothing was written to {name}."
+                ).format(name=label),
+                _("The dump is damaged; use another copy."),
             )
         counts, checksum = _checksum(conn)
         if counts != sent.counts or checksum != sent.checksum:
             raise ValidationError(
-                f"The copy at {label} does not match what was sent (checksum {checksum[:12]} vs {sent.checksum[:12]}); nothing was written.",
-                "Run it again; if it fails again, report it (see SECURITY.md).",
+                _(
+                    "The copy at {name} does not match what was sent (checksum {got} vs {sent}); "
+                    "nothing was written."
+                ).format(name=label, got=checksum[:12], sent=sent.checksum[:12]),
+                _("Run it again; if it fails again, tell the maintainers (see SECURITY.md)."),
             )
     return sent.counts, sent.checksum
 
@@ -264,13 +277,15 @@ def plan_restore(path: Path, target: str) -> TransferResult:
     for name, row in records:
         if name not in digest.counts:
             raise ValidationError(
-                f"Unknown table {name!r} in the dump.", "Is it a dump of a newer egov?"
+                _("Unknown table {name!r} in the dump.").format(name=name),
+                _("Is it a dump of a newer egov?"),
             )
         digest.add(name, row)
     verified = (digest.counts, digest.checksum) == (trailer.get("counts"), trailer.get("checksum"))
     if not verified:
         raise ValidationError(
-            f"{path}: the records do not match the dump's checksum.", "The dump is damaged."
+            _("{path}: the records do not match the dump's checksum.").format(path=path),
+            _("The dump is damaged."),
         )
     return TransferResult(
         str(header.get("source")), describe(target), digest.counts, digest.checksum, True
@@ -283,7 +298,8 @@ def dump_catalogue(
     """Write a versioned dump of the whole catalogue to ``path`` (atomically)."""
     if path.exists():
         raise FileError(
-            f"{path} exists already.", "Choose another file name; a dump never overwrites one."
+            _("{path} exists already.").format(path=path),
+            _("Choose another file name; a dump never overwrites one."),
         )
     digest = _Digest()
     with (
@@ -319,9 +335,15 @@ def _dump_records(
     try:
         handle = gzip.open(path, "rt", encoding="utf-8")  # noqa: SIM115  (the records iterator closes it)
         first = handle.readline()
+    except FileNotFoundError:
+        raise FileError(
+            _("No file {path!r}.").format(path=str(path)),
+            _("Check the path (quote it if it contains spaces)."),
+        ) from None
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise FileError(
-            f"{path} is not a readable egov dump: {exc}.", "Use a file written by 'egov db dump'."
+            _("{path} is not a readable egov dump: {reason}.").format(path=path, reason=exc),
+            _("Use a file written by 'egov db dump'."),
         ) from exc
     try:
         header = json.loads(first) if first else None
@@ -329,17 +351,24 @@ def _dump_records(
         header = None
     if not isinstance(header, dict) or header.get("format") != DUMP_FORMAT:
         handle.close()
-        raise FileError(f"{path} is not an egov dump.", "Use a file written by 'egov db dump'.")
+        raise FileError(
+            _("{path} is not an egov dump.").format(path=path),
+            _("Use a file written by 'egov db dump'."),
+        )
     if header.get("version") != DUMP_VERSION:
         handle.close()
         raise SchemaMismatch(
-            f"{path} is a dump of format version {header.get('version')}; this egov reads {DUMP_VERSION}."
+            _("{path} is a dump of format version {version}; this egov reads {supported}.").format(
+                path=path, version=header.get("version"), supported=DUMP_VERSION
+            )
         )
     if header.get("schema") != HEAD_REVISION:
         handle.close()
         raise SchemaMismatch(
-            f"{path} holds schema {header.get('schema')}; this egov restores schema {HEAD_REVISION}.",
-            "Restore it with the egov version that wrote it, upgrade there, and dump again.",
+            _("{path} holds schema {schema}; this egov restores schema {head}.").format(
+                path=path, schema=header.get("schema"), head=HEAD_REVISION
+            ),
+            _("Restore it with the egov version that wrote it, upgrade there, and dump again."),
         )
     trailer: dict[str, Any] = {}
 
@@ -355,21 +384,51 @@ def _dump_records(
                         isinstance(item, list) and len(item) == 2 and isinstance(item[1], dict)
                     ):
                         raise FileError(
-                            f"{path}: line {number} is not a record.",
-                            "The dump is damaged; nothing was restored.",
+                            _("{path}: line {number} is not a record.").format(
+                                path=path, number=number
+                            ),
+                            _("The dump is damaged; nothing was restored."),
                         )
+                    _refuse_control_characters(path, number, str(item[0]), item[1])
                     yield str(item[0]), item[1]
             except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise FileError(
-                    f"{path} is damaged: {exc}.", "Nothing was restored; use a complete dump."
+                    _("{path} is damaged: {reason}.").format(path=path, reason=exc),
+                    _("Nothing was restored; use a complete dump."),
                 ) from exc
             if not trailer:
                 raise FileError(
-                    f"{path} is truncated (it has no end marker).",
-                    "Nothing was restored; use a complete dump.",
+                    _("{path} is truncated (it has no end marker).").format(path=path),
+                    _("Nothing was restored; use a complete dump."),
                 )
 
     return header, records(), trailer
+
+
+#: The codes and names a restored record may not hold control characters in (they are shown
+#: on terminals and in every report); the rest of a record is data, kept as dumped.
+NAMED_COLUMNS = {
+    "department": ("code", "name"),
+    "procedure": ("name",),
+    "service": ("leika_key", "name", "citizen_name", "ozg_id"),
+    "maturity_level": ("label",),
+    "target": ("name",),
+}
+
+
+def _refuse_control_characters(path: Path, line: int, table: str, row: dict[str, Any]) -> None:
+    """Refuse (exit 3, nothing restored) a code or name in a dump that holds a control
+    character: a terminal escape sequence in a name would reach every terminal it is shown on."""
+    for column in NAMED_COLUMNS.get(table, ()):
+        value = row.get(column)
+        if isinstance(value, str):
+            try:
+                parse_text(value, column)
+            except ValidationError as exc:
+                raise ValidationError(
+                    f"{path}, line {line}: {table} {column}: {exc.message} Nothing was restored.",
+                    "Correct the name in the catalogue the dump was made from and dump it again.",
+                ) from None
 
 
 def restore_catalogue(

@@ -10,6 +10,7 @@ from egov_cli.values.parse import (
     parse_flag,
     parse_int,
     parse_leika_key,
+    parse_ozg_id,
     parse_term,
     parse_text,
 )
@@ -27,6 +28,8 @@ def parse_value(column: schema.Column, value: object, scale: Scale) -> Any:
     kind = column.kind
     if kind == schema.KEY:
         return parse_leika_key(value)
+    if column.field == schema.OZG_ID:
+        return parse_ozg_id(value, label)
     if kind == schema.DATE:
         return parse_date(value, label)
     if kind == schema.FLAG:

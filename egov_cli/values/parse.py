@@ -10,7 +10,9 @@ import math
 import re
 from datetime import date, datetime, timedelta
 
-from egov_cli.core.errors import ValidationError
+from egov_cli.core.errors import ValidationError, shown_value
+from egov_cli.i18n import _, ngettext
+from egov_cli.values import display as formats
 from egov_cli.values.fold import fold
 from egov_cli.values.vocab import Term, find_term
 
@@ -46,30 +48,48 @@ def parse_text(value: object, field: str = "text") -> str | None:
     text = str(value).strip()
     if len(text) > _MAX_TEXT:
         raise ValidationError(
-            f"{field} is {len(text):,} characters long; at most {_MAX_TEXT:,} are allowed.",
-            "Shorten the text.",
+            _("{field} is {length} characters long; at most {limit} are allowed.").format(
+                field=field, length=formats.number(len(text)), limit=formats.number(_MAX_TEXT)
+            ),
+            _("Shorten the text."),
         )
     bad = next(
         (c for c in text if (ord(c) < 32 and c not in "\t\n\r") or 127 <= ord(c) < 160), None
     )
     if bad is not None:
         raise ValidationError(
-            f"{field} contains the control character U+{ord(bad):04X}.",
-            "Remove invisible control characters from the cell.",
+            _("{field} contains the control character {code}.").format(
+                field=field, code=f"U+{ord(bad):04X}"
+            ),
+            _("Remove invisible control characters from the cell."),
         )
     return text
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with the decimal digits of every script (Arabic-Indic ``٣``, Devanagari ``३``,
+    full-width ``３`` ...) written as ASCII digits: a key, an OZG ID or a number typed or pasted
+    in other digits means the same digits. Other characters, superscripts (``²``) among them,
+    stay as they are (and are refused where only digits belong)."""
+    if text.isascii():
+        return text
+    return "".join(str(int(c)) if c.isdecimal() else c for c in text)
 
 
 def parse_leika_key(value: object) -> str | None:
     """A 14-digit LeiKa key as text, or None for no key (blank, ``nicht im LeiKa``).
 
-    Accepts spacing (``99 050 012 104 000``) and keys that Excel turned into numbers
-    (``99050012104000.0``, ``9.9050012104E13``).
+    Accepts spacing (``99 050 012 104 000``), keys that Excel turned into numbers
+    (``99050012104000.0``, ``9.9050012104E13``) and the digits of other scripts (read as
+    ASCII digits, as whole numbers and dates are).
     """
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise ValidationError(f"LeiKa key {value!r} is not a key.", "Write the 14-digit key.")
+        raise ValidationError(
+            _("LeiKa key {value} is not a key.").format(value=shown_value(value)),
+            _("Write the 14-digit key."),
+        )
     if isinstance(value, int):
         text = str(value)
     elif isinstance(value, float):
@@ -77,7 +97,7 @@ def parse_leika_key(value: object) -> str | None:
             raise _bad_key(value)
         text = str(int(value))
     else:
-        raw = str(value).strip()
+        raw = ascii_digits(str(value).strip())
         if fold(raw) in NO_KEY_TEXTS or raw.lower() in NO_KEY_TEXTS:
             return None
         if re.fullmatch(r"\d+\.0+", raw):  # a key Excel stored as a number, written as text
@@ -97,21 +117,50 @@ def parse_leika_key(value: object) -> str | None:
 
 
 def _bad_key(value: object) -> ValidationError:
-    digits = sum(c.isdigit() for c in str(value))
-    return ValidationError(
-        f"LeiKa key {str(value)!r} is not 14 digits (it has {digits} digits"
-        + (" and other characters)." if not str(value).replace(" ", "").isdigit() else ")."),
-        "Write the 14-digit key, e.g. 99050012104000 (spaces are fine), or 'nicht im LeiKa'.",
+    text = str(value)
+    digits = sum(c.isdecimal() for c in text)
+    others = any(not (c.isdecimal() or c.isspace()) for c in text)
+    message = (
+        ngettext(
+            "LeiKa key {value} is not 14 digits (it has {count} digit).",
+            "LeiKa key {value} is not 14 digits (it has {count} digits).",
+            digits,
+        )
+        if not others
+        else ngettext(
+            "LeiKa key {value} is not 14 digits (it has {count} digit and other characters).",
+            "LeiKa key {value} is not 14 digits (it has {count} digits and other characters).",
+            digits,
+        )
     )
+    return ValidationError(
+        message.format(value=shown_value(text), count=digits),
+        _("Write the 14-digit key, e.g. 99050012104000 (spaces are fine), or 'nicht im LeiKa'."),
+    )
+
+
+def parse_ozg_id(value: object, field: str = "OZG-ID") -> str | None:
+    """The number of an OZG service (``10294``) as text of ASCII digits, or None where blank.
+    A number cell (10294.0) and the digits of other scripts are read as its digits."""
+    text = parse_text(value, field)
+    if text is None:
+        return None
+    digits = ascii_digits(text)
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValidationError(
+            f"{field} {shown_value(text)} is not a number.",
+            "Write the 5-digit number of the OZG service, e.g. 10294, or leave it empty.",
+        )
+    return digits
 
 
 def leika_key_warning(key: str | None) -> str | None:
     """A warning for a key that names a bare Leistungsobjekt (digits 9-14 are 000000)."""
     if key and key.endswith("000000"):
-        return (
-            f"LeiKa key {key} is a bare Leistungsobjekt (no Verrichtung); "
+        return _(
+            "LeiKa key {key} is a bare Leistungsobjekt (no Verrichtung); "
             "prefer the key of the concrete service where there is one."
-        )
+        ).format(key=key)
     return None
 
 
@@ -147,8 +196,8 @@ def parse_date(value: object, field: str = "date") -> date | None:
 
 def _bad_date(field: str, value: object) -> ValidationError:
     return ValidationError(
-        f"{field} {str(value)!r} is not a date.",
-        "Write it as 31.12.2026 or 2026-12-31 (or use an Excel date cell).",
+        _("{field} {value} is not a date.").format(field=field, value=shown_value(value)),
+        _("Write it as 31.12.2026 or 2026-12-31 (or use an Excel date cell)."),
     )
 
 
@@ -164,8 +213,8 @@ def parse_flag(value: object, field: str = "flag") -> bool | None:
     if text in _FALSE:
         return False
     raise ValidationError(
-        f"{field} {str(value)!r} is not yes or no.",
-        "Write ja or nein (or x for yes, blank for no).",
+        _("{field} {value} is not yes or no.").format(field=field, value=shown_value(value)),
+        _("Write ja or nein (or x for yes, blank for no)."),
     )
 
 
@@ -192,12 +241,20 @@ def parse_int(value: object, field: str = "number", *, minimum: int | None = 0) 
             raise _bad_int(field, value)
         number = int(text)
     if minimum is not None and number < minimum:
-        raise ValidationError(f"{field} {number} is below {minimum}.", f"Write {minimum} or more.")
+        raise ValidationError(
+            _("{field} {number} is below {minimum}.").format(
+                field=field, number=number, minimum=minimum
+            ),
+            _("Write {minimum} or more.").format(minimum=minimum),
+        )
     return number
 
 
 def _bad_int(field: str, value: object) -> ValidationError:
-    return ValidationError(f"{field} {str(value)!r} is not a whole number.", "Write e.g. 1200.")
+    return ValidationError(
+        _("{field} {value} is not a whole number.").format(field=field, value=shown_value(value)),
+        _("Write e.g. 1200."),
+    )
 
 
 def parse_term(terms: tuple[Term, ...], value: object, field: str) -> str | None:
@@ -207,5 +264,8 @@ def parse_term(terms: tuple[Term, ...], value: object, field: str) -> str | None
     term = find_term(terms, str(value))
     if term is None:
         allowed = ", ".join(t.de for t in terms)
-        raise ValidationError(f"{field} {str(value)!r} is not known.", f"Use one of: {allowed}.")
+        raise ValidationError(
+            _("{field} {value} is not known.").format(field=field, value=shown_value(value)),
+            _("Use one of: {allowed}.").format(allowed=allowed),
+        )
     return term.code

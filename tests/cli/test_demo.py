@@ -70,7 +70,7 @@ def test_demo_refuses_to_replace_a_file_unless_forced(tmp_path: Path) -> None:
     path.write_text("mein Katalog", encoding="utf-8")
     refused = egov("demo", "--db", str(path))
     assert refused.exit_code == 5
-    assert f"{path} exists already; the demo does not overwrite it." in refused.stderr
+    assert f"{path} gibt es schon; die Demo überschreibt die Datei nicht." in refused.stderr
     assert path.read_text(encoding="utf-8") == "mein Katalog"
     forced = egov("demo", "--db", str(path), "--force", "--format", "json")
     assert forced.exit_code == 0, forced.stderr
@@ -90,7 +90,7 @@ def test_demo_fills_an_empty_database_and_refuses_a_filled_one(db_url: str) -> N
     assert _facts(db_url)["imports"] == 1
     again = egov("demo", "--db", _url(db_url))
     assert again.exit_code == 5
-    assert "the demo needs an empty one." in again.stderr
+    assert "die Demo braucht einen leeren." in again.stderr
 
 
 @pytest.mark.slow

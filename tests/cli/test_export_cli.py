@@ -91,34 +91,40 @@ def test_per_department_writes_one_workbook_per_department(full: Catalogue, tmp_
 def test_file_and_per_department_together_are_refused(full: Catalogue, tmp_path: Path) -> None:
     result = egov("export", str(tmp_path / "a.xlsx"), "--per-department", str(tmp_path))
     assert result.exit_code == 3
-    assert "Fehler: Give either a FILE or --per-department DIR." in result.stderr
+    assert "Fehler: Geben Sie entweder eine DATEI oder --per-department ORDNER an." in result.stderr
 
 
 def test_a_workbook_cannot_go_to_stdout(full: Catalogue) -> None:
     result = egov("export", "-", "--format", "xlsx")
     assert result.exit_code == 3
-    assert "Fehler: A workbook cannot be written to stdout." in result.stderr
+    assert (
+        "Fehler: Eine Arbeitsmappe lässt sich nicht auf die Standardausgabe schreiben."
+        in result.stderr
+    )
 
 
 def test_an_unknown_extension_is_a_usage_error_with_a_hint(full: Catalogue) -> None:
     result = egov("export", "liste.ods")
     assert result.exit_code == 3
-    assert "Cannot tell the format of 'liste.ods' from its extension." in result.stderr
-    assert "Name the file .xlsx, .csv or .json, or give --format." in result.stderr
+    assert "Das Format von 'liste.ods' lässt sich an der Endung nicht erkennen." in result.stderr
+    assert (
+        "Benennen Sie die Datei .xlsx, .csv oder .json oder geben Sie --format an." in result.stderr
+    )
 
 
 def test_an_unknown_encoding_is_an_error(full: Catalogue, tmp_path: Path) -> None:
     result = egov("export", str(tmp_path / "a.csv"), "--encoding", "klingonisch")
     assert result.exit_code == 3
-    assert "Fehler: Unknown encoding 'klingonisch'." in result.stderr
+    assert "Fehler: Unbekannte Kodierung 'klingonisch'." in result.stderr
 
 
 def test_a_missing_folder_is_a_file_error_with_exit_code_8(full: Catalogue, tmp_path: Path) -> None:
     target = tmp_path / "gibtsnicht" / "a.xlsx"
     result = egov("export", str(target))
     assert result.exit_code == 8
-    assert f"Fehler: Cannot write {target}: the folder {target.parent} does not exist." in (
-        result.stderr
+    assert (
+        f"Fehler: {target} lässt sich nicht schreiben: den Ordner {target.parent} gibt es nicht."
+        in (result.stderr)
     )
 
 
@@ -136,13 +142,15 @@ def test_template_writes_the_empty_import_workbook(full: Catalogue, tmp_path: Pa
 def test_template_refuses_a_file_that_is_not_a_workbook(full: Catalogue, tmp_path: Path) -> None:
     result = egov("template", str(tmp_path / "vorlage.csv"))
     assert result.exit_code == 3
-    assert "does not end in .xlsx" in result.stderr
+    assert "endet nicht auf .xlsx" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["export", "template"])
 def test_help_shows_an_example(command: str) -> None:
     result = egov(command, "--help")
     assert result.exit_code == 0
+    assert f"Beispiel: egov {command} " in result.stdout
+    result = egov("--lang", "en", command, "--help")
     assert f"Example: egov {command} " in result.stdout
 
 

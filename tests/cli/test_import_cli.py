@@ -70,7 +70,10 @@ def test_a_bad_row_exits_non_zero_naming_the_cell_and_writes_nothing(
     path = _sheet(tmp_path, "99990012104000;A;32;3\n99990012105000;B;32;sieben\n")
     result = egov("import", str(path))
     assert result.exit_code == 3
-    assert "bad.csv, row 3, column 'Reifegrad': Reifegrad 'sieben' is not a level" in result.stderr
+    assert (
+        "bad.csv, Zeile 3, Spalte 'Reifegrad': Reifegrad 'sieben' ist kein Reifegrad"
+        in result.stderr
+    )
     assert json.loads(egov("services", "list", "--json").stdout)["services"] == []
 
 
@@ -82,11 +85,11 @@ def test_skip_with_rejects_writes_the_rejected_rows_with_an_error_column(
     result = egov("import", str(path), "--on-error", "skip", "--rejects", str(rejects))
     assert result.exit_code == 12, result.stderr  # PARTIAL_IMPORT
     assert "neu: 1, geändert: 0, unverändert: 0, abgelehnt: 1" in result.stdout
-    assert "bad.csv, row 3, column 'LeiKa-Schlüssel': LeiKa key '123'" in result.stderr
+    assert "bad.csv, Zeile 3, Spalte 'LeiKa-Schlüssel': LeiKa-Schlüssel '123'" in result.stderr
     rows = CalamineWorkbook.from_path(str(rejects)).get_sheet_by_name("Abgelehnt").to_python()
     assert rows[0] == ["LeiKa-Schlüssel", "Leistung", "Amt", "Reifegrad", "Fehler"]
     assert rows[1][:4] == ["123", "B", "32", "2"]
-    assert rows[1][4].startswith("LeiKa key '123' is not 14 digits")
+    assert rows[1][4].startswith("LeiKa-Schlüssel '123' hat nicht 14 Ziffern")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".egov")] == []
 
 
@@ -102,7 +105,7 @@ def test_describe_format_lists_the_schema(db_url: str) -> None:
 def test_a_missing_file_is_a_file_error(db_url: str, tmp_path: Path) -> None:
     result = egov("import", str(tmp_path / "fehlt.xlsx"))
     assert result.exit_code == 8
-    assert "No file" in result.stderr
+    assert "Keine Datei" in result.stderr
 
 
 def test_skip_says_in_the_summary_line_how_many_rows_were_rejected_and_where_they_are(
@@ -150,9 +153,11 @@ def test_a_hundred_rows_with_keys_missing_from_the_reference_print_one_warning(
     )
     result = egov("import", str(path))
     assert result.exit_code == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if "reference catalogue" in line]
+    warnings = [line for line in result.stderr.splitlines() if "Referenzkatalog" in line]
     assert len(warnings) == 1
-    assert "100 rows have a LeiKa key that is not in the reference catalogue" in warnings[0]
+    assert (
+        "100 Zeilen haben einen LeiKa-Schlüssel, der nicht im Referenzkatalog steht" in warnings[0]
+    )
 
 
 def test_an_import_run_again_after_a_concurrent_writer_reads_the_file_again(

@@ -46,7 +46,7 @@ def test_show_explains_the_key() -> None:
 def test_show_of_an_unknown_key_exits_with_not_found() -> None:
     result = egov("reference", "show", "99050012104999")
     assert result.exit_code == 4
-    assert "LeiKa key 99050012104999 is not in the reference catalogue." in result.stderr
+    assert "LeiKa-Schlüssel 99050012104999 steht nicht im Referenzkatalog." in result.stderr
 
 
 def test_add_with_a_key_fills_the_rest_and_warns_for_unknown_keys(db_url: str) -> None:
@@ -57,7 +57,7 @@ def test_add_with_a_key_fills_the_rest_and_warns_for_unknown_keys(db_url: str) -
     assert added["service"]["sdg_annex2"] is True
     unknown = egov("services", "add", "Lokal", "--leika", "99050012104999")
     assert unknown.exit_code == 0
-    assert "is not in the reference catalogue" in unknown.stderr
+    assert "steht nicht im Referenzkatalog" in unknown.stderr
 
 
 def test_enrich_reports_what_it_changed_and_dry_run_changes_nothing(db_url: str) -> None:
@@ -82,7 +82,7 @@ def test_update_loads_a_file_and_reports_problems_by_row(db_url: str, tmp_path: 
     bad.write_text(HEADER + "123,Kaputt,5,,,,,0,0,\n", encoding="utf-8")
     refused = egov("reference", "update", str(bad))
     assert refused.exit_code == 3
-    assert "bad.csv, row 2, column 'leika_schluessel'" in refused.stderr
+    assert "bad.csv, Zeile 2, Spalte 'leika_schluessel'" in refused.stderr
     good = tmp_path / "neu.csv"
     good.write_text(HEADER + "99050012104000,Gewerbe neu,2b,10294,,,,0,1,\n", encoding="utf-8")
     loaded = egov("reference", "update", str(good), "--json")

@@ -199,22 +199,22 @@ def test_report_run_exits_11_for_a_missed_target(seeded: str, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('formats = ["html"]\nreports = ["readiness"]\n', "key 'output': is missing."),
+        ('formats = ["html"]\nreports = ["readiness"]\n', "Schlüssel 'output': fehlt."),
         (
             'output = "x"\nreports = ["budget"]\n',
-            "key 'reports[1].name': 'budget' is not a report.",
+            "Schlüssel 'reports[1].name': 'budget' ist kein Bericht.",
         ),
         (
             'output = "x"\n[[report]]\nname = "readiness"\nformats = ["docx"]\n',
-            "key 'report[1].formats': 'docx' is not a report file format.",
+            "Schlüssel 'report[1].formats': 'docx' ist kein Dateiformat für Berichte.",
         ),
         (
             'output = "x"\n[[report]]\nname = "changes"\nsince = "gestern"\n',
-            "key 'report[1].since': 'gestern' is not a date or 'last'.",
+            "Schlüssel 'report[1].since': 'gestern' ist weder ein Datum noch 'last'.",
         ),
         (
             'output = "x"\ncolour = true\nreports = ["readiness"]\n',
-            "key 'colour': is not a schedule setting.",
+            "Schlüssel 'colour': ist keine Einstellung des Zeitplans.",
         ),
     ],
 )
@@ -230,7 +230,7 @@ def test_schedule_errors_name_the_file_and_the_key(
 def test_a_missing_schedule_is_a_file_error(seeded: str, tmp_path: Path) -> None:
     result = egov("report", "run", str(tmp_path / "fehlt.toml"))
     assert result.exit_code == 8
-    assert f"Schedule {tmp_path / 'fehlt.toml'} does not exist." in result.stderr
+    assert f"Den Zeitplan {tmp_path / 'fehlt.toml'} gibt es nicht." in result.stderr
 
 
 def test_the_example_schedule_in_reports_is_valid() -> None:
@@ -267,7 +267,7 @@ def test_a_pipe_given_as_output_is_written_into_not_replaced(tmp_path: Path) -> 
 def test_a_folder_given_as_output_is_a_file_error(seeded: str, tmp_path: Path) -> None:
     result = egov("report", "readiness", "--output", str(tmp_path))
     assert result.exit_code == 8
-    assert f"Cannot write {tmp_path}: it is a folder." in result.stderr
+    assert f"{tmp_path} lässt sich nicht schreiben: es ist ein Ordner." in result.stderr
 
 
 def test_an_output_file_ending_in_pdf_gets_a_real_pdf(seeded: str, tmp_path: Path) -> None:

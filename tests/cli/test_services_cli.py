@@ -40,7 +40,9 @@ def test_add_edit_and_list_through_the_cli(db_url: str) -> None:
 def test_a_bad_key_is_a_clear_error_with_exit_code_3_and_no_traceback(db_url: str) -> None:
     result = egov("services", "add", "X", "--leika", "9905001210400")
     assert result.exit_code == 3
-    assert "LeiKa key '9905001210400' is not 14 digits (it has 13 digits)" in result.stderr
+    assert (
+        "LeiKa-Schlüssel '9905001210400' hat nicht 14 Ziffern (er hat 13 Ziffern)" in result.stderr
+    )
     assert "Traceback" not in result.stderr + result.stdout
 
 

@@ -69,4 +69,6 @@ def test_errors_are_german_and_named_in_json(db_url: str) -> None:
 def test_every_targets_command_has_an_example() -> None:
     for command in ("add", "list", "show", "edit", "remove"):
         r = egov("targets", command, "--help")
+        assert "Beispiel: egov targets" in r.stdout
+        r = egov("--lang", "en", "targets", command, "--help")
         assert "Example: egov targets" in r.stdout

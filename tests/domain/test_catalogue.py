@@ -19,6 +19,9 @@ from egov_cli.domain.catalogue import (
 from egov_cli.domain.departments import add_department
 from egov_cli.storage.db import Catalogue, transaction
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def filled(catalogue: Catalogue, ctx: ChangeContext) -> Catalogue:

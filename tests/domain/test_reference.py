@@ -20,6 +20,9 @@ HEADER = (
 )
 GEWERBE = "99050012104000"
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def write_reference(path: Path, rows: list[str], header: str = HEADER) -> Path:
     path.write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")

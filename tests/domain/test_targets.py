@@ -78,9 +78,10 @@ def test_a_level_target_needs_a_threshold_and_exactly_one_goal(
     assert no_level.value.message == "Ein Reifegrad-Ziel braucht eine Schwelle."
     assert no_goal.value.message == "Ziel 'X' hat keine Zielgröße."
     assert both.value.message == "Zielgröße doppelt: --count und --share schließen sich aus."
-    assert off_scale.value.message.startswith("min-level 7 is not on the maturity scale")
+    assert off_scale.value.message.startswith("min-level 7 gehört nicht zum Reifegradmodell")
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unknown_department_in_the_scope_is_refused(
     with_dept: Catalogue, ctx: ChangeContext
 ) -> None:

@@ -95,7 +95,7 @@ def test_a_tampered_dump_is_refused(filled: Catalogue, tmp_path: Path) -> None:
     )
     bad = tmp_path / "bad.jsonl.gz"
     bad.write_bytes(gzip.compress(text.encode()))
-    with pytest.raises(ValidationError, match="do not match the counts and checksum"):
+    with pytest.raises(ValidationError, match="stimmen nicht mit Anzahlen und Prüfsumme"):
         restore_catalogue(bad, str(tmp_path / "neu.db"))
 
 
@@ -104,7 +104,7 @@ def test_restoring_over_a_filled_catalogue_needs_replace(
 ) -> None:
     dump = tmp_path / "k.jsonl.gz"
     dump_catalogue(filled, dump)
-    with pytest.raises(Conflict, match="already holds a catalogue"):
+    with pytest.raises(Conflict, match="enthält schon einen Katalog"):
         restore_catalogue(dump, db_url)
     assert restore_catalogue(dump, db_url, replace=True).verified
 
@@ -157,7 +157,7 @@ def test_db_dump_and_restore_through_the_cli(filled: Catalogue, tmp_path: Path) 
     assert egov("db", "dump", str(dump)).exit_code == 0
     again = egov("db", "dump", str(dump))
     assert again.exit_code == 8
-    assert "exists already" in again.stderr
+    assert "gibt es schon" in again.stderr
     restored = egov("--db", str(tmp_path / "neu.db"), "db", "restore", str(dump))
     assert restored.exit_code == 0, restored.stderr
     assert "Anzahl und Prüfsumme stimmen überein" in restored.stderr

@@ -189,12 +189,14 @@ def test_columns_are_chosen_and_ordered_by_field_or_header() -> None:
     assert len(select_columns(None)) == len(COLUMNS)
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unknown_column_is_a_clear_error() -> None:
     with pytest.raises(ValidationError) as info:
         select_columns("name,Farbe")
     assert info.value.message == "--columns: unknown column 'Farbe'."
 
 
+@pytest.mark.usefixtures("english")
 def test_a_column_named_twice_is_an_error() -> None:
     with pytest.raises(ValidationError) as info:
         select_columns("name,Leistung")
@@ -323,6 +325,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary_file(
     assert [p.name for p in path.parent.iterdir()] == ["alle.xlsx"]
 
 
+@pytest.mark.usefixtures("english")
 def test_writing_into_a_missing_folder_is_a_file_error(full: Catalogue, tmp_path: Path) -> None:
     target = tmp_path / "fehlt" / "alle.xlsx"
     with pytest.raises(FileError) as info:
@@ -332,6 +335,7 @@ def test_writing_into_a_missing_folder_is_a_file_error(full: Catalogue, tmp_path
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_writing_onto_a_folder_is_a_file_error(full: Catalogue, tmp_path: Path) -> None:
     with pytest.raises(FileError) as info:
         _export(full, tmp_path, "csv")
@@ -396,6 +400,7 @@ def test_the_format_follows_the_extension_or_the_option(
     assert format_of(path, given) == fmt
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unknown_extension_is_an_error() -> None:
     with pytest.raises(ValidationError) as info:
         format_of("liste.ods", None)
@@ -457,6 +462,7 @@ def test_the_template_is_an_empty_workbook_with_dropdowns_and_a_column_guide(
     assert info_text[1].startswith("Leere Importvorlage")
 
 
+@pytest.mark.usefixtures("english")
 def test_a_file_open_in_another_program_is_a_clear_error_and_stays_as_it_was(
     full: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -215,3 +215,50 @@ def csv_file(folder: Path, name: str, data: bytes) -> Path:
     path = folder / name
     path.write_bytes(data)
     return path
+
+
+def long_shared_string(folder: Path, length: int = 60_000_000) -> Path:
+    """A workbook whose one text cell holds ``length`` characters (in the shared strings, where
+    a sheet's own checks do not see it): varied letters, so that it packs no better than text."""
+    import random
+
+    letters = bytes(b"abcdefghijklmnopqrstuvwxyz "[i % 27] for i in range(256))
+    text = random.Random(5).randbytes(length).translate(letters)
+    base = valid_workbook(folder / "basis.xlsx", [[KEY, "PLATZHALTER"]])
+    path = _rezip(
+        base,
+        folder / "lange-zelle.xlsx",
+        {"xl/sharedStrings.xml": lambda data: data.replace(b"PLATZHALTER", text)},
+    )
+    base.unlink()
+    return path
+
+
+def column_beyond_xfd(folder: Path) -> Path:
+    """A cell one column right of Excel's last (XFD) in a sheet of two rows."""
+    cell = _text_cell(' r="XFE2"', "x")
+    return hand_written_rows(folder, "zu-breit.xlsx", f'<row r="2">{cell}</row>')
+
+
+def wide_csv(folder: Path, fields: int = 5_000_000) -> Path:
+    """A CSV line of ``fields`` fields (semicolons)."""
+    return csv_file(
+        folder,
+        "breit.csv",
+        "LeiKa-Schlüssel;Leistung\n".encode() + KEY.encode() + b";Gewerbe" + b";" * fields + b"\n",
+    )
+
+
+def wide_csv_header(folder: Path, fields: int = 20_000) -> Path:
+    """A CSV header of ``fields`` columns."""
+    header = ";".join(["LeiKa-Schlüssel", "Leistung", *(f"S{n}" for n in range(fields))])
+    return csv_file(folder, "breiter-kopf.csv", f"{header}\n{KEY};Gewerbe\n".encode())
+
+
+def long_csv_cell(folder: Path, length: int = 60_000_000) -> Path:
+    """A CSV file whose one cell holds ``length`` characters."""
+    return csv_file(
+        folder,
+        "lange-zelle.csv",
+        f"LeiKa-Schlüssel;Leistung\n{KEY};".encode() + b"x" * length + b"\n",
+    )

@@ -182,6 +182,9 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], str, str]] = {
     ),
 }
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def scale() -> Scale:
@@ -221,8 +224,9 @@ MEASURED = """
 import json, resource, subprocess, sys
 done = subprocess.run([sys.executable, "-m", "egov_cli", *sys.argv[1:]], capture_output=True,
                       text=True)
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"rc": done.returncode, "stderr": done.stderr, "peak_mb": peak / 1024}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": done.returncode, "stderr": done.stderr, "peak_mb": usage.ru_maxrss / 1024,
+                  "cpu_s": usage.ru_utime + usage.ru_stime}))
 """
 
 
@@ -419,3 +423,90 @@ def test_a_csv_in_another_encoding_than_given_is_refused_naming_the_byte(
     assert code == 8
     assert "ansi.csv is not valid utf-8: byte 0xfc at position 10." in stderr
     assert _state(db_url) == before
+
+
+#: builder -> the problem (exit 3) a file too large for a spreadsheet's limits is refused with
+TOO_LARGE: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "a shared string of 60 million characters": (
+        corpus.long_shared_string,
+        "lange-zelle.xlsx: text no. 4 of the workbook (in 'xl/sharedStrings.xml') has more than "
+        "32,767 characters (Excel's limit for a cell); it begins ",
+    ),
+    "a cell right of column XFD": (
+        corpus.column_beyond_xfd,
+        "zu-breit.xlsx: the sheet part 'xl/worksheets/sheet1.xml' places cells as far as column "
+        "XFE (column 16,385); a sheet has at most 16,384 columns (XFD, Excel's limit)",
+    ),
+    "a CSV line of five million fields": (
+        corpus.wide_csv,
+        "breit.csv, row 2: the row has 5,000,002 cells; a sheet has at most 16,384 columns "
+        "(Excel's limit)",
+    ),
+    "a CSV header of twenty thousand columns": (
+        corpus.wide_csv_header,
+        "breiter-kopf.csv, row 1: the row has 20,002 cells; a sheet has at most 16,384 columns "
+        "(Excel's limit)",
+    ),
+    "a CSV cell of 60 million characters": (
+        corpus.long_csv_cell,
+        "lange-zelle.csv, row 2: a cell holds more than 131,072 characters; at most 32,767 are "
+        "allowed (Excel's limit)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(TOO_LARGE))
+def test_a_file_beyond_a_spreadsheets_limits_is_refused_early_naming_where(
+    case: str, tmp_path: Path, scale: Scale
+) -> None:
+    build, message = TOO_LARGE[case]
+    path = build(tmp_path)
+    started = time.perf_counter()
+    with pytest.raises(InputRejected) as caught:
+        data = read_file(path, scale)
+        if data.problems:
+            raise InputRejected(data.problems)
+    assert time.perf_counter() - started < 10
+    assert str(caught.value.problems[0]).startswith(message)
+    assert len(caught.value.details[0]) < 600
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(TOO_LARGE))
+def test_egov_import_beyond_a_spreadsheets_limits_exits_3_in_bounded_time_and_memory(
+    case: str, db_url: str, tmp_path: Path
+) -> None:
+    build, message = TOO_LARGE[case]
+    path = build(tmp_path)
+    before = _state(db_url)
+    for extra in ((), ("--json",)):
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURED, "import", str(path), *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        result = json.loads(done.stdout)
+        assert result["rc"] == 3, result["stderr"][:2000]
+        assert message in result["stderr"]
+        assert len(result["stderr"]) < 2000
+        # Processor time, not time on the clock: the answer's cost, however busy the machine.
+        assert result["cpu_s"] < 10
+        assert result["peak_mb"] < 500
+    assert _state(db_url) == before
+
+
+def test_a_long_value_in_a_message_is_cut_with_its_length(db_url: str, tmp_path: Path) -> None:
+    path = corpus.csv_file(
+        tmp_path,
+        "lang.csv",
+        f"LeiKa-Schlüssel;Leistung;Online seit\n{corpus.KEY};Gewerbe;{'9' * 100_000}\n".encode(),
+    )
+    code, stderr = _import(path)
+    assert code == 3
+    assert f"(value {'9' * 80!r}… (100,000 characters))" in stderr
+    assert len(stderr) < 1000
+    result = egov("import", str(path), "--json")
+    assert result.exit_code == 3
+    assert len(result.stderr) < 1000

@@ -6,6 +6,9 @@ small sheets, each shaped so that the place of the cut matters.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -219,6 +222,7 @@ def test_the_halves_are_removed_when_the_file_is_closed_before_the_second_is_use
     assert not folder.exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_nothing_is_left_behind_when_the_guard_refuses_the_file_after_the_cut(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -338,3 +342,48 @@ def test_a_header_row_in_the_second_half_is_found_there(tmp_path: Path) -> None:
     assert read[0].header_row == read[1].header_row == ROWS
     assert read[0].values == read[1].values
     assert read[0].numbers == [ROWS + n for n in range(1, 20)]
+
+
+def test_the_halves_folders_of_a_killed_import_are_removed_by_the_next_import(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A process killed while it read a sheet in halves leaves its folder; the next import
+    removes it, and leaves the folders of running processes and of other programs alone."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    killed.kill()
+    killed.wait()
+    stale = temp / f"egov-sheet-{killed.pid}-k3x9"
+    running = temp / f"egov-sheet-{os.getpid()}-a1b2"
+    other = temp / "egov-something-else"
+    for folder in (stale, running, other):
+        folder.mkdir()
+        (folder / "first.xlsx").write_bytes(b"x" * 1000)
+    book = openpyxl_book(tmp_path / "amt.xlsx", {1: HEADER, 2: _row(1)})
+    done = subprocess.run(
+        [sys.executable, "-m", "egov_cli", "import", str(book)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temp)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not stale.exists()
+    assert running.exists()
+    assert other.exists()
+
+
+def test_the_halves_of_a_sheet_are_written_in_a_folder_named_for_the_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    path = openpyxl_book(tmp_path / "amt.xlsx", {1: HEADER, **{n: _row(n) for n in range(2, ROWS)}})
+    checked = check_input(path, split_min_bytes=0)
+    try:
+        (folder,) = temp.iterdir()
+        assert folder.name.startswith(f"egov-sheet-{os.getpid()}-")
+    finally:
+        open_file(checked, ReadOptions()).close()

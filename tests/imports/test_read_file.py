@@ -15,6 +15,9 @@ from egov_cli.imports.reading import ReadOptions, read_file
 from egov_cli.imports.reading.csv_reader import sniff_delimiter
 from egov_cli.imports.reading.headers import parse_mapping
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def scale() -> Scale:

@@ -20,6 +20,9 @@ from egov_cli.storage.db import Catalogue, transaction
 AT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 HEADER = "LeiKa-Schlüssel;Leistung;Amt;Reifegrad;Umsetzungsstatus;Online-Dienst;E-Payment\n"
 
+#: These tests read the messages in English, their message ids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def write(tmp_path: Path, body: str, name: str = "amt.csv") -> Path:
     path = tmp_path / name
@@ -270,8 +273,8 @@ def test_rows_that_disagree_about_a_procedure_name_both_rows(
     with pytest.raises(InputRejected) as caught:
         run(catalogue, path)
     assert [(p.row, p.message, p.value) for p in caught.value.problems] == [
-        (2, "online procedure 'Gewerbe-Online': row 3 gives another value for this column", True),
-        (3, "online procedure 'Gewerbe-Online': row 2 gives another value for this column", False),
+        (2, "online service 'Gewerbe-Online': row 3 gives another value for this column", True),
+        (3, "online service 'Gewerbe-Online': row 2 gives another value for this column", False),
     ]
 
 

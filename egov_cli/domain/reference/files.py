@@ -11,7 +11,7 @@ from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationEr
 from egov_cli.domain.reference.codes import known_type_codes, unknown_type_parts
 from egov_cli.domain.reference.entries import ReferenceEntry
 from egov_cli.values.fold import fold
-from egov_cli.values.parse import parse_flag, parse_leika_key
+from egov_cli.values.parse import ascii_digits, parse_flag, parse_leika_key
 
 REFERENCE_FILE = "ozg_umsetzungskatalog_leika.csv"
 NO_KEY = "nicht im LeiKa"
@@ -168,10 +168,10 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
                 )
             )
             continue
-        ozg_id = cell(row, "ozg_id")
+        ozg_id = ascii_digits(cell(row, "ozg_id"))
         if ozg_id.endswith(".0") and ozg_id[:-2].isdigit():
             ozg_id = ozg_id[:-2]
-        if ozg_id and not ozg_id.isdigit():
+        if ozg_id and not (ozg_id.isascii() and ozg_id.isdigit()):
             problems.append(
                 Problem(
                     "the OZG ID is not a number",

@@ -21,9 +21,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egov_cli.core import schema
-from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError
+from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError, shown_value
+from egov_cli.core.files import shown_name
+from egov_cli.i18n import _, ngettext
 from egov_cli.imports.reading.guard import check_file
-from egov_cli.imports.reading.halves import SPLIT_MIN_BYTES, Halves, HalvesWriter, worth_splitting
+from egov_cli.imports.reading.halves import (
+    SPLIT_MIN_BYTES,
+    Halves,
+    HalvesWriter,
+    remove_stale_folders,
+    worth_splitting,
+)
 from egov_cli.imports.reading.headers import (
     HEADER_SEARCH_ROWS,
     HeaderMatch,
@@ -126,15 +134,19 @@ def check_input(path: Path, split_min_bytes: int = SPLIT_MIN_BYTES) -> CheckedFi
     to read: empty, disguised, damaged, bomb-like (see ``guard``). A workbook's sheets of at
     least ``split_min_bytes`` (unpacked) are written in halves on the way (see ``halves``)."""
     path = Path(path)
+    remove_stale_folders()  # the halves of an import that was killed
     if not path.is_file():
         raise FileError(
-            f"No file {str(path)!r}.", "Check the path (quote it if it contains spaces)."
+            _("No file {path!r}.").format(path=str(path)),
+            _("Check the path (quote it if it contains spaces)."),
         )
     suffix = path.suffix.lower()
     if suffix not in WORKBOOK_SUFFIXES + TEXT_SUFFIXES:
         raise FileError(
-            f"{path.name}: egov imports .xlsx, .xlsm and .csv files (also .xls, .ods, .txt).",
-            "Save the file from Excel as .xlsx or as CSV.",
+            _("{file}: egov imports .xlsx, .xlsm and .csv files (also .xls, .ods, .txt).").format(
+                file=path.name
+            ),
+            _("Save the file from Excel as .xlsx or as CSV."),
         )
     writers: list[HalvesWriter] = []
 
@@ -174,7 +186,9 @@ def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> Opene
     try:
         sha = file_sha256(path)
     except OSError as exc:
-        raise FileError(f"{path.name} cannot be read: {exc.strerror or exc}.") from exc
+        raise FileError(
+            _("{file} cannot be read: {reason}.").format(file=path.name, reason=exc.strerror or exc)
+        ) from exc
     if suffix in TEXT_SUFFIXES:
         from egov_cli.imports.reading.csv_reader import read_csv
 
@@ -183,7 +197,9 @@ def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> Opene
         found = _header(path.name, None, head, options)
         if found is None:
             raise _no_header(path.name, None, options)
-        return OpenedFile(path.name, sha, data, head, found, close=lambda: None, options=options)
+        return OpenedFile(
+            shown_name(path), sha, data, head, found, close=lambda: None, options=options
+        )
 
     halves = dict(checked.halves)
     checked.halves.clear()  # read once: another attempt reads the file itself
@@ -212,7 +228,9 @@ def _open_workbook(
                 continue
             data.scan_formulas = partial(book.scan_formulas, data)
             # The book stays open until the rows are parsed (openpyxl reads them lazily).
-            return OpenedFile(path.name, sha, data, head, found, close=book.close, options=options)
+            return OpenedFile(
+                shown_name(path), sha, data, head, found, close=book.close, options=options
+            )
         raise _no_header(path.name, None, options, sheets=book.sheet_names)
     except BaseException:
         book.close()
@@ -240,8 +258,10 @@ def _sheet_candidates(names: list[str], wanted: str | None, file_name: str) -> l
     if wanted.isdigit() and 1 <= int(wanted) <= len(names):
         return [names[int(wanted) - 1]]
     raise FileError(
-        f"{file_name} has no sheet {wanted!r}.",
-        f"Sheets: {', '.join(repr(n) for n in names)}. Choose one with --sheet NAME.",
+        _("{file} has no sheet {sheet!r}.").format(file=file_name, sheet=wanted),
+        _("Sheets: {sheets}. Choose one with --sheet NAME.").format(
+            sheets=", ".join(repr(n) for n in names)
+        ),
     )
 
 
@@ -256,10 +276,10 @@ def _header(
     if options.header_row is not None:
         index = options.header_row - 1
         if index >= len(rows):
-            where = f"{file_name}, sheet {sheet!r}" if sheet else file_name
+            where = _where(file_name, sheet)
             raise FileError(
-                f"{where} has no row {options.header_row}.",
-                "Check --header-row (rows are counted as Excel shows them, from 1).",
+                _("{where} has no row {row}.").format(where=where, row=options.header_row),
+                _("Check --header-row (rows are counted as Excel shows them, from 1)."),
             )
         match = match_cells(rows[index], options.mapping, rows[index + 1 :])
         if not match.columns:
@@ -272,20 +292,39 @@ def _header(
 def _no_header(
     file_name: str, sheet: str | None, options: ReadOptions, sheets: list[str] | None = None
 ) -> FileError:
-    where = f"{file_name}, sheet {sheet!r}" if sheet else file_name
+    where = _where(file_name, sheet)
     if options.header_row is not None:
         return FileError(
-            f"{where}: row {options.header_row} names no column egov knows.",
-            'Map its headers with --map "Header=field" (see egov import --describe-format), '
-            "or choose another row with --header-row N.",
+            _("{where}: row {row} names no column egov knows.").format(
+                where=where, row=options.header_row
+            ),
+            _(
+                'Map its headers with --map "Header=field" (see egov import --describe-format), '
+                "or choose another row with --header-row N."
+            ),
         )
-    searched = f" (sheets searched: {', '.join(repr(s) for s in sheets)})" if sheets else ""
-    return FileError(
-        f"{where}: no header row found in the first {HEADER_SEARCH_ROWS} rows{searched}.",
-        "The header row must name at least two columns (e.g. LeiKa-Schlüssel, Leistung). "
-        'Map other headers with --map "Header=field", name the row with --header-row N '
-        "or the sheet with --sheet NAME; egov import --describe-format lists the columns.",
+    message = _("{where}: no header row found in the first {count} rows.").format(
+        where=where, count=HEADER_SEARCH_ROWS
     )
+    if sheets:
+        message = _(
+            "{where}: no header row found in the first {count} rows (sheets searched: {sheets})."
+        ).format(where=where, count=HEADER_SEARCH_ROWS, sheets=", ".join(repr(s) for s in sheets))
+    return FileError(
+        message,
+        _(
+            "The header row must name at least two columns (e.g. LeiKa-Schlüssel, Leistung). "
+            'Map other headers with --map "Header=field", name the row with --header-row N '
+            "or the sheet with --sheet NAME; egov import --describe-format lists the columns."
+        ),
+    )
+
+
+def _where(file_name: str, sheet: str | None) -> str:
+    """``file.xlsx, sheet 'Leistungen'`` (or the file alone)."""
+    if not sheet:
+        return file_name
+    return f"{file_name}, " + _("sheet {sheet!r}").format(sheet=sheet)
 
 
 def _columns(rows: list[list[Any]], width: int | None) -> list[Sequence[Any]]:
@@ -316,12 +355,16 @@ def _read_rows(
         raise InputRejected(
             [
                 Problem(
-                    f"columns {first!r} and {second!r} both name the field {field!r}",
+                    _("columns {first} and {second} both name the field {field!r}").format(
+                        first=shown_value(first), second=shown_value(second), field=field
+                    ),
                     file=file_name,
                     sheet=sheet,
                     row=header_row,
                     column=second,
-                    hint=f'Ignore one of them with --map "{second}=-", or rename it.',
+                    hint=_('Ignore one of them with --map "{header}=-", or rename it.').format(
+                        header=second
+                    ),
                 )
                 for first, second, field in match.duplicates
             ]
@@ -373,15 +416,18 @@ def _read_rows(
             column = by_index[f_col]
             problems_by_row.setdefault(number, []).append(
                 Problem(
-                    f"cell {column_letters(f_col + data.column_offset)}{number} holds a "
-                    "formula without a saved result",
+                    _("cell {cell} holds a formula without a saved result").format(
+                        cell=f"{column_letters(f_col + data.column_offset)}{number}"
+                    ),
                     file=file_name,
                     sheet=sheet,
                     row=number,
                     column=column.header,
                     value=formula,
-                    hint="Open the file in Excel, let it calculate and save it again, "
-                    "or replace the formula by its value.",
+                    hint=_(
+                        "Open the file in Excel, let it calculate and save it again, "
+                        "or replace the formula by its value."
+                    ),
                 )
             )
     # Rows with values only in columns egov does not know: blank in every recognised column.
@@ -400,12 +446,14 @@ def _read_rows(
             continue
         problems_by_row[number] = [
             Problem(
-                "the row has values only in columns egov does not know",
+                _("the row has values only in columns egov does not know"),
                 file=file_name,
                 sheet=sheet,
                 row=number,
-                hint="Fill in the recognised columns, delete the row, or map its columns "
-                'with --map "Header=field".',
+                hint=_(
+                    "Fill in the recognised columns, delete the row, or map its columns "
+                    'with --map "Header=field".'
+                ),
             )
         ]
 
@@ -433,27 +481,39 @@ def _read_rows(
         ]
     warnings = list(match.notes)
     if left_out:
-        shown = ", ".join(f"row {n}: {link}" for n, _h, link in left_out[:EXAMPLES])
+        shown = ", ".join(
+            _("row {row}: {link}").format(row=n, link=link) for n, _h, link in left_out[:EXAMPLES]
+        )
         more = " ..." if len(left_out) > EXAMPLES else ""
         warnings.append(
-            f"{len(left_out)} relative link{'s' if len(left_out) > 1 else ''} left out "
-            f"(column {left_out[0][1]!r}: {shown}{more}): they are no addresses a citizen can "
-            "open. Give the portal's address with --base-url to join them."
+            ngettext(
+                "{count} relative link left out (column {column!r}: {rows}): it is no address a "
+                "citizen can open. Give the portal's address with --base-url to join it.",
+                "{count} relative links left out (column {column!r}: {rows}): they are no "
+                "addresses a citizen can open. Give the portal's address with --base-url to "
+                "join them.",
+                len(left_out),
+            ).format(count=len(left_out), column=left_out[0][1], rows=shown + more)
         )
     if joined_lists:
         rows = ", ".join(str(n) for n, _h in joined_lists[:EXAMPLES])
         more = " ..." if len(joined_lists) > EXAMPLES else ""
         warnings.append(
-            f"column {joined_lists[0][1]!r} holds lists (rows {rows}{more}); their items are "
-            "kept as text, separated by '; '."
+            _(
+                "column {column!r} holds lists (rows {rows}); their items are kept as text, "
+                "separated by '; '."
+            ).format(column=joined_lists[0][1], rows=rows + more)
         )
     if bare_keys:
         shown = ", ".join(map(str, bare_keys[:10])) + (" ..." if len(bare_keys) > 10 else "")
-        one = len(bare_keys) == 1
         warnings.append(
-            f"{len(bare_keys)} {'row has' if one else 'rows have'} a LeiKa key of a bare "
-            f"Leistungsobjekt (no Verrichtung; {'row' if one else 'rows'} {shown}); prefer the "
-            "key of the concrete service where there is one."
+            ngettext(
+                "{count} row has a LeiKa key of a bare Leistungsobjekt (no Verrichtung; "
+                "row {rows}); prefer the key of the concrete service where there is one.",
+                "{count} rows have a LeiKa key of a bare Leistungsobjekt (no Verrichtung; "
+                "rows {rows}); prefer the key of the concrete service where there is one.",
+                len(bare_keys),
+            ).format(count=len(bare_keys), rows=shown)
         )
     return ImportFile(
         file_name=file_name,

@@ -18,11 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from egov_cli.core.errors import FileError
+from egov_cli.core.errors import FileError, InputRejected, Problem
+from egov_cli.core.files import shown_name
+from egov_cli.i18n import _
+from egov_cli.imports.reading.guard import MAX_CELL_CHARS, MAX_COLUMNS
 from egov_cli.imports.reading.xlsx import SheetData
 from egov_cli.values.cellsafety import PREFIX, restore
 
 DELIMITERS = (";", ",", "\t")
+
 _NAMED = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
 
 
@@ -33,15 +37,17 @@ def decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
             codecs.lookup(encoding)
         except LookupError as exc:
             raise FileError(
-                f"Unknown encoding {encoding!r}.", "Use e.g. utf-8, cp1252 or latin-1."
+                _("Unknown encoding {encoding!r}.").format(encoding=encoding),
+                _("Use e.g. utf-8, cp1252 or latin-1."),
             ) from exc
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
             raise FileError(
-                f"{name} is not valid {encoding}: byte {data[exc.start]:#04x} at position "
-                f"{exc.start}.",
-                "Leave out --encoding to let egov detect it, or save the file as UTF-8.",
+                _("{file} is not valid {encoding}: byte {byte} at position {position}.").format(
+                    file=name, encoding=encoding, byte=f"{data[exc.start]:#04x}", position=exc.start
+                ),
+                _("Leave out --encoding to let egov detect it, or save the file as UTF-8."),
             ) from exc
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace"), "utf-8-sig"
@@ -71,35 +77,69 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def _too_wide(name: str, row: int, cells: int) -> InputRejected:
+    return InputRejected(
+        [
+            Problem(
+                f"the row has {cells:,} cells; a sheet has at most {MAX_COLUMNS:,} columns "
+                "(Excel's limit)",
+                file=name,
+                row=row,
+                hint="Check the delimiter (--delimiter) and remove the empty cells at the end "
+                "of the row.",
+            )
+        ]
+    )
+
+
 def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> SheetData:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FileError(f"{path.name} cannot be read: {exc.strerror or exc}.") from exc
+        raise FileError(
+            _("{file} cannot be read: {reason}.").format(file=path.name, reason=exc.strerror or exc)
+        ) from exc
     text, _used = decode(data, encoding, path.name)
     if delimiter:
         delimiter = _NAMED.get(delimiter.lower(), delimiter)
         if len(delimiter) != 1:
             raise FileError(
-                f"--delimiter {delimiter!r} is not a single character.",
-                "Use ; or , or tab.",
+                _("--delimiter {value!r} is not a single character.").format(value=delimiter),
+                _("Use ; or , or tab."),
             )
     else:
         delimiter = sniff_delimiter(text[:65536])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     prefixed = PREFIX in text
+    name = shown_name(path)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            if not prefixed:
-                yield from enumerate(reader, start=1)
-                return
             for number, cells in enumerate(reader, start=1):
-                yield number, [restore(c) if c[:1] == PREFIX else c for c in cells]
+                if len(cells) > MAX_COLUMNS:  # refused as it is read, before it is looked at
+                    raise _too_wide(name, number, len(cells))
+                if prefixed:
+                    cells = [restore(c) if c[:1] == PREFIX else c for c in cells]
+                yield number, cells
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise InputRejected(
+                    [
+                        Problem(
+                            f"a cell holds more than {csv.field_size_limit():,} characters; "
+                            f"at most {MAX_CELL_CHARS:,} are allowed (Excel's limit)",
+                            file=name,
+                            row=reader.line_num,
+                            hint="Shorten the text in that line, or check the quoting (a quote "
+                            "that is never closed makes the rest of the file one cell).",
+                        )
+                    ]
+                ) from None
             raise FileError(
-                f"{path.name}, line {reader.line_num}: {exc}.",
-                "Check the quoting in that line (a quote that is never closed?).",
+                _("{file}, line {line}: {reason}.").format(
+                    file=path.name, line=reader.line_num, reason=exc
+                ),
+                _("Check the quoting in that line (a quote that is never closed?)."),
             ) from exc
 
     return SheetData("", rows(), text.count("\n") + 1)

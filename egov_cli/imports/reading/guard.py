@@ -27,8 +27,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from egov_cli.core.errors import FileError
+from egov_cli.core.errors import SHOWN_CHARS, FileError, InputRejected, Problem, shown_value
+from egov_cli.core.files import shown_name
+from egov_cli.i18n import _
 from egov_cli.imports.reading.xlsx import column_letters
+from egov_cli.values import display as formats
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"
@@ -43,6 +46,9 @@ MAX_RATIO = 100
 MAX_MEMBERS = 10_000
 #: Largest grid of cells (rows x columns from A1) a sheet may span: the reader holds all of it.
 MAX_GRID_CELLS = 5_000_000
+#: Excel's limits: columns of a sheet, characters of a cell.
+MAX_COLUMNS = 16_384
+MAX_CELL_CHARS = 32_767
 #: Largest CSV/text file (it is read into memory whole).
 MAX_TEXT_BYTES = 256 << 20
 
@@ -102,12 +108,16 @@ def check_file(path: Path, tee: SheetTee | None = None) -> None:
         with path.open("rb") as stream:
             head = stream.read(8)
     except OSError as exc:
-        raise FileError(f"{path.name} cannot be read: {exc.strerror or exc}.") from exc
+        raise FileError(
+            _("{file} cannot be read: {reason}.").format(file=path.name, reason=exc.strerror or exc)
+        ) from exc
     if size == 0:
         raise FileError(
-            f"{path.name} is empty (0 bytes).",
-            "The file was not saved completely or the e-mail attachment is damaged; "
-            "ask for it again.",
+            _("{file} is empty (0 bytes).").format(file=path.name),
+            _(
+                "The file was not saved completely or the e-mail attachment is damaged; "
+                "ask for it again."
+            ),
         )
     if suffix in (".csv", ".txt", ".tsv"):
         _check_text(path, head, size)
@@ -122,19 +132,20 @@ def check_file(path: Path, tee: SheetTee | None = None) -> None:
 def _check_text(path: Path, head: bytes, size: int) -> None:
     if head.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
         raise FileError(
-            f"{path.name} is a workbook (a zip archive), not a CSV text file.",
-            "Rename it to .xlsx, or save it from Excel as CSV.",
+            _("{file} is a workbook (a zip archive), not a CSV text file.").format(file=path.name),
+            _("Rename it to .xlsx, or save it from Excel as CSV."),
         )
     if head.startswith(CFB_SIGNATURE):
         raise FileError(
-            f"{path.name} is an Excel or Office file, not a CSV text file.",
-            "Open it in Excel and save it as CSV (or as .xlsx) and import that.",
+            _("{file} is an Excel or Office file, not a CSV text file.").format(file=path.name),
+            _("Open it in Excel and save it as CSV (or as .xlsx) and import that."),
         )
     if size > MAX_TEXT_BYTES:
         raise FileError(
-            f"{path.name} is {size >> 20:,} MB; egov imports text files up to "
-            f"{MAX_TEXT_BYTES >> 20} MB.",
-            "Split the file (e.g. by department) and import the parts one by one.",
+            _("{file} is {size} MB; egov imports text files up to {limit} MB.").format(
+                file=path.name, size=formats.number(size >> 20), limit=MAX_TEXT_BYTES >> 20
+            ),
+            _("Split the file (e.g. by department) and import the parts one by one."),
         )
 
 
@@ -143,19 +154,23 @@ def _ole_error(path: Path) -> FileError:
     kind = _ole_kind(path)
     if kind == "encrypted":
         return FileError(
-            f"{path.name}: the workbook is password-protected (encrypted).",
-            "Open it in Excel, remove the password (File > Info > Protect Workbook), "
-            "save a copy and import that.",
+            _("{file}: the workbook is password-protected (encrypted).").format(file=path.name),
+            _(
+                "Open it in Excel, remove the password (File > Info > Protect Workbook), "
+                "save a copy and import that."
+            ),
         )
     if kind == "xls":
         return FileError(
-            f"{path.name} is an old Excel 97-2003 workbook (.xls) named .xlsx.",
-            "Open it in Excel and save it as .xlsx (or rename it to .xls) and import that.",
+            _("{file} is an old Excel 97-2003 workbook (.xls) named .xlsx.").format(file=path.name),
+            _("Open it in Excel and save it as .xlsx (or rename it to .xls) and import that."),
         )
     return FileError(
-        f"{path.name} is not an .xlsx workbook but an OLE file: a password-protected workbook "
-        "or an old .xls file.",
-        "Open it in Excel, remove any password, save it as .xlsx and import that copy.",
+        _(
+            "{file} is not an .xlsx workbook but an OLE file: a password-protected workbook "
+            "or an old .xls file."
+        ).format(file=path.name),
+        _("Open it in Excel, remove any password, save it as .xlsx and import that copy."),
     )
 
 
@@ -176,8 +191,10 @@ def _ole_kind(path: Path) -> str | None:
 def _check_zip(path: Path, head: bytes, tee: SheetTee | None = None) -> None:
     if not head.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
         raise FileError(
-            f"{path.name} is not a workbook: an .xlsx file is a zip archive, this one is not.",
-            "Open it in Excel and save it as .xlsx (or as CSV) and import that copy.",
+            _("{file} is not a workbook: an .xlsx file is a zip archive, this one is not.").format(
+                file=path.name
+            ),
+            _("Open it in Excel and save it as .xlsx (or as CSV) and import that copy."),
         )
     try:
         with zipfile.ZipFile(path) as archive:
@@ -189,37 +206,56 @@ def _check_zip(path: Path, head: bytes, tee: SheetTee | None = None) -> None:
                     _check_declarations(path, archive, info)
             for info in members:
                 name = info.filename.lower()
+                if name.endswith("sharedstrings.xml"):
+                    _check_strings(path, archive, info)
+            for info in members:
+                name = info.filename.lower()
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     _check_sheet(path, archive, info, tee(archive, info) if tee else None)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         raise FileError(
-            f"{path.name} is a damaged or incomplete workbook ({exc}).",
-            "The file was cut off or altered (e.g. an incomplete download or attachment); "
-            "ask for it again or save it anew from Excel.",
+            _("{file} is a damaged or incomplete workbook ({reason}).").format(
+                file=path.name, reason=exc
+            ),
+            _(
+                "The file was cut off or altered (e.g. an incomplete download or attachment); "
+                "ask for it again or save it anew from Excel."
+            ),
         ) from exc
     except NotImplementedError as exc:  # a compression method zipfile does not know
         raise FileError(
-            f"{path.name} uses a zip compression egov cannot read ({exc}).",
-            "Open it in Excel, save it as .xlsx and import that copy.",
+            _("{file} uses a zip compression egov cannot read ({reason}).").format(
+                file=path.name, reason=exc
+            ),
+            _("Open it in Excel, save it as .xlsx and import that copy."),
         ) from exc
     except OSError as exc:
-        raise FileError(f"{path.name} cannot be read: {exc.strerror or exc}.") from exc
+        raise FileError(
+            _("{file} cannot be read: {reason}.").format(file=path.name, reason=exc.strerror or exc)
+        ) from exc
 
 
 def _bomb(path: Path, member: str, why: str) -> FileError:
     return FileError(
-        f"{path.name} is refused: its part {member!r} {why}.",
-        "This is not what Excel writes (a damaged file or a so-called zip bomb). "
-        "Open it in Excel, save it as .xlsx and import that copy.",
+        _("{file} is refused: its part {part!r} {why}.").format(
+            file=path.name, part=member, why=why
+        ),
+        _(
+            "This is not what Excel writes (a damaged file or a so-called zip bomb). "
+            "Open it in Excel, save it as .xlsx and import that copy."
+        ),
     )
 
 
 def _check_sizes(path: Path, members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_MEMBERS:
         raise FileError(
-            f"{path.name} is refused: it holds {len(members):,} parts (at most "
-            f"{MAX_MEMBERS:,} allowed).",
-            "Open it in Excel, save it as .xlsx and import that copy.",
+            _("{file} is refused: it holds {count} parts (at most {limit} allowed).").format(
+                file=path.name,
+                count=formats.number(len(members)),
+                limit=formats.number(MAX_MEMBERS),
+            ),
+            _("Open it in Excel, save it as .xlsx and import that copy."),
         )
     total = 0
     for info in members:
@@ -229,20 +265,26 @@ def _check_sizes(path: Path, members: list[zipfile.ZipInfo]) -> None:
             raise _bomb(
                 path,
                 info.filename,
-                f"unpacks to {size:,} bytes (at most {MAX_MEMBER_BYTES:,} allowed)",
+                _("unpacks to {size} bytes (at most {limit} allowed)").format(
+                    size=formats.number(size), limit=formats.number(MAX_MEMBER_BYTES)
+                ),
             )
         if size > RATIO_FLOOR_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
             raise _bomb(
                 path,
                 info.filename,
-                f"unpacks {size // max(info.compress_size, 1):,} times larger than it is "
-                f"packed (at most {MAX_RATIO} allowed)",
+                _(
+                    "unpacks {ratio} times larger than it is packed (at most {limit} allowed)"
+                ).format(ratio=formats.number(size // max(info.compress_size, 1)), limit=MAX_RATIO),
             )
     if total > MAX_TOTAL_BYTES:
         raise FileError(
-            f"{path.name} is refused: it unpacks to {total:,} bytes (at most "
-            f"{MAX_TOTAL_BYTES:,} allowed).",
-            "Split the data into smaller files and import them one by one.",
+            _("{file} is refused: it unpacks to {size} bytes (at most {limit} allowed).").format(
+                file=path.name,
+                size=formats.number(total),
+                limit=formats.number(MAX_TOTAL_BYTES),
+            ),
+            _("Split the data into smaller files and import them one by one."),
         )
 
 
@@ -252,10 +294,11 @@ def _check_declarations(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipI
         head = stream.read(_HEAD_BYTES)
     if any(marker in head for marker in _DECLARATIONS):
         raise FileError(
-            f"{path.name} is refused: its part {info.filename!r} declares a document type or "
-            "XML entities, which Excel never writes (an entity bomb or an attempt to read "
-            "other files).",
-            "Open it in Excel, save it as .xlsx and import that copy.",
+            _(
+                "{file} is refused: its part {part!r} declares a document type or XML entities, "
+                "which Excel never writes (an entity bomb or an attempt to read other files)."
+            ).format(file=path.name, part=info.filename),
+            _("Open it in Excel, save it as .xlsx and import that copy."),
         )
 
 
@@ -289,15 +332,108 @@ def _check_sheet(
         max_row = max(max_row, _largest_usual_row(path, archive, info))
     if exact:
         max_row, max_col = _exact_extent(path, archive, info)
+    if max_row * max_col <= MAX_GRID_CELLS and max_col > MAX_COLUMNS:
+        raise InputRejected(
+            [
+                Problem(
+                    f"the sheet part {info.filename!r} places cells as far as column "
+                    f"{column_letters(max_col - 1)} (column {max_col:,}); a sheet has at most "
+                    f"{MAX_COLUMNS:,} columns (XFD, Excel's limit)",
+                    file=shown_name(path),
+                    hint="Open it in Excel, save it as .xlsx and import that copy.",
+                )
+            ]
+        )
     if max_row * max_col > MAX_GRID_CELLS:
         letters = column_letters(max_col - 1) if max_col > _USUAL_COLUMNS else "Z"
         raise FileError(
-            f"{path.name} is refused: the sheet part {info.filename!r} places cells as far as "
-            f"row {max_row:,} and column {letters}: a grid of up to "
-            f"{max_row * max_col:,} cells (at most {MAX_GRID_CELLS:,} allowed).",
-            "Delete the rows and columns below and right of the data in Excel (select them, "
-            "Delete), save and import again; or split the file.",
+            _(
+                "{file} is refused: the sheet part {part!r} places cells as far as row {row} "
+                "and column {column}: a grid of up to {cells} cells (at most {limit} allowed)."
+            ).format(
+                file=path.name,
+                part=info.filename,
+                row=formats.number(max_row),
+                column=letters,
+                cells=formats.number(max_row * max_col),
+                limit=formats.number(MAX_GRID_CELLS),
+            ),
+            _(
+                "Delete the rows and columns below and right of the data in Excel (select them, "
+                "Delete), save and import again; or split the file."
+            ),
         )
+
+
+class _LongText(Exception):
+    """A shared string longer than MAX_CELL_CHARS: its number, its length so far, its start."""
+
+    def __init__(self, number: int, length: int, start: str) -> None:
+        super().__init__(number)
+        self.number, self.length, self.start = number, length, start
+
+
+def _check_strings(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse (early, as soon as it is seen) a text of the workbook's shared strings longer
+    than a cell holds (MAX_CELL_CHARS): a reader would hold all of it, and each copy made of
+    it, for nothing. Read with expat in pieces; phonetic guides (``rPh``) are not the text.
+    Malformed XML is left to the reader (it refuses the file itself)."""
+    import xml.parsers.expat
+
+    number = -1
+    length = 0
+    start: list[str] = []
+    depth = {"si": 0, "t": 0, "rPh": 0}
+
+    def opened(name: str, _attributes: object) -> None:
+        nonlocal number, length
+        local = name.rpartition(":")[2]
+        if local in depth:
+            depth[local] += 1
+        if local == "si":
+            number += 1
+            length = 0
+            start.clear()
+
+    def closed(name: str) -> None:
+        local = name.rpartition(":")[2]
+        if local in depth:
+            depth[local] -= 1
+
+    def text(data: str) -> None:
+        nonlocal length
+        if depth["si"] and depth["t"] and not depth["rPh"]:
+            if length < SHOWN_CHARS:
+                start.append(data[: SHOWN_CHARS - length])
+            length += len(data)
+            if length > MAX_CELL_CHARS:
+                raise _LongText(number, length, "".join(start))
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = opened
+    parser.EndElementHandler = closed
+    parser.CharacterDataHandler = text
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except xml.parsers.expat.ExpatError:
+        return
+    except _LongText as long:
+        raise InputRejected(
+            [
+                Problem(
+                    f"text no. {long.number + 1:,} of the workbook (in {info.filename!r}) has "
+                    f"more than {MAX_CELL_CHARS:,} characters (Excel's limit for a cell); "
+                    f"it begins {shown_value(long.start)}",
+                    file=shown_name(path),
+                    hint="Find the cell with this text in Excel, shorten it, save and import "
+                    "again.",
+                )
+            ]
+        ) from None
 
 
 def _farthest(
@@ -366,12 +502,18 @@ def _pieces(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iter
         while chunk := stream.read(_CHUNK):
             seen += len(chunk)
             if seen > MAX_MEMBER_BYTES:
-                raise _bomb(path, info.filename, f"unpacks to more than {MAX_MEMBER_BYTES:,} bytes")
+                raise _bomb(
+                    path,
+                    info.filename,
+                    _("unpacks to more than {limit} bytes").format(
+                        limit=formats.number(MAX_MEMBER_BYTES)
+                    ),
+                )
             buffer = rest + chunk
             cut = buffer.rfind(b">") + 1  # whole tags only; the rest waits for the next chunk
             rest = buffer[cut:]
             if len(rest) > _MAX_TAG_BYTES:
-                raise _bomb(path, info.filename, "holds more than 4 MB without the end of a tag")
+                raise _bomb(path, info.filename, _("holds more than 4 MB without the end of a tag"))
             yield buffer[:cut]
     yield rest
 

@@ -15,8 +15,9 @@ tag with its own row number, inside ``<sheetData>``. The first half ends before 
 closing tags added), the second starts with the sheet's own opening up to ``<sheetData>``.
 Where no such place is found (a sheet written unusually), no halves are made and the sheet is
 read whole; so it is where the temporary folder has no room for the halves (about the size of
-the unpacked sheet, removed as soon as both are read; a process killed meanwhile leaves them
-to the system's cleaning of its temporary folder).
+the unpacked sheet, removed as soon as both are read). The folder is named for the process that
+made it (``egov-sheet-PID-...``): the halves of a process that was killed meanwhile are removed
+by the next import (:func:`remove_stale_folders`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
+import time
 import weakref
 import zipfile
 from collections.abc import Callable, Iterator
@@ -45,6 +48,72 @@ _CUT = re.compile(rb'<row r="\d')
 _FIRST_HALF_END = b"</sheetData></worksheet>"
 #: Longest opening of a sheet before ``<sheetData>`` (views, columns, formats) looked through.
 _MAX_OPENING_BYTES = 4 << 20
+
+
+#: Temporary folders of halves are named ``egov-sheet-PID-RANDOM``.
+FOLDER_PREFIX = "egov-sheet-"
+#: A folder of an older egov (``egov-sheet-RANDOM``, no process number) is removed once this old.
+_UNNAMED_MAX_AGE = 24 * 3600
+
+
+def remove_stale_folders(folder: Path | None = None) -> None:
+    """Remove the halves' folders in the temporary ``folder`` that no running process owns: the
+    process named in the folder's name has ended (killed during an import), or, for a folder
+    without a process number, it is a day old. Only this user's own folders are touched, never
+    a link; a folder that cannot be removed is left."""
+    root = Path(folder or tempfile.gettempdir())
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(FOLDER_PREFIX):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or not _own(
+                entry.stat(follow_symlinks=False)
+            ):
+                continue
+            pid, _, rest = entry.name[len(FOLDER_PREFIX) :].partition("-")
+            if rest and pid.isascii() and pid.isdigit():
+                stale = not _running(int(pid))
+            else:
+                stale = time.time() - entry.stat(follow_symlinks=False).st_mtime > _UNNAMED_MAX_AGE
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _own(info: os.stat_result) -> bool:
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or info.st_uid == getuid()
+
+
+def _running(pid: int) -> bool:
+    """Whether the process ``pid`` is running (where that cannot be told: assumed it is)."""
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() == 5  # access denied: it runs, as another user
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, but belongs to another user
+    return True
 
 
 def worth_splitting(size: int, min_bytes: int = SPLIT_MIN_BYTES) -> bool:
@@ -159,7 +228,7 @@ class HalvesWriter:
         self._number = number
         self._first: _Reading | None = None
         self._half = part.file_size // 2
-        self._folder = Path(tempfile.mkdtemp(prefix="egov-sheet-"))
+        self._folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         self._files = (self._folder / "first.xlsx", self._folder / "second.xlsx")
         self._books: list[zipfile.ZipFile] = []
         self._streams: list[IO[bytes]] = []

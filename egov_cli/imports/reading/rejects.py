@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_cli.core.errors import FileError
-from egov_cli.core.files import atomic_path
+from egov_cli.core.files import GuardedFile, atomic_path
 
 ERROR_HEADER = "Fehler"
 #: The most characters a workbook cell holds.
@@ -30,6 +30,7 @@ def write_rejects(
     folder and then renamed.
     """
     import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -42,44 +43,65 @@ def write_rejects(
     if beside is not None:
         _write_csv(beside, headers, rows)
     with atomic_path(path) as temp_name:
-        book = xlsxwriter.Workbook(str(temp_name), {"strings_to_numbers": False})
-        sheet = book.add_worksheet("Abgelehnt")
-        bold = book.add_format({"bold": True})
-        date_format = book.add_format({"num_format": "dd.mm.yyyy"})
-        stamp_format = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
-        width = max([len(headers), *(len(cells) for cells, _e in rows)])
-        names = [*headers, *[""] * (width - len(headers))]
-        for col, header in enumerate([*names, ERROR_HEADER]):
-            sheet.write_string(0, col, header, bold)
-        for number, (cells, error) in enumerate(rows, start=1):
-            for col, value in enumerate(cells):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, datetime):
-                    sheet.write_datetime(number, col, value, stamp_format)
-                elif isinstance(value, date):
-                    sheet.write_datetime(number, col, value, date_format)
-                elif isinstance(value, time | timedelta):
-                    sheet.write_string(number, col, str(value))
-                elif isinstance(value, bool):
-                    sheet.write_boolean(number, col, value)
-                elif isinstance(value, int | float):
-                    sheet.write_number(number, col, value)
-                else:
-                    text = str(value)
-                    if len(text) > CELL_LIMIT:
-                        assert beside is not None
-                        text = text[:CELL_LIMIT]
-                        error = (
-                            f"{error}; {names[col] or 'a cell'}: cut at {CELL_LIMIT:,} characters "
-                            f"here, the whole row is in {beside.name}"
-                        )
-                    sheet.write_string(number, col, text)
-            sheet.write_string(number, width, error)
-        sheet.freeze_panes(1, 0)
-        sheet.set_column(width, width, 80)
-        book.close()
+        # Through a guarded file: a full disk gives one message, no traceback after it.
+        target = GuardedFile(temp_name)
+        try:
+            _write_book(
+                xlsxwriter.Workbook(target, {"strings_to_numbers": False}), headers, rows, beside
+            )
+        except FileCreateError:
+            if target.error is None:
+                raise
+        finally:
+            target.close()
+        if target.error is not None:
+            raise target.error  # described, and the temporary file removed, by atomic_path
     return beside
+
+
+def _write_book(
+    book: Any,
+    headers: Sequence[str],
+    rows: Sequence[tuple[Sequence[Any], str]],
+    beside: Path | None,
+) -> None:
+    """The sheet of rejected rows: cells as read (cut where too long: ``beside`` has them
+    whole), the error text in a last column."""
+    sheet = book.add_worksheet("Abgelehnt")
+    bold = book.add_format({"bold": True})
+    date_format = book.add_format({"num_format": "dd.mm.yyyy"})
+    stamp_format = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
+    width = max([len(headers), *(len(cells) for cells, _e in rows)])
+    names = [*headers, *[""] * (width - len(headers))]
+    for col, header in enumerate([*names, ERROR_HEADER]):
+        sheet.write_string(0, col, header, bold)
+    for number, (cells, error) in enumerate(rows, start=1):
+        for col, value in enumerate(cells):
+            if value is None or value == "":
+                continue
+            if isinstance(value, datetime):
+                sheet.write_datetime(number, col, value, stamp_format)
+            elif isinstance(value, date):
+                sheet.write_datetime(number, col, value, date_format)
+            elif isinstance(value, time | timedelta):
+                sheet.write_string(number, col, str(value))
+            elif isinstance(value, bool):
+                sheet.write_boolean(number, col, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(number, col, value)
+            else:
+                text = str(value)
+                if len(text) > CELL_LIMIT and beside is not None:
+                    text = text[:CELL_LIMIT]
+                    error = (
+                        f"{error}; {names[col] or 'a cell'}: cut at {CELL_LIMIT:,} characters "
+                        f"here, the whole row is in {beside.name}"
+                    )
+                sheet.write_string(number, col, text)
+        sheet.write_string(number, width, error)
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(width, width, 80)
+    book.close()
 
 
 def _write_csv(

@@ -45,7 +45,7 @@ def _fast_column(
     The flag is False where the column was converted as a whole (no ``_SLOW`` in it)."""
     kind = column.kind
     slow = _SLOW
-    if kind == schema.TEXT:
+    if kind == schema.TEXT and not _by_value(column):
         try:  # the usual case: text cells (or blank ones)
             stripped = list(map(str.strip, cells))
         except TypeError:  # not all text
@@ -109,12 +109,17 @@ def _fast_column(
     ], True
 
 
+def _by_value(column: schema.Column) -> bool:
+    """Whether the column's distinct values are parsed once each (few values, repeated)."""
+    return column.kind in (schema.FLAG, schema.TERM, schema.LEVEL) or column.field == schema.OZG_ID
+
+
 def parse_column(
     column: schema.Column, cells: Sequence[Any], scale: Scale
 ) -> tuple[list[Any], list[tuple[int, ValidationError]]]:
     """Clean values of a column's cells (None where blank) and (position, error) pairs."""
     cache: dict[Any, Any] = {}
-    if column.kind in (schema.FLAG, schema.TERM, schema.LEVEL):
+    if _by_value(column):
         for value in set(cells):  # each distinct value once
             if value == "" or value is None or type(value) is bool:
                 continue

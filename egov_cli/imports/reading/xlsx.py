@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_cli.core.errors import FileError
+from egov_cli.i18n import _
 from egov_cli.imports.reading.halves import Halves, read_halves
 
 _CHUNK = 1 << 20
@@ -93,8 +94,8 @@ class Workbook:
             self.sheet_names: list[str] = list(self._book.sheet_names)
         except PasswordError as exc:
             raise FileError(
-                f"{path.name}: the workbook is password-protected.",
-                "Save a copy without a password and import that.",
+                _("{file}: the workbook is password-protected.").format(file=path.name),
+                _("Save a copy without a password and import that."),
             ) from exc
         except (CalamineError, OSError, ValueError) as exc:
             self._book = None
@@ -103,8 +104,10 @@ class Workbook:
     def _open_with_openpyxl(self, cause: Exception) -> list[str]:
         if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
             raise FileError(
-                f"{self.path.name} cannot be read as a spreadsheet: {cause}",
-                "Save it from Excel as .xlsx (or as CSV) and import that.",
+                _("{file} cannot be read as a spreadsheet: {reason}").format(
+                    file=self.path.name, reason=cause
+                ),
+                _("Save it from Excel as .xlsx (or as CSV) and import that."),
             ) from cause
         import defusedxml  # noqa: F401  (openpyxl uses it when installed)
         from openpyxl import load_workbook
@@ -113,8 +116,10 @@ class Workbook:
             self._openpyxl = load_workbook(self.path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise FileError(
-                f"{self.path.name} cannot be read as a workbook: {exc}",
-                "Open it in Excel, save it as .xlsx and import that copy.",
+                _("{file} cannot be read as a workbook: {reason}").format(
+                    file=self.path.name, reason=exc
+                ),
+                _("Open it in Excel, save it as .xlsx and import that copy."),
             ) from exc
         return list(self._openpyxl.sheetnames)
 
