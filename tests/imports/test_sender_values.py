@@ -69,4 +69,4 @@ def test_a_list_in_the_notes_is_kept_as_its_items_with_a_warning(
     )
     out = run_import(path)
     assert out.service("Kindergeld")["notes"] == "Familie; Steuern"
-    assert "holds lists (rows 2)" in out.warnings
+    assert "enthält Listen (Zeilen 2)" in out.warnings  # German: the default language
