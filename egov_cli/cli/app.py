@@ -324,8 +324,8 @@ COMMANDS: dict[str, Entry] = {
         "targets_cmd",
         "targets_app",
         N_(
-            "Rollout targets (e.g. 120 services at level 3 by 31.12.), with progress from the "
-            "change history."
+            "Rollout targets (120 services at level 3 by 31.12., for example), with progress from "
+            "the change history."
         ),
     ),
     "report": Entry(

@@ -134,7 +134,7 @@ def add(
         Opt(
             "--kind",
             metavar="ART",
-            help=N_("level (default) or digitales-amt (online procedures)."),
+            help=N_("'level' (default) or 'digitales-amt' (online services)."),
         ),
     ] = "level",
     bezirk: Annotated[
