@@ -33,6 +33,7 @@ from egov_cli.core import schema
 from egov_cli.core.errors import Problem, shown_value
 from egov_cli.core.schema import SERVICE_FIELDS
 from egov_cli.domain.reference import fill_from_reference, load_reference
+from egov_cli.i18n import _
 from egov_cli.imports.known import KnownCatalogue
 from egov_cli.imports.options import ImportOptions
 from egov_cli.imports.reading.types import ImportFile
@@ -509,12 +510,16 @@ class Planner:
                             other = first_row if row == number else number
                             self.problem(
                                 row,
-                                f"online procedure {shown_value(procedure)}: row {other} gives "
-                                f"another value for this column",
+                                _(
+                                    "online service {name}: row {row} gives another value for "
+                                    "this column"
+                                ).format(name=shown_value(procedure), row=other),
                                 column,
                                 shown,
-                                "Give the online procedure's details the same in every row, "
-                                "or only in one row.",
+                                _(
+                                    "Give the online service's details the same in every row, "
+                                    "or only in one row."
+                                ),
                             )
                         continue
                     attrs.setdefault(attr, (value, number))
