@@ -89,17 +89,17 @@ def test_a_per_department_export_onto_a_full_disk_names_what_was_written_and_wha
     assert done.returncode == 8
     assert "Traceback" not in done.stderr
     assert "Exception ignored" not in done.stderr
-    assert "files were written (complete)" in done.stderr
+    assert "Dateien wurden geschrieben (vollständig)" in done.stderr
     assert "nichts wurde geschrieben" not in done.stderr
     written = [
-        Path(line.split("written: ", 1)[1].rsplit(" (", 1)[0])
+        Path(line.split("geschrieben: ", 1)[1].rsplit(" (", 1)[0])
         for line in done.stderr.splitlines()
-        if line.startswith("  - written: ")
+        if line.startswith("  - geschrieben: ")
     ]
     missing = [
-        Path(line.split("not written: ", 1)[1])
+        Path(line.split("nicht geschrieben: ", 1)[1])
         for line in done.stderr.splitlines()
-        if line.startswith("  - not written: ")
+        if line.startswith("  - nicht geschrieben: ")
     ]
     assert written
     assert missing
