@@ -427,8 +427,8 @@ def test_reports_read_a_catalogue_on_read_only_storage_and_writes_stop_with_exit
         report.stderr
     )
     assert listed.returncode == 0, listed.stderr
-    assert [s["name"] for s in json.loads(listed.stdout)] == ["Gewerbeanmeldung"]
+    assert [s["name"] for s in json.loads(listed.stdout)["services"]] == ["Gewerbeanmeldung"]
     assert refused.returncode == 7, refused.stderr
     assert "attempt to write a readonly database" in refused.stderr
-    assert "read-only; check its permissions" in refused.stderr
+    assert "schreibgeschützt; prüfen Sie die Berechtigungen" in refused.stderr
     assert sorted(p.name for p in folder.iterdir()) == held

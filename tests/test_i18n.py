@@ -355,7 +355,18 @@ def test_json_errors_keep_english_keys_and_codes_with_the_message_in_the_run_lan
     english = json.loads(
         egov("--lang", "en", "services", "show", "99999999999999", "--json").stderr
     )
-    assert german.keys() == english.keys() == {"error", "exit_code", "message", "hint", "details"}
+    assert (
+        german.keys()
+        == english.keys()
+        == {
+            "schema",
+            "error",
+            "exit_code",
+            "message",
+            "hint",
+            "details",
+        }
+    )
     assert german["error"] == english["error"] == "NotFound"
     assert german["exit_code"] == english["exit_code"] == 4
     assert german["message"] != english["message"]

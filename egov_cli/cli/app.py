@@ -49,6 +49,9 @@ class EgovSubGroup(TyperGroup):
 
     def format_options(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
         helptext.format_params(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
         helptext.format_commands(self, ctx, formatter)
 
     def get_short_help_str(self, limit: int = 45) -> str:
@@ -93,11 +96,15 @@ class EgovGroup(EgovSubGroup):
         return found
 
     def format_commands(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
-        """The command list of ``egov --help``, from the registry (no command module loaded)."""
-        rows = [(name, TyperCommand(name, help=entry.help)) for name, entry in COMMANDS.items()]
+        """The command list of ``egov --help``, from the registry (no command module loaded),
+        in the run's language."""
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+        rows = [
+            (name, helptext.short_help(TyperCommand(name, help=entry.help), limit))
+            for name, entry in COMMANDS.items()
+        ]
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
@@ -268,52 +275,66 @@ class Entry:
 
 #: Every command of ``egov``, in the order ``egov --help`` lists them: one module per group.
 COMMANDS: dict[str, Entry] = {
-    "init": Entry("db_cmd", "init", "Create the catalogue, or upgrade it if its schema is older."),
+    "init": Entry(
+        "db_cmd", "init", N_("Create the catalogue, or upgrade it if its schema is older.")
+    ),
     "import": Entry(
         "import_cmd",
         "import_",
-        "Import services from a spreadsheet: new ones are added, changed ones updated.",
+        N_("Import services from a spreadsheet: new ones are added, changed ones updated."),
     ),
     "export": Entry(
         "export_cmd",
         "export",
-        "Export services to .xlsx, .csv or .json, with the filters of 'egov services list'.",
+        N_("Export services to .xlsx, .csv or .json, with the filters of 'egov services list'."),
     ),
     "template": Entry(
         "export_cmd",
         "template",
-        "Write an empty import workbook: the import's headers, key column formatted as text, "
-        "dropdowns for department, level, status and yes/no, frozen header, and a sheet that "
-        "explains each column.",
+        N_(
+            "Write an empty import workbook: the import's headers, key column formatted as text, "
+            "dropdowns for department, level, status and yes/no, frozen header, and a sheet that "
+            "explains each column."
+        ),
     ),
     "demo": Entry(
         "demo_cmd",
         "demo",
-        "Build a demo catalogue (about 120 services of a Bavarian city with a year of history "
-        "and a year-end target) and show its readiness report.",
+        N_(
+            "Build a demo catalogue (about 120 services of a Bavarian city with a year of history "
+            "and a year-end target) and show its readiness report."
+        ),
     ),
-    "db": Entry("db_cmd", "db_app", "Look after the catalogue database."),
-    "services": Entry("services_cmd", "services_app", "List, show, add, edit and remove services."),
+    "db": Entry("db_cmd", "db_app", N_("Look after the catalogue database.")),
+    "services": Entry(
+        "services_cmd", "services_app", N_("List, show, add, edit and remove services.")
+    ),
     "departments": Entry(
-        "departments_cmd", "departments_app", "Departments (Ämter / Fachbereiche)."
+        "departments_cmd", "departments_app", N_("Departments (Ämter / Fachbereiche).")
     ),
-    "procedures": Entry("procedures_cmd", "procedures_app", "Online procedures (Onlinedienste)."),
+    "procedures": Entry(
+        "procedures_cmd", "procedures_app", N_("Online procedures (Onlinedienste).")
+    ),
     "reference": Entry(
         "reference_cmd",
         "reference_app",
-        "The federal OZG/LeiKa reference catalogue: search, show, update.",
+        N_("The federal OZG/LeiKa reference catalogue: search, show, update."),
     ),
     "targets": Entry(
         "targets_cmd",
         "targets_app",
-        "Rollout targets (e.g. 120 services at level 3 by 31.12.), with progress from the "
-        "change history.",
+        N_(
+            "Rollout targets (120 services at level 3 by 31.12., for example), with progress from "
+            "the change history."
+        ),
     ),
     "report": Entry(
         "report_cmd",
         "report_app",
-        "Reports: readiness, targets, overdue, changes, SDG, council; 'report run' for the "
-        "scheduler.",
+        N_(
+            "Reports: readiness, targets, overdue, changes, SDG, council; 'report run' for the "
+            "scheduler."
+        ),
     ),
 }
 

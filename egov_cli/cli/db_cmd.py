@@ -34,7 +34,7 @@ def init(
     force: Annotated[
         bool,
         typer.Option(
-            "--force", help="Add egov's tables to a database that holds other tables already."
+            "--force", help=N_("Add egov's tables to a database that holds other tables already.")
         ),
     ] = False,
     json: JsonOpt = False,

@@ -24,7 +24,7 @@ ProvOpt = Annotated[
     Opt(
         "--provision",
         metavar="BEREITSTELLUNG",
-        help=N_("Eigenentwicklung, Landesdienst, EfA, Drittanbieter."),
+        help=N_("own, central state service, EfA reuse, third party."),
     ),
 ]
 BayernportalOpt = Annotated[
@@ -36,7 +36,7 @@ AuthOpt = Annotated[
     Opt(
         "--auth",
         metavar="ANMELDUNG",
-        help=N_("keine, Benutzername/Passwort, ELSTER, eID substanziell, eID hoch."),
+        help=N_("none, username/password, ELSTER certificate, eID substantial, eID high."),
     ),
 ]
 BayernidOpt = Annotated[

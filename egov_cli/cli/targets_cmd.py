@@ -134,7 +134,7 @@ def add(
         Opt(
             "--kind",
             metavar="ART",
-            help=N_("level (default) or digitales-amt (online procedures)."),
+            help=N_("'level' (default) or 'digitales-amt' (online services)."),
         ),
     ] = "level",
     bezirk: Annotated[
@@ -286,7 +286,9 @@ def edit(
     leika_type: TypeOpt = None,
     sdg: Annotated[
         str | None,
-        Opt("--sdg", metavar="JA/NEIN", help='Scope SDG Annex II only: ja or nein ("" clears).'),
+        Opt(
+            "--sdg", metavar="JA/NEIN", help=N_('Scope SDG Annex II only: ja or nein ("" clears).')
+        ),
     ] = None,
     notes: NotesOpt = None,
     json: JsonOpt = False,

@@ -43,7 +43,7 @@ def list_departments(session: Session) -> list[DepartmentView]:
 
 
 def _clean_code(code: str) -> str:
-    code = parse_text(code, "Department code") or ""
+    code = parse_text(code, _("Department code")) or ""
     if not code or len(code) > 32:
         raise ValidationError(
             _("Department code {code!r} must be 1 to 32 characters.").format(code=code),
@@ -56,7 +56,7 @@ def add_department(
     session: Session, ctx: ChangeContext, code: str, name: str, contact: str | None = None
 ) -> Department:
     code = _clean_code(code)
-    name = parse_text(name, "Department name") or ""
+    name = parse_text(name, _("Department name")) or ""
     contact = parse_text(contact, "Contact")
     if not name:
         raise ValidationError(_("A department needs a name."), _("E.g. 'Ordnungsamt'."))
@@ -96,7 +96,7 @@ def rename_department(
     dept = department_by_code(session, code)
     values: dict[str, object] = {}
     if name is not None:
-        values["name"] = parse_text(name, "Department name")
+        values["name"] = parse_text(name, _("Department name"))
         if values["name"] is None:
             raise ValidationError(_("A department needs a name."), _("E.g. 'Ordnungsamt'."))
     if new_code is not None:

@@ -58,7 +58,7 @@ def list_procedures(session: Session) -> list[ProcedureView]:
 
 
 def add_procedure(session: Session, ctx: ChangeContext, values: Mapping[str, Any]) -> Procedure:
-    name = parse_text(values.get("name"), "Online procedure name")
+    name = parse_text(values.get("name"), _("Online procedure name"))
     if not name:
         raise ValidationError(_("An online service needs a name."))
     if session.exec(select(Procedure).where(Procedure.name == name)).first():
@@ -88,7 +88,7 @@ def edit_procedure(
     procedure = procedure_by_name(session, name)
     updates = {k: v for k, v in values.items() if v is not None}
     if "name" in updates:
-        updates["name"] = parse_text(updates["name"], "Online procedure name")
+        updates["name"] = parse_text(updates["name"], _("Online procedure name"))
         if not updates["name"]:
             raise ValidationError("An online procedure needs a name.")
         clash = session.exec(select(Procedure).where(Procedure.name == updates["name"])).first()

@@ -21,7 +21,7 @@ from egov_cli.core.files import ensure_folder, safe_file_stem, unique_names
 from egov_cli.exports import csv_writer, json_writer
 from egov_cli.exports.columns import ExportMeta, fetch_rows, filter_fields, filter_text
 from egov_cli.exports.xlsx import write_workbook
-from egov_cli.i18n import _
+from egov_cli.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -276,11 +276,24 @@ def _partly_written(exc: FileError, written: list[Written], missing: list[Path])
     files were written, complete, before it, and which were not."""
     if not written:
         return exc
+    total = len(written) + len(missing)
     return FileError(
-        f"{exc.message} {len(written)} of {len(written) + len(missing)} files were written "
-        f"(complete); {len(missing)} were not.",
-        (exc.hint or "").replace("; nothing was written.", ".")
-        + " The written files are complete; run the export again to write them all.",
-        details=[f"written: {w.path} ({w.rows} services)" for w in written]
-        + [f"not written: {path}" for path in missing],
+        exc.message
+        + " "
+        + ngettext(
+            "{written} of {total} file was written (complete); {missing} was not.",
+            "{written} of {total} files were written (complete); {missing} were not.",
+            total,
+        ).format(written=len(written), total=total, missing=len(missing)),
+        _(
+            "The written files are complete; remove the cause named above and run the export "
+            "again to write them all."
+        ),
+        details=[
+            ngettext(
+                "written: {path} ({count} service)", "written: {path} ({count} services)", w.rows
+            ).format(path=w.path, count=w.rows)
+            for w in written
+        ]
+        + [_("not written: {path}").format(path=path) for path in missing],
     )

@@ -38,6 +38,7 @@ from egov_cli.exports.columns import (
     level_texts,
     people_rows,
 )
+from egov_cli.i18n import _
 from egov_cli.values import display as formats
 
 if TYPE_CHECKING:
@@ -444,8 +445,8 @@ def close_workbook(workbook: Any, path: Path) -> None:
         if exc.args and isinstance(exc.args[0], OSError):
             raise exc.args[0] from None  # a full disk, say: described where the file is written
         raise FileError(
-            f"Cannot write {path}: {exc}.",
-            "Check the disk space and the folder's permissions; nothing was written.",
+            _("Cannot write {path}: {reason}.").format(path=path, reason=exc),
+            _("Check the disk space and the folder's permissions; nothing was written."),
         ) from exc
 
 

@@ -52,6 +52,7 @@ from egov_cli.core import schema
 from egov_cli.core.errors import Problem, shown_value
 from egov_cli.core.schema import SERVICE_FIELDS
 from egov_cli.domain.reference import fill_from_reference, load_reference, match_name
+from egov_cli.i18n import _, ngettext
 from egov_cli.imports.known import KnownCatalogue
 from egov_cli.imports.options import ImportOptions
 from egov_cli.imports.reading.types import ImportFile
@@ -308,17 +309,25 @@ class Planner:
         """Reference warnings, summarised: a count and the first few rows, not one per row."""
         missing = self.not_in_reference
         if missing:
-            shown = ", ".join(f"row {row}: {key}" for row, key in missing[:WARNING_EXAMPLES])
+            shown = ", ".join(
+                _("row {row}: {key}").format(row=row, key=key)
+                for row, key in missing[:WARNING_EXAMPLES]
+            )
             more = " ..." if len(missing) > WARNING_EXAMPLES else ""
             self.warnings.append(
-                f"{len(missing)} row{'s have' if len(missing) > 1 else ' has'} a LeiKa key that "
-                f"is not in the reference catalogue ({shown}{more}); the services are kept as "
-                "given (local services and newer keys exist). Check the keys with "
-                "'egov reference search'."
+                ngettext(
+                    "{count} row has a LeiKa key that is not in the reference catalogue ({rows}); "
+                    "the service is kept as given (local services and newer keys exist). Check "
+                    "the key with 'egov reference search'.",
+                    "{count} rows have a LeiKa key that is not in the reference catalogue "
+                    "({rows}); the services are kept as given (local services and newer keys "
+                    "exist). Check the keys with 'egov reference search'.",
+                    len(missing),
+                ).format(count=len(missing), rows=shown + more)
             )
         notes = self.reference_notes
         for row, note in notes[:WARNING_EXAMPLES]:
-            self.warnings.append(f"row {row}: {note}")
+            self.warnings.append(_("row {row}: {note}").format(row=row, note=note))
         if len(notes) > WARNING_EXAMPLES:
             self.warnings.append(
                 f"... and {len(notes) - WARNING_EXAMPLES} more such warnings about values "
@@ -704,12 +713,16 @@ class Planner:
                             other = first_row if row == number else number
                             self.problem(
                                 row,
-                                f"online procedure {shown_value(procedure)}: row {other} gives "
-                                f"another value for this column",
+                                _(
+                                    "online service {name}: row {row} gives another value for "
+                                    "this column"
+                                ).format(name=shown_value(procedure), row=other),
                                 column,
                                 shown,
-                                "Give the online procedure's details the same in every row, "
-                                "or only in one row.",
+                                _(
+                                    "Give the online service's details the same in every row, "
+                                    "or only in one row."
+                                ),
                             )
                         continue
                     attrs.setdefault(attr, (value, number))

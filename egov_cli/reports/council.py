@@ -43,7 +43,7 @@ from egov_cli.reports.scope import scope_filters
 from egov_cli.reports.targets import burnup_chart, status_figures, status_table
 
 TITLE = Label(
-    "Bericht an den Stadtrat: Stand der Digitalisierung", "Council report: digital services"
+    "Bericht an den Stadtrat: Stand der Digitalisierung", "Council report: state of digitalisation"
 )
 L_LEIKA = Label("Leistungen (LeiKa)", "Services (LeiKa)")
 L_PROCEDURES = Label("Online-Dienste", "Online services")
@@ -92,8 +92,8 @@ def _counts_section(
             "total": procedures,
             "online": procedures,
             "meaning": Label(
-                "Verschiedene Online-Verfahren, über die Bürger Leistungen beantragen (so zählen "
-                "BayernPortal und „Digitales Amt“); ein Dienst kann mehrere Leistungen tragen.",
+                "Verschiedene Online-Dienste, über die Bürger Leistungen beantragen (so zählen "
+                "BayernPortal und „Digitales Amt“); ein Online-Dienst kann mehrere Leistungen tragen.",
                 "Distinct online procedures through which people apply (as BayernPortal and "
                 '"Digitales Amt" count); one procedure may serve several services.',
             ),

@@ -366,7 +366,7 @@ def coverage_report(
     elif scope.all_levels:
         filters["leika_type"] = Label(
             "alle Ebenen (Kommune, Land oder Kommune, Land, Bund)",
-            "all levels (municipality, Land or municipality, Land, federation)",
+            "all tiers (municipality, Land or municipality, Land, federation)",
         )
     else:
         filters["leika_type"] = Label(

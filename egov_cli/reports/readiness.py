@@ -161,8 +161,8 @@ def three_counts(session: Session, flt: ServiceFilter) -> Table:
             "count": Label("Online-Dienste", "Online services"),
             "value": procedure_scope_size(session, flt),
             "meaning": Label(
-                "Verschiedene Online-Verfahren, über die diese Leistungen beantragt werden "
-                "(ein Dienst kann viele Leistungen tragen); so zählen BayernPortal und "
+                "Verschiedene Online-Dienste, über die diese Leistungen beantragt werden "
+                "(ein Online-Dienst kann viele Leistungen tragen); so zählen BayernPortal und "
                 "„Digitales Amt“.",
                 "Distinct online procedures through which these services are applied for (one "
                 "can carry many services); what BayernPortal and “Digitales Amt” count.",

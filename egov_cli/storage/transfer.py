@@ -426,8 +426,12 @@ def _refuse_control_characters(path: Path, line: int, table: str, row: dict[str,
                 parse_text(value, column)
             except ValidationError as exc:
                 raise ValidationError(
-                    f"{path}, line {line}: {table} {column}: {exc.message} Nothing was restored.",
-                    "Correct the name in the catalogue the dump was made from and dump it again.",
+                    _(
+                        "{path}, line {line}: {table} {column}: {message} Nothing was restored."
+                    ).format(path=path, line=line, table=table, column=column, message=exc.message),
+                    _(
+                        "Correct the name in the catalogue the dump was made from and dump it again."
+                    ),
                 ) from None
 
 

@@ -148,8 +148,8 @@ def parse_ozg_id(value: object, field: str = "OZG-ID") -> str | None:
     digits = ascii_digits(text)
     if not (digits.isascii() and digits.isdigit()):
         raise ValidationError(
-            f"{field} {shown_value(text)} is not a number.",
-            "Write the 5-digit number of the OZG service, e.g. 10294, or leave it empty.",
+            _("{field} {value} is not a number.").format(field=field, value=shown_value(text)),
+            _("Write the 5-digit number of the OZG service, e.g. 10294, or leave it empty."),
         )
     return digits
 

@@ -34,7 +34,7 @@ def _commands() -> dict[str, typer.core.TyperCommand]:
 def _listed() -> dict[str, str]:
     """The command list of ``egov --help``: name -> short help."""
     lines = egov("--help").stdout.splitlines()
-    rows = [line.split(None, 1) for line in lines[lines.index("Commands:") + 1 :] if line.strip()]
+    rows = [line.split(None, 1) for line in lines[lines.index("Befehle:") + 1 :] if line.strip()]
     return {row[0]: row[1] if len(row) > 1 else "" for row in rows}
 
 
@@ -91,7 +91,7 @@ def test_every_value_option_says_what_it_wants() -> None:
     assert unnamed == []
     assert "--go-live DATUM" in egov("services", "add", "--help").stdout
     assert "--search TEXT" in egov("services", "list", "--help").stdout
-    options = egov("services", "edit", "--help").stdout.split("Options:")[1]
+    options = egov("services", "edit", "--help").stdout.split("Optionen:")[1]
     assert "<str>" not in options
 
 

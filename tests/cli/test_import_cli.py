@@ -199,5 +199,5 @@ def test_a_file_egov_cannot_import_is_reported_before_the_catalogue_is_opened(
     missing = tmp_path / "amt32.xlsx"
     result = egov("--db", str(tmp_path / "nowhere.db"), "import", str(missing))
     assert result.exit_code == 8, result.stderr
-    assert f"No file {str(missing)!r}" in " ".join(result.stderr.split())
+    assert f"Keine Datei {str(missing)!r}" in " ".join(result.stderr.split())
     assert not (tmp_path / "nowhere.db").exists()

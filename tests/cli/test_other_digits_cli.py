@@ -30,7 +30,7 @@ def test_a_key_and_an_ozg_id_in_arabic_indic_digits_are_stored_as_ascii_digits(
 def test_an_ozg_id_that_is_not_a_number_is_refused_on_the_command_line(db_url: str) -> None:
     result = egov("services", "add", "Gewerbe", "--leika", KEY, "--ozg-id", "abc")
     assert result.exit_code == 3
-    assert "OZG-ID 'abc' is not a number." in result.stderr
+    assert "OZG-ID 'abc' ist keine Zahl." in result.stderr
     assert egov("services", "show", KEY).exit_code == 4
 
 
@@ -44,7 +44,7 @@ def test_an_ozg_id_that_is_not_a_number_is_refused_by_the_import_naming_the_cell
     )
     result = egov("import", str(path))
     assert result.exit_code == 3
-    assert "amt.csv, row 2, column 'OZG-ID': OZG-ID 'abc' is not a number." in result.stderr
+    assert "amt.csv, Zeile 2, Spalte 'OZG-ID': OZG-ID 'abc' ist keine Zahl." in result.stderr
     assert egov("services", "show", KEY).exit_code == 4
 
     path.write_text(

@@ -95,7 +95,7 @@ def test_an_error_naming_a_hostile_file_shows_its_name_written_out(
     result = egov("import", str(path))
     assert result.exit_code == 8
     _assert_inert(result.stderr)
-    assert "is empty (0 bytes)" in result.stderr
+    assert "ist leer (0 Bytes)" in result.stderr
 
 
 def test_the_import_summary_shows_an_escape_sequence_in_the_file_name_written_out(
@@ -136,7 +136,7 @@ def test_control_characters_in_a_new_code_or_name_are_refused(
     before = _state(db_url)
     result = egov(*args)
     assert result.exit_code == 3, result.stderr
-    assert "contains the control character U+" in result.stderr
+    assert "enthält das Steuerzeichen U+" in result.stderr
     assert "\x1b" not in result.stderr
     assert _state(db_url) == before
 
@@ -148,7 +148,7 @@ def test_control_characters_in_a_new_department_name_are_refused_on_rename(
     before = _state(db_url)
     result = egov("departments", "rename", "32", "Ordnungs\x1b[31mamt")
     assert result.exit_code == 3, result.stderr
-    assert "Department name contains the control character U+001B." in result.stderr
+    assert "Name des Amts enthält das Steuerzeichen U+001B." in result.stderr
     assert _state(db_url) == before
 
 
@@ -160,8 +160,8 @@ def test_a_dump_with_an_escape_sequence_in_a_name_is_refused_by_restore(
     target = tmp_path / "neu.db"
     result = egov("--db", str(target), "db", "restore", str(dump))
     assert result.exit_code == 3, result.stderr
-    assert "contains the control character U+001B" in result.stderr
-    assert "Nothing was restored." in result.stderr
+    assert "enthält das Steuerzeichen U+001B" in result.stderr
+    assert "Nichts wurde wiederhergestellt." in result.stderr
     assert "\x1b" not in result.stderr
     if target.exists():
         counts = _state(str(target))[0]
@@ -214,7 +214,7 @@ def test_an_error_about_a_file_whose_name_is_not_utf8_names_it_escaped(
         check=False,
     )
     assert done.returncode == 8, done.stderr
-    assert b"leer\\xff.csv is empty (0 bytes)." in done.stderr
+    assert b"leer\\xff.csv ist leer (0 Bytes)." in done.stderr
     answer = egov("import", str(path), "--json")
     assert answer.exit_code == 8
     assert json.loads(answer.stderr)["message"].startswith("leer")

@@ -91,7 +91,7 @@ def test_the_fim_export_renames_known_keys_adds_new_ones_and_keeps_the_ozg_join(
 
 
 def test_a_fim_export_with_a_bad_key_changes_nothing_and_names_the_row(
-    catalogue: Catalogue, tmp_path: Path
+    catalogue: Catalogue, tmp_path: Path, english: None
 ) -> None:
     export = fim_export(tmp_path / "leika.csv", [(GEWERBE, "Gewerbe", ""), ("9905", "Kurz", "")])
     with transaction(catalogue) as session, pytest.raises(InputRejected) as raised:

@@ -73,8 +73,8 @@ def test_a_workbook_export_onto_a_full_disk_says_so_without_a_traceback(
     target = small_disk / "leistungen.xlsx"
     done = _egov(demo, "export", str(target))
     assert done.returncode == 8
-    assert f"Cannot write {target}: No space left on device." in done.stderr
-    assert "nothing was written" in done.stderr
+    assert f"{target} lässt sich nicht schreiben: No space left on device." in done.stderr
+    assert "nichts wurde geschrieben" in done.stderr
     assert "Traceback" not in done.stderr
     assert "Exception ignored" not in done.stderr
     assert not target.exists()
@@ -89,17 +89,17 @@ def test_a_per_department_export_onto_a_full_disk_names_what_was_written_and_wha
     assert done.returncode == 8
     assert "Traceback" not in done.stderr
     assert "Exception ignored" not in done.stderr
-    assert "files were written (complete)" in done.stderr
-    assert "nothing was written" not in done.stderr
+    assert "Dateien wurden geschrieben (vollständig)" in done.stderr
+    assert "nichts wurde geschrieben" not in done.stderr
     written = [
-        Path(line.split("written: ", 1)[1].rsplit(" (", 1)[0])
+        Path(line.split("geschrieben: ", 1)[1].rsplit(" (", 1)[0])
         for line in done.stderr.splitlines()
-        if line.startswith("  - written: ")
+        if line.startswith("  - geschrieben: ")
     ]
     missing = [
-        Path(line.split("not written: ", 1)[1])
+        Path(line.split("nicht geschrieben: ", 1)[1])
         for line in done.stderr.splitlines()
-        if line.startswith("  - not written: ")
+        if line.startswith("  - nicht geschrieben: ")
     ]
     assert written
     assert missing
@@ -122,7 +122,7 @@ def test_a_rejects_file_onto_a_full_disk_says_so_without_a_traceback(
     rejects = small_disk / "abgelehnt.xlsx"
     done = _egov(demo, "import", str(source), "--on-error", "skip", "--rejects", str(rejects))
     assert done.returncode == 8
-    assert f"Cannot write {rejects}: No space left on device." in done.stderr
+    assert f"{rejects} lässt sich nicht schreiben: No space left on device." in done.stderr
     assert "Traceback" not in done.stderr
     assert "Exception ignored" not in done.stderr
     assert not rejects.exists()

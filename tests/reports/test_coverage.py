@@ -188,4 +188,4 @@ def test_federal_and_state_services_count_only_when_all_levels_are_asked_for(
     assert "Bundessache" in names
     execution = {r["name"]: r["execution"] for r in table(everything, "missing_services", "en")}
     assert execution["Bundessache"] == "Land or federation"
-    assert everything.filters["leika_type"].en.startswith("all levels")
+    assert everything.filters["leika_type"].en.startswith("all tiers")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from egov_cli.core.errors import ValidationError
 from egov_cli.domain.reference.codes import unknown_type_parts
 from egov_cli.domain.reference.store import load_reference
+from egov_cli.i18n import _
 from egov_cli.values.parse import is_blank, parse_leika_key
 
 if TYPE_CHECKING:
@@ -57,8 +58,10 @@ def fill_from_reference(values: Mapping[str, Any]) -> tuple[dict[str, Any], list
     entry = reference.by_key.get(key)
     if entry is None:
         return filled, [
-            f"LeiKa key {key} is not in the reference catalogue; the service is kept as given "
-            "(local services and newer keys exist). Check the key with 'egov reference search'."
+            _(
+                "LeiKa key {key} is not in the reference catalogue; the service is kept as given "
+                "(local services and newer keys exist). Check the key with 'egov reference search'."
+            ).format(key=key)
         ]
     warnings: list[str] = []
     for name, attribute in FILLED_FIELDS.items():

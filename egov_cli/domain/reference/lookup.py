@@ -9,6 +9,7 @@ from egov_cli.core.errors import ValidationError
 from egov_cli.domain.reference.codes import describe_type, type_scope, unknown_type_parts
 from egov_cli.domain.reference.entries import Reference, ReferenceEntry
 from egov_cli.domain.reference.store import load_reference
+from egov_cli.i18n import _
 from egov_cli.values.fold import search_fold
 from egov_cli.values.parse import parse_leika_key
 
@@ -141,8 +142,8 @@ def reference_detail(key_text: str, reference: Reference | None = None) -> Refer
     entry = ref.get(key)
     if entry is None:
         raise NotFound(
-            f"LeiKa key {key} is not in the reference catalogue.",
-            "Local and newer keys exist; search by name with 'egov reference search TEXT'.",
+            _("LeiKa key {key} is not in the reference catalogue.").format(key=key),
+            _("Local and newer keys exist; search by name with 'egov reference search TEXT'."),
         )
     warnings = []
     if unknown_type_parts(entry.leika_type):
@@ -150,9 +151,9 @@ def reference_detail(key_text: str, reference: Reference | None = None) -> Refer
             f"LeiKa type {entry.leika_type!r} is not in the LeiKa Typisierung (as in the source)."
         )
     if not entry.leika_type:
-        warnings.append("The reference gives no LeiKa type for this key.")
+        warnings.append(_("The reference gives no LeiKa type for this key."))
     if not entry.ozg_id:
-        warnings.append("The reference assigns this key to no OZG service.")
+        warnings.append(_("The reference assigns this key to no OZG service."))
     return ReferenceDetail(
         entry=entry,
         parts=explain_key(key, ref),

@@ -26,6 +26,7 @@ from typing import Any
 from egov_cli.core.errors import InputRejected, Problem
 from egov_cli.domain.reference.entries import ReferenceEntry
 from egov_cli.domain.reference.files import ParsedFile, decode
+from egov_cli.i18n import _
 from egov_cli.values.fold import fold
 
 #: The kinds of reference file ``egov reference update`` takes.
@@ -99,7 +100,7 @@ def _missing(file_name: str, columns: Iterable[str], present: set[str]) -> None:
                 for c in missing
             ],
             message=f"{file_name} lacks columns of its kind of file; nothing was loaded",
-            hint="Load the file as downloaded, with its header row unchanged.",
+            hint=_("Load the file as downloaded, with its header row unchanged."),
         )
 
 
@@ -118,12 +119,12 @@ def parse_fim(data: bytes, file_name: str) -> ParsedFile:
         if key is None:
             problems.append(
                 Problem(
-                    "the key is not 14 digits",
+                    _("the key is not 14 digits"),
                     file=file_name,
                     row=line,
                     column="Schluessel",
                     value=raw,
-                    hint="Load the export as downloaded from the FIM portal.",
+                    hint=_("Load the export as downloaded from the FIM portal."),
                 )
             )
             continue
@@ -135,21 +136,25 @@ def parse_fim(data: bytes, file_name: str) -> ParsedFile:
                     row=line,
                     column="Schluessel",
                     value=raw,
-                    hint="Each key may appear once; remove one of the rows.",
+                    hint=_("Each key may appear once; remove one of the rows."),
                 )
             )
             continue
         if not name:
             problems.append(
                 Problem(
-                    "the row has no name", file=file_name, row=line, column="Bezeichnung", value=""
+                    _("the row has no name"),
+                    file=file_name,
+                    row=line,
+                    column="Bezeichnung",
+                    value="",
                 )
             )
             continue
         seen[key] = line
         entries.append(_entry(line, key, name, life_event=row.get("portalverbundlagen") or None))
     if not entries and not problems:
-        problems.append(Problem("the file has no data rows", file=file_name, row=2))
+        problems.append(Problem(_("the file has no data rows"), file=file_name, row=2))
     return ParsedFile(tuple(entries), tuple(warnings), tuple(problems))
 
 
@@ -164,7 +169,7 @@ def _dashboard_records(
             raise InputRejected(
                 [Problem(f"the file is not valid JSON ({exc})", file=file_name)],
                 message=f"{file_name} cannot be read; nothing was loaded",
-                hint="Load the dashboard's data export as downloaded (JSON or CSV).",
+                hint=_("Load the dashboard's data export as downloaded (JSON or CSV)."),
             ) from exc
         items = loaded.get("content", []) if isinstance(loaded, dict) else loaded
         if not isinstance(items, list):
@@ -197,12 +202,12 @@ def parse_dashboard(data: bytes, file_name: str) -> ParsedFile:
         if key is None:
             problems.append(
                 Problem(
-                    "the key is not 14 digits",
+                    _("the key is not 14 digits"),
                     file=file_name,
                     row=number,
                     column="leika_key",
                     value=raw,
-                    hint="Load the export as downloaded from the dashboard.",
+                    hint=_("Load the export as downloaded from the dashboard."),
                 )
             )
             continue
