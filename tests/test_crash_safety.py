@@ -470,7 +470,10 @@ def test_a_killed_upgrade_leaves_the_old_or_the_new_schema_never_one_half_way(
         assert _indexes(target) == old_indexes
         with pytest.raises(SchemaMismatch) as info:
             open_catalogue(target)
-        assert info.value.hint == "Run 'egov db upgrade' (it writes a backup first)."
+        assert (
+            info.value.hint
+            == "Rufen Sie 'egov db upgrade' auf (es schreibt vorher eine Sicherung)."
+        )
     else:
         assert _indexes(target) == head_indexes
     for backup in tmp_path.glob("alt.before-upgrade-*"):  # whole, or not under its final name
