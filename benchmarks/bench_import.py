@@ -4,7 +4,9 @@ Times, as whole processes and in the same run:
   * a bare script: python-calamine reads the workbook, sqlite3 executemany inserts the rows;
   * ``egov import`` into an empty catalogue;
   * ``egov import`` (upsert) of the same workbook with half the rows changed into that full
-    catalogue.
+    catalogue;
+  * ``egov import`` into an empty catalogue of the same services as departments write them
+    (``Zuständiges Amt`` with names, ``Link zum Onlinedienst``, ``ePayment`` per service).
 and reports the peak memory (max RSS) of each. Goal: egov at most 2x the bare script, peak
 memory under 400 MB.
 
@@ -39,6 +41,16 @@ HEADERS = [
     "OZG-Leistung", "Themenfeld", "Lebenslage", "Amt", "Reifegrad", "Umsetzungsstatus",
     "Online seit", "SDG Anhang II", "Fallzahl pro Jahr",
 ]  # fmt: skip
+#: The same services as departments write them: the department by its name, a link to the
+#: online service and e-payment per service (issue "Real workbooks in").
+DEPARTMENT_HEADERS = [
+    "LeiKa-Schlüssel", "Leistung", "Link zum Onlinedienst", "LeiKa-Typ", "OZG-ID",
+    "OZG-Leistung", "Themenfeld", "Lebenslage", "Zuständiges Amt", "Reifegrad", "Umsetzungsstatus",
+    "Online seit", "SDG Anhang II", "ePayment",
+]  # fmt: skip
+DEPARTMENT_NAMES = ["Amt für Wirtschaft", "Bürgeramt", "Standesamt", "Ordnungsamt",
+                    "Bauordnungsamt", "Jugendamt", "Sozialamt", "Straßenverkehrsamt",
+                    "Umweltamt", "Kämmerei", "Schulamt", "Gesundheitsamt"]  # fmt: skip
 TOPICS = ["Bauen & Wohnen", "Familie & Kind", "Mobilität & Reisen", "Gesundheit", "Umwelt"]
 STATUSES = ["geplant", "in Umsetzung", "Pilot", "live"]
 WORDS = ["Antrag", "Erlaubnis", "Anmeldung", "Bescheinigung", "Genehmigung", "Auskunft"]
@@ -101,13 +113,26 @@ def rows(count: int, seed: int, changed_share: float = 0.0) -> list[list[object]
     return out
 
 
-def write_workbook(path: Path, data: list[list[object]]) -> None:
+def as_departments_write(data: list[list[object]]) -> list[list[object]]:
+    """``data`` as a department writes it: its name, not its code; a link to the online
+    service; e-payment per service (in place of the citizen name and the case count)."""
+    out = []
+    for i, row in enumerate(data):
+        row = list(row)
+        row[2] = f"https://www.musterstadt.de/antrag/{i}"
+        row[8] = DEPARTMENT_NAMES[int(str(row[8])) % len(DEPARTMENT_NAMES)]
+        row[13] = "ja" if i % 3 == 0 else "nein"
+        out.append(row)
+    return out
+
+
+def write_workbook(path: Path, data: list[list[object]], headers: list[str] = HEADERS) -> None:
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("Leistungen")
     day = book.add_format({"num_format": "dd.mm.yyyy"})
-    sheet.write_row(0, 0, HEADERS)
+    sheet.write_row(0, 0, headers)
     for r, row in enumerate(data, start=1):
         for c, value in enumerate(row):
             if c == 11:
@@ -179,6 +204,10 @@ def main() -> None:
         print(f"Writing {args.rows:,}-row workbooks ...", file=sys.stderr)
         write_workbook(first, rows(args.rows, args.seed))
         write_workbook(second, rows(args.rows, args.seed, changed_share=0.5))
+        departments = work / "services_departments.xlsx"
+        write_workbook(
+            departments, as_departments_write(rows(args.rows, args.seed)), DEPARTMENT_HEADERS
+        )
         egov = [sys.executable, "-m", "egov_cli"]
         empty = work / "empty.db"
         env = {"EGOV_ACTOR": "benchmark", "NO_COLOR": "1"}
@@ -194,6 +223,7 @@ def main() -> None:
             suffix = f" ({len(HISTORY_INDEXES)} history indexes dropped)" if dropped else ""
             names += [f"egov import, empty catalogue{suffix}",
                       f"egov import, full, upsert (half changed){suffix}"]  # fmt: skip
+        names.append("egov import, as departments write, empty catalogue")
         results: dict[str, list[dict[str, float]]] = {name: [] for name in names}
         ratios: dict[str, list[float]] = {name: [] for name in names}
         for round_ in range(args.repeat):
@@ -209,6 +239,10 @@ def main() -> None:
                     measured[names[1 + 2 * v + n]] = timed(
                         *egov, "--db", str(catalogue), "--quiet", "import", str(workbook), env=env
                     )
+            fresh(empty, catalogue)
+            measured[names[-1]] = timed(
+                *egov, "--db", str(catalogue), "--quiet", "import", str(departments), env=env
+            )
             for name, result in measured.items():
                 results[name].append(result)  # type: ignore[arg-type]
                 ratios[name].append(float(result["seconds"]) / float(bare["seconds"]))  # type: ignore[arg-type]
