@@ -99,8 +99,9 @@ def translate(
             value_map.get(fold(c), c) if isinstance(c, str) and c.strip() else c for c in cells
         ]
     if name == "status":
-        answers = [yes_no(c) for c in cells if c not in (None, "")]
-        if answers and None not in answers:  # a yes/no column: live or not
+        filled = [c for c in cells if c not in (None, "")]
+        # a yes/no column: live or not (the first status word ends the look)
+        if filled and all(yes_no(c) is not None for c in filled):
             cells = ["live" if yes_no(c) else None for c in cells]
     out = Translated(cells)
     if column.kind == schema.TEXT and _may_hold(cells, "["):
