@@ -202,7 +202,7 @@ def test_recognition_never_maps_two_columns_to_one_field_silently(
         csv.writer(stream, delimiter=";").writerows(rows)
     found = _read_or_refusal(path)
     if isinstance(found, InputRejected):  # two columns name one field exactly: said, refused
-        assert all("both name the field" in d for d in found.details)
+        assert all("nennen beide das Feld" in d for d in found.details)
         return
     if found is None:  # no row names a column: nothing is mapped at all
         return
