@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from egov_cli.core import history
 from egov_cli.core.errors import NotFound
+from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import Department, Procedure
 from egov_cli.i18n import _
 from egov_cli.values.fold import fold, search_text
@@ -26,6 +28,28 @@ def diff(record: object, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]
         old = getattr(record, name)
         if old != new:
             changes[name] = (old, new)
+    return changes
+
+
+def apply_changes(
+    session: Session,
+    ctx: ChangeContext,
+    entity: str,
+    record: Department | Procedure,
+    values: Mapping[str, Any],
+) -> dict[str, tuple[Any, Any]]:
+    """Sets ``values`` on ``record`` where they differ and records each change in the history
+    (keyed by the record's code or name); returns field -> (old, new)."""
+    changes = diff(record, values)
+    for name, (_old, new) in changes.items():
+        setattr(record, name, new)
+    if changes:
+        record.updated_at = ctx.at
+        session.add(record)
+        session.flush()
+        assert record.id is not None
+        key = record.code if isinstance(record, Department) else record.name
+        history.insert_records(session, history.updated(ctx, entity, record.id, key, changes))
     return changes
 
 

@@ -11,7 +11,7 @@ from egov_cli.core import history
 from egov_cli.core.errors import Conflict, ValidationError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import Department, Service
-from egov_cli.domain.common import department_by_code, diff
+from egov_cli.domain.common import apply_changes, department_by_code
 from egov_cli.i18n import _
 from egov_cli.values.fold import german_key
 from egov_cli.values.parse import parse_text
@@ -110,15 +110,4 @@ def rename_department(
             )
     if contact is not None:
         values["contact"] = parse_text(contact, "Contact")
-    changes = diff(dept, values)
-    for field_name, (_old, new) in changes.items():
-        setattr(dept, field_name, new)
-    if changes:
-        dept.updated_at = ctx.at
-        session.add(dept)
-        session.flush()
-        assert dept.id is not None
-        history.insert_records(
-            session, history.updated(ctx, "department", dept.id, dept.code, changes)
-        )
-    return dept, changes
+    return dept, apply_changes(session, ctx, "department", dept, values)

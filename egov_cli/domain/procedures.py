@@ -13,7 +13,7 @@ from egov_cli.core import history
 from egov_cli.core.errors import Conflict, ValidationError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import Procedure, ProcedureBase, Service
-from egov_cli.domain.common import diff, procedure_by_name
+from egov_cli.domain.common import apply_changes, procedure_by_name
 from egov_cli.i18n import _
 from egov_cli.values.fold import german_key
 from egov_cli.values.parse import parse_text
@@ -96,15 +96,4 @@ def edit_procedure(
             raise Conflict(
                 _("Online service {name!r} exists already.").format(name=updates["name"])
             )
-    changes = diff(procedure, updates)
-    for field_name, (_old, new) in changes.items():
-        setattr(procedure, field_name, new)
-    if changes:
-        procedure.updated_at = ctx.at
-        session.add(procedure)
-        session.flush()
-        assert procedure.id is not None
-        history.insert_records(
-            session, history.updated(ctx, "procedure", procedure.id, procedure.name, changes)
-        )
-    return procedure, changes
+    return procedure, apply_changes(session, ctx, "procedure", procedure, updates)
