@@ -71,11 +71,12 @@ def run_import(
         from egov_cli.domain.reference import load_reference
         from egov_cli.storage.db import Catalogue, open_catalogue, run_transaction, transaction
 
-        if options.at is None:
-            options = replace(options, at=utcnow())
         load_reference()  # read once per process: the plan looks up every key in it
         if not isinstance(where, Catalogue | str):
-            result, headers = _import(where, opening.result(), options, None, progress)
+            at = options.at or utcnow()
+            result, headers = _import(
+                where, opening.result(), replace(options, at=at), None, progress
+            )
             return result
         catalogue = open_catalogue(where) if isinstance(where, str) else where
         tried = False
@@ -85,7 +86,9 @@ def run_import(
             # Another attempt (after a concurrent writer) reads the file again.
             opened = open_file(checked, read) if tried else opening.result()
             tried = True
-            return _import(session, opened, options, early, progress)
+            # The time of the changes: now, with the write lock held (see ``transaction``).
+            at = options.at or utcnow()
+            return _import(session, opened, replace(options, at=at), early, progress)
 
         if options.dry_run:
             with transaction(catalogue, write=False) as session:

@@ -474,6 +474,10 @@ def transaction(catalogue: Catalogue, *, write: bool = True) -> Iterator[Session
     bind = catalogue.engine.execution_options(**{WRITE_OPTION: True}) if write else catalogue.engine
     session = Session(bind, expire_on_commit=False)
     try:
+        if write:
+            # The lock is taken here, before the work begins: the time a change is recorded
+            # with (taken in the work) is after every change of the writers before it.
+            session.connection()
         yield session
         session.commit()
     except sa_exc.DBAPIError as exc:
