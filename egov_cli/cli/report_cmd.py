@@ -28,7 +28,7 @@ from egov_cli.cli.report_output import (
 from egov_cli.cli.state import state, use_json
 from egov_cli.core.errors import ExitCode, TargetAlert, ValidationError
 from egov_cli.core.files import write_new
-from egov_cli.i18n import N_
+from egov_cli.i18n import N_, _
 from egov_cli.reports.builders import ReportOptions, build, report_names
 from egov_cli.reports.document import Report
 from egov_cli.reports.render.common import EXTENSIONS, as_of
@@ -243,7 +243,8 @@ def run(
     output.set_no_color(True)
     if fail_on is not None and fail_on.strip().lower() not in FAIL_ON:
         raise ValidationError(
-            f"--fail-on {fail_on!r} is not supported.", "Use --fail-on at-risk or --fail-on missed."
+            _("--fail-on {value!r} is not supported.").format(value=fail_on),
+            _("Use --fail-on at-risk or --fail-on missed."),
         )
     plan = load_schedule(schedule, report_names())
     fail = (fail_on or plan.fail_on or "").strip().lower() or None
@@ -277,8 +278,8 @@ def run(
     if fail and ("missed" in alerts or (fail == "at-risk" and "at-risk" in alerts)):
         missed = "missed" in alerts
         alert = TargetAlert(
-            "Ein Ziel ist verfehlt." if missed else "Ein Ziel ist gefährdet.",
-            "Details im Zielbericht: egov report targets.",
+            _("A target is missed.") if missed else _("A target is at risk."),
+            _("Details in the targets report: egov report targets."),
         )
         alert.exit_code = ExitCode.TARGET_MISSED if missed else ExitCode.TARGET_AT_RISK
         raise alert

@@ -27,7 +27,7 @@ import typer
 from egov_cli import i18n
 from egov_cli.cli import output as out
 from egov_cli.core.files import write_atomic
-from egov_cli.i18n import N_
+from egov_cli.i18n import N_, _
 
 if TYPE_CHECKING:
     from egov_cli.cli.state import State
@@ -82,8 +82,12 @@ def report_now() -> datetime:
         value = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
     except ValueError:
         raise ValidationError(
-            f"{NOW_ENV}={pinned!r} is not an ISO 8601 time.",
-            f"Write e.g. {NOW_ENV}=2026-11-25T09:00:00Z, or unset {NOW_ENV}.",
+            _("{variable}={value!r} is not an ISO 8601 time.").format(
+                variable=NOW_ENV, value=pinned
+            ),
+            _("Write e.g. {variable}=2026-11-25T09:00:00Z, or unset {variable}.").format(
+                variable=NOW_ENV
+            ),
         ) from None
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -96,7 +100,10 @@ def check_lang(lang: str | None) -> str:
         return i18n.language()
     value = lang.strip().lower()
     if value not in ("de", "en"):
-        raise ValidationError(f"--lang {lang!r} is not supported.", "Use --lang de or --lang en.")
+        raise ValidationError(
+            _("--lang {value!r} is not supported.").format(value=lang),
+            _("Use --lang de or --lang en."),
+        )
     return value
 
 
@@ -108,8 +115,8 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
         value = fmt.strip().lower()
         if value not in FORMAT_CHOICES:
             raise ValidationError(
-                f"--format {fmt!r} is not a report format.",
-                f"Use one of {', '.join(FORMAT_CHOICES)}.",
+                _("--format {value!r} is not a report format.").format(value=fmt),
+                _("Use one of {choices}.").format(choices=", ".join(FORMAT_CHOICES)),
             )
         return value
     if output and output != "-":
@@ -119,10 +126,12 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
 
             known = ", ".join(sorted(_BY_SUFFIX))
             raise UsageError(
-                f"Die Ausgabedatei {output!r} hat keine Endung eines Berichtsformats."
+                _("The output file {file!r} has no ending of a report format.").format(file=output)
                 if not suffix
-                else f"Die Endung {suffix!r} der Ausgabedatei {output!r} ist kein Berichtsformat.",
-                f"Verwenden Sie eine dieser Endungen: {known}; oder geben Sie --format an.",
+                else _(
+                    "The ending {suffix!r} of the output file {file!r} is not a report format."
+                ).format(suffix=suffix, file=output),
+                _("Use one of these endings: {endings}; or give --format.").format(endings=known),
             )
         return _BY_SUFFIX.get(suffix, "md")  # a folder: writing it fails with a file error
     return "rich" if out.stdout_is_terminal() else "md"
@@ -214,8 +223,12 @@ def emit_report(
         elif chosen in _BINARY:
             if out.stdout_is_terminal():
                 raise ValidationError(
-                    f"An {chosen} report is a binary file and cannot be shown in the terminal.",
-                    f"Add --output report.{chosen} (or pipe it: > report.{chosen}).",
+                    _(
+                        "A {format} report is a binary file and cannot be shown in the terminal."
+                    ).format(format=chosen),
+                    _("Add --output report.{format} (or pipe it: > report.{format}).").format(
+                        format=chosen
+                    ),
                 )
             data = render(report, chosen, lang)
             sys.stdout.flush()

@@ -52,11 +52,16 @@ def lock_timeout() -> float:
         seconds = -1.0
     if not 0 < seconds <= 86_400:
         from egov_cli.core.errors import ValidationError
+        from egov_cli.i18n import _
 
         raise ValidationError(
-            f"{LOCK_TIMEOUT_ENV}={raw!r} is not a number of seconds.",
-            f"Set it to how long to wait for a lock, e.g. {LOCK_TIMEOUT_ENV}=30, or unset it "
-            f"(then {DEFAULT_LOCK_TIMEOUT:g} s).",
+            _("{variable}={value!r} is not a number of seconds.").format(
+                variable=LOCK_TIMEOUT_ENV, value=raw
+            ),
+            _(
+                "Set it to how long to wait for a lock, e.g. {variable}=30, or unset it "
+                "(then {seconds} s)."
+            ).format(variable=LOCK_TIMEOUT_ENV, seconds=f"{DEFAULT_LOCK_TIMEOUT:g}"),
         )
     return seconds
 

@@ -280,9 +280,12 @@ def add_service(session: Session, ctx: ChangeContext, values: Mapping[str, Any])
     if not clean.get("name"):
         key = clean.get("leika_key")
         raise ValidationError(
-            "A service needs a name"
-            + (f"; the reference catalogue does not know LeiKa key {key}." if key else "."),
-            'Give the name, e.g. egov services add "Gewerbe Anmeldung" --leika KEY.',
+            _(
+                "A service needs a name; the reference catalogue does not know LeiKa key {key}."
+            ).format(key=key)
+            if key
+            else _("A service needs a name."),
+            _('Give the name, e.g. egov services add "Gewerbe Anmeldung" --leika KEY.'),
         )
     warnings += _check(session, clean, None)
     resolved = _resolve_links(session, clean)

@@ -17,9 +17,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from egov_cli.core import history
-from egov_cli.core.errors import NotFound, ValidationError
+from egov_cli.core.errors import NotFound, ValidationError, shown_value
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import ImportProfile
+from egov_cli.i18n import _
 
 #: The version of the settings' JSON shape stored in ``import_profile.settings``.
 SETTINGS_VERSION = 1
@@ -55,8 +56,10 @@ def clean_name(name: str) -> str:
     cleaned = name.strip()
     if not cleaned or len(cleaned) > NAME_MAX or not cleaned.isprintable():
         raise ValidationError(
-            f"Profile name {name[:80]!r} must be 1 to {NAME_MAX} printable characters.",
-            "E.g. --save-profile amt32-monatlich.",
+            _("Profile name {name} must be 1 to {limit} printable characters.").format(
+                name=shown_value(name), limit=NAME_MAX
+            ),
+            _("E.g. --save-profile amt32-monatlich."),
         )
     return cleaned
 
@@ -86,10 +89,12 @@ def list_profiles(session: Session) -> list[Profile]:
 def get_profile(session: Session, name: str) -> Profile:
     row = _row(session, name.strip())
     if row is None:
-        known = ", ".join(p.name for p in list_profiles(session)) or "none yet"
+        known = ", ".join(p.name for p in list_profiles(session)) or _("none yet")
         raise NotFound(
-            f"There is no import profile {name.strip()[:80]!r}.",
-            f"Saved profiles: {known}. Save one with 'egov import FILE --save-profile NAME'.",
+            _("There is no import profile {name}.").format(name=shown_value(name.strip())),
+            _(
+                "Saved profiles: {names}. Save one with 'egov import FILE --save-profile NAME'."
+            ).format(names=known),
         )
     return _from_row(row)
 

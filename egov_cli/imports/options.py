@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from egov_cli.core.errors import ValidationError
+from egov_cli.i18n import _
 from egov_cli.imports.reading.senders import check_base_url
 from egov_cli.imports.reading.types import ReadOptions
 
@@ -69,12 +70,13 @@ class ImportOptions:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValidationError(
-                f"--mode {self.mode!r} is not known.", f"Use one of: {', '.join(MODES)}."
+                _("--mode {value!r} is not known.").format(value=self.mode),
+                _("Use one of: {choices}.").format(choices=", ".join(MODES)),
             )
         if self.on_error not in ON_ERROR:
             raise ValidationError(
-                f"--on-error {self.on_error!r} is not known.",
-                f"Use one of: {', '.join(ON_ERROR)}.",
+                _("--on-error {value!r} is not known.").format(value=self.on_error),
+                _("Use one of: {choices}.").format(choices=", ".join(ON_ERROR)),
             )
         check_base_url(self.base_url)
         if self.save_profile is not None:

@@ -17,6 +17,7 @@ from sqlmodel import col
 
 from egov_cli.core.errors import NotFound
 from egov_cli.core.models import Department, Service
+from egov_cli.i18n import _
 from egov_cli.reports.document import Label
 from egov_cli.values import display as formats
 from egov_cli.values.display import LOCAL_ZONE
@@ -55,10 +56,10 @@ def department_label(session: Session, wanted: str) -> Label:
     if found is None:
         codes = session.execute(select(col(Department.code))).scalars().all()
         raise NotFound(
-            f"Kein Amt '{wanted}'.",
-            f"Bekannte Ämter: {', '.join(sorted(codes, key=german_key))}."
+            _("No department '{code}'.").format(code=wanted),
+            _("Known departments: {codes}.").format(codes=", ".join(sorted(codes, key=german_key)))
             if codes
-            else "Der Katalog hat noch keine Ämter (egov departments add).",
+            else _("The catalogue has no departments yet (egov departments add)."),
         )
     code, name = found
     return Label(f"Amt {code} ({name})", f"department {code} ({name})")
@@ -75,10 +76,10 @@ def _topic_label(session: Session, wanted: str) -> Label:
         ).scalars()
         known = sorted((t for t in topics if t), key=german_key)
         raise NotFound(
-            f"Kein Themenfeld '{wanted}' im Katalog.",
-            f"Themenfelder im Katalog: {', '.join(known)}."
+            _("No Themenfeld '{topic}' in the catalogue.").format(topic=wanted),
+            _("Themenfelder in the catalogue: {topics}.").format(topics=", ".join(known))
             if known
-            else "Keine Leistung des Katalogs hat ein Themenfeld.",
+            else _("No service of the catalogue has a Themenfeld."),
         )
     return Label(f"Themenfeld {found}", f"topic {found}")
 
@@ -94,10 +95,10 @@ def _type_label(session: Session, wanted: str) -> Label:
         ).scalars()
         known = sorted((t for t in types if t), key=german_key)
         raise NotFound(
-            f"Keine Leistung vom LeiKa-Typ '{wanted}' im Katalog.",
-            f"LeiKa-Typen im Katalog: {', '.join(known)}."
+            _("No service of LeiKa type '{type}' in the catalogue.").format(type=wanted),
+            _("LeiKa types in the catalogue: {types}.").format(types=", ".join(known))
             if known
-            else "Keine Leistung des Katalogs hat einen LeiKa-Typ.",
+            else _("No service of the catalogue has a LeiKa type."),
         )
     return Label(f"LeiKa-Typ {value}", f"LeiKa type {value}")
 

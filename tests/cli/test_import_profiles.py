@@ -55,7 +55,7 @@ def test_profiles_are_listed_shown_and_removed(db_url: str, tmp_path: Path) -> N
     assert listed == {"profiles": []}
     gone = egov("import", "profiles", "show", "amt20")
     assert gone.exit_code == 4
-    assert "There is no import profile 'amt20'" in gone.stderr
+    assert "Es gibt kein Importprofil 'amt20'" in gone.stderr
 
 
 def test_a_dry_run_saves_no_profile(db_url: str, tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_hostile_names_are_escaped_in_every_format(seeded: str, tmp_path: Path) 
 def test_a_wrong_format_is_a_clear_error(seeded: str) -> None:
     result = egov("report", "readiness", "--format", "docx")
     assert result.exit_code == 3
-    assert "--format 'docx' is not a report format." in result.stderr
+    assert "--format 'docx' ist kein Berichtsformat." in result.stderr
 
 
 @pytest.mark.parametrize("name", ["bericht.docx", "bericht"])
@@ -124,7 +124,7 @@ def test_a_pinned_clock_must_be_an_iso_time(seeded: str, monkeypatch: pytest.Mon
     monkeypatch.setenv("EGOV_NOW", "morgen")
     result = egov("report", "readiness")
     assert result.exit_code == 3
-    assert "EGOV_NOW='morgen' is not an ISO 8601 time." in result.stderr
+    assert "EGOV_NOW='morgen' ist keine Zeitangabe nach ISO 8601." in result.stderr
 
 
 def _schedule(tmp_path: Path, body: str) -> Path:

@@ -105,7 +105,8 @@ def test_add_without_a_name_and_with_an_unknown_key_says_a_name_is_needed(db_url
     refused = egov("services", "add", "--leika", "99050012104999")
     assert refused.exit_code == 3
     assert (
-        "A service needs a name; the reference catalogue does not know LeiKa key 99050012104999."
+        "Eine Leistung braucht einen Namen; der Referenzkatalog kennt den LeiKa-Schlüssel "
+        "99050012104999 nicht."
         in refused.stderr
     )
     nothing = egov("services", "add")

@@ -74,8 +74,10 @@ def fill_from_reference(values: Mapping[str, Any]) -> tuple[dict[str, Any], list
             filled[name] = value
     if filled.get("leika_type") == entry.leika_type and unknown_type_parts(entry.leika_type):
         warnings.append(
-            f"LeiKa type {entry.leika_type!r} of {key} (from the reference) is not in the "
-            "LeiKa Typisierung; taken over as it is."
+            _(
+                "LeiKa type {type!r} of {key} (from the reference) is not in the "
+                "LeiKa Typisierung; taken over as it is."
+            ).format(type=entry.leika_type, key=key)
         )
     return filled, warnings
 

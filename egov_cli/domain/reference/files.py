@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationError
 from egov_cli.domain.reference.codes import known_type_codes, unknown_type_parts
 from egov_cli.domain.reference.entries import ReferenceEntry
+from egov_cli.i18n import _, ngettext
 from egov_cli.values.fold import fold
 from egov_cli.values.parse import ascii_digits, parse_flag, parse_leika_key
 
@@ -53,12 +54,12 @@ def decode(data: bytes, file_name: str, expected: str = "utf-8") -> tuple[str, l
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise FileError(
-            f"{file_name} is neither UTF-8 nor Windows-1252 text.",
-            "Save the file as 'CSV UTF-8 (durch Trennzeichen getrennt)'.",
+            _("{file} is neither UTF-8 nor Windows-1252 text.").format(file=file_name),
+            _("Save the file as 'CSV UTF-8 (durch Trennzeichen getrennt)'."),
         ) from exc
     if expected == "cp1252":
         return text, []
-    return text, [f"{file_name} is not UTF-8; read it as Windows-1252."]
+    return text, [_("{file} is not UTF-8; read it as Windows-1252.").format(file=file_name)]
 
 
 def parse_reference(data: bytes, file_name: str) -> ParsedFile:
@@ -74,9 +75,11 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
     header = next(reader, None)
     if not header or all(not h.strip() for h in header):
         raise InputRejected(
-            [Problem("the file is empty; it has no header row", file=file_name, row=1)],
-            message=f"{file_name} is not a reference file; nothing was loaded",
-            hint=f"The first row must name the columns: {', '.join(COLUMNS)}.",
+            [Problem(_("the file is empty; it has no header row"), file=file_name, row=1)],
+            message=_("{file} is not a reference file; nothing was loaded").format(file=file_name),
+            hint=_("The first row must name the columns: {columns}.").format(
+                columns=", ".join(COLUMNS)
+            ),
         )
     wanted = {fold(c): c for c in COLUMNS}
     index: dict[str, int] = {}
@@ -86,18 +89,29 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
             index[column] = i
         elif name.strip():
             warnings.append(
-                f"{file_name}: column {name.strip()!r} is not a reference column; ignored."
+                _("{file}: column {column!r} is not a reference column; ignored.").format(
+                    file=file_name, column=name.strip()
+                )
             )
     missing = [c for c in _REQUIRED_COLUMNS if c not in index]
     if missing:
         raise InputRejected(
             [
-                Problem(f"column {c!r} is missing from the header", file=file_name, row=1)
+                Problem(
+                    _("column {column!r} is missing from the header").format(column=c),
+                    file=file_name,
+                    row=1,
+                )
                 for c in missing
             ],
-            message=f"{file_name} lacks {len(missing)} reference column"
-            f"{'s' if len(missing) != 1 else ''}; nothing was loaded",
-            hint=f"The header must name these columns: {', '.join(COLUMNS)}.",
+            message=ngettext(
+                "{file} lacks {count} reference column; nothing was loaded",
+                "{file} lacks {count} reference columns; nothing was loaded",
+                len(missing),
+            ).format(file=file_name, count=len(missing)),
+            hint=_("The header must name these columns: {columns}.").format(
+                columns=", ".join(COLUMNS)
+            ),
         )
     problems: list[Problem] = []
     entries: list[ReferenceEntry] = []
@@ -116,10 +130,12 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
         if len(row) > width and any(c.strip() for c in row[width:]):
             problems.append(
                 Problem(
-                    f"the row has {len(row)} cells, the header {width}",
+                    _("the row has {cells} cells, the header {width}").format(
+                        cells=len(row), width=width
+                    ),
                     file=file_name,
                     row=line,
-                    hint="Check for an unquoted separator in a cell.",
+                    hint=_("Check for an unquoted separator in a cell."),
                 )
             )
             continue
@@ -129,7 +145,7 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
             if key is None and raw_key != NO_KEY:
                 key = parse_leika_key(raw_key)
             if key is None and raw_key != NO_KEY and fold(raw_key) != fold(NO_KEY):
-                raise ValidationError("a reference row needs a LeiKa key or 'nicht im LeiKa'")
+                raise ValidationError(_("a reference row needs a LeiKa key or 'nicht im LeiKa'"))
         except ValidationError as exc:
             problems.append(
                 Problem(
@@ -138,7 +154,7 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
                     row=line,
                     column="leika_schluessel",
                     value=raw_key,
-                    hint="Write the 14-digit key or 'nicht im LeiKa'.",
+                    hint=_("Write the 14-digit key or 'nicht im LeiKa'."),
                 )
             )
             continue
@@ -146,12 +162,12 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
             if key in seen:
                 problems.append(
                     Problem(
-                        f"LeiKa key {key} is in row {seen[key]} already",
+                        _("LeiKa key {key} is in row {row} already").format(key=key, row=seen[key]),
                         file=file_name,
                         row=line,
                         column="leika_schluessel",
                         value=raw_key,
-                        hint="Each key may appear once; remove one of the rows.",
+                        hint=_("Each key may appear once; remove one of the rows."),
                     )
                 )
                 continue
@@ -160,11 +176,11 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
         if not name:
             problems.append(
                 Problem(
-                    "the row has no name",
+                    _("the row has no name"),
                     file=file_name,
                     row=line,
                     column="leika_bezeichnung",
-                    hint="Every reference row needs its LeiKa name.",
+                    hint=_("Every reference row needs its LeiKa name."),
                 )
             )
             continue
@@ -174,12 +190,12 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
         if ozg_id and not (ozg_id.isascii() and ozg_id.isdigit()):
             problems.append(
                 Problem(
-                    "the OZG ID is not a number",
+                    _("the OZG ID is not a number"),
                     file=file_name,
                     row=line,
                     column="ozg_id",
                     value=ozg_id,
-                    hint="Write the 5-digit OZG ID, or leave the cell empty.",
+                    hint=_("Write the 5-digit OZG ID, or leave the cell empty."),
                 )
             )
             continue
@@ -194,12 +210,12 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
             except ValidationError:
                 problems.append(
                     Problem(
-                        f"{column} is not 0 or 1",
+                        _("{column} is not 0 or 1").format(column=column),
                         file=file_name,
                         row=line,
                         column=column,
                         value=text,
-                        hint="Write 1 (relevant) or 0 (not relevant).",
+                        hint=_("Write 1 (relevant) or 0 (not relevant)."),
                     )
                 )
                 bad_flag = True
@@ -208,8 +224,10 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
         leika_type = cell(row, "leika_typ") or None
         if leika_type not in _PLAIN_TYPES and unknown_type_parts(leika_type):
             warnings.append(
-                f"{file_name}, row {line}: LeiKa type {leika_type!r} of "
-                f"{key or name!r} is not in the LeiKa Typisierung; kept as it is."
+                _(
+                    "{file}, row {row}: LeiKa type {type!r} of {service!r} is not in the "
+                    "LeiKa Typisierung; kept as it is."
+                ).format(file=file_name, row=line, type=leika_type, service=key or name)
             )
         entries.append(
             ReferenceEntry(
@@ -227,7 +245,7 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
             )
         )
     if not entries and not problems:
-        problems.append(Problem("the file has no data rows", file=file_name, row=2))
+        problems.append(Problem(_("the file has no data rows"), file=file_name, row=2))
     return ParsedFile(tuple(entries), tuple(warnings), tuple(problems))
 
 

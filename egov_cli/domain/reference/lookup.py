@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from egov_cli.core.errors import ValidationError
+from egov_cli.core.errors import ValidationError, shown_value
 from egov_cli.domain.reference.codes import describe_type, type_scope, unknown_type_parts
 from egov_cli.domain.reference.entries import Reference, ReferenceEntry
 from egov_cli.domain.reference.store import load_reference
@@ -27,7 +27,7 @@ def search_reference(
     query = " ".join(search_fold(text).split())
     if not query:
         raise ValidationError(
-            "Nothing to search for.", "Give a word, e.g. egov reference search gewerbe."
+            _("Nothing to search for."), _("Give a word, e.g. egov reference search gewerbe.")
         )
     ranked: list[tuple[int, int, str, int]] = []
     digits = query.replace(" ", "")
@@ -136,7 +136,8 @@ def reference_detail(key_text: str, reference: Reference | None = None) -> Refer
     key = parse_leika_key(key_text)
     if key is None:
         raise ValidationError(
-            f"{key_text!r} is not a LeiKa key.", "Give the 14-digit key, e.g. 99050012104000."
+            _("{value} is not a LeiKa key.").format(value=shown_value(key_text)),
+            _("Give the 14-digit key, e.g. 99050012104000."),
         )
     ref = reference or load_reference()
     entry = ref.get(key)
@@ -148,7 +149,9 @@ def reference_detail(key_text: str, reference: Reference | None = None) -> Refer
     warnings = []
     if unknown_type_parts(entry.leika_type):
         warnings.append(
-            f"LeiKa type {entry.leika_type!r} is not in the LeiKa Typisierung (as in the source)."
+            _("LeiKa type {type!r} is not in the LeiKa Typisierung (as in the source).").format(
+                type=entry.leika_type
+            )
         )
     if not entry.leika_type:
         warnings.append(_("The reference gives no LeiKa type for this key."))

@@ -96,10 +96,16 @@ def _missing(file_name: str, columns: Iterable[str], present: set[str]) -> None:
     if missing:
         raise InputRejected(
             [
-                Problem(f"column {c!r} is missing from the header", file=file_name, row=1)
+                Problem(
+                    _("column {column!r} is missing from the header").format(column=c),
+                    file=file_name,
+                    row=1,
+                )
                 for c in missing
             ],
-            message=f"{file_name} lacks columns of its kind of file; nothing was loaded",
+            message=_("{file} lacks columns of its kind of file; nothing was loaded").format(
+                file=file_name
+            ),
             hint=_("Load the file as downloaded, with its header row unchanged."),
         )
 
@@ -131,7 +137,7 @@ def parse_fim(data: bytes, file_name: str) -> ParsedFile:
         if key in seen:
             problems.append(
                 Problem(
-                    f"LeiKa key {key} is in row {seen[key]} already",
+                    _("LeiKa key {key} is in row {row} already").format(key=key, row=seen[key]),
                     file=file_name,
                     row=line,
                     column="Schluessel",
@@ -167,8 +173,12 @@ def _dashboard_records(
             loaded = json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputRejected(
-                [Problem(f"the file is not valid JSON ({exc})", file=file_name)],
-                message=f"{file_name} cannot be read; nothing was loaded",
+                [
+                    Problem(
+                        _("the file is not valid JSON ({error})").format(error=exc), file=file_name
+                    )
+                ],
+                message=_("{file} cannot be read; nothing was loaded").format(file=file_name),
                 hint=_("Load the dashboard's data export as downloaded (JSON or CSV)."),
             ) from exc
         items = loaded.get("content", []) if isinstance(loaded, dict) else loaded
@@ -234,14 +244,14 @@ def parse_dashboard(data: bytes, file_name: str) -> ParsedFile:
         if not entry.name:
             problems.append(
                 Problem(
-                    f"LeiKa key {entry.key} has no name in any record",
+                    _("LeiKa key {key} has no name in any record").format(key=entry.key),
                     file=file_name,
                     row=entry.row,
                     column="leika_bezeichnung",
                 )
             )
     if not entries and not problems:
-        problems.append(Problem("the file has no records with a LeiKa key", file=file_name))
+        problems.append(Problem(_("the file has no records with a LeiKa key"), file=file_name))
     return ParsedFile(tuple(entries), tuple(warnings), tuple(problems))
 
 

@@ -21,6 +21,7 @@ from egov_cli.domain.reference.sources import (
     parse_dashboard,
     parse_fim,
 )
+from egov_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -70,8 +71,8 @@ def load_reference() -> Reference:
         path, source = shipped_reference_path(), "shipped"
         if not path.is_file():
             raise FileError(
-                f"The reference catalogue {path} is missing.",
-                "Reinstall egov-cli, or load a reference with 'egov reference update FILE.csv'.",
+                _("The reference catalogue {path} is missing.").format(path=path),
+                _("Reinstall egov-cli, or load a reference with 'egov reference update FILE.csv'."),
             )
     found = _read(path, source)
     _cache.clear()
@@ -83,9 +84,15 @@ def _read(path: Path, source: str) -> Reference:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FileError(f"Cannot read the reference catalogue {path}: {exc.strerror}.") from exc
+        raise FileError(
+            _("Cannot read the reference catalogue {path}: {reason}.").format(
+                path=path, reason=exc.strerror
+            )
+        ) from exc
     parsed = parse_reference(data, path.name)
-    warnings = list(parsed.warnings) + [f"{p} (row skipped)" for p in parsed.problems]
+    warnings = list(parsed.warnings) + [
+        _("{problem} (row skipped)").format(problem=p) for p in parsed.problems
+    ]
     return Reference(
         source=source,
         path=path,
@@ -141,9 +148,13 @@ def update_reference(
     try:
         data = file.read_bytes()
     except FileNotFoundError as exc:
-        raise FileError(f"No file {file}.", "Check the path of the reference file.") from exc
+        raise FileError(
+            _("No file {file}.").format(file=file), _("Check the path of the reference file.")
+        ) from exc
     except OSError as exc:
-        raise FileError(f"Cannot read {file}: {exc.strerror}.") from exc
+        raise FileError(
+            _("Cannot read {file}: {reason}.").format(file=file, reason=exc.strerror)
+        ) from exc
     kind = detect_format(data)
     parsed: ParsedFile = {
         REFERENCE_CSV: parse_reference,
@@ -153,7 +164,9 @@ def update_reference(
     if parsed.problems:
         raise InputRejected(
             list(parsed.problems),
-            hint="Fix the listed cells and load the file again; the reference in use is unchanged.",
+            hint=_(
+                "Fix the listed cells and load the file again; the reference in use is unchanged."
+            ),
         )
     old = load_reference()
     entries, renamed, joined = parsed.entries, 0, 0
@@ -204,8 +217,12 @@ def _store(destination: Path, text: str) -> None:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise FileError(
-            f"Cannot store the reference at {destination}: {exc.strerror}.",
-            f"Check that the folder is writable, or point {REFERENCE_ENV} at another file.",
+            _("Cannot store the reference at {path}: {reason}.").format(
+                path=destination, reason=exc.strerror
+            ),
+            _("Check that the folder is writable, or point {variable} at another file.").format(
+                variable=REFERENCE_ENV
+            ),
         ) from exc
 
 

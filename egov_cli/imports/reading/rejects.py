@@ -14,6 +14,7 @@ from typing import Any
 
 from egov_cli.core.errors import FileError
 from egov_cli.core.files import GuardedFile, atomic_path
+from egov_cli.i18n import _
 
 ERROR_HEADER = "Fehler"
 #: The most characters a workbook cell holds.
@@ -35,7 +36,10 @@ def write_rejects(
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise FileError(f"No folder {str(folder)!r} for the rejects file.", "Create it first.")
+        raise FileError(
+            _("No folder {folder!r} for the rejects file.").format(folder=str(folder)),
+            _("Create it first."),
+        )
     too_long = any(
         isinstance(value, str) and len(value) > CELL_LIMIT for cells, _e in rows for value in cells
     )
