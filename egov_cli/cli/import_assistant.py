@@ -60,8 +60,13 @@ def assistant(options: ImportOptions, file: Path, *, interactive: bool) -> Impor
 
 def _ask(column: UnknownColumn) -> str | None:
     """One column put to the officer: its samples and guesses; a number, a field or nothing."""
+    from egov_cli.imports.reading.headers import reason_text
+
     typer.echo(
-        "\n" + _("Column {header!r} ({reason})").format(header=column.header, reason=column.reason),
+        "\n"
+        + _("Column {header!r} ({reason})").format(
+            header=column.header, reason=reason_text(column.reason)
+        ),
         err=True,
     )
     if column.samples:

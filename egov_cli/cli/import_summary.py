@@ -25,16 +25,22 @@ def column_map(st: State, result: ImportResult) -> None:
     imported with the --map that would take it."""
     if not result.column_map:
         return
-    output.message("Spalten:", quiet=st.quiet)
+    from egov_cli.imports.reading.headers import map_hint_text, reason_text
+
+    output.message(_("Columns:"), quiet=st.quiet)
     for column in result.column_map:
+        reason = reason_text(column.reason)
         if column.field is not None:
             sure = "" if column.confidence >= 1 else f", {column.confidence:.0%}"
-            output.message(
-                f"  {column.header} -> {column.field} ({column.reason}{sure})", quiet=st.quiet
-            )
+            output.message(f"  {column.header} -> {column.field} ({reason}{sure})", quiet=st.quiet)
         else:
             output.message(
-                f"  {column.header}: nicht importiert ({column.reason}); {column.map_hint}",
+                "  "
+                + _("{header}: not imported ({reason}); {hint}").format(
+                    header=column.header,
+                    reason=reason,
+                    hint=map_hint_text(column.header, column.candidates),
+                ),
                 quiet=st.quiet,
             )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from egov_cli.core import schema
 from egov_cli.core.errors import shown_value
+from egov_cli.i18n import _
 from egov_cli.imports.rules.departments import DepartmentRules
 from egov_cli.imports.rules.procedures import ProcedureRules
 from egov_cli.imports.rules.reference import ReferenceRules
@@ -37,7 +38,7 @@ class Planner(RowRules, ReferenceRules, DepartmentRules, ProcedureRules):
         values = self._keys_from_names(values, numbers)
         keys = values.get("leika_key")
         ids = values.get("id")
-        self._duplicates(numbers, keys, "leika_key", "LeiKa key")
+        self._duplicates(numbers, keys, "leika_key", _("LeiKa key"))
         self._duplicates(numbers, ids, "id", "ID")
         names = values.get("name")
         if names is not None:
@@ -50,7 +51,7 @@ class Planner(RowRules, ReferenceRules, DepartmentRules, ProcedureRules):
                 [numbers[p] for p in keyless],
                 [names[p] for p in keyless],
                 "name",
-                "name (without LeiKa key)",
+                _("name (without LeiKa key)"),
                 folded=True,
             )
         positions, existing = self._match(numbers, keys, ids, names)
@@ -87,17 +88,17 @@ class Planner(RowRules, ReferenceRules, DepartmentRules, ProcedureRules):
             return plan
         column = schema.BY_FIELD["name"].de
         if names is not None:
-            hint = f"Fill in the column {column!r}."
+            hint = _("Fill in the column {column!r}.").format(column=column)
         elif self.data.unknown_headers:  # the names are there, most likely, under another header
             unknown = ", ".join(shown_value(h) for h in self.data.unknown_headers[:20])
-            hint = (
-                f"The file has no column {column!r}; egov did not recognise {unknown}: map the "
-                f'one holding the names with --map "HEADER=name".'
-            )
+            hint = _(
+                "The file has no column {column!r}; egov did not recognise {unknown}: map the "
+                'one holding the names with --map "HEADER=name".'
+            ).format(column=column, unknown=unknown)
         else:
-            hint = f"Add a column {column!r} with the names."
+            hint = _("Add a column {column!r} with the names.").format(column=column)
         for i in bad:
-            self.problem(plan.numbers[i], "a new service needs a name", "name", None, hint)
+            self.problem(plan.numbers[i], _("a new service needs a name"), "name", None, hint)
         rejected = set(bad)
         return plan.take([i for i in range(len(plan.numbers)) if i not in rejected])
 

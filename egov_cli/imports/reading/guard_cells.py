@@ -93,11 +93,17 @@ def check_sheet(
         raise InputRejected(
             [
                 Problem(
-                    f"the sheet part {info.filename!r} places cells as far as column "
-                    f"{column_letters(max_col - 1)} (column {max_col:,}); a sheet has at most "
-                    f"{MAX_COLUMNS:,} columns (XFD, Excel's limit)",
+                    _(
+                        "the sheet part {part!r} places cells as far as column {letters} (column "
+                        "{column}); a sheet has at most {limit} columns (XFD, Excel's limit)"
+                    ).format(
+                        part=info.filename,
+                        letters=column_letters(max_col - 1),
+                        column=formats.number(max_col),
+                        limit=formats.number(MAX_COLUMNS),
+                    ),
                     file=shown_name(path),
-                    hint="Open it in Excel, save it as .xlsx and import that copy.",
+                    hint=_("Open it in Excel, save it as .xlsx and import that copy."),
                 )
             ]
         )
@@ -182,12 +188,19 @@ def check_strings(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -
         raise InputRejected(
             [
                 Problem(
-                    f"text no. {long.number + 1:,} of the workbook (in {info.filename!r}) has "
-                    f"more than {MAX_CELL_CHARS:,} characters (Excel's limit for a cell); "
-                    f"it begins {shown_value(long.start)}",
+                    _(
+                        "text no. {number} of the workbook (in {part!r}) has more than {limit} "
+                        "characters (Excel's limit for a cell); it begins {start}"
+                    ).format(
+                        number=formats.number(long.number + 1),
+                        part=info.filename,
+                        limit=formats.number(MAX_CELL_CHARS),
+                        start=shown_value(long.start),
+                    ),
                     file=shown_name(path),
-                    hint="Find the cell with this text in Excel, shorten it, save and import "
-                    "again.",
+                    hint=_(
+                        "Find the cell with this text in Excel, shorten it, save and import again."
+                    ),
                 )
             ]
         ) from None

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from egov_cli.core import schema
 from egov_cli.core.errors import ValidationError
+from egov_cli.i18n import N_, _
 from egov_cli.values.fold import fold, search_fold
 
 #: ``--map "Header=-"`` (or an empty field) ignores a column.
@@ -27,7 +28,20 @@ IGNORE = frozenset({"", "-", "ignore", "ignorieren"})
 #: Reasons a column is recognised.
 BY_MAP, BY_NAME, BY_SIMILAR_NAME, BY_CONTENT = "--map", "name", "similar name", "content"
 #: Why a column is not imported.
-NOT_RECOGNISED, AMBIGUOUS = "not recognised", "ambiguous"
+NOT_RECOGNISED, AMBIGUOUS, IGNORED_BY_MAP = "not recognised", "ambiguous", "ignored by --map"
+#: Why the values of a column do not fit the field its name suggests (after NOT_RECOGNISED).
+VALUES_ARE_LISTS, VALUES_DO_NOT_FIT = "its values are lists", "its values do not fit"
+#: The reasons as people read them (translated where shown; ``--json`` keeps the reasons).
+_REASON_TEXTS = {
+    BY_NAME: N_("name"),
+    BY_SIMILAR_NAME: N_("similar name"),
+    BY_CONTENT: N_("content"),
+    NOT_RECOGNISED: N_("not recognised"),
+    AMBIGUOUS: N_("ambiguous"),
+    IGNORED_BY_MAP: N_("ignored by --map"),
+    VALUES_ARE_LISTS: N_("its values are lists"),
+    VALUES_DO_NOT_FIT: N_("its values do not fit"),
+}
 #: How alike (0-100, rapidfuzz's ratio) a header must be to a known one to count as similar.
 SIMILAR_SCORE = 85
 #: Cells longer than this are text, not headers (the longest name of a column is shorter).
@@ -110,6 +124,21 @@ def _all_names() -> tuple[list[str], list[str]]:
     return keys, [names[k] for k in keys]
 
 
+def reason_text(reason: str) -> str:
+    """Why a column became a field, or did not (``not recognised: its values are lists``), in
+    the run's language; ``--map`` and reasons egov does not know as they are."""
+    return ": ".join(
+        _(_REASON_TEXTS[part]) if part in _REASON_TEXTS else part for part in reason.split(": ")
+    )
+
+
+def map_hint_text(header: str, candidates: Sequence[str]) -> str:
+    """The ``--map`` that would import a column, for people: its likely field, else the word
+    for a field in the run's language (``--json`` keeps ``FIELD``)."""
+    target = candidates[0] if candidates else _("FIELD")
+    return f'--map "{header}={target}"'
+
+
 def parse_mapping(items: Sequence[str]) -> dict[str, str]:
     """``["Nummer=leika_key", ...]`` as a dict; the field may be a field name or any header."""
     mapping: dict[str, str] = {}
@@ -117,8 +146,8 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
         header, sep, target = item.partition("=")
         if not sep or not header.strip():
             raise ValidationError(
-                f"--map {item!r} is not HEADER=FIELD.",
-                'Write e.g. --map "Nummer=leika_key" (see egov import --describe-format).',
+                _("--map {item!r} is not HEADER=FIELD.").format(item=item),
+                _('Write e.g. --map "Nummer=leika_key" (see egov import --describe-format).'),
             )
         target = target.strip()
         if target.lower() in IGNORE:
@@ -128,8 +157,10 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
         if field_name is None:
             known = ", ".join(c.field for c in schema.COLUMNS)
             raise ValidationError(
-                f"--map {item!r}: {target!r} is not a column of the catalogue.",
-                f"Map to one of: {known}; or to - to ignore the column.",
+                _("--map {item!r}: {target!r} is not a column of the catalogue.").format(
+                    item=item, target=target
+                ),
+                _("Map to one of: {fields}; or to - to ignore the column.").format(fields=known),
             )
         mapping[header.strip()] = field_name
     return mapping

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from egov_cli.core import schema
 from egov_cli.core.errors import ValidationError
+from egov_cli.imports.reading.header_names import VALUES_ARE_LISTS, VALUES_DO_NOT_FIT
 from egov_cli.imports.reading.senders import yes_no
 from egov_cli.values.column import parse_value
 
@@ -74,7 +75,7 @@ def unfitting(field_name: str, samples: list[object]) -> str | None:
     if not samples:
         return None
     if _share(samples, _is_list_literal) >= 0.5:
-        return "its values are lists"
+        return VALUES_ARE_LISTS
     column = schema.BY_FIELD[field_name]
     if field_name in _URL_FIELDS:
         fits = _share(samples, lambda s: _is_url(s) or str(s).strip().startswith("/"))
@@ -96,4 +97,4 @@ def unfitting(field_name: str, samples: list[object]) -> str | None:
             return True
 
         fits = _share(samples, parses)
-    return None if fits >= FITTING_SHARE else "its values do not fit"
+    return None if fits >= FITTING_SHARE else VALUES_DO_NOT_FIT

@@ -21,12 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from egov_cli.i18n import _
 from egov_cli.imports.reading.header_names import (
     AMBIGUOUS,
     BY_CONTENT,
     BY_MAP,
+    IGNORED_BY_MAP,
     NOT_RECOGNISED,
+    map_hint_text,
     parse_mapping,
+    reason_text,
     recognise_header,
 )
 from egov_cli.imports.reading.header_values import column_samples, content_field, unfitting
@@ -38,8 +42,10 @@ __all__ = [
     "HeaderMatch",
     "find_header",
     "is_header",
+    "map_hint_text",
     "match_cells",
     "parse_mapping",
+    "reason_text",
     "recognise_header",
 ]
 
@@ -98,7 +104,7 @@ def match_cells(
         if key in extra:
             if extra[key] == "-":
                 ignored.append(header)
-                entries[index] = ColumnMapping(index, header, None, "ignored by --map", 1.0)
+                entries[index] = ColumnMapping(index, header, None, IGNORED_BY_MAP, 1.0)
             else:
                 found.append(_Found(index, header, extra[key], BY_MAP, 1.0))
             continue
@@ -114,8 +120,16 @@ def match_cells(
                 index, header, None, f"{NOT_RECOGNISED}: {why}", 0.0, (guess.field,)
             )
             notes.append(
-                f"Column {header!r} looks like {guess.field} by its {guess.reason}, but {why}; "
-                f"it is not imported. If it is, add {_map_hint(header, guess.field)}."
+                _(
+                    "Column {header!r} looks like {field} by its {reason}, but {why}; it is not "
+                    "imported. If it is, add {hint}."
+                ).format(
+                    header=header,
+                    field=guess.field,
+                    reason=reason_text(guess.reason),
+                    why=reason_text(why),
+                    hint=_map_hint(header, guess.field),
+                )
             )
         elif guess.others:
             options = (guess.field, *guess.others)
@@ -123,8 +137,12 @@ def match_cells(
                 index, header, None, AMBIGUOUS, guess.confidence, options
             )
             notes.append(
-                f"Column {header!r} could be any of {', '.join(options)}; it is not imported. "
-                f"Say which with e.g. {_map_hint(header, options[0])}."
+                _(
+                    "Column {header!r} could be any of {fields}; it is not imported. Say which "
+                    "with e.g. {hint}."
+                ).format(
+                    header=header, fields=", ".join(options), hint=_map_hint(header, options[0])
+                )
             )
         else:
             found.append(_Found(index, header, guess.field, guess.reason, guess.confidence))
@@ -170,8 +188,14 @@ def _by_content(
         for i in indexes:
             entries[i] = ColumnMapping(i, entries[i].header, None, AMBIGUOUS, 0.8, (content,))
         notes.append(
-            f"Columns {', '.join(repr(h) for h in headers)} all hold values of {content}; none "
-            f"is imported as it. Say which with e.g. {_map_hint(headers[0], content)}."
+            _(
+                "Columns {headers} all hold values of {field}; none is imported as it. Say which "
+                "with e.g. {hint}."
+            ).format(
+                headers=", ".join(repr(h) for h in headers),
+                field=content,
+                hint=_map_hint(headers[0], content),
+            )
         )
     return found
 
@@ -196,9 +220,14 @@ def _one_column_per_field(
                     item.index, item.header, None, AMBIGUOUS, item.confidence, (field_name,)
                 )
             notes.append(
-                f"Columns {', '.join(repr(i.header) for i in items)} could each be "
-                f"{field_name}; none is imported as it. Say which with e.g. "
-                f"{_map_hint(items[0].header, field_name)}."
+                _(
+                    "Columns {headers} could each be {field}; none is imported as it. Say which "
+                    "with e.g. {hint}."
+                ).format(
+                    headers=", ".join(repr(i.header) for i in items),
+                    field=field_name,
+                    hint=_map_hint(items[0].header, field_name),
+                )
             )
             continue
         columns.append(
@@ -215,8 +244,15 @@ def _one_column_per_field(
                 other.index, other.header, None, AMBIGUOUS, other.confidence, (field_name,)
             )
             notes.append(
-                f"Column {other.header!r} could be {field_name} too, but {best.header!r} is "
-                f"taken as it (by {best.reason}); {other.header!r} is not imported."
+                _(
+                    "Column {other!r} could be {field} too, but {best!r} is taken as it (by "
+                    "{reason}); {other!r} is not imported."
+                ).format(
+                    other=other.header,
+                    field=field_name,
+                    best=best.header,
+                    reason=reason_text(best.reason),
+                )
             )
     columns.sort(key=lambda c: c.index)
     return columns, duplicates

@@ -13,6 +13,7 @@ import re
 
 from rapidfuzz import fuzz
 
+from egov_cli.i18n import _
 from egov_cli.imports.rules.shared import PlannerState
 from egov_cli.values.fold import fold
 
@@ -49,8 +50,10 @@ class DepartmentRules(PlannerState):
                 known = self._generated_code(code)
                 self.new_departments[known] = code
                 self.warnings.append(
-                    f"new department {code!r} gets the code {known!r} (it reads as a name, not a "
-                    "code); change it with 'egov departments' if another code is meant."
+                    _(
+                        "new department {name!r} gets the code {code!r} (it reads as a name, not "
+                        "a code); change it with 'egov departments' if another code is meant."
+                    ).format(name=code, code=known)
                 )
             self._new_dept_folded[folded] = known
         self._dept_cache[code] = known
@@ -89,8 +92,10 @@ class DepartmentRules(PlannerState):
                 ):
                     named.add(pair)
                     self.warnings.append(
-                        f"departments {other!r} and {name!r} may be the same; egov keeps them "
-                        "apart. Correct the file, or rename one with 'egov departments'."
+                        _(
+                            "departments {first!r} and {second!r} may be the same; egov keeps "
+                            "them apart. Correct the file, or rename one with 'egov departments'."
+                        ).format(first=other, second=name)
                     )
 
 

@@ -72,23 +72,32 @@ class ReferenceRules(PlannerState):
                 filled[p] = entry.key
                 in_file.add(entry.key)
                 self._keys_by_name.add(numbers[p])
-                done.append(f"row {numbers[p]}: {names[p]!r} -> {entry.key} ({entry.name})")
+                done.append(
+                    _("row {row}: {name!r} -> {key} ({reference})").format(
+                        row=numbers[p], name=names[p], key=entry.key, reference=entry.name
+                    )
+                )
             elif len(close) < SUGGESTED_ROWS:
                 close.append((p, names[p]))
         for p, name in close:
             suggestions = match_name(name, reference).suggestions
             if suggestions:
                 shown = "; ".join(
-                    f"{s.entry.name} ({s.entry.key or 'no LeiKa key'})" for s in suggestions
+                    f"{s.entry.name} ({s.entry.key or _('no LeiKa key')})" for s in suggestions
                 )
                 self.warnings.append(
-                    f"row {numbers[p]}: {name!r} has no LeiKa key; the reference has similar "
-                    f"names: {shown}. Add the key if one of them is meant."
+                    _(
+                        "row {row}: {name!r} has no LeiKa key; the reference has similar names: "
+                        "{names}. Add the key if one of them is meant."
+                    ).format(row=numbers[p], name=name, names=shown)
                 )
         if done:
             self.warnings.append(
-                f"{len(done)} LeiKa key{'s' if len(done) > 1 else ''} filled from the reference "
-                f"by name: {', '.join(done[:WARNING_EXAMPLES])}"
+                ngettext(
+                    "{count} LeiKa key filled from the reference by name: {rows}",
+                    "{count} LeiKa keys filled from the reference by name: {rows}",
+                    len(done),
+                ).format(count=len(done), rows=", ".join(done[:WARNING_EXAMPLES]))
                 + (" ..." if len(done) > WARNING_EXAMPLES else "")
             )
             values = {**values, "leika_key": filled}
@@ -118,9 +127,15 @@ class ReferenceRules(PlannerState):
         for row, note in notes[:WARNING_EXAMPLES]:
             self.warnings.append(_("row {row}: {note}").format(row=row, note=note))
         if len(notes) > WARNING_EXAMPLES:
+            more_notes = len(notes) - WARNING_EXAMPLES
             self.warnings.append(
-                f"... and {len(notes) - WARNING_EXAMPLES} more such warnings about values "
-                "taken from the reference catalogue."
+                ngettext(
+                    "... and {count} more such warning about values taken from the reference "
+                    "catalogue.",
+                    "... and {count} more such warnings about values taken from the reference "
+                    "catalogue.",
+                    more_notes,
+                ).format(count=more_notes)
             )
 
     def _fill(self, plan: Plan) -> None:

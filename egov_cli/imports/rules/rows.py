@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from egov_cli.i18n import _, ngettext
 from egov_cli.imports.rules.shared import PlannerState
 from egov_cli.values.fold import fold, search_fold
 
@@ -42,10 +43,9 @@ class RowRules(PlannerState):
                     and (ids is None or ids[p] is None)
                     and _is_total(name)
                 ):
-                    skipped[p] = (
-                        f"row {numbers[p]}: skipped {name!r}: it reads as a total row, not a "
-                        "service."
-                    )
+                    skipped[p] = _(
+                        "row {row}: skipped {name!r}: it reads as a total row, not a service."
+                    ).format(row=numbers[p], name=name)
         repeated = keys if keys is not None else names
         if repeated is not None:
             present = [v for v in repeated if v is not None]
@@ -57,10 +57,9 @@ class RowRules(PlannerState):
                         continue
                     row = tuple(column[p] for column in columns)
                     if row in first:
-                        skipped[p] = (
-                            f"row {numbers[p]}: imported once: it repeats row "
-                            f"{numbers[first[row]]} exactly."
-                        )
+                        skipped[p] = _(
+                            "row {row}: imported once: it repeats row {first} exactly."
+                        ).format(row=numbers[p], first=numbers[first[row]])
                     else:
                         first[row] = p
         if not skipped:
@@ -101,11 +100,14 @@ class RowRules(PlannerState):
                 others = [n for n, _v in group if n != number]
                 self.problem(
                     number,
-                    f"{label} appears again in row{'s' if len(others) > 1 else ''} "
-                    + ", ".join(map(str, others)),
+                    ngettext(
+                        "{label} appears again in row {rows}",
+                        "{label} appears again in rows {rows}",
+                        len(others),
+                    ).format(label=label, rows=", ".join(map(str, others))),
                     name,
                     value,
-                    "Each service may appear once in a file: merge the rows or delete one.",
+                    _("Each service may appear once in a file: merge the rows or delete one."),
                 )
 
     def _match(
@@ -141,20 +143,22 @@ class RowRules(PlannerState):
                 if sid is not None and existing is not None and existing != sid:
                     self.problem(
                         number,
-                        f"ID {sid} does not match: LeiKa key {key} belongs to service {existing}",
+                        _(
+                            "ID {id} does not match: LeiKa key {key} belongs to service {service}"
+                        ).format(id=sid, key=key, service=existing),
                         "id",
                         sid,
-                        "Check the ID and the key; leave the ID empty to match on the key.",
+                        _("Check the ID and the key; leave the ID empty to match on the key."),
                     )
                     continue
             if existing is None and sid is not None:
                 if sid not in known_ids:
                     self.problem(
                         number,
-                        f"no service with ID {sid} in the catalogue",
+                        _("no service with ID {id} in the catalogue").format(id=sid),
                         "id",
                         sid,
-                        "Leave the ID empty for new services; egov assigns IDs.",
+                        _("Leave the ID empty for new services; egov assigns IDs."),
                     )
                     continue
                 existing = sid
@@ -164,11 +168,12 @@ class RowRules(PlannerState):
                 if len(candidates) > 1:
                     self.problem(
                         number,
-                        "several services without LeiKa key have this name "
-                        f"(IDs {', '.join(map(str, candidates))})",
+                        _("several services without LeiKa key have this name (IDs {ids})").format(
+                            ids=", ".join(map(str, candidates))
+                        ),
                         "name",
                         name,
-                        "Add an ID column to say which one is meant.",
+                        _("Add an ID column to say which one is meant."),
                     )
                     continue
                 existing = candidates[0] if candidates else None
@@ -176,30 +181,37 @@ class RowRules(PlannerState):
                 if existing in matched:
                     self.problem(
                         number,
-                        f"service {existing} is also changed by row {matched[existing]}",
+                        _("service {service} is also changed by row {row}").format(
+                            service=existing, row=matched[existing]
+                        ),
                         "leika_key" if key else "id",
                         key or sid,
-                        "Each service may appear once in a file: merge the rows or delete one.",
+                        _("Each service may appear once in a file: merge the rows or delete one."),
                     )
                     continue
                 matched[existing] = number
                 if mode == "insert":
                     self.problem(
                         number,
-                        f"service {existing} exists already (--mode insert adds new services only)",
+                        _(
+                            "service {service} exists already (--mode insert adds new services "
+                            "only)"
+                        ).format(service=existing),
                         "leika_key" if key else "id",
                         key or sid,
-                        "Use --mode upsert to change existing services, or remove the row.",
+                        _("Use --mode upsert to change existing services, or remove the row."),
                     )
                     continue
             elif mode == "update":
                 self.problem(
                     number,
-                    "no such service in the catalogue (--mode update changes existing services "
-                    "only)",
+                    _(
+                        "no such service in the catalogue (--mode update changes existing "
+                        "services only)"
+                    ),
                     "leika_key" if key else "name",
                     key or name,
-                    "Use --mode upsert to add new services, or check the key.",
+                    _("Use --mode upsert to add new services, or check the key."),
                 )
                 continue
             positions.append(position)
