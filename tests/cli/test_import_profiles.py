@@ -42,7 +42,7 @@ def test_a_profile_that_no_longer_fits_the_file_says_which_column_is_gone(
     path = write_csv(tmp_path / "dezember.csv", [["Nr", "Was"], ["99102013000000", "Hundesteuer"]])
     done = egov("import", str(path), "--profile", "amt20", "--json")
     warnings = "\n".join(json.loads(done.stdout)["warnings"])
-    assert "das Importprofil 'amt20' passt nicht mehr zur Datei: sie hat keine Spalte 'Wer'" in (
+    assert "Das Importprofil 'amt20' passt nicht mehr zur Datei: sie hat keine Spalte 'Wer'" in (
         warnings
     )
 

@@ -269,7 +269,7 @@ def _expect_department_names(out: Outcome) -> None:
     assert len(out.services) == 2
     departments = {s["department"] for s in out.services}
     assert None not in departments
-    assert "das neue Amt 'Amt für Wirtschaft' erhält das Kürzel 'AFW'" in out.warnings
+    assert "Das neue Amt 'Amt für Wirtschaft' erhält das Kürzel 'AFW'" in out.warnings
 
 
 def _build_department_near_duplicates(tmp: Path) -> Path:
