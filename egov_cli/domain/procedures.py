@@ -90,7 +90,7 @@ def edit_procedure(
     if "name" in updates:
         updates["name"] = parse_text(updates["name"], _("Online procedure name"))
         if not updates["name"]:
-            raise ValidationError("An online procedure needs a name.")
+            raise ValidationError(_("An online service needs a name."))
         clash = session.exec(select(Procedure).where(Procedure.name == updates["name"])).first()
         if clash is not None and clash.id != procedure.id:
             raise Conflict(

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from egov_cli.core.errors import InputRejected, Problem
+from egov_cli.i18n import _
 from egov_cli.imports.background import Background
 from egov_cli.imports.early import EarlyRead, start_early_read
 from egov_cli.imports.options import ImportOptions
@@ -118,6 +119,7 @@ def _import(
     from egov_cli.imports.compare import compare, listed
     from egov_cli.imports.known import load_known
     from egov_cli.imports.plan import Planner
+    from egov_cli.imports.reading.headers import map_hint_text, reason_text
     from egov_cli.imports.write import write_import
 
     known = load_known(session, early)
@@ -136,9 +138,11 @@ def _import(
         for header in options.mapping:
             if fold(header) not in present:
                 planner.warnings.append(
-                    f"import profile {options.profile!r} no longer fits the file: it has no "
-                    f"column {header!r}. Check the file, or save the profile anew with "
-                    "--save-profile."
+                    _(
+                        "import profile {name!r} no longer fits the file: it has no column "
+                        "{header!r}. Check the file, or save the profile anew with "
+                        "--save-profile."
+                    ).format(name=options.profile, header=header)
                 )
     problems = sorted(
         [*data.problems, *(p for ps in planner.problems.values() for p in ps)],
@@ -148,7 +152,11 @@ def _import(
         raise InputRejected(
             problems,
             columns=[
-                f"column {c.header!r}: not imported ({c.reason}); {c.map_hint}"
+                _("column {header!r}: not imported ({reason}); {hint}").format(
+                    header=c.header,
+                    reason=reason_text(c.reason),
+                    hint=map_hint_text(c.header, c.candidates),
+                )
                 for c in data.column_map
                 if c.field is None and c.map_hint
             ],

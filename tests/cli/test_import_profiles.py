@@ -42,7 +42,9 @@ def test_a_profile_that_no_longer_fits_the_file_says_which_column_is_gone(
     path = write_csv(tmp_path / "dezember.csv", [["Nr", "Was"], ["99102013000000", "Hundesteuer"]])
     done = egov("import", str(path), "--profile", "amt20", "--json")
     warnings = "\n".join(json.loads(done.stdout)["warnings"])
-    assert "import profile 'amt20' no longer fits the file: it has no column 'Wer'" in warnings
+    assert "Das Importprofil 'amt20' passt nicht mehr zur Datei: sie hat keine Spalte 'Wer'" in (
+        warnings
+    )
 
 
 def test_profiles_are_listed_shown_and_removed(db_url: str, tmp_path: Path) -> None:

@@ -193,7 +193,7 @@ def _expect_two_authority_columns(out: Outcome) -> None:
         entry = out.column(header)
         assert (entry["field"], entry["reason"]) == (None, "ambiguous")
         assert entry["map_hint"] == f'--map "{header}=department"'
-    assert "could each be department" in out.warnings
+    assert "könnten jeweils department sein" in out.warnings
     assert out.service("Wohngeld")["department"] is None
 
 
@@ -208,7 +208,7 @@ def _build_two_key_columns(tmp: Path) -> Path:
 
 
 def _expect_two_key_columns(out: Outcome) -> None:
-    assert "hold values of leika_key" in out.warnings
+    assert "enthalten alle Werte von leika_key" in out.warnings
     assert out.column("Nr. alt")["field"] is None
     assert out.column("Nr. neu")["field"] is None
 
@@ -245,7 +245,7 @@ def _build_map_when_stopped(tmp: Path) -> Path:
 def _expect_map_when_stopped(out: Outcome) -> None:
     assert out.exit_code != 0
     # --json: the error's details (parsed: JSON escapes the quotes) list the column map too
-    assert "column 'Spalte X': not imported (not recognised); --map \"Spalte X=FIELD\"" in (
+    assert "Spalte 'Spalte X': nicht importiert (nicht erkannt); --map \"Spalte X=FELD\"" in (
         out.result.get("details", [])
     )
 
@@ -269,7 +269,7 @@ def _expect_department_names(out: Outcome) -> None:
     assert len(out.services) == 2
     departments = {s["department"] for s in out.services}
     assert None not in departments
-    assert "new department 'Amt für Wirtschaft' gets the code 'AFW'" in out.warnings
+    assert "Das neue Amt 'Amt für Wirtschaft' erhält das Kürzel 'AFW'" in out.warnings
 
 
 def _build_department_near_duplicates(tmp: Path) -> Path:
@@ -363,7 +363,7 @@ def _build_duplicate_rows(tmp: Path) -> Path:
 def _expect_duplicate_rows(out: Outcome) -> None:
     assert [s["name"] for s in out.services] == ["Hundesteuer"]
     assert out.result.get("rejected") == 0, out.result
-    assert "row 3: imported once: it repeats row 2 exactly." in out.warnings
+    assert "Zeile 3: nur einmal importiert: sie wiederholt Zeile 2 genau." in out.warnings
 
 
 def _build_total_row(tmp: Path) -> Path:
@@ -382,7 +382,7 @@ def _build_total_row(tmp: Path) -> Path:
 def _expect_total_row(out: Outcome) -> None:
     assert out.result.get("rejected") == 0, out.result
     assert {s["name"] for s in out.services} == {"Wohngeld", "Elterngeld"}
-    assert "skipped 'Summe'" in out.warnings
+    assert "'Summe' übersprungen" in out.warnings
 
 
 def _build_title_and_blank_rows(tmp: Path) -> Path:

@@ -1,0 +1,102 @@
+"""Rules on online procedures: a procedure given by name, and its details.
+
+Rows naming one procedure must agree on its details (else both rows are rejected). Details
+given for a service without a named procedure (e-payment, BayernPortal, BayernID/BundID,
+electronic submission: the way city lists write them) go to the service's current procedure,
+else to a procedure of the service's own, named after the service (so it is counted once, like
+any procedure); details that are all "no" create nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from egov_cli.core import schema
+from egov_cli.core.errors import shown_value
+from egov_cli.i18n import _
+from egov_cli.imports.rules.shared import ABSENT, Plan, PlannerState
+from egov_cli.values.fold import fold
+
+
+class ProcedureRules(PlannerState):
+    """Online procedures by name (new ones are noted) and the details rows give for them."""
+
+    def _current_procedure(self, service_id: int) -> str | None:
+        """The name of the online procedure of the existing service ``service_id``."""
+        return self.cat.proc_name_of.get(self.cat.value(service_id, "procedure_id"))
+
+    def _own_procedure(self, plan: Plan, i: int) -> str:
+        """The online procedure that carries the details of row ``i``, which names none: the
+        service's current procedure, else a procedure of the service's own, named after it
+        (and its LeiKa key, so that two services never share one by accident)."""
+        existing = plan.existing[i]
+        if existing is not None and (current := self._current_procedure(existing)):
+            return current
+        names = plan.values.get("name")
+        name = names[i] if names is not None and names[i] is not ABSENT else None
+        if not name and existing is not None:
+            name = self.cat.value(existing, "name")
+        keys = plan.values.get("leika_key")
+        key = keys[i] if keys is not None and keys[i] is not ABSENT else None
+        own = f"{name} ({key})" if key else str(name or plan.numbers[i])
+        return self._procedure(own)
+
+    def _procedure(self, name: str) -> str:
+        """The name of the procedure ``name`` names (new ones are noted)."""
+        known = self._proc_cache.get(name)
+        if known is not None:
+            return known
+        cat = self.cat
+        folded = fold(name)
+        if name in cat.procedures:
+            known = name
+        else:
+            known = cat.proc_folded.get(folded) or self._new_proc_folded.get(folded)
+        if known is None:
+            self.new_procedures[name] = {}
+            self._new_proc_folded[folded] = name
+            known = name
+        self._proc_cache[name] = known
+        return known
+
+    def _procedures(self, plan: Plan) -> None:
+        """Procedure attributes: rows naming one procedure must agree."""
+        given: dict[str, dict[str, tuple[Any, int]]] = {}
+        if plan.procedures is not None:
+            columns = [
+                (column, attr, plan.values[column])
+                for column, attr in schema.PROCEDURE_ATTRIBUTES.items()
+                if column in plan.values
+            ]
+            for i, procedure in enumerate(plan.procedures):
+                if procedure is None:
+                    continue
+                attrs = given.setdefault(procedure, {})
+                number = plan.numbers[i]
+                for column, attr, values in columns:
+                    value = values[i]
+                    if value is None or value is ABSENT:  # blank: says nothing
+                        continue
+                    if attr in attrs and attrs[attr][0] != value:
+                        first_value, first_row = attrs[attr]
+                        for row, shown in ((number, value), (first_row, first_value)):
+                            other = first_row if row == number else number
+                            self.problem(
+                                row,
+                                _(
+                                    "online service {name}: row {row} gives another value for "
+                                    "this column"
+                                ).format(name=shown_value(procedure), row=other),
+                                column,
+                                shown,
+                                _(
+                                    "Give the online service's details the same in every row, "
+                                    "or only in one row."
+                                ),
+                            )
+                        continue
+                    attrs.setdefault(attr, (value, number))
+        self.procedure_values = {
+            name: {attr: value for attr, (value, _row) in attrs.items()}
+            for name, attrs in given.items()
+        }
