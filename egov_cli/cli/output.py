@@ -16,7 +16,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -182,6 +182,11 @@ def cell(value: Any) -> str:
 
         return formats.clock(value) if isinstance(value, datetime) else formats.day(value)
     return str(value)
+
+
+def changes_text(changes: Mapping[str, tuple[Any, Any]]) -> str:
+    """What changed, on one line: ``name: old -> new, contact: old -> new`` ("" for nothing)."""
+    return ", ".join(f"{name}: {old} -> {new}" for name, (old, new) in changes.items())
 
 
 def table(

@@ -23,7 +23,13 @@ from egov_cli.cli.options import (
     confirm_removal,
     service_field_options,
 )
-from egov_cli.cli.service_display import report_change, services_table, short, show_service
+from egov_cli.cli.service_display import (
+    history_headers,
+    report_change,
+    services_table,
+    short,
+    show_service,
+)
 from egov_cli.cli.service_input import parse_fields, service_filter
 from egov_cli.cli.state import use_json
 from egov_cli.core.errors import ValidationError
@@ -40,7 +46,7 @@ from egov_cli.domain.catalogue import (
 from egov_cli.domain.reference import enrich_services
 from egov_cli.domain.scale import load_scale
 from egov_cli.i18n import N_, _, ngettext
-from egov_cli.values.display import count, timestamp
+from egov_cli.values.display import number, timestamp
 
 #: ``service_filter`` is offered here too, for ``export`` (its filters are the list's).
 __all__ = ["PAGE_SIZE", "service_filter", "services_app"]
@@ -93,13 +99,18 @@ def list_(
     shown_to = result.offset + len(result.rows)
     if paged and result.total > shown_to:
         output.message(
-            f"{result.offset + 1}-{shown_to} von {result.total} Leistungen. "
-            f"Weiter: --page {page + 1}; alle: --all",
+            _("{first}-{last} of {total} services. Next: --page {page}; all: --all").format(
+                first=result.offset + 1, last=shown_to, total=result.total, page=page + 1
+            ),
             quiet=st.quiet,
         )
     else:
         output.message(
-            f"{count(result.total, 'Leistung', 'Leistungen')} ({flt.describe()})", quiet=st.quiet
+            ngettext("{count} service", "{count} services", result.total).format(
+                count=number(result.total)
+            )
+            + f" ({flt.describe()})",
+            quiet=st.quiet,
         )
 
 
@@ -153,7 +164,7 @@ def add(
             session, st.change_context("services add"), parse_fields(raw, load_scale(session))
         )
     )
-    report_change(st, "Angelegt", change, json)
+    report_change(st, _("Added: {service} (ID {id})"), change, json)
 
 
 @services_app.command("edit")
@@ -170,17 +181,19 @@ def edit(
     """
     st = use_json(ctx, json)
     if all(v is None for v in fields.values()):
-        raise ValidationError("Nothing to change.", "Give at least one option, e.g. --level 3.")
+        raise ValidationError(
+            _("Nothing to change."), _("Give at least one option, e.g. --level 3.")
+        )
 
     def work(session: Session) -> ServiceChange:
         values = parse_fields(fields, load_scale(session))
         for required in ("name", "level", "status", "sdg_annex2"):
             if required in values and values[required] is None:
-                raise ValidationError(f"{required} cannot be empty.")
+                raise ValidationError(_("{field} cannot be empty.").format(field=required))
         return edit_service(session, st.change_context("services edit"), service, values)
 
     change = st.run_write(work)
-    report_change(st, "Geändert", change, json)
+    report_change(st, _("Changed: {service} (ID {id})"), change, json)
 
 
 @services_app.command("remove")
@@ -200,7 +213,10 @@ def remove(
         target = view(session, find_service(session, service))
     label = f"{target.leika_key or '#' + str(target.id)} {target.name}"
     if dry_run:
-        output.message(f"Würde entfernen: {label} (--dry-run: nichts geändert)", quiet=st.quiet)
+        output.message(
+            _("Would remove: {service} (--dry-run: nothing changed)").format(service=label),
+            quiet=st.quiet,
+        )
         if json:
             output.print_json(json_shapes.service_removed(target, dry_run=True))
         return
@@ -213,7 +229,9 @@ def remove(
     if json:
         output.print_json(json_shapes.service_removed(removed, dry_run=False))
     else:
-        output.message(f"Entfernt: {label} (die Historie bleibt erhalten)", quiet=st.quiet)
+        output.message(
+            _("Removed: {service} (its history is kept)").format(service=label), quiet=st.quiet
+        )
 
 
 @services_app.command("history")
@@ -245,7 +263,7 @@ def history_(
             )
             for r in records
         ],
-        ["Zeit", "Wer", "Quelle", "Aktion", "Feld", "Alt", "Neu"],
+        history_headers(),
     )
 
 
