@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_cli.core.errors import FileError, SchemaMismatch, ValidationError
+from egov_cli.core.os_reason import os_reason
 from egov_cli.i18n import _
 from egov_cli.storage.db import HEAD_REVISION
 from egov_cli.values.parse import parse_text
@@ -38,7 +39,9 @@ def dump_records(
         ) from None
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise FileError(
-            _("{path} is not a readable egov dump: {reason}.").format(path=path, reason=exc),
+            _("{path} is not a readable egov dump: {reason}.").format(
+                path=path, reason=os_reason(exc) if isinstance(exc, OSError) else exc
+            ),
             _("Use a file written by 'egov db dump'."),
         ) from exc
     try:
@@ -89,7 +92,9 @@ def dump_records(
                     yield str(item[0]), item[1]
             except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise FileError(
-                    _("{path} is damaged: {reason}.").format(path=path, reason=exc),
+                    _("{path} is damaged: {reason}.").format(
+                        path=path, reason=os_reason(exc) if isinstance(exc, OSError) else exc
+                    ),
                     _("Nothing was restored; use a complete dump."),
                 ) from exc
             if not trailer:

@@ -59,13 +59,13 @@ def _sqlite_pragmas(
     return pragmas
 
 
-def _read_only_storage(path: Path) -> bool:
+def read_only_storage(path: Path) -> bool:
     """True where the catalogue's file or its folder cannot be written: file permissions, a
     folder of someone else's, a read-only mount or share."""
     return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
-def _read_only_uri(path: Path) -> str:
+def read_only_uri(path: Path) -> str:
     """The SQLite URI that reads a catalogue on read-only storage, where SQLite cannot make the
     ``-shm`` file it reads a ``-wal`` file through: immutable (no locks, no ``-shm``) where no
     ``-wal`` file holds changes, as egov leaves it when it closes a catalogue; else read-only
@@ -129,9 +129,9 @@ def make_engine(target: str) -> Engine:
         path = sqlite_path(target)
         read_only = opened_read_only(target)
         options: dict[str, Any] = {"connect_args": {"timeout": wait_ms / 1000}}
-        if path is not None and not read_only and _read_only_storage(path):
+        if path is not None and not read_only and read_only_storage(path):
             read_only = True
-            uri = _read_only_uri(path)
+            uri = read_only_uri(path)
             options["creator"] = lambda: sqlite3.connect(
                 uri, uri=True, timeout=wait_ms / 1000, check_same_thread=False
             )
