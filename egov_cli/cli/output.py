@@ -196,8 +196,12 @@ def table(
     title: str | None = None,
     caption: str | None = None,
     justify: dict[int, str] | None = None,
+    whole: Sequence[int] = (),
 ) -> None:
-    """A table on stdout: a Rich table on a terminal, plain tab-separated text when piped."""
+    """A table on stdout: a Rich table on a terminal, plain tab-separated text when piped.
+
+    The columns numbered in ``whole`` (keys, dates) are never broken across lines on a narrow
+    terminal; the others wrap."""
     cells = [[cell(v) for v in row] for row in rows]
     if not stdout_is_terminal():
         if title:
@@ -219,7 +223,13 @@ def table(
         caption_justify="left",
     )
     for i, header in enumerate(headers):
-        tbl.add_column(header, justify=(justify or {}).get(i, "left"), overflow="fold")  # type: ignore[arg-type]
+        tbl.add_column(
+            header,
+            justify=(justify or {}).get(i, "left"),  # type: ignore[arg-type]
+            overflow="fold",
+            no_wrap=i in whole,
+            min_width=max((len(row[i]) for row in cells), default=0) if i in whole else None,
+        )
     for row in cells:
         tbl.add_row(*row)
     out().print(tbl)

@@ -38,6 +38,7 @@ def services_table(rows: list[ServiceView], scale: Scale) -> None:
             _("Status"),
             _("Online service"),
         ],
+        whole=(0, 1),
     )
 
 

@@ -222,6 +222,7 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
             _("Due"),
             _("Status"),
         ],
+        whole=(7,),
     )
     total = len(progresses)
     output.message(
@@ -263,7 +264,7 @@ def show(
             (_("Scope"), _scope(p)),
             (_("In scope"), p.scope_size),
             (_("Goal"), goal),
-            (_("Period"), f"{p.start_date:%d.%m.%Y} - {p.due_date:%d.%m.%Y}"),
+            (_("Period"), f"{formats.day(p.start_date)} - {formats.day(p.due_date)}"),
             (_("Count at the start"), p.start_count),
             (_("Count today"), p.current_count),
             (_("Still to go"), p.remaining),
