@@ -11,7 +11,7 @@ from egov_cli.cli.options import JsonOpt
 from egov_cli.cli.state import use_json
 from egov_cli.core.errors import ValidationError
 from egov_cli.domain.departments import add_department, list_departments, rename_department
-from egov_cli.i18n import N_
+from egov_cli.i18n import N_, _
 
 departments_app = typer.Typer(help=N_("Departments (Ämter / Fachbereiche)."), no_args_is_help=True)
 Opt = typer.Option
@@ -31,7 +31,7 @@ def departments_list(ctx: typer.Context, json: JsonOpt = False) -> None:
         return
     output.table(
         [(d.code, d.name, d.contact, d.services) for d in rows],
-        ["Kürzel", "Name", "Kontakt", "Leistungen"],
+        [_("Code"), _("Name"), _("Contact"), _("Services")],
         justify={3: "right"},
     )
 
@@ -59,7 +59,10 @@ def departments_add(
     if json:
         output.print_json(json_shapes.department_added(dept))
     else:
-        output.message(f"Amt angelegt: {dept.code} {dept.name}", quiet=st.quiet)
+        output.message(
+            _("Department added: {code} {name}").format(code=dept.code, name=dept.name),
+            quiet=st.quiet,
+        )
 
 
 @departments_app.command("rename")
@@ -79,7 +82,7 @@ def departments_rename(
     """
     st = use_json(ctx, json)
     if name is None and new_code is None and contact is None:
-        raise ValidationError("Nothing to change.", "Give a new name, --code or --contact.")
+        raise ValidationError(_("Nothing to change."), _("Give a new name, --code or --contact."))
     dept, changes = st.run_write(
         lambda session: rename_department(
             session,
@@ -94,7 +97,8 @@ def departments_rename(
         output.print_json(json_shapes.department_renamed(dept, changes))
     else:
         output.message(
-            f"Amt {dept.code}: "
-            + (", ".join(f"{k}: {o} -> {n}" for k, (o, n) in changes.items()) or "keine Änderung"),
+            _("Department {code}: {changes}").format(
+                code=dept.code, changes=output.changes_text(changes) or _("no change")
+            ),
             quiet=st.quiet,
         )

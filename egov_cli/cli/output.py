@@ -16,7 +16,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -184,6 +184,11 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def changes_text(changes: Mapping[str, tuple[Any, Any]]) -> str:
+    """What changed, on one line: ``name: old -> new, contact: old -> new`` ("" for nothing)."""
+    return ", ".join(f"{name}: {old} -> {new}" for name, (old, new) in changes.items())
+
+
 def table(
     rows: Sequence[Sequence[Any]],
     headers: Sequence[str],
@@ -191,8 +196,12 @@ def table(
     title: str | None = None,
     caption: str | None = None,
     justify: dict[int, str] | None = None,
+    whole: Sequence[int] = (),
 ) -> None:
-    """A table on stdout: a Rich table on a terminal, plain tab-separated text when piped."""
+    """A table on stdout: a Rich table on a terminal, plain tab-separated text when piped.
+
+    The columns numbered in ``whole`` (keys, dates) are never broken across lines on a narrow
+    terminal; the others wrap."""
     cells = [[cell(v) for v in row] for row in rows]
     if not stdout_is_terminal():
         if title:
@@ -214,7 +223,13 @@ def table(
         caption_justify="left",
     )
     for i, header in enumerate(headers):
-        tbl.add_column(header, justify=(justify or {}).get(i, "left"), overflow="fold")  # type: ignore[arg-type]
+        tbl.add_column(
+            header,
+            justify=(justify or {}).get(i, "left"),  # type: ignore[arg-type]
+            overflow="fold",
+            no_wrap=i in whole,
+            min_width=max((len(row[i]) for row in cells), default=0) if i in whole else None,
+        )
     for row in cells:
         tbl.add_row(*row)
     out().print(tbl)

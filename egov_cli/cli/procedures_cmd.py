@@ -10,7 +10,7 @@ from egov_cli.cli import json_shapes, output
 from egov_cli.cli.options import JsonOpt
 from egov_cli.cli.state import use_json
 from egov_cli.domain.procedures import add_procedure, edit_procedure, list_procedures
-from egov_cli.i18n import N_
+from egov_cli.i18n import N_, _, language
 from egov_cli.values.parse import parse_flag, parse_term, parse_text
 from egov_cli.values.vocab import AUTHENTICATIONS, PROVISIONS, label_of
 
@@ -88,13 +88,14 @@ def procedures_list(ctx: typer.Context, json: JsonOpt = False) -> None:
     if json:
         output.print_json(json_shapes.procedures_list(rows))
         return
+    lang = language()
     output.table(
         [
             (
                 p.name,
-                label_of(PROVISIONS, p.provision),
+                label_of(PROVISIONS, p.provision, lang),
                 p.bayernportal,
-                label_of(AUTHENTICATIONS, p.authentication),
+                label_of(AUTHENTICATIONS, p.authentication, lang),
                 p.bayernid,
                 p.bundid,
                 p.epayment,
@@ -104,15 +105,15 @@ def procedures_list(ctx: typer.Context, json: JsonOpt = False) -> None:
             for p in rows
         ],
         [
-            "Online-Dienst",
-            "Bereitstellung",
+            _("Online service"),
+            _("Provision"),
             "BayernPortal",
-            "Authentifizierung",
+            _("Authentication"),
             "BayernID",
             "BundID",
-            "E-Payment",
-            "Elektr. Einreichung",
-            "Leistungen",
+            _("e-payment"),
+            _("Submits electronically"),
+            _("Services"),
         ],
     )
 
@@ -147,7 +148,9 @@ def procedures_add(
     if json:
         output.print_json(json_shapes.procedure_added(procedure))
     else:
-        output.message(f"Online-Dienst angelegt: {procedure.name}", quiet=st.quiet)
+        output.message(
+            _("Online service added: {name}").format(name=procedure.name), quiet=st.quiet
+        )
 
 
 @procedures_app.command("edit")
@@ -182,7 +185,8 @@ def procedures_edit(
         output.print_json(json_shapes.procedure_edited(procedure, changes))
     else:
         output.message(
-            f"Online-Dienst {procedure.name}: "
-            + (", ".join(f"{k}: {o} -> {n}" for k, (o, n) in changes.items()) or "keine Änderung"),
+            _("Online service {name}: {changes}").format(
+                name=procedure.name, changes=output.changes_text(changes) or _("no change")
+            ),
             quiet=st.quiet,
         )

@@ -3,7 +3,7 @@ their gaps from the reference (``services enrich``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from sqlmodel import Session
@@ -23,13 +23,18 @@ from egov_cli.cli.options import (
     confirm_removal,
     service_field_options,
 )
-from egov_cli.cli.state import State, use_json
+from egov_cli.cli.service_display import (
+    history_headers,
+    report_change,
+    services_table,
+    short,
+    show_service,
+)
+from egov_cli.cli.service_input import parse_fields, service_filter
+from egov_cli.cli.state import use_json
 from egov_cli.core.errors import ValidationError
-from egov_cli.core.schema import BY_FIELD
 from egov_cli.domain.catalogue import (
     ServiceChange,
-    ServiceFilter,
-    ServiceView,
     add_service,
     edit_service,
     find_service,
@@ -39,12 +44,12 @@ from egov_cli.domain.catalogue import (
     view,
 )
 from egov_cli.domain.reference import enrich_services
-from egov_cli.domain.scale import Scale, load_scale
+from egov_cli.domain.scale import load_scale
 from egov_cli.i18n import N_, _, ngettext
-from egov_cli.values.column import parse_value
-from egov_cli.values.display import count, timestamp
-from egov_cli.values.parse import parse_term
-from egov_cli.values.vocab import ADDRESSEES, STATUSES, label_of
+from egov_cli.values.display import number, timestamp
+
+#: ``service_filter`` is offered here too, for ``export`` (its filters are the list's).
+__all__ = ["PAGE_SIZE", "service_filter", "services_app"]
 
 PAGE_SIZE = 50
 
@@ -52,38 +57,6 @@ services_app = typer.Typer(
     help=N_("List, show, add, edit and remove services."), no_args_is_help=True
 )
 Opt = typer.Option
-
-
-def _parse_fields(raw: dict[str, str | None], scale: Scale) -> dict[str, Any]:
-    """Parse the given option values through the column schema ("" clears a field)."""
-    values: dict[str, Any] = {}
-    for name, text in raw.items():
-        if text is None:
-            continue
-        values[name] = parse_value(BY_FIELD[name], text, scale) if text.strip() else None
-    return values
-
-
-def service_filter(
-    department: str | None,
-    level: str | None,
-    below: str | None,
-    min_level: str | None,
-    status: str | None,
-    topic: str | None,
-    search: str | None,
-    scale: Scale,
-) -> ServiceFilter:
-    """The filter of ``services list`` and ``export`` from their options' text."""
-    return ServiceFilter(
-        department=department,
-        level=scale.parse(level) if level else None,
-        below=scale.parse(below, "below") if below else None,
-        min_level=scale.parse(min_level, "min-level") if min_level else None,
-        status=parse_term(STATUSES, status, "status") if status else None,
-        topic=topic,
-        search=search,
-    )
 
 
 @services_app.command("list")
@@ -122,36 +95,23 @@ def list_(
     if json:
         output.print_json(json_shapes.services_list(result))
         return
-    _services_table(result.rows, scale)
+    services_table(result.rows, scale)
     shown_to = result.offset + len(result.rows)
     if paged and result.total > shown_to:
         output.message(
-            f"{result.offset + 1}-{shown_to} von {result.total} Leistungen. "
-            f"Weiter: --page {page + 1}; alle: --all",
+            _("{first}-{last} of {total} services. Next: --page {page}; all: --all").format(
+                first=result.offset + 1, last=shown_to, total=result.total, page=page + 1
+            ),
             quiet=st.quiet,
         )
     else:
         output.message(
-            f"{count(result.total, 'Leistung', 'Leistungen')} ({flt.describe()})", quiet=st.quiet
-        )
-
-
-def _services_table(rows: list[ServiceView], scale: Scale) -> None:
-    output.table(
-        [
-            (
-                r.id,
-                r.leika_key,
-                r.name,
-                r.department,
-                f"{r.level} {scale.label(r.level)}",
-                label_of(STATUSES, r.status),
-                r.procedure,
+            ngettext("{count} service", "{count} services", result.total).format(
+                count=number(result.total)
             )
-            for r in rows
-        ],
-        ["ID", "LeiKa-Schlüssel", "Leistung", "Amt", "Reifegrad", "Status", "Online-Dienst"],
-    )
+            + f" ({flt.describe()})",
+            quiet=st.quiet,
+        )
 
 
 @services_app.command("show")
@@ -171,56 +131,7 @@ def show(
     if json:
         output.print_json(json_shapes.services_show(found))
         return
-    _show_service(found, scale)
-
-
-def _show_service(found: ServiceView, scale: Scale) -> None:
-    pairs: list[tuple[str, Any]] = []
-    for name, value in found.as_dict().items():
-        label = (
-            BY_FIELD[name].de
-            if name in BY_FIELD
-            else {"created_at": "Angelegt", "updated_at": "Geändert"}.get(name, name)
-        )
-        if name in ("level", "target_level") and value is not None:
-            value = f"{value} {scale.label(value)}"
-        elif name == "status":
-            value = label_of(STATUSES, value)
-        elif name == "addressee":
-            value = label_of(ADDRESSEES, value)
-        pairs.append((label, value))
-    output.key_values(pairs, title=found.name)
-
-
-def _report_change(st: State, verb: str, change: ServiceChange, json: bool) -> None:
-    for warning in change.warnings:
-        output.warning(warning)
-    if json:
-        output.print_json(json_shapes.service_change(change))
-        return
-    s = change.service
-    if not change.changes:
-        output.message(f"Keine Änderung: {s.leika_key or '#' + str(s.id)} {s.name}", quiet=st.quiet)
-        return
-    output.message(f"{verb}: {s.leika_key or '#' + str(s.id)} {s.name} (ID {s.id})", quiet=st.quiet)
-    for name, (old, new) in change.changes.items():
-        output.message(
-            f"  {_field_label(name)}: {_shown(name, old) or '-'} -> {_shown(name, new) or '-'}",
-            quiet=st.quiet,
-        )
-
-
-def _field_label(name: str) -> str:
-    return BY_FIELD[name].de if name in BY_FIELD else name
-
-
-def _shown(name: str, value: Any) -> str:
-    """A field value as people read it: status and addressee by their German labels."""
-    if name == "status" and isinstance(value, str):
-        return label_of(STATUSES, value)
-    if name == "addressee" and isinstance(value, str):
-        return label_of(ADDRESSEES, value)
-    return output.cell(value)
+    show_service(found, scale)
 
 
 @services_app.command("add")
@@ -250,10 +161,10 @@ def add(
     raw = {"name": name, **(fields or {})}
     change = st.run_write(
         lambda session: add_service(
-            session, st.change_context("services add"), _parse_fields(raw, load_scale(session))
+            session, st.change_context("services add"), parse_fields(raw, load_scale(session))
         )
     )
-    _report_change(st, "Angelegt", change, json)
+    report_change(st, _("Added: {service} (ID {id})"), change, json)
 
 
 @services_app.command("edit")
@@ -270,17 +181,19 @@ def edit(
     """
     st = use_json(ctx, json)
     if all(v is None for v in fields.values()):
-        raise ValidationError("Nothing to change.", "Give at least one option, e.g. --level 3.")
+        raise ValidationError(
+            _("Nothing to change."), _("Give at least one option, e.g. --level 3.")
+        )
 
     def work(session: Session) -> ServiceChange:
-        values = _parse_fields(fields, load_scale(session))
+        values = parse_fields(fields, load_scale(session))
         for required in ("name", "level", "status", "sdg_annex2"):
             if required in values and values[required] is None:
-                raise ValidationError(f"{required} cannot be empty.")
+                raise ValidationError(_("{field} cannot be empty.").format(field=required))
         return edit_service(session, st.change_context("services edit"), service, values)
 
     change = st.run_write(work)
-    _report_change(st, "Geändert", change, json)
+    report_change(st, _("Changed: {service} (ID {id})"), change, json)
 
 
 @services_app.command("remove")
@@ -300,7 +213,10 @@ def remove(
         target = view(session, find_service(session, service))
     label = f"{target.leika_key or '#' + str(target.id)} {target.name}"
     if dry_run:
-        output.message(f"Würde entfernen: {label} (--dry-run: nichts geändert)", quiet=st.quiet)
+        output.message(
+            _("Would remove: {service} (--dry-run: nothing changed)").format(service=label),
+            quiet=st.quiet,
+        )
         if json:
             output.print_json(json_shapes.service_removed(target, dry_run=True))
         return
@@ -313,7 +229,9 @@ def remove(
     if json:
         output.print_json(json_shapes.service_removed(removed, dry_run=False))
     else:
-        output.message(f"Entfernt: {label} (die Historie bleibt erhalten)", quiet=st.quiet)
+        output.message(
+            _("Removed: {service} (its history is kept)").format(service=label), quiet=st.quiet
+        )
 
 
 @services_app.command("history")
@@ -340,19 +258,13 @@ def history_(
                 r.source + (f" #{r.import_id}" if r.import_id else ""),
                 r.action,
                 r.field or "",
-                _short(r.old_value),
-                _short(r.new_value),
+                short(r.old_value),
+                short(r.new_value),
             )
             for r in records
         ],
-        ["Zeit", "Wer", "Quelle", "Aktion", "Feld", "Alt", "Neu"],
+        history_headers(),
     )
-
-
-def _short(value: str | None, limit: int = 60) -> str:
-    if value is None:
-        return ""
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 @services_app.command("enrich")

@@ -22,7 +22,7 @@ from egov_cli.domain.targets import (
     parse_share,
     remove_target,
 )
-from egov_cli.i18n import N_, _
+from egov_cli.i18n import N_, _, language, ngettext
 from egov_cli.values import display as formats
 from egov_cli.values.parse import parse_date, parse_flag, parse_int
 
@@ -101,15 +101,16 @@ def _level(p: Progress, scale: Scale) -> str:
     if p.threshold_level is None:
         return _("Online services")
     return _("from {level} {label}").format(
-        level=p.threshold_level, label=scale.label(p.threshold_level)
+        level=p.threshold_level, label=scale.name_of(p.threshold_level)
     )
 
 
 def _scope(p: Progress) -> str:
-    """A target's scope in words (``Amt 50, Themenfeld Familie``; ``alle``)."""
+    """A target's scope in words, in the run's language (``Amt 50, Themenfeld Familie``;
+    ``alle``)."""
     from egov_cli.reports.targets import scope_text
 
-    return scope_text(p).de
+    return scope_text(p)(language())
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -211,18 +212,25 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
             for p in progresses
         ],
         [
-            "Ziel",
-            "Schwelle",
-            "Umfang",
-            "Ziel",
-            "Beginn",
-            "Heute",
-            "Prognose (abgerundet)",
-            "Fällig",
-            "Status",
+            _("Target"),
+            _("Threshold"),
+            _("Scope"),
+            _("Goal"),
+            _("Start"),
+            _("Today"),
+            _("Forecast (rounded down)"),
+            _("Due"),
+            _("Status"),
         ],
+        whole=(7,),
     )
-    output.message(f"{formats.count(len(progresses), 'Ziel', 'Ziele')}. {RULE}", quiet=st.quiet)
+    total = len(progresses)
+    output.message(
+        ngettext("{count} target.", "{count} targets.", total).format(count=formats.number(total))
+        + " "
+        + _(RULE),
+        quiet=st.quiet,
+    )
 
 
 @targets_app.command("show")
@@ -251,20 +259,20 @@ def show(
     )
     output.key_values(
         [
-            ("Art", "Digitales Amt" if p.kind == "digitales_amt" else "Reifegrad"),
-            ("Schwelle", _level(p, scale)),
-            ("Umfang", _scope(p)),
-            ("Im Umfang", p.scope_size),
-            ("Ziel", goal),
-            ("Zeitraum", f"{p.start_date:%d.%m.%Y} - {p.due_date:%d.%m.%Y}"),
-            ("Stand zu Beginn", p.start_count),
-            ("Stand heute", p.current_count),
-            ("Noch offen", p.remaining),
-            ("Tempo bisher (je Woche)", _num(p.pace, 2)),
-            ("Nötiges Tempo (je Woche)", _num(p.pace_needed, 2)),
-            ("Wochen bis Fälligkeit", _num(p.weeks_left)),
-            ("Prognose zum Fälligkeitsdatum (abgerundet)", _num(p.forecast, 0)),
-            ("Status", _(STATUS[p.status])),
+            (_("Kind"), "Digitales Amt" if p.kind == "digitales_amt" else _("Maturity level")),
+            (_("Threshold"), _level(p, scale)),
+            (_("Scope"), _scope(p)),
+            (_("In scope"), p.scope_size),
+            (_("Goal"), goal),
+            (_("Period"), f"{formats.day(p.start_date)} - {formats.day(p.due_date)}"),
+            (_("Count at the start"), p.start_count),
+            (_("Count today"), p.current_count),
+            (_("Still to go"), p.remaining),
+            (_("Pace so far (per week)"), _num(p.pace, 2)),
+            (_("Pace needed (per week)"), _num(p.pace_needed, 2)),
+            (_("Weeks to the due date"), _num(p.weeks_left)),
+            (_("Forecast for the due date (rounded down)"), _num(p.forecast, 0)),
+            (_("Status"), _(STATUS[p.status])),
         ],
         title=p.name,
     )

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from egov_cli.core.errors import ValidationError, shown_value
 from egov_cli.core.models import MaturityLevel, Setting
 from egov_cli.core.resources import catalogue_file
-from egov_cli.i18n import _
+from egov_cli.i18n import _, language
 from egov_cli.values.fold import fold
 
 
@@ -44,6 +44,15 @@ class Scale:
             if lv.level == level:
                 return lv.label
         return "" if level is None else str(level)
+
+    def name_of(self, level: int | None, lang: str | None = None) -> str:
+        """The level's name for people reading ``lang`` (default: the run's language): in
+        English, a level named as in a shipped scale gets that scale's English name; a
+        catalogue's own label stays as it is (it is the city's word, not the program's)."""
+        label = self.label(level)
+        if (lang or language()) == "de":
+            return label
+        return _english_names().get(label, label)
 
     def check(self, level: int, field: str = "level") -> int:
         if level not in self.numbers:
@@ -106,12 +115,18 @@ def level_names(scale: Scale) -> dict[int, tuple[str, str]]:
     A level named as in a preset scale gets the preset's English name; a catalogue's own
     label stays as it is in both languages (it is the city's word, not the program's).
     """
-    english = {
+    english = _english_names()
+    return {lv.level: (lv.label, english.get(lv.label, lv.label)) for lv in scale.levels}
+
+
+@cache
+def _english_names() -> dict[str, str]:
+    """A shipped scale's level label -> its English name."""
+    return {
         lv["label"]: lv.get("label_en", lv["label"])
         for scale_data in _preset_data()["scales"].values()
         for lv in scale_data["levels"]
     }
-    return {lv.level: (lv.label, english.get(lv.label, lv.label)) for lv in scale.levels}
 
 
 def default_preset_name() -> str:

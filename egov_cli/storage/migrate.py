@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 from egov_cli.core.errors import DatabaseError, SchemaMismatch
+from egov_cli.core.os_reason import os_reason
 from egov_cli.i18n import _
 from egov_cli.storage.db import (
     HEAD_REVISION,
@@ -82,7 +83,7 @@ def init_catalogue(target: str, *, force: bool = False) -> InitResult:
         except OSError as exc:
             raise DatabaseError(
                 _("Cannot create the folder {folder}: {reason}.").format(
-                    folder=path.parent, reason=exc.strerror
+                    folder=path.parent, reason=os_reason(exc)
                 ),
                 _("Choose another place with --db or EGOV_DB."),
             ) from exc

@@ -1,0 +1,117 @@
+"""The columns that describe a service's online service (procedure): its address, how it is
+provided, how people sign in and pay, and whether an application is sent electronically."""
+
+from __future__ import annotations
+
+from egov_cli.core.spreadsheet_column import FLAG, TERM, TEXT, Column
+from egov_cli.values.vocab import AUTHENTICATIONS, PROVISIONS
+
+PROCEDURE_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "procedure_url",
+        "Dienst-URL",
+        "Procedure URL",
+        TEXT,
+        "Adresse des Online-Dienstes.",
+        ("Online-Dienst URL", "Verfahrens-URL"),
+        entity="procedure",
+        width=35,
+        help_en="Address of the online service.",
+    ),
+    Column(
+        "procedure_provision",
+        "Bereitstellung",
+        "Provision",
+        TERM,
+        "Eigenentwicklung, zentraler Landesdienst, EfA-Nachnutzung oder Drittanbieter.",
+        ("Bereitstellungsart", "Betriebsmodell"),
+        terms=PROVISIONS,
+        entity="procedure",
+        width=20,
+        synonyms=("Bereitstellungsmodell",),
+        help_en="own development, central state service, EfA reuse or third party.",
+    ),
+    Column(
+        "procedure_bayernportal",
+        "Im BayernPortal verlinkt",
+        "Linked on BayernPortal",
+        FLAG,
+        "ja, wenn der Online-Dienst im BayernPortal verlinkt ist.",
+        ("BayernPortal verlinkt",),
+        entity="procedure",
+        width=12,
+        help_en="yes if the online service is linked on BayernPortal.",
+    ),
+    Column(
+        "procedure_authentication",
+        "Authentifizierung",
+        "Authentication",
+        TERM,
+        "keine, Benutzername/Passwort, ELSTER-Zertifikat, eID substanziell oder eID hoch.",
+        ("Authentisierung", "Vertrauensniveau"),
+        terms=AUTHENTICATIONS,
+        entity="procedure",
+        width=20,
+        help_en="none, username/password, ELSTER certificate, eID substantial or eID high.",
+    ),
+    Column(
+        "procedure_bayernid",
+        "BayernID",
+        "BayernID",
+        FLAG,
+        "ja, wenn der Dienst an die BayernID angebunden ist.",
+        ("BayernID-Anbindung",),
+        entity="procedure",
+        width=10,
+        synonyms=("BayernID angebunden",),
+        help_en="yes if the online service is connected to BayernID.",
+    ),
+    Column(
+        "procedure_bundid",
+        "BundID",
+        "BundID",
+        FLAG,
+        "ja, wenn der Dienst an die BundID angebunden ist.",
+        ("BundID-Anbindung",),
+        entity="procedure",
+        width=10,
+        synonyms=("BundID angebunden",),
+        help_en="yes if the online service is connected to BundID.",
+    ),
+    Column(
+        "procedure_epayment",
+        "E-Payment",
+        "e-payment",
+        FLAG,
+        "ja, wenn online bezahlt werden kann.",
+        ("ePayment", "Online-Bezahlung", "Bezahlfunktion"),
+        entity="procedure",
+        width=10,
+        synonyms=("Bezahlung online", "Online bezahlen", "ePayment-Anbindung"),
+        help_en="yes if payment online is possible.",
+    ),
+    Column(
+        "procedure_submits",
+        "Elektronische Einreichung",
+        "Submits electronically",
+        FLAG,
+        "ja, wenn der Antrag elektronisch abgeschickt wird (nicht nur ein Formular zum Ausdrucken).",
+        ("Elektronisch einreichbar", "Einreichung online", "Versand online"),
+        entity="procedure",
+        width=12,
+        synonyms=("Elektronische Antragstellung", "Online einreichbar", "Online-Einreichung"),
+        help_en="yes if the application is sent electronically (not just a form to print).",
+    ),
+)
+
+#: Procedure columns and the Procedure attribute each fills.
+PROCEDURE_ATTRIBUTES: dict[str, str] = {
+    "procedure_url": "url",
+    "procedure_provision": "provision",
+    "procedure_bayernportal": "bayernportal",
+    "procedure_authentication": "authentication",
+    "procedure_bayernid": "bayernid",
+    "procedure_bundid": "bundid",
+    "procedure_epayment": "epayment",
+    "procedure_submits": "submits_electronically",
+}
