@@ -233,6 +233,7 @@ def import_(
 
 def _describe(json: bool) -> None:
     from egov_cli.core.schema import COLUMNS
+    from egov_cli.i18n import language
 
     if json:
         output.print_json(
@@ -260,9 +261,12 @@ def _describe(json: bool) -> None:
                 c.en,
                 c.kind + (" " + _("(required)") if c.required else ""),
                 ", ".join(c.aliases),
-                c.help_de
+                c.meaning()
                 + (
-                    " " + _("Values: {values}.").format(values=", ".join(t.de for t in c.terms))
+                    " "
+                    + _("Values: {values}.").format(
+                        values=", ".join(t.label(language()) for t in c.terms)
+                    )
                     if c.terms
                     else ""
                 ),

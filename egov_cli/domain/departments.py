@@ -32,7 +32,7 @@ def list_departments(session: Session) -> list[DepartmentView]:
         .outerjoin(Service, col(Service.department_id) == col(Department.id))
         .group_by(col(Department.id))
     )
-    per_id = dict(session.execute(counts).tuples().all())
+    per_id: dict[int | None, int] = dict(session.execute(counts).all())
     departments = sorted(
         session.exec(select(Department)).all(), key=lambda d: (german_key(d.code), d.id or 0)
     )

@@ -37,13 +37,8 @@ class ProcedureView:
 
 
 def list_procedures(session: Session) -> list[ProcedureView]:
-    counts = dict(
-        session.execute(
-            select(col(Service.procedure_id), func.count()).group_by(col(Service.procedure_id))
-        )
-        .tuples()
-        .all()
-    )
+    query = select(col(Service.procedure_id), func.count()).group_by(col(Service.procedure_id))
+    counts: dict[int | None, int] = dict(session.execute(query).all())
     procedures = sorted(
         session.exec(select(Procedure)).all(), key=lambda p: (german_key(p.name), p.id or 0)
     )
