@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Procedure, Service
 from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.german_order import german_order
 from egov_cli.domain.service_scope import narrowed, scoped, service_rows
 from egov_cli.values.fold import german_key
 
@@ -33,8 +34,8 @@ def services_to_move(session: Session, flt: ServiceFilter, threshold: int, limit
     total = session.execute(
         narrowed(select(func.count()).select_from(Service), flt).where(below)
     ).scalar_one()
-    # in SQL by the folded name (to choose the closest), then in German order (DIN 5007)
-    order = (col(Service.level).desc(), col(Service.search_text), col(Service.id))
+    # closest first: highest level, then name in German order (DIN 5007), then id
+    order = (col(Service.level).desc(), *german_order(col(Service.name)), col(Service.id))
     # The closest ones chosen by their ids first: sorting ids (not whole rows with their
     # department) is what takes the time with many services below the threshold.
     closest = (
