@@ -257,9 +257,7 @@ def _overview(coverage: Coverage, ref: Reference, at: Label) -> Section:
         tables=(
             Table(
                 key="catalogue_topics",
-                title=Label(
-                    "Leistungen im Katalog je Themenfeld", "Services in the catalogue per topic"
-                ),
+                title=Label("Im Katalog je Themenfeld", "In the catalogue per topic"),
                 columns=(
                     TOPIC_COL,
                     Col("catalogue", Label("im Katalog", "in the catalogue"), "int"),
@@ -277,10 +275,7 @@ def _overview(coverage: Coverage, ref: Reference, at: Label) -> Section:
             ),
             Table(
                 key="topics",
-                title=Label(
-                    "LeiKa-Leistungen der Referenz je Themenfeld",
-                    "LeiKa services of the reference per topic",
-                ),
+                title=Label("Referenz (LeiKa) je Themenfeld", "Reference (LeiKa) per topic"),
                 columns=(
                     TOPIC_COL,
                     Col("services", Label("im Umfang", "in scope"), "int"),

@@ -118,9 +118,9 @@ def status_figures(
     }
     figures = [
         Figure("targets", Label("Ziele", "Targets"), len(progresses)),
-        Figure("targets_on_track", Label("Ziele im Plan", "targets on track"), count["on-track"]),
-        Figure("targets_at_risk", Label("Ziele gefährdet", "targets at risk"), count["at-risk"]),
-        Figure("targets_missed", Label("Ziele verfehlt", "targets missed"), count["missed"]),
+        Figure("targets_on_track", Label("Ziele im Plan", "Targets on track"), count["on-track"]),
+        Figure("targets_at_risk", Label("Ziele gefährdet", "Targets at risk"), count["at-risk"]),
+        Figure("targets_missed", Label("Ziele verfehlt", "Targets missed"), count["missed"]),
     ]
     if st is not None and st.total:
         figures.append(Figure("services_overdue", SERVICES_OVERDUE, st.overdue))
