@@ -20,6 +20,7 @@ from egov_cli.domain.common import (
     procedure_by_name,
     service_search_text,
 )
+from egov_cli.domain.german_order import german_order
 from egov_cli.domain.scale import load_scale
 from egov_cli.i18n import _
 from egov_cli.values.fold import search_fold
@@ -151,18 +152,17 @@ def apply_filter(query: Select[Any], flt: ServiceFilter) -> Select[Any]:
 def list_services(
     session: Session, flt: ServiceFilter | None = None, *, limit: int | None = None, offset: int = 0
 ) -> ServicePage:
-    """Services matching the filter, sorted by department, name and id (stable)."""
+    """Services matching the filter, sorted by department, name (German order) and id."""
     flt = flt or ServiceFilter()
     base = select(*_view_columns()).select_from(Service)
     base = base.outerjoin(Department, col(Service.department_id) == col(Department.id))
     base = base.outerjoin(Procedure, col(Service.procedure_id) == col(Procedure.id))
-    # Department (services without one last), then name ignoring case and umlaut spelling
-    # (search_text starts with the folded name), then id: the same order on every database
-    # and the same as the export's.
+    # Department (services without one last), then name, both in German order (DIN 5007
+    # variant 1, as the reports sort), then id: the same order on every database.
     query = apply_filter(base, flt).order_by(
         col(Department.code).is_(None),
-        func.lower(Department.code),
-        col(Service.search_text),
+        *german_order(col(Department.code)),
+        *german_order(col(Service.name)),
         col(Service.id),
     )
     count_query = apply_filter(

@@ -1,52 +1,34 @@
-"""Coverage: the catalogue against the OZG/LeiKa reference catalogue.
+"""The ``coverage`` report: the catalogue against the OZG/LeiKa reference catalogue, per
+Themenfeld, and the OZG and LeiKa services a municipality typically executes that the catalogue
+lacks or holds below the online threshold.
 
-Per Themenfeld: the OZG services (bundles) and LeiKa services a municipality typically executes
-that the catalogue does not contain yet, and those it contains below the online threshold.
-
-Scope: by default the LeiKa types a municipality executes (2b, 3b, 4b, 5) and those it executes
-where state law gives execution to the municipality (2, 3, 2/3, 4: marked "prüfen"); what the
-Land (types ...a) or the federation (1) executes only when asked (``all_levels``). A
-``leika_type`` option replaces that scope (e.g. ``5`` or ``2b,5``).
-
-Counting, once each: a LeiKa service in scope is in the catalogue with its own key (then online
-or below the online threshold, by its own level), covered through its Leistungsobjekt or its OZG
-service (no level of its own), or missing; the three add up to the services in scope. The
-catalogue's services are those in scope with their own key plus the others (outside the scope,
-not in the reference, or without a LeiKa key), which add up to the catalogue (the readiness
-report's count).
-
-Matching: a reference service counts as contained when the catalogue holds its key; a bare
-Leistungsobjekt (digits 9-14 ``000000``) also when the catalogue holds any key of that object,
-and a concrete service also when the catalogue holds its bare object (the city catalogued the
-object as a whole). An OZG service counts as contained when a catalogue service names its OZG
-ID or holds one of its keys. Missing bare objects are listed only where the reference has no
-concrete service of that object in scope.
+The counting (scope, matching, the two sides) is in ``domain/coverage.py``. The overview shows
+both sides so that every number reconciles: the catalogue's services per Themenfeld of the
+catalogue, as the readiness report counts them (= online + below the online threshold = in scope
+with their own key + other), and the reference's LeiKa services in scope per Themenfeld of the
+reference (= covered + missing; covered = with their own key online + below the online threshold
++ through their Leistungsobjekt or OZG service).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import case, func, select
-from sqlmodel import col
-
-from egov_cli.core.errors import ValidationError
-from egov_cli.core.models import Department, Service
+from egov_cli.domain.coverage import (
+    Coverage,
+    CoverageScope,
+    count_coverage,
+    topic_filter,
+    type_filter,
+)
 from egov_cli.domain.reference import (
-    MUNICIPAL,
-    POSSIBLY_MUNICIPAL,
     Reference,
-    ReferenceEntry,
-    known_type_codes,
     load_reference,
-    scope_label,
-    type_parts,
-    type_scope,
 )
 from egov_cli.domain.scale import load_scale
+from egov_cli.reports import coverage_lists
+from egov_cli.reports.coverage_lists import TOPIC_COL, topic_cell
 from egov_cli.reports.document import (
     Col,
     Figure,
@@ -57,81 +39,12 @@ from egov_cli.reports.document import (
     level_label,
     scale_labels,
 )
-from egov_cli.values.fold import fold, german_key
+from egov_cli.values.fold import german_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from egov_cli.reports.builders import ReportOptions
-
-NO_TOPIC = "(ohne Themenfeld)"
-NO_TOPIC_LABEL = Label("(ohne Themenfeld)", "(no topic)")
-NOT_IN_LEIKA = Label("nicht im LeiKa", "not in LeiKa")
-OTHER_LEVELS = "other"  # executed by the Land or the federation (with all_levels)
-
-
-@dataclass(frozen=True)
-class _Scope:
-    topic: str | None
-    types: frozenset[str] | None  # None: the default (see all_levels)
-    all_levels: bool = False  # also what the Land or the federation executes
-
-    def execution(self, entry: ReferenceEntry) -> str | None:
-        """The entry's execution scope label source, or None where the entry is out of scope."""
-        if self.topic is not None and entry.topic != self.topic:
-            return None
-        scope = type_scope(entry.leika_type)
-        if self.types is None:
-            return scope or (OTHER_LEVELS if self.all_levels else None)
-        if set(type_parts(entry.leika_type)) & self.types:
-            return scope or "filtered"
-        return None
-
-
-def _topic_filter(reference: Reference, topic: str | None) -> str | None:
-    if not topic:
-        return None
-    topics = reference.topics()
-    wanted = fold(topic)
-    for known in topics:
-        if fold(known) == wanted:
-            return known
-    starts = [t for t in topics if fold(t).startswith(wanted)]
-    if len(starts) == 1:
-        return starts[0]
-    raise ValidationError(
-        f"Themenfeld {topic!r} is not in the reference catalogue.",
-        f"Use one of: {', '.join(topics)}.",
-    )
-
-
-def _type_filter(reference: Reference, leika_type: str | None) -> frozenset[str] | None:
-    if not leika_type:
-        return None
-    wanted = frozenset(type_parts(leika_type))
-    present = {p for e in reference.entries for p in type_parts(e.leika_type)}
-    unknown = sorted(wanted - set(known_type_codes()) - present)
-    if unknown or not wanted:
-        raise ValidationError(
-            f"LeiKa type {leika_type!r} is not known.",
-            "Give one or more types separated by commas, e.g. 5 or 2b,5 "
-            f"(in the reference: {', '.join(sorted(present))}).",
-        )
-    return wanted
-
-
-def _execution_text(scope: str | None) -> Label:
-    if scope == MUNICIPAL:
-        return Label(scope_label(scope), "municipality")
-    if scope == POSSIBLY_MUNICIPAL:
-        return Label(scope_label(scope), "Land or municipality (to check)")
-    if scope == OTHER_LEVELS:
-        return Label("Land oder Bund", "Land or federation")
-    return Label("laut Filter", "by the filter")
-
-
-def _topic_cell(topic: str) -> str | Label:
-    return NO_TOPIC_LABEL if topic == NO_TOPIC else topic
 
 
 def build(session: Session, catalogue_label: str, now: datetime, options: ReportOptions) -> Report:
@@ -147,14 +60,6 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
     )
 
 
-def _shown_note(total: int, max_rows: int | None) -> Label | None:
-    """Says how many rows of a long list are shown (a list is cut at ``max_rows``, so that the
-    printed report stays a document and not a reference catalogue)."""
-    if max_rows is None or total <= max_rows:
-        return None
-    return Label(f"{max_rows} von {total} gezeigt.", f"{max_rows} of {total} shown.")
-
-
 def coverage_report(
     session: Session,
     catalogue_label: str,
@@ -167,196 +72,31 @@ def coverage_report(
     max_rows: int | None = None,
 ) -> Report:
     ref = reference or load_reference()
-    scope = _Scope(_topic_filter(ref, topic), _type_filter(ref, leika_type), all_levels)
+    scope = CoverageScope(topic_filter(ref, topic), type_filter(ref, leika_type), all_levels)
     scale = load_scale(session)
     threshold = scale.online_threshold
-
-    # --- the catalogue, aggregated in SQL -------------------------------------------------
-    online = case((col(Service.level) >= threshold, 1), else_=0) if threshold is not None else None
-    keyed = session.execute(
-        select(
-            col(Service.leika_key),
-            col(Service.name),
-            col(Service.level),
-            col(Department.code),
-        )
-        .select_from(Service)
-        .outerjoin(Department, col(Service.department_id) == col(Department.id))
-        .where(col(Service.leika_key).is_not(None))
-    ).all()
-    by_ozg_id = {
-        row[0]: (int(row[1]), int(row[2] or 0))
-        for row in session.execute(
-            select(
-                col(Service.ozg_id),
-                func.count(),
-                func.sum(online) if online is not None else func.sum(0),
-            )
-            .where(col(Service.ozg_id).is_not(None))
-            .group_by(col(Service.ozg_id))
-        ).all()
-    }
-    catalogue_keys: dict[str, tuple[str, int, str | None]] = {
-        key: (name, level, dept) for key, name, level, dept in keyed
-    }
-    catalogue_objects = {key[:8] for key in catalogue_keys}
-
-    # --- the reference in scope -----------------------------------------------------------
-    in_scope: list[tuple[ReferenceEntry, str | None]] = []
-    for entry in ref.entries:
-        execution = scope.execution(entry)
-        if execution is not None:
-            in_scope.append((entry, execution))
-    objects_with_services = {
-        e.object_id for e, _ in in_scope if e.key is not None and not e.is_object
-    }
-
-    def contained(entry: ReferenceEntry) -> bool:
-        if entry.key is None:
-            return False
-        if entry.key in catalogue_keys:
-            return True
-        if entry.is_object:
-            return entry.object_id in catalogue_objects
-        return (entry.key[:8] + "000000") in catalogue_keys
-
-    # OZG services the catalogue touches: by a service's OZG ID or by one of the bundle's keys.
-    contained_bundles = {
-        e.ozg_id for e, _ in in_scope if e.ozg_id and (e.ozg_id in by_ozg_id or contained(e))
-    }
-
-    def covered(entry: ReferenceEntry) -> bool:
-        # Keyless rows (OZG services without a LeiKa key) can only be matched by their bundle.
-        if entry.key is None:
-            return entry.ozg_id in contained_bundles
-        return contained(entry)
-
-    bundles: dict[str, dict[str, Any]] = {}
-    topics: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    missing_services: list[dict[str, Any]] = []
-    below: list[dict[str, Any]] = []
-    for entry, execution in in_scope:
-        topic_name = entry.topic or NO_TOPIC
-        if entry.ozg_id:
-            bundle = bundles.setdefault(
-                entry.ozg_id,
-                {
-                    "topic": topic_name,
-                    "ozg_id": entry.ozg_id,
-                    "ozg_name": entry.ozg_name or "",
-                    "life_event": entry.life_event or "",
-                    "services": 0,
-                    "executions": set(),
-                },
-            )
-            bundle["services"] += 1
-            bundle["executions"].add(execution)
-        if entry.key is not None and entry.is_object and entry.object_id in objects_with_services:
-            continue  # a bare object is counted through its concrete services
-        counts = topics[topic_name]
-        counts["services"] += 1
-        if not covered(entry):
-            counts["missing"] += 1
-            missing_services.append(
-                {
-                    "topic": topic_name,
-                    "ozg_id": entry.ozg_id or "",
-                    "ozg_name": entry.ozg_name or "",
-                    "leika_key": entry.key or NOT_IN_LEIKA,
-                    "name": entry.name,
-                    "leika_type": entry.leika_type or "",
-                    "execution": _execution_text(execution),
-                }
-            )
-            continue
-        counts["contained"] += 1
-        found = catalogue_keys.get(entry.key or "")
-        if found is None:
-            counts["via"] += 1  # covered through its object or bundle: no level of its own
-            continue
-        name, level, dept = found
-        if threshold is not None and level >= threshold:
-            counts["online"] += 1
-            continue
-        counts["below"] += 1
-        below.append(
-            {
-                "topic": topic_name,
-                "leika_key": entry.key,
-                "name": name,
-                "department": dept or "",
-                "level": level,
-                "ozg_name": entry.ozg_name or "",
-                "execution": _execution_text(execution),
-            }
-        )
-
-    missing_bundles = []
-    for ozg_id, bundle in bundles.items():
-        topics[bundle["topic"]]["bundles"] += 1
-        if ozg_id in contained_bundles:
-            continue
-        topics[bundle["topic"]]["bundles_missing"] += 1
-        executions = bundle["executions"]
-        missing_bundles.append(
-            {
-                "topic": bundle["topic"],
-                "ozg_id": ozg_id,
-                "ozg_name": bundle["ozg_name"],
-                "life_event": bundle["life_event"],
-                "services": bundle["services"],
-                "execution": _execution_text(
-                    MUNICIPAL
-                    if MUNICIPAL in executions
-                    else next(iter(sorted(executions, key=str)), None)
-                ),
-            }
-        )
-
-    def order(row: dict[str, Any]) -> tuple[Any, ...]:
-        return (
-            row["topic"] == NO_TOPIC,
-            german_key(row["topic"]),
-            german_key(row.get("ozg_name", "")),
-            german_key(row["name"]),
-        )
-
-    missing_services.sort(key=order)
-    missing_bundles.sort(
-        key=lambda r: (r["topic"] == NO_TOPIC, german_key(r["topic"]), german_key(r["ozg_name"]))
-    )
-    below.sort(key=order)
-    for row in (*missing_services, *missing_bundles, *below):
-        row["topic"] = _topic_cell(row["topic"])
-
-    topic_rows = []
-    for name in sorted(topics, key=lambda t: (t == NO_TOPIC, german_key(t))):
-        c = topics[name]
-        topic_rows.append(
-            {
-                "topic": _topic_cell(name),
-                "services": c["services"],
-                "contained": c["contained"],
-                "online": c["online"],
-                "below": c["below"],
-                "via": c["via"],
-                "missing": c["missing"],
-                "share": c["contained"] / c["services"] if c["services"] else None,
-                "bundles": c["bundles"],
-                "bundles_missing": c["bundles_missing"],
-            }
-        )
-    total = {
-        k: sum(int(topics[t][k]) for t in topics)
-        for k in ("services", "contained", "online", "below", "via", "missing", "bundles")
-    }
-    catalogue_total = int(session.execute(select(func.count()).select_from(Service)).scalar_one())
-    own_total = total["online"] + total["below"]
-    total_bundles_missing = len(missing_bundles)
-
-    topic_col = Col("topic", Label("Themenfeld", "Topic"))
-    exec_col = Col("execution", Label("Vollzug", "Execution"))
+    coverage = count_coverage(session, ref, scope, threshold)
     at = level_label(scale, threshold) if threshold is not None else Label("keine", "none")
+    return Report(
+        name="coverage",
+        title=Label(
+            "Abdeckung gegenüber dem OZG-/LeiKa-Katalog", "Coverage against the OZG/LeiKa catalogue"
+        ),
+        generated_at=now,
+        catalogue=catalogue_label,
+        filters=_filters(scope),
+        sections=(
+            _overview(coverage, ref, at),
+            coverage_lists.missing_bundles_section(coverage, max_rows),
+            coverage_lists.missing_services_section(coverage, max_rows),
+            coverage_lists.below_section(coverage, at, max_rows),
+        ),
+        scale_labels=scale_labels(scale),
+        as_of=now.date(),
+    )
+
+
+def _filters(scope: CoverageScope) -> dict[str, Label]:
     filters: dict[str, Label] = {}
     if scope.topic:
         filters["topic"] = Label(f"Themenfeld {scope.topic}", f"topic {scope.topic}")
@@ -373,114 +113,179 @@ def coverage_report(
             "kommunaler Vollzug (LeiKa-Typen 2b, 3b, 4b, 5; 2, 3, 2/3, 4 prüfen)",
             "municipal execution (LeiKa types 2b, 3b, 4b, 5; 2, 3, 2/3, 4 to check)",
         )
+    return filters
+
+
+def _overview(coverage: Coverage, ref: Reference, at: Label) -> Section:
+    total = coverage.total
+    services = total("services")
     source_de = "aktualisierte Datei" if ref.source == "updated" else "mitgelieferter Katalog"
     source_en = "updated file" if ref.source == "updated" else "shipped catalogue"
-    reference_note = Label(
-        f"Im Katalog = mit eigenem LeiKa-Schlüssel (online oder unter der Online-Schwelle, nach "
-        "ihrem Reifegrad) oder über ihr Leistungsobjekt bzw. ihre OZG-Leistung erfasst; jede "
-        "Leistung zählt einmal. Themenfelder laut Referenz (OZG-Umsetzungskatalog, "
-        f"{source_de}, {len(ref.entries)} Zeilen, SHA-256 {ref.sha256[:12]}). "
-        "„Land oder Kommune (prüfen)“: der Vollzug hängt vom Landesrecht ab.",
-        "Catalogued = with its own LeiKa key (online or below the online threshold, by its "
-        "level) or covered through its Leistungsobjekt or its OZG service; each service counts "
-        "once. Topics as in the reference (OZG-Umsetzungskatalog, "
-        f"{source_en}, {len(ref.entries)} rows, SHA-256 {ref.sha256[:12]}). "
-        "“Land or municipality (to check)”: execution depends on state law.",
+    catalogue_note = Label(
+        "Leistungen im Katalog je Themenfeld des Katalogs, gezählt wie im Reifegradbericht: "
+        "Leistungen im Katalog = online + unter der Online-Schwelle = mit eigenem "
+        "LeiKa-Schlüssel im Umfang + sonst. Sonst: außerhalb des Umfangs, nicht in der "
+        "Referenz, ohne LeiKa-Schlüssel oder ein Leistungsobjekt, das über seine Leistungen "
+        "zählt.",
+        "Services in the catalogue per topic of the catalogue, counted as in the readiness "
+        "report: services in the catalogue = online + below the online threshold = with their "
+        "own LeiKa key in scope + other. Other: outside the scope, not in the reference, "
+        "without a LeiKa key, or a Leistungsobjekt counted through its services.",
     )
-    overview = Section(
+    reference_note = Label(
+        "LeiKa-Leistungen der Referenz im Umfang je Themenfeld der Referenz: im Umfang = "
+        "abgedeckt + fehlend; abgedeckt = mit eigenem Schlüssel online + mit eigenem Schlüssel "
+        "unter der Online-Schwelle (nach ihrem Reifegrad; zusammen die Leistungen „mit eigenem "
+        "LeiKa-Schlüssel im Umfang“ oben) + über ihr Leistungsobjekt bzw. ihre OZG-Leistung "
+        "erfasst; jede Leistung zählt einmal. Abdeckung = abgedeckt ÷ im Umfang. Themenfelder "
+        f"laut Referenz (OZG-Umsetzungskatalog, {source_de}, {len(ref.entries)} Zeilen, "
+        f"SHA-256 {ref.sha256[:12]}); wo eine Leistung im Katalog ein anderes Themenfeld hat, "
+        "zählt sie hier unter dem der Referenz. „Land oder Kommune (prüfen)“: der Vollzug "
+        "hängt vom Landesrecht ab.",
+        "LeiKa services of the reference in scope per topic of the reference: in scope = "
+        "covered + missing; covered = with their own key online + with their own key below the "
+        "online threshold (by their level; together the services “with their own LeiKa key in "
+        "scope” above) + covered through their Leistungsobjekt or OZG service; each service "
+        "counts once. Coverage = covered ÷ in scope. Topics as in the reference "
+        f"(OZG-Umsetzungskatalog, {source_en}, {len(ref.entries)} rows, SHA-256 "
+        f"{ref.sha256[:12]}); where a service has another topic in the catalogue, it counts "
+        "here under the reference's. “Land or municipality (to check)”: execution depends on "
+        "state law.",
+    )
+    catalogue_rows = []
+    for topic, c in coverage.catalogue_topics.items():
+        other = c["catalogue"] - c["catalogue_in_scope"]
+        catalogue_rows.append({"topic": topic_cell(topic), **c, "catalogue_other": other})
+    topic_rows = []
+    for topic, c in coverage.topics.items():
+        share = c["contained"] / c["services"] if c["services"] else None
+        topic_rows.append({"topic": topic_cell(topic), **c, "share": share})
+    in_scope = total("catalogue_in_scope")
+    figures = (
+        Figure(
+            "catalogue",
+            Label(
+                "Leistungen im Katalog (wie im Reifegradbericht)",
+                "Services in the catalogue (as in the readiness report)",
+            ),
+            total("catalogue"),
+        ),
+        Figure(
+            "catalogue_online",
+            Label("… davon online", "… of which online"),
+            total("catalogue_online"),
+        ),
+        Figure(
+            "catalogue_below",
+            Label(
+                f"… davon unter der Online-Schwelle ({at.de})",
+                f"… of which below the online threshold ({at.en})",
+            ),
+            total("catalogue_below"),
+        ),
+        Figure(
+            "catalogue_in_scope",
+            Label(
+                "… davon mit eigenem LeiKa-Schlüssel im Umfang",
+                "… of which with their own LeiKa key in scope",
+            ),
+            in_scope,
+        ),
+        Figure(
+            "catalogue_other",
+            Label(
+                "… davon sonst (außerhalb des Umfangs, nicht in der Referenz, ohne "
+                "LeiKa-Schlüssel oder als Leistungsobjekt über seine Leistungen gezählt)",
+                "… of which other (outside the scope, not in the reference, without a LeiKa "
+                "key or a Leistungsobjekt counted through its services)",
+            ),
+            total("catalogue") - in_scope,
+        ),
+        Figure(
+            "services",
+            Label("LeiKa-Leistungen im Umfang", "LeiKa services in scope"),
+            services,
+        ),
+        Figure("contained", Label("davon abgedeckt", "of which covered"), total("contained")),
+        Figure(
+            "online",
+            Label("… mit eigenem Schlüssel, online", "… with their own key, online"),
+            total("online"),
+        ),
+        Figure(
+            "below",
+            Label(
+                f"… mit eigenem Schlüssel, unter der Online-Schwelle ({at.de})",
+                f"… with their own key, below the online threshold ({at.en})",
+            ),
+            total("below"),
+        ),
+        Figure(
+            "via",
+            Label(
+                "… über Leistungsobjekt oder OZG-Leistung erfasst",
+                "… covered through their Leistungsobjekt or OZG service",
+            ),
+            total("via"),
+        ),
+        Figure(
+            "missing",
+            Label("davon fehlen im Katalog", "of which missing from the catalogue"),
+            total("missing"),
+        ),
+        Figure(
+            "share",
+            Label("Abdeckung (abgedeckt ÷ im Umfang)", "Coverage (covered ÷ in scope)"),
+            total("contained") / services if services else None,
+            "share",
+        ),
+        Figure(
+            "bundles", Label("OZG-Leistungen im Umfang", "OZG services in scope"), total("bundles")
+        ),
+        Figure(
+            "bundles_missing",
+            Label(
+                "OZG-Leistungen ohne Leistung im Katalog", "OZG services with nothing catalogued"
+            ),
+            total("bundles_missing"),
+        ),
+    )
+    return Section(
         key="overview",
         title=Label("Abdeckung je Themenfeld", "Coverage per topic"),
-        figures=(
-            Figure(
-                "services",
-                Label("LeiKa-Leistungen im Umfang", "LeiKa services in scope"),
-                total["services"],
-            ),
-            Figure(
-                "contained", Label("davon im Katalog", "of which catalogued"), total["contained"]
-            ),
-            Figure(
-                "online",
-                Label("… mit eigenem Schlüssel, online", "… with their own key, online"),
-                total["online"],
-            ),
-            Figure(
-                "below",
-                Label(
-                    f"… mit eigenem Schlüssel, unter der Online-Schwelle ({at.de})",
-                    f"… with their own key, below the online threshold ({at.en})",
-                ),
-                total["below"],
-            ),
-            Figure(
-                "via",
-                Label(
-                    "… über Leistungsobjekt oder OZG-Leistung erfasst",
-                    "… covered through their Leistungsobjekt or OZG service",
-                ),
-                total["via"],
-            ),
-            Figure(
-                "missing",
-                Label("davon fehlen im Katalog", "of which missing from the catalogue"),
-                total["missing"],
-            ),
-            Figure(
-                "catalogue",
-                Label(
-                    "Leistungen im Katalog (wie im Reifegradbericht)",
-                    "Services in the catalogue (as in the readiness report)",
-                ),
-                catalogue_total,
-            ),
-            Figure(
-                "catalogue_in_scope",
-                Label(
-                    "… davon im Umfang mit eigenem Schlüssel",
-                    "… of which in scope with their own key",
-                ),
-                own_total,
-            ),
-            Figure(
-                "catalogue_other",
-                Label(
-                    "… sonst (außerhalb des Umfangs, nicht in der Referenz, ohne LeiKa-Schlüssel "
-                    "oder als Leistungsobjekt über seine Leistungen gezählt)",
-                    "… other (outside the scope, not in the reference, without a LeiKa key or a "
-                    "Leistungsobjekt counted through its services)",
-                ),
-                catalogue_total - own_total,
-            ),
-            Figure(
-                "share",
-                Label("Abdeckung", "Coverage"),
-                total["contained"] / total["services"] if total["services"] else None,
-                "share",
-            ),
-            Figure(
-                "bundles",
-                Label("OZG-Leistungen im Umfang", "OZG services in scope"),
-                total["bundles"],
-            ),
-            Figure(
-                "bundles_missing",
-                Label(
-                    "OZG-Leistungen ohne Leistung im Katalog",
-                    "OZG services with nothing catalogued",
-                ),
-                total_bundles_missing,
-            ),
-        ),
+        figures=figures,
         tables=(
             Table(
-                key="topics",
-                title=Label("Je Themenfeld", "Per topic"),
+                key="catalogue_topics",
+                title=Label("Im Katalog je Themenfeld", "In the catalogue per topic"),
                 columns=(
-                    topic_col,
-                    Col("services", Label("LeiKa-Leistungen", "LeiKa services"), "int"),
-                    Col("contained", Label("im Katalog", "catalogued"), "int"),
-                    Col("online", Label("davon online", "of which online"), "int"),
-                    Col("below", Label("unter Schwelle", "below threshold"), "int"),
+                    TOPIC_COL,
+                    Col("catalogue", Label("im Katalog", "in the catalogue"), "int"),
+                    Col("catalogue_online", Label("online", "online"), "int"),
+                    Col("catalogue_below", Label("unter Schwelle", "below threshold"), "int"),
+                    Col(
+                        "catalogue_in_scope",
+                        Label("eigener Schlüssel im Umfang", "own key in scope"),
+                        "int",
+                    ),
+                    Col("catalogue_other", Label("sonst", "other"), "int"),
+                ),
+                rows=tuple(catalogue_rows),
+                note=catalogue_note,
+            ),
+            Table(
+                key="topics",
+                title=Label("Referenz (LeiKa) je Themenfeld", "Reference (LeiKa) per topic"),
+                columns=(
+                    TOPIC_COL,
+                    Col("services", Label("im Umfang", "in scope"), "int"),
+                    Col("contained", Label("abgedeckt", "covered"), "int"),
+                    Col("online", Label("eigener Schlüssel, online", "own key, online"), "int"),
+                    Col(
+                        "below",
+                        Label("eigener Schlüssel, unter Schwelle", "own key, below threshold"),
+                        "int",
+                    ),
                     Col("via", Label("über Objekt/OZG", "via object/OZG"), "int"),
                     Col("missing", Label("fehlend", "missing"), "int"),
                     Col("share", Label("Abdeckung", "coverage"), "share"),
@@ -495,85 +300,4 @@ def coverage_report(
                 note=reference_note,
             ),
         ),
-    )
-    bundles_section = Section(
-        key="missing_bundles",
-        title=Label("OZG-Leistungen ohne Leistung im Katalog", "OZG services not catalogued"),
-        tables=(
-            Table(
-                key="missing_bundles",
-                title=Label("Fehlende OZG-Leistungen", "Missing OZG services"),
-                columns=(
-                    topic_col,
-                    Col("ozg_id", Label("OZG-ID", "OZG ID")),
-                    Col("ozg_name", Label("OZG-Leistung", "OZG service")),
-                    Col("life_event", Label("Lebenslage", "Life event")),
-                    Col(
-                        "services",
-                        Label("LeiKa-Leistungen im Umfang", "LeiKa services in scope"),
-                        "int",
-                    ),
-                    exec_col,
-                ),
-                rows=tuple(missing_bundles[:max_rows]),
-                note=_shown_note(len(missing_bundles), max_rows),
-            ),
-        ),
-    )
-    services_section = Section(
-        key="missing_services",
-        title=Label("LeiKa-Leistungen, die im Katalog fehlen", "LeiKa services not catalogued"),
-        tables=(
-            Table(
-                key="missing_services",
-                title=Label("Fehlende LeiKa-Leistungen", "Missing LeiKa services"),
-                columns=(
-                    topic_col,
-                    Col("ozg_id", Label("OZG-ID", "OZG ID")),
-                    Col("ozg_name", Label("OZG-Leistung", "OZG service")),
-                    Col("leika_key", Label("LeiKa-Schlüssel", "LeiKa key")),
-                    Col("name", Label("Leistung", "Service")),
-                    Col("leika_type", Label("LeiKa-Typ", "LeiKa type")),
-                    exec_col,
-                ),
-                rows=tuple(missing_services[:max_rows]),
-                note=_shown_note(len(missing_services), max_rows),
-            ),
-        ),
-    )
-    below_section = Section(
-        key="below_threshold",
-        title=Label(
-            f"Im Katalog, aber unter der Online-Schwelle ({at.de})",
-            f"Catalogued but below the online threshold ({at.en})",
-        ),
-        tables=(
-            Table(
-                key="below_threshold",
-                title=Label("Unter der Online-Schwelle", "Below the online threshold"),
-                columns=(
-                    topic_col,
-                    Col("leika_key", Label("LeiKa-Schlüssel", "LeiKa key")),
-                    Col("name", Label("Leistung", "Service")),
-                    Col("department", Label("Amt", "Department")),
-                    Col("level", Label("Reifegrad", "Level"), "level"),
-                    Col("ozg_name", Label("OZG-Leistung", "OZG service")),
-                    exec_col,
-                ),
-                rows=tuple(below[:max_rows]),
-                note=_shown_note(len(below), max_rows),
-            ),
-        ),
-    )
-    return Report(
-        name="coverage",
-        title=Label(
-            "Abdeckung gegenüber dem OZG-/LeiKa-Katalog", "Coverage against the OZG/LeiKa catalogue"
-        ),
-        generated_at=now,
-        catalogue=catalogue_label,
-        filters=filters,
-        sections=(overview, bundles_section, services_section, below_section),
-        scale_labels=scale_labels(scale),
-        as_of=now.date(),
     )

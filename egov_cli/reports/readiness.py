@@ -16,9 +16,11 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Department, Service
 from egov_cli.domain.catalogue import ServiceFilter
-from egov_cli.domain.levels import local_day, procedure_scope_size, scoped
+from egov_cli.domain.days import local_day
+from egov_cli.domain.procedure_counts import procedure_scope_size
 from egov_cli.domain.progress import alerts_of, all_progress, service_targets
 from egov_cli.domain.scale import Scale, load_scale
+from egov_cli.domain.service_scope import scoped
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import (
     Chart,
@@ -33,7 +35,7 @@ from egov_cli.reports.document import (
     scale_labels,
 )
 from egov_cli.reports.scope import scope_filters
-from egov_cli.reports.targets import status_figures, status_table
+from egov_cli.reports.target_status import status_figures, status_table
 from egov_cli.values.fold import german_key
 
 TITLE = Label("Reifegrad der Verwaltungsleistungen", "Readiness of the administrative services")

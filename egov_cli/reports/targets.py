@@ -1,10 +1,9 @@
 """The ``targets`` report: each target with progress, pace, forecast, burn-up and the services
 (or, for Digitales Amt, the online procedures) that still have to move; and per-service targets.
 
-Target status values in tables and figures are the codes ``on-track``, ``at-risk``, ``missed``
-of kind ``target_status`` (the renderers show ``document.TARGET_STATUS_LABELS``); the rule is in
-each table's note. Text the report words itself (kind, scope, the per-service row) is a Label,
-shown in the report's language.
+The status table and figures it shares with the readiness and council reports are in
+``target_status.py``; what still has to move is found in ``domain/to_move.py``. Text the report
+words itself (kind, scope, the per-service row) is a Label, shown in the report's language.
 """
 
 from __future__ import annotations
@@ -12,12 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from egov_cli.core.models import Procedure, Service
-from egov_cli.domain.catalogue import ServiceFilter
-from egov_cli.domain.levels import local_day, narrowed, scoped, service_rows
+from egov_cli.domain.days import local_day
 from egov_cli.domain.progress import (
     Progress,
     ServiceTargets,
@@ -27,6 +23,8 @@ from egov_cli.domain.progress import (
 )
 from egov_cli.domain.scale import Scale, load_scale
 from egov_cli.domain.targets import DIGITALES_AMT, scope_filter
+from egov_cli.domain.to_move import procedures_to_move as procedures_still_missing
+from egov_cli.domain.to_move import services_to_move as services_below
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import (
     Chart,
@@ -39,124 +37,23 @@ from egov_cli.reports.document import (
     Table,
     scale_labels,
 )
-from egov_cli.reports.scope import scope_filters, sdg_label, target_label
-from egov_cli.values.fold import german_key
+from egov_cli.reports.scope import scope_filters, target_label
+from egov_cli.reports.target_status import (
+    SERVICES_OVERDUE,
+    scope_text,
+    status_figures,
+    status_table,
+)
+
+#: Offered here too (the council report and ``targets show`` take them from this module).
+__all__ = ["build", "burnup_chart", "scope_text", "status_figures", "status_table"]
 
 TITLE = Label("Ziele", "Targets")
-STATUS_RULE = Label(
-    "Regel: verfehlt = Fälligkeitsdatum vorbei und Ziel nicht erreicht; gefährdet = Ziel noch "
-    "nicht erreicht und die Prognose zum Fälligkeitsdatum (heutiger Stand + bisheriges Tempo × "
-    "verbleibende Wochen) liegt unter dem Ziel; sonst im Plan.",
-    "Rule: missed = due date passed and goal not reached; at risk = goal not reached yet and the "
-    "forecast for the due date (today's count + pace so far × weeks left) is below the goal; "
-    "on track otherwise.",
-)
 PER_SERVICE = Label("Zielvorgaben je Leistung", "Per-service targets")
 KIND_LABELS = {
     "level": Label("Reifegrad", "maturity level"),
     DIGITALES_AMT: Label("Digitales Amt", "Digitales Amt"),
 }
-
-STATUS_COLUMNS = (
-    Col("target", Label("Ziel", "Target")),
-    Col("scope", Label("Umfang", "Scope")),
-    Col("threshold", Label("Schwelle", "Threshold"), "level"),
-    Col("goal", Label("Zielwert", "Goal"), "int"),
-    Col("start", Label("Stand Beginn", "At start"), "int"),
-    Col("current", Label("Stand heute", "Today"), "int"),
-    Col("forecast", Label("Prognose (abgerundet)", "Forecast (rounded down)"), "int"),
-    Col("due", Label("Fällig", "Due"), "date"),
-    Col("status", Label("Status", "Status"), "target_status"),
-)
-
-
-ONLINE_PROCEDURES = Label(
-    "Online-Dienste (BayernPortal, elektr. Einreichung)",
-    "online procedures (BayernPortal, submitted electronically)",
-)
-ALL = Label("alle", "all")
-
-
-#: How a target's scope filters read (``domain.progress.scope_dict``: filter -> value).
-_SCOPE_WORDS = {
-    "department": Label("Amt {}", "department {}"),
-    "topic": Label("Themenfeld {}", "topic {}"),
-    "leika_type": Label("LeiKa-Typ {}", "LeiKa type {}"),
-}
-
-
-def _scope_part(key: str, value: str, lang: str) -> str:
-    if key == "sdg_annex2":
-        return sdg_label(value == "true")(lang)
-    words = _SCOPE_WORDS.get(key)
-    return words(lang).format(value) if words else value
-
-
-def scope_text(p: Progress) -> Label:
-    """The target's scope in words (``Amt 50, Themenfeld Familie``; ``alle`` / ``all``)."""
-
-    def text(lang: str) -> str:
-        parts = [_scope_part(k, v, lang) for k, v in p.scope.items()]
-        filters = ", ".join(parts) if parts else ALL(lang)
-        return f"{ONLINE_PROCEDURES(lang)}: {filters}" if p.kind == DIGITALES_AMT else filters
-
-    return Label(text("de"), text("en"))
-
-
-def status_row(p: Progress) -> dict[str, Any]:
-    return {
-        "target": p.name,
-        "scope": scope_text(p),
-        "threshold": p.threshold_level,
-        "goal": p.goal,
-        "start": p.start_count,
-        "current": p.current_count,
-        "forecast": p.forecast,
-        "due": p.due_date,
-        "status": p.status,
-    }
-
-
-#: Services past their own target date: a line of its own, never a target's status.
-SERVICES_OVERDUE = Label(
-    "Leistungen nach ihrem Zieldatum unter ihrem Zielreifegrad (Zielvorgaben je Leistung)",
-    "Services past their target date below their target level (per-service targets)",
-)
-FORECAST_NOTE = Label(
-    "Prognosen sind ganze Leistungen, abgerundet.",
-    "Forecasts are whole services, rounded down.",
-)
-
-
-def status_table(progresses: list[Progress]) -> Table:
-    """The targets with their status (the rule in the note): the same targets, and the same
-    statuses, as the figures above it (:func:`status_figures`)."""
-    return Table(
-        "target_status",
-        Label("Zielstatus", "Target status"),
-        STATUS_COLUMNS,
-        tuple(status_row(p) for p in progresses),
-        note=Label(f"{STATUS_RULE.de} {FORECAST_NOTE.de}", f"{STATUS_RULE.en} {FORECAST_NOTE.en}"),
-    )
-
-
-def status_figures(
-    progresses: list[Progress], st: ServiceTargets | None = None
-) -> tuple[Figure, ...]:
-    """How many targets are in each status; then, where per-service target dates are set, how
-    many services are past theirs (a line of its own: no target's status)."""
-    count = {
-        s: sum(1 for p in progresses if p.status == s) for s in ("on-track", "at-risk", "missed")
-    }
-    figures = [
-        Figure("targets", Label("Ziele", "Targets"), len(progresses)),
-        Figure("targets_on_track", Label("Ziele im Plan", "targets on track"), count["on-track"]),
-        Figure("targets_at_risk", Label("Ziele gefährdet", "targets at risk"), count["at-risk"]),
-        Figure("targets_missed", Label("Ziele verfehlt", "targets missed"), count["missed"]),
-    ]
-    if st is not None and st.total:
-        figures.append(Figure("services_overdue", SERVICES_OVERDUE, st.overdue))
-    return tuple(figures)
 
 
 def burnup_chart(p: Progress) -> Chart:
@@ -244,38 +141,13 @@ _MOVE_COLUMNS = (
 def services_to_move(session: Session, p: Progress, target: Any, limit: int) -> Table:
     """Services in scope below the threshold, closest first (highest level, then name)."""
     assert p.threshold_level is not None
-    flt = scope_filter(target)
-    below = col(Service.level) < p.threshold_level
-    total = session.execute(
-        narrowed(select(func.count()).select_from(Service), flt).where(below)
-    ).scalar_one()
-    # in SQL by the folded name (to choose the closest), then in German order (DIN 5007)
-    order = (col(Service.level).desc(), col(Service.search_text), col(Service.id))
-    # The closest ones chosen by their ids first: sorting ids (not whole rows with their
-    # department) is what takes the time with many services below the threshold.
-    closest = (
-        narrowed(select(col(Service.id)).select_from(Service), flt)
-        .where(below)
-        .order_by(*order)
-        .limit(limit)
-        .subquery()
-    )
-    rows = session.execute(
-        service_rows(ServiceFilter())
-        .join(closest, closest.c.id == col(Service.id))
-        .order_by(*order)
-    ).all()
+    found = services_below(session, scope_filter(target), p.threshold_level, limit)
     return Table(
         f"to_move_{p.target_id}",
         Label("Leistungen, die sich noch bewegen müssen", "Services that still have to move"),
         _MOVE_COLUMNS,
-        tuple(
-            sorted(
-                (dict(r._mapping) for r in rows),
-                key=lambda r: (-r["level"], german_key(r["name"])),
-            )
-        ),
-        note=_more_note(total, len(rows)),
+        found.rows,
+        note=_more_note(found.total, len(found.rows)),
     )
 
 
@@ -291,39 +163,7 @@ def _more_note(total: int, shown: int) -> Label | None:
 def procedures_to_move(session: Session, p: Progress, target: Any, limit: int) -> Table:
     """Online procedures serving the scope that are not yet on BayernPortal or do not yet
     submit electronically."""
-    flt = scope_filter(target)
-    serving = (
-        scoped(
-            select(col(Service.procedure_id), func.count().label("services")).select_from(Service),
-            flt,
-        )
-        .where(col(Service.procedure_id).is_not(None))
-        .group_by(col(Service.procedure_id))
-    )
-    served = serving.subquery()
-    missing = or_(
-        col(Procedure.bayernportal) == False,  # noqa: E712
-        col(Procedure.submits_electronically) == False,  # noqa: E712
-    )
-    query = (
-        select(
-            col(Procedure.name),
-            col(Procedure.bayernportal),
-            col(Procedure.submits_electronically),
-            served.c.services,
-        )
-        .select_from(Procedure)
-        .join(served, served.c.procedure_id == col(Procedure.id))
-        .where(missing)
-        .order_by(served.c.services.desc(), col(Procedure.name))
-    )
-    rows = session.execute(query.limit(limit)).all()
-    total = session.execute(
-        select(func.count())
-        .select_from(Procedure)
-        .join(served, served.c.procedure_id == col(Procedure.id))
-        .where(missing)
-    ).scalar_one()
+    found = procedures_still_missing(session, scope_filter(target), limit)
     return Table(
         f"to_move_{p.target_id}",
         Label("Online-Dienste, die noch fehlen", "Online procedures still missing"),
@@ -333,13 +173,8 @@ def procedures_to_move(session: Session, p: Progress, target: Any, limit: int) -
             Col("submits_electronically", Label("Elektr. Einreichung", "Submits online"), "flag"),
             Col("services", Label("Leistungen", "Services"), "int"),
         ),
-        tuple(
-            sorted(
-                (dict(r._mapping) for r in rows),
-                key=lambda r: (-r["services"], german_key(r["name"])),
-            )
-        ),
-        note=_more_note(total, len(rows)),
+        found.rows,
+        note=_more_note(found.total, len(found.rows)),
     )
 
 

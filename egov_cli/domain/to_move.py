@@ -1,0 +1,107 @@
+"""What still has to move for a target: the services in its scope below its threshold, closest
+first, and, for a Digitales Amt target, the online procedures serving its scope that are not yet
+linked on BayernPortal or do not yet submit electronically, those serving most services first.
+Each list is cut at a limit and comes with its full length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session, col
+
+from egov_cli.core.models import Procedure, Service
+from egov_cli.domain.catalogue import ServiceFilter
+from egov_cli.domain.german_order import german_order
+from egov_cli.domain.service_scope import narrowed, scoped, service_rows
+from egov_cli.values.fold import german_key
+
+
+@dataclass(frozen=True)
+class ToMove:
+    """The first ``limit`` rows of a list (column name -> value) and how many it has in all."""
+
+    rows: tuple[dict[str, Any], ...]
+    total: int
+
+
+def services_to_move(session: Session, flt: ServiceFilter, threshold: int, limit: int) -> ToMove:
+    """Services in scope below ``threshold``, closest first (highest level, then name in German
+    order), with the columns of :func:`~egov_cli.domain.service_scope.service_rows`."""
+    below = col(Service.level) < threshold
+    total = session.execute(
+        narrowed(select(func.count()).select_from(Service), flt).where(below)
+    ).scalar_one()
+    # closest first: highest level, then name in German order (DIN 5007), then id
+    order = (col(Service.level).desc(), *german_order(col(Service.name)), col(Service.id))
+    # The closest ones chosen by their ids first: sorting ids (not whole rows with their
+    # department) is what takes the time with many services below the threshold.
+    closest = (
+        narrowed(select(col(Service.id)).select_from(Service), flt)
+        .where(below)
+        .order_by(*order)
+        .limit(limit)
+        .subquery()
+    )
+    rows = session.execute(
+        service_rows(ServiceFilter())
+        .join(closest, closest.c.id == col(Service.id))
+        .order_by(*order)
+    ).all()
+    return ToMove(
+        tuple(
+            sorted(
+                (dict(r._mapping) for r in rows),
+                key=lambda r: (-r["level"], german_key(r["name"])),
+            )
+        ),
+        int(total),
+    )
+
+
+def procedures_to_move(session: Session, flt: ServiceFilter, limit: int) -> ToMove:
+    """Online procedures serving the scope that are not yet on BayernPortal or do not yet
+    submit electronically (name, the two flags, services in scope they serve)."""
+    serving = (
+        scoped(
+            select(col(Service.procedure_id), func.count().label("services")).select_from(Service),
+            flt,
+        )
+        .where(col(Service.procedure_id).is_not(None))
+        .group_by(col(Service.procedure_id))
+    )
+    served = serving.subquery()
+    missing = or_(
+        col(Procedure.bayernportal) == False,  # noqa: E712
+        col(Procedure.submits_electronically) == False,  # noqa: E712
+    )
+    query = (
+        select(
+            col(Procedure.name),
+            col(Procedure.bayernportal),
+            col(Procedure.submits_electronically),
+            served.c.services,
+        )
+        .select_from(Procedure)
+        .join(served, served.c.procedure_id == col(Procedure.id))
+        .where(missing)
+        .order_by(served.c.services.desc(), col(Procedure.name))
+    )
+    rows = session.execute(query.limit(limit)).all()
+    total = session.execute(
+        select(func.count())
+        .select_from(Procedure)
+        .join(served, served.c.procedure_id == col(Procedure.id))
+        .where(missing)
+    ).scalar_one()
+    return ToMove(
+        tuple(
+            sorted(
+                (dict(r._mapping) for r in rows),
+                key=lambda r: (-r["services"], german_key(r["name"])),
+            )
+        ),
+        int(total),
+    )
