@@ -310,7 +310,7 @@ def _assert_damage_reported(tmp_path: Path, path: Path) -> None:
             error = json.loads(said)
             said = f"{error['message']} {error['hint']}"
         assert result.exit_code == 7, (args, said)
-        assert "is damaged" in said, (args, said)
+        assert "ist beschädigt" in said, (args, said)
         assert f'sqlite3 "{path}" "PRAGMA integrity_check"' in said
         assert "disk is full" not in said
     assert failed >= 3
@@ -352,7 +352,7 @@ def test_a_text_overwritten_with_bytes_that_are_not_utf8_is_reported_as_damaged(
     for args in (("export", "-", "--format", "json"), ("services", "list")):
         result = egov(*args)
         assert result.exit_code == 7, (args, result.stderr)
-        assert "is damaged: Could not decode to UTF-8" in result.stderr
+        assert "ist beschädigt: Could not decode to UTF-8" in result.stderr
         assert "PRAGMA integrity_check" in result.stderr
 
 

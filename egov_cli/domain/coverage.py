@@ -46,6 +46,7 @@ from egov_cli.domain.reference import (
     type_parts,
     type_scope,
 )
+from egov_cli.i18n import _
 from egov_cli.values.fold import fold, german_key
 
 if TYPE_CHECKING:
@@ -100,8 +101,8 @@ def topic_filter(reference: Reference, topic: str | None) -> str | None:
     if len(starts) == 1:
         return starts[0]
     raise ValidationError(
-        f"Themenfeld {topic!r} is not in the reference catalogue.",
-        f"Use one of: {', '.join(topics)}.",
+        _("Themenfeld {topic!r} is not in the reference catalogue.").format(topic=topic),
+        _("Use one of: {choices}.").format(choices=", ".join(topics)),
     )
 
 
@@ -115,9 +116,11 @@ def type_filter(reference: Reference, leika_type: str | None) -> frozenset[str] 
     unknown = sorted(wanted - set(known_type_codes()) - present)
     if unknown or not wanted:
         raise ValidationError(
-            f"LeiKa type {leika_type!r} is not known.",
-            "Give one or more types separated by commas, e.g. 5 or 2b,5 "
-            f"(in the reference: {', '.join(sorted(present))}).",
+            _("LeiKa type {type!r} is not known.").format(type=leika_type),
+            _(
+                "Give one or more types separated by commas, e.g. 5 or 2b,5 "
+                "(in the reference: {types})."
+            ).format(types=", ".join(sorted(present))),
         )
     return wanted
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from egov_cli.core import schema
-from egov_cli.core.errors import FileError, ValidationError
+from egov_cli.core.errors import FileError, ValidationError, shown_value
 from egov_cli.core.files import atomic_path
 from egov_cli.exports.columns import row_converter
 from egov_cli.i18n import _
@@ -155,11 +155,22 @@ def _check_row(
             except UnicodeEncodeError as exc:
                 char = cell[exc.start]
                 raise FileError(
-                    f"{file_label}: row {line}, column {header!r}: the character {char!r} "
-                    f"(U+{ord(char):04X}) cannot be written in {encoding} (value {cell!r}). "
-                    "Nothing was written.",
-                    "Write UTF-8 instead (--encoding utf-8-sig, which Excel reads), or replace "
-                    "the character in the catalogue.",
+                    _(
+                        "{file}: row {row}, column {column!r}: the character {char!r} ({code}) "
+                        "cannot be written in {encoding} (value {value}). Nothing was written."
+                    ).format(
+                        file=file_label,
+                        row=line,
+                        column=header,
+                        char=char,
+                        code=f"U+{ord(char):04X}",
+                        encoding=encoding,
+                        value=shown_value(cell),
+                    ),
+                    _(
+                        "Write UTF-8 instead (--encoding utf-8-sig, which Excel reads), or "
+                        "replace the character in the catalogue."
+                    ),
                 ) from None
         raise
 

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from egov_cli.core.errors import NotFound
+from egov_cli.i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -161,7 +162,10 @@ def get_builder(name: str) -> Builder:
             module = importlib.import_module(spec.module)
             builder: Builder = module.build
             return builder
-    raise NotFound(f"No report {name!r}.", f"Known reports: {', '.join(report_names())}.")
+    raise NotFound(
+        _("No report {name!r}.").format(name=name),
+        _("Known reports: {names}.").format(names=", ".join(report_names())),
+    )
 
 
 def build(

@@ -75,20 +75,24 @@ def _driver_message_error(message: str, label: str) -> DatabaseError:
 def _damaged(detail: str, label: str) -> DamagedCatalogue:
     if is_url(label) and not label.startswith("sqlite"):
         return DamagedCatalogue(
-            f"The catalogue {label} is damaged: {detail}.",
-            "Nothing was written. Ask the database administrator to check the server's data "
-            "(amcheck) and to restore the last backup.",
+            _("The catalogue {name} is damaged: {detail}.").format(name=label, detail=detail),
+            _(
+                "Nothing was written. Ask the database administrator to check the server's data "
+                "(amcheck) and to restore the last backup."
+            ),
         )
     file = label if not is_url(label) else "FILE"
-    opening = (
-        f"{label} is not a SQLite catalogue, or it is damaged"
+    message = (
+        _("{name} is not a SQLite catalogue, or it is damaged: {detail}.")
         if "not a database" in detail
-        else f"The catalogue {label} is damaged"
+        else _("The catalogue {name} is damaged: {detail}.")
     )
     return DamagedCatalogue(
-        f"{opening}: {detail}.",
-        f'Nothing was written. Check the file: sqlite3 "{file}" "PRAGMA integrity_check". '
-        "Then go back to your last copy (a file written by 'egov db backup', or "
-        "'egov db restore DUMP' into a new catalogue); "
-        f'sqlite3 "{file}" ".recover" can rescue what is still readable.',
+        message.format(name=label, detail=detail),
+        _(
+            'Nothing was written. Check the file: sqlite3 "{file}" "PRAGMA integrity_check". '
+            "Then go back to your last copy (a file written by 'egov db backup', or "
+            "'egov db restore DUMP' into a new catalogue); "
+            'sqlite3 "{file}" ".recover" can rescue what is still readable.'
+        ).format(file=file),
     )

@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 
 from egov_cli.core.config import lock_timeout
 from egov_cli.core.errors import BadLocation
+from egov_cli.i18n import _
 from egov_cli.storage.location import (
     KNOWN_KINDS,
     mask_url,
@@ -111,14 +112,18 @@ def _create_engine(target: str, url: URL, **kwargs: Any) -> Engine:
         return create_engine(url, **kwargs)
     except sa_exc.NoSuchModuleError as exc:
         raise BadLocation(
-            f"The catalogue location {mask_url(target)} names the database kind "
-            f"{url.drivername!r}, which egov does not know.",
-            KNOWN_KINDS,
+            _(
+                "The catalogue location {location} names the database kind {kind!r}, which egov "
+                "does not know."
+            ).format(location=mask_url(target), kind=url.drivername),
+            _(KNOWN_KINDS),
         ) from exc
     except ImportError as exc:
         raise BadLocation(
-            f"The database driver of {mask_url(target)} is not installed ({exc}).",
-            KNOWN_KINDS,
+            _("The database driver of {location} is not installed ({error}).").format(
+                location=mask_url(target), error=exc
+            ),
+            _(KNOWN_KINDS),
         ) from exc
 
 

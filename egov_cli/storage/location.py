@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, make_url
 
 from egov_cli.core.config import is_url
 from egov_cli.core.errors import BadLocation
+from egov_cli.i18n import N_, _
 
 
 def to_url(target: str) -> str:
@@ -61,7 +62,7 @@ def describe(target: str) -> str:
     return mask_url(target)
 
 
-KNOWN_KINDS = (
+KNOWN_KINDS = N_(
     "egov keeps a catalogue in SQLite (a file path, or sqlite:///PATH) or in PostgreSQL "
     "(postgresql://USER@HOST/DATABASE; characters such as @ : / in the password %-encoded)."
 )
@@ -73,14 +74,22 @@ def parse_url(target: str) -> URL:
         return make_url(to_url(target))
     except sa_exc.ArgumentError as exc:
         raise BadLocation(
-            f"The catalogue location {mask_url(target)} is not a database URL.", KNOWN_KINDS
+            _("The catalogue location {location} is not a database URL.").format(
+                location=mask_url(target)
+            ),
+            _(KNOWN_KINDS),
         ) from exc
     except ValueError as exc:
         port = _PORT.search(mask_url(target))
-        what = f"The port {port.group(1)!r}" if port else "A part"
         raise BadLocation(
-            f"{what} of the catalogue location {mask_url(target)} is not valid.",
-            "A port is a number, e.g. postgresql://egov@dbserver:5432/egov.",
+            _("The port {port!r} of the catalogue location {location} is not valid.").format(
+                port=port.group(1), location=mask_url(target)
+            )
+            if port
+            else _("A part of the catalogue location {location} is not valid.").format(
+                location=mask_url(target)
+            ),
+            _("A port is a number, e.g. postgresql://egov@dbserver:5432/egov."),
         ) from exc
 
 

@@ -97,12 +97,18 @@ def init_catalogue(target: str, *, force: bool = False) -> InitResult:
         foreign = _foreign_tables(engine) if before is None else []
         if foreign and not force:
             shown = ", ".join(foreign[:5]) + (
-                f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+                " " + _("and {count} more").format(count=len(foreign) - 5)
+                if len(foreign) > 5
+                else ""
             )
             raise DatabaseError(
-                f"{describe(target)} is not an egov catalogue and not empty: it holds {shown}.",
-                "Nothing was changed. Give egov a new file or an empty database with --db; "
-                "add --force only to add egov's tables to this database.",
+                _("{name} is not an egov catalogue and not empty: it holds {tables}.").format(
+                    name=describe(target), tables=shown
+                ),
+                _(
+                    "Nothing was changed. Give egov a new file or an empty database with --db; "
+                    "add --force only to add egov's tables to this database."
+                ),
             )
         backup = _backup_before_upgrade(target) if before is not None else None
         _run_upgrade(engine)

@@ -105,7 +105,7 @@ def test_report_coverage_renders_in_the_report_formats(db_url: str) -> None:
 def test_report_coverage_refuses_an_unknown_leika_type(db_url: str) -> None:
     result = egov("report", "coverage", "--leika-type", "99")
     assert result.exit_code == 3
-    assert "LeiKa type '99' is not known." in result.stderr
+    assert "LeiKa-Typ '99' ist unbekannt." in result.stderr
 
 
 def test_update_takes_the_fim_export_and_merges_it_with_the_reference(

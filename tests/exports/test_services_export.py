@@ -261,8 +261,8 @@ def test_a_character_cp1252_cannot_hold_is_an_error_naming_row_and_column(
     with pytest.raises(FileError) as info:
         _export(catalogue, path, "csv", columns="name,notes", encoding="cp1252")
     assert info.value.message == (
-        f"{path}: row 3, column 'Bemerkungen': the character 'Ł' (U+0141) cannot be written "
-        "in cp1252 (value 'Łódź ✓'). Nothing was written."
+        f"{path}: Zeile 3, Spalte 'Bemerkungen': das Zeichen 'Ł' (U+0141) lässt sich nicht in "
+        "cp1252 schreiben (Wert 'Łódź ✓'). Nichts wurde geschrieben."
     )
     assert list(path.parent.iterdir()) == []
 

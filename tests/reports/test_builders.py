@@ -54,7 +54,7 @@ def test_the_registry_names_the_reports_and_refuses_unknown_ones(city: Catalogue
     assert {"readiness", "targets", "overdue", "changes", "sdg"} <= set(report_names())
     with transaction(city) as s, pytest.raises(NotFound) as exc:
         build("nonsense", s, LABEL, NOW)
-    assert exc.value.message == "No report 'nonsense'."
+    assert exc.value.message == "Kein Bericht 'nonsense'."
 
 
 def test_readiness_headline_figures_and_level_distribution(with_targets: Catalogue) -> None:

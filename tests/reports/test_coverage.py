@@ -123,7 +123,7 @@ def test_the_themenfeld_filter_ignores_case(city: Catalogue, reference: Referenc
 def test_an_unknown_themenfeld_names_the_known_ones(city: Catalogue, reference: Reference) -> None:
     with pytest.raises(ValidationError) as raised:
         build(city, reference, topic="Raumfahrt")
-    assert raised.value.message == "Themenfeld 'Raumfahrt' is not in the reference catalogue."
+    assert raised.value.message == "Themenfeld 'Raumfahrt' steht nicht im Referenzkatalog."
     assert raised.value.hint is not None
     assert "Recht & Ordnung" in raised.value.hint
 
