@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 from typer.testing import CliRunner, Result
 
 from egov_cli.cli.app import app
@@ -10,3 +16,30 @@ from egov_cli.cli.app import app
 def egov(*args: str, input: str | None = None) -> Result:
     """Run ``egov ARGS`` through Typer's CliRunner (stdout and stderr kept apart)."""
     return CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+def on_read_only_storage(folder: Path) -> list[str]:
+    """The command prefix that runs a program where ``folder`` really cannot be written: for
+    root, a read-only bind mount of it in a mount namespace of the program's own (gone when
+    the program ends); for any other user, the folder's permissions. Skips where neither can
+    be had."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        for file in folder.iterdir():
+            file.chmod(0o444)
+        return []
+    prefix = [
+        "unshare",
+        "--mount",
+        "sh",
+        "-c",
+        'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
+        "sh",
+        str(folder),
+    ]
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare(1) to mount a folder read-only")
+    probe = subprocess.run([*prefix, "touch", str(folder / "probe")], capture_output=True)
+    if probe.returncode == 0 or (folder / "probe").exists():
+        pytest.skip("a read-only bind mount cannot be made here")
+    return prefix

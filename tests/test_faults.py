@@ -19,7 +19,7 @@ from egov_cli.core.errors import DatabaseError
 from egov_cli.imports import ImportOptions, run_import
 from egov_cli.storage.db import Catalogue, database_error, sqlite_path
 from egov_cli.storage.transfer import content_checksum
-from tests.helpers import egov
+from tests.helpers import egov, on_read_only_storage
 
 ROWS = 3_000
 READ_ONLY_HINT = "The catalogue file or its folder is read-only; check its permissions."
@@ -359,36 +359,6 @@ def test_a_text_overwritten_with_bytes_that_are_not_utf8_is_reported_as_damaged(
 # --- a catalogue on read-only storage ----------------------------------------------------------------
 
 
-def _on_read_only_storage(folder: Path) -> list[str]:
-    """The command prefix that runs a program where ``folder`` really cannot be written: for
-    root, a read-only bind mount of it in a mount namespace of the program's own (gone when
-    the program ends); for any other user, the folder's permissions. Skips where neither can
-    be had."""
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        for file in folder.iterdir():
-            file.chmod(0o444)
-        return []
-    import shutil
-    import subprocess
-
-    prefix = [
-        "unshare",
-        "--mount",
-        "sh",
-        "-c",
-        'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
-        "sh",
-        str(folder),
-    ]
-    if shutil.which("unshare") is None:
-        pytest.skip("no unshare(1) to mount a folder read-only")
-    probe = subprocess.run([*prefix, "touch", str(folder / "probe")], capture_output=True)
-    if probe.returncode == 0 or (folder / "probe").exists():
-        pytest.skip("a read-only bind mount cannot be made here")
-    return prefix
-
-
 @pytest.mark.sqlite_only
 def test_reports_read_a_catalogue_on_read_only_storage_and_writes_stop_with_exit_code_7(
     tmp_path: Path,
@@ -406,7 +376,7 @@ def test_reports_read_a_catalogue_on_read_only_storage_and_writes_stop_with_exit
     held = sorted(p.name for p in folder.iterdir())
     out = tmp_path / "berichte"
     out.mkdir()
-    prefix = _on_read_only_storage(folder)
+    prefix = on_read_only_storage(folder)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -1,49 +1,65 @@
 """``egov db backup`` only reads the catalogue: it works where the catalogue's folder cannot be
-written (a read-only share, someone else's folder), with the copy written elsewhere."""
+written (a read-only share, someone else's folder), with the copy written elsewhere. The
+folder is really read-only: a read-only bind mount for root, the folder's permissions for
+anyone else (``tests.helpers.on_read_only_storage``)."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import egov
+from tests.helpers import egov, on_read_only_storage
 
 pytestmark = pytest.mark.sqlite_only
 
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
 
 @pytest.fixture
-def read_only_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def on_read_only(tmp_path: Path) -> tuple[Path, Run]:
+    """A catalogue with one department in a folder that cannot be written, and a way to run
+    egov where that holds."""
     folder = tmp_path / "share"
     folder.mkdir()
     path = folder / "catalogue.db"
-    monkeypatch.setenv("EGOV_DB", str(path))
-    assert egov("init").exit_code == 0
-    assert egov("departments", "add", "32", "Ordnungsamt").exit_code == 0
-    folder.chmod(0o555)
-    try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("the folder stays writable (running as root): chmod cannot show this")
-        yield path
-    finally:
-        folder.chmod(0o755)
+    assert egov("--db", str(path), "init").exit_code == 0
+    assert egov("--db", str(path), "departments", "add", "32", "Ordnungsamt").exit_code == 0
+    prefix = on_read_only_storage(folder)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", "egov_cli", "--db", str(path), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=os.environ.copy(),
+        )
+
+    return path, run
 
 
 def test_a_backup_of_a_catalogue_in_a_read_only_folder_is_written_elsewhere(
-    read_only_catalogue: Path, tmp_path: Path
+    on_read_only: tuple[Path, Run], tmp_path: Path
 ) -> None:
+    path, run = on_read_only
     copy = tmp_path / "elsewhere" / "copy.db"
-    result = egov("db", "backup", str(copy))
-    assert result.exit_code == 0, result.stderr
+    result = run("db", "backup", str(copy))
+    assert result.returncode == 0, result.stderr
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT code FROM department").fetchall() == [("32",)]
-    assert sorted(p.name for p in read_only_catalogue.parent.iterdir()) == ["catalogue.db"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["catalogue.db"]
 
 
-def test_the_catalogue_in_a_read_only_folder_is_still_readable(read_only_catalogue: Path) -> None:
-    result = egov("departments", "list")
-    assert result.exit_code == 0, result.stderr
+def test_the_catalogue_in_a_read_only_folder_is_still_readable(
+    on_read_only: tuple[Path, Run],
+) -> None:
+    _path, run = on_read_only
+    result = run("departments", "list")
+    assert result.returncode == 0, result.stderr
     assert "Ordnungsamt" in result.stdout
