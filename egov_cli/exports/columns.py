@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from egov_cli.core import schema
 from egov_cli.core.errors import ValidationError
 from egov_cli.i18n import _, ngettext
-from egov_cli.values.fold import UMLAUTS
+from egov_cli.values.fold import german_key
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -110,13 +110,14 @@ def _sql_columns(columns: Sequence[schema.Column]) -> list[Any]:
 
 
 def sort_key(row: Sequence[Any]) -> str:
-    """Department code, name (ignoring case, umlauts spelled out), id; no department last.
+    """Department code, name (in German order, DIN 5007 variant 1, as ``egov services list``
+    sorts them), id; no department last.
 
     One string per row: comparing strings is several times faster than comparing tuples.
     """
     department, name, ident = row[-1], row[-3].casefold(), row[-2]
     if not name.isascii():
-        name = name.translate(UMLAUTS)
+        name = german_key(name)[0]
     if department is None:
         return f"1\x00{name}\x00{ident:012d}"
     return f"0{department.casefold()}\x00{name}\x00{ident:012d}"
