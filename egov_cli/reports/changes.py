@@ -193,6 +193,12 @@ def _go_lives(
     return sorted(went, key=lambda r: (r["changed_at"], german_key(r["name"])))
 
 
+def _first_record(session: Session) -> datetime | None:
+    """When the change history begins (None for an empty one)."""
+    first = session.execute(select(func.min(col(ChangeRecord.changed_at)))).scalar_one_or_none()
+    return None if first is None else aware(first)
+
+
 def _removed(session: Session, since: datetime | None, now: datetime) -> list[dict[str, Any]]:
     query: Any = (
         select(
@@ -270,6 +276,8 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
                 tuple(removed),
             )
         )
+    # Without a date the report covers the whole history: since its first record.
+    start = since or _first_record(session)
     figures = (
         Figure("level_ups", Label("Aufgestiegen", "Level ups"), len(ups)),
         Figure("level_downs", Label("Abgestiegen", "Level downs"), len(downs)),
@@ -280,7 +288,7 @@ def build(session: Session, catalogue_label: str, now: datetime, options: Report
             if scoped_report
             else (Figure("removed", Label("Entfernt", "Removed"), len(removed)),)
         ),
-        Figure("since", Label("Seit", "Since"), local_day(since) if since else None, "date"),
+        Figure("since", Label("Seit", "Since"), local_day(start) if start else None, "date"),
     )
     if options.since_last or since is not None:
         filters["since"] = since_label(since, last=options.since_last)

@@ -185,6 +185,12 @@ def test_changes_since_a_date(city: Catalogue) -> None:
     assert _filters(report, "en")["since"] == "since 2026-05-01"
 
 
+def test_changes_without_a_date_say_since_when_the_history_begins(city: Catalogue) -> None:
+    report = _build(city, "changes")
+    assert _figures(report.sections[0])["since"] == date(2025, 12, 1)  # the first record
+    assert "since" not in _filters(report)
+
+
 def test_changes_since_the_start_lists_new_services(city: Catalogue) -> None:
     report = _build(city, "changes", since=date(2026, 3, 15))
     assert [r["name"] for r in _table(report, "new_services").rows] == ["Leistung F", "Leistung G"]
