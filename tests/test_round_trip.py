@@ -112,7 +112,7 @@ def test_edited_cells_are_imported_and_nothing_else(full: Catalogue, tmp_path: P
             (FORMULA_NAME, "Umsetzungsstatus"): "in Umsetzung",
             (FORMULA_NAME, "Zieldatum"): datetime(2027, 6, 30),
             (MINUS_NAME, "Bürgerfreundliche Bezeichnung"): "Übergang für Bürgerinnen",
-            (MINUS_NAME, "SDG Anhang II"): "ja",
+            (MINUS_NAME, "SDG-Anhang II"): "ja",
         },
     )
     result = _import(full, path)

@@ -306,7 +306,7 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "sdg_annex2",
-        "SDG Anhang II",
+        "SDG-Anhang II",
         "SDG Annex II",
         FLAG,
         "ja, wenn die Leistung unter Anhang II der SDG-Verordnung (EU) 2018/1724 fällt.",

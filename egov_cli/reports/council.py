@@ -125,8 +125,8 @@ def _counts_section(
                 Label("Was die drei Zahlen zählen", "What the three counts count"),
                 (
                     Col("count", Label("Zahl", "Count")),
-                    Col("total", Label("gesamt", "total"), "int"),
-                    Col("online", Label("online", "online"), "int"),
+                    Col("total", Label("Gesamt", "Total"), "int"),
+                    Col("online", Label("Online", "Online"), "int"),
                     Col("meaning", Label("Bedeutung", "Meaning")),
                 ),
                 rows,

@@ -1,7 +1,7 @@
 """A report's scope filters in people's words, checked against the catalogue.
 
 The header of every report says what it covers in the report's language ("Amt 33
-(Bürgeramt)", "Themenfeld Familie", "SDG Anhang II: ja"), never a field name. A filter that
+(Bürgeramt)", "Themenfeld Familie", "SDG-Anhang II: ja"), never a field name. A filter that
 matches nothing in the catalogue is an error that says so ("Kein Amt '99'."), not a report
 of zeros.
 """
@@ -105,7 +105,7 @@ def _type_label(session: Session, wanted: str) -> Label:
 
 def sdg_label(annex2: bool) -> Label:
     return Label(
-        f"SDG Anhang II: {'ja' if annex2 else 'nein'}",
+        f"SDG-Anhang II: {'ja' if annex2 else 'nein'}",
         f"SDG Annex II: {'yes' if annex2 else 'no'}",
     )
 

@@ -87,7 +87,7 @@ def test_the_workbook_has_schema_headers_text_keys_real_dates_and_labels(
     assert gewerbe["Ziel-Reifegrad"].value == "4 - Online-Transaktion"
     assert gewerbe["Umsetzungsstatus"].value == "live"
     assert gewerbe["Adressat"].value == "Unternehmen"
-    assert gewerbe["SDG Anhang II"].value == "ja"
+    assert gewerbe["SDG-Anhang II"].value == "ja"
     assert gewerbe["Fallzahl pro Jahr"].value == 1200
     assert gewerbe["Bereitstellung"].value == "zentraler Landesdienst"
     assert gewerbe["Authentifizierung"].value == "eID substanziell"

@@ -227,7 +227,7 @@ def test_sdg_lists_annex_ii_services_below_the_top_level(city: Catalogue) -> Non
         ("Leistung E", 0),
         ("Leistung B", 3),
     ]
-    assert _filters(report) == {"sdg_annex2": "SDG Anhang II: ja"}
+    assert _filters(report) == {"sdg_annex2": "SDG-Anhang II: ja"}
 
 
 @pytest.mark.parametrize("report_name", ["readiness", "overdue", "changes", "sdg", "targets"])
