@@ -5,8 +5,9 @@ Rich markup, so a service name cannot colour, move or clear the terminal.
 
 Tables fit the terminal: a column of values without spaces (keys, numbers, dates) is never
 wrapped; text wraps at word boundaries and is never narrower than its longest word; where the
-columns do not fit, the table leaves out columns from the right (the first two, which name the
-row, stay) and says which, with a hint to widen the terminal or write a file.
+columns do not fit, the table keeps the first two (they name the row) and a status, then every
+column that still fits, levels, dates and numbers before other text, and says which it left
+out, with a hint to widen the terminal or write a file.
 """
 
 from __future__ import annotations
@@ -68,17 +69,19 @@ def _fit(header: str, cells: list[str]) -> _Fit:
     return _Fit(max(longest_word, min(longest, TEXT_WIDTH)), longest_word, wraps=True)
 
 
-def _shown_columns(fits: list[_Fit], kept: set[int], width: int) -> list[int]:
+def _shown_columns(fits: list[_Fit], kept: set[int], texts: set[int], width: int) -> list[int]:
     """The columns (their positions, in order) that fit in ``width`` characters, with the
     borders and padding of a Rich table (three characters a column, one more at the end):
-    columns are left out from the right, except the ``kept`` ones."""
-    shown = list(range(len(fits)))
-    for position in reversed(range(len(fits))):
-        if sum(fits[i].width + 3 for i in shown) + 1 <= width:
-            break
-        if position not in kept:
-            shown.remove(position)
-    return shown
+    the ``kept`` ones, then from left to right every other column that still fits, columns
+    of plain ``texts`` last (levels, dates, numbers say what the row is about)."""
+    shown = set(kept)
+    used = sum(fits[i].width + 3 for i in shown) + 1
+    rest = [i for i in range(len(fits)) if i not in kept]
+    for position in [i for i in rest if i not in texts] + [i for i in rest if i in texts]:
+        if used + fits[position].width + 3 <= width:
+            shown.add(position)
+            used += fits[position].width + 3
+    return sorted(shown)
 
 
 def _t(text: object, style: str | None = None) -> Text:
@@ -109,7 +112,8 @@ def _table(table: Table, lang: str, scale: dict[int, str], width: int) -> Render
     kept = {
         i for i, c in enumerate(table.columns) if i < KEPT or c.kind in ("target_status", "status")
     }
-    shown = _shown_columns(fits, kept, width)
+    texts = {i for i, c in enumerate(table.columns) if c.kind == "text"}
+    shown = _shown_columns(fits, kept, texts, width)
     notes = [table.note(lang)] if table.note else []
     if len(shown) < len(table.columns):
         left_out = ", ".join(h for i, h in enumerate(headers) if i not in shown)

@@ -47,3 +47,33 @@ def test_at_80_columns_keys_stay_whole_names_wrap_at_words_and_columns_are_left_
     status_table = targets.split("Zielstatus")[1].split("Regel:")[0]
     assert "gefährdet" in status_table
     assert "Nicht gezeigt" not in render_text(reports[1], "de", width=200)
+
+
+def test_a_narrow_terminal_keeps_what_a_row_is_about_before_more_text() -> None:
+    from egov_cli.reports.document import Col, Label, Report, Section, Table
+
+    columns = (
+        Col("key", Label("LeiKa-Schlüssel", "LeiKa key")),
+        Col("name", Label("Leistung", "Service")),
+        Col("contact", Label("Ansprechpartner", "Contact")),
+        Col("due", Label("Zieldatum", "Target date"), "date"),
+        Col("days", Label("Tage überfällig", "Days overdue"), "int"),
+    )
+    rows = (
+        {"key": "99010001001000", "name": "Aufenthaltserlaubnis Erteilung", "due": date(2026, 9, 30),
+         "contact": "Frau Mustermann, Zimmer 12, Bürgerbüro am Markt", "days": 64},
+    )  # fmt: skip
+    report = Report(
+        name="overdue",
+        title=Label("Überfällig", "Overdue"),
+        generated_at=NOW,
+        catalogue="city.db",
+        filters={},
+        sections=(Section("s", Label("Überfällig", "Overdue"), tables=(Table("t", Label("T", "T"), columns, rows),)),),
+    )  # fmt: skip
+
+    text = render_text(report, "de", width=80)
+
+    header = next(line for line in text.splitlines() if "LeiKa-Schlüssel" in line)
+    assert "Zieldatum" in header and "Tage überfällig" in header
+    assert "Nicht gezeigt (Terminal zu schmal): Ansprechpartner;" in text
