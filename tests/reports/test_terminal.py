@@ -75,5 +75,6 @@ def test_a_narrow_terminal_keeps_what_a_row_is_about_before_more_text() -> None:
     text = render_text(report, "de", width=80)
 
     header = next(line for line in text.splitlines() if "LeiKa-Schlüssel" in line)
-    assert "Zieldatum" in header and "Tage überfällig" in header
+    assert "Zieldatum" in header
+    assert "Tage überfällig" in header
     assert "Nicht gezeigt (Terminal zu schmal): Ansprechpartner;" in text
