@@ -385,6 +385,28 @@ def _expect_total_row(out: Outcome) -> None:
     assert "'Summe' übersprungen" in out.warnings
 
 
+def _build_formula_total_row(tmp: Path) -> Path:
+    """A total row at the foot without any name: only the saved results of formulas."""
+    path = tmp / "summe-formel.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Leistungen")
+    for r, row in enumerate([["LeiKa-Schlüssel", "Leistung", "Reifegrad", "Fallzahl pro Jahr"],
+                             ["99050012104000", "Gewerbe Anmeldung", 3, 120],
+                             ["99050012071000", "Gewerbe Ummeldung", 2, 80]]):  # fmt: skip
+        sheet.write_row(r, 0, row)
+    sheet.write_formula(3, 2, "=AVERAGE(C2:C3)", None, 2.5)
+    sheet.write_formula(3, 3, "=SUM(D2:D3)", None, 200)
+    book.close()
+    return path
+
+
+def _expect_formula_total_row(out: Outcome) -> None:
+    assert out.exit_code == 0, out.stderr
+    assert out.result.get("rejected") == 0, out.result
+    assert {s["name"] for s in out.services} == {"Gewerbe Anmeldung", "Gewerbe Ummeldung"}
+    assert "Zeile 4: übersprungen: eine Zeile am Ende des Blatts nur mit Zahlen" in out.warnings
+
+
 def _build_title_and_blank_rows(tmp: Path) -> Path:
     return write_xlsx(
         tmp / "titel.xlsx",
@@ -494,6 +516,7 @@ CASES: tuple[Case, ...] = (
     Case("relative urls", "5", _build_relative_urls, _expect_relative_urls),
     Case("duplicate rows", "6", _build_duplicate_rows, _expect_duplicate_rows),
     Case("total row", "6", _build_total_row, _expect_total_row),
+    Case("formula total row", "6", _build_formula_total_row, _expect_formula_total_row),
     Case("title and blank rows", "6", _build_title_and_blank_rows, _expect_title_and_blank_rows),
     Case(
         "profile saved", "7", _build_monthly_workbook, _expect_profile_saved,

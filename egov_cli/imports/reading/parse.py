@@ -9,7 +9,7 @@ bare Leistungsobjekt) go with the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -144,9 +144,20 @@ def read_rows(
             )
         ]
 
+    totals = _total_rows_at_the_foot(match, transposed, count)
+    for position in totals:
+        problems_by_row.pop(all_numbers[position], None)
     problems: list[Problem] = []
     rejected_raw: dict[int, list[Any]] = {}
     numbers = all_numbers
+    if totals:
+        keep = [p for p in range(count) if p not in totals]
+        numbers = [all_numbers[p] for p in keep]
+        converted = [[values[p] for p in keep] for values in converted]
+        all_numbers = numbers
+        count_kept = len(keep)
+    else:
+        count_kept = count
     if problems_by_row:
         position_of = {number: p for p, number in enumerate(all_numbers)}
         bad = set()
@@ -155,7 +166,7 @@ def read_rows(
             rejected_raw[number] = raw.row(number)
             bad.add(position_of[number])
         if bad:
-            keep = [p for p in range(count) if p not in bad]
+            keep = [p for p in range(count_kept) if p not in bad]
             numbers = [all_numbers[p] for p in keep]
             converted = [[values[p] for p in keep] for values in converted]
     bare_keys: list[int] = []
@@ -167,6 +178,13 @@ def read_rows(
             if key is not None and key.endswith("000000")
         ]
     warnings = list(match.notes)
+    warnings.extend(
+        _(
+            "row {row}: skipped: a row at the foot of the sheet with numbers only (no key, no "
+            "name) reads as a total row, not a service."
+        ).format(row=raw.numbers[p])
+        for p in sorted(totals)
+    )
     if left_out:
         shown = ", ".join(
             _("row {row}: {link}").format(row=n, link=link) for n, _h, link in left_out[:EXAMPLES]
@@ -219,3 +237,34 @@ def read_rows(
         raw=raw,
         column_map=match.mapping,
     )
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    text = str(value).strip().replace(".", "").replace(",", "").replace(" ", "")
+    return text.lstrip("-").isdigit()
+
+
+def _total_rows_at_the_foot(match: HeaderMatch, cells: list[Sequence[Any]], count: int) -> set[int]:
+    """The positions of the rows at the foot of the sheet that read as totals (the results of
+    formulas such as =SUMME(...) below a list): no key, no ID and no name, and numbers only."""
+    naming = [c.index for c in match.columns if c.field in ("leika_key", "id", "name")]
+    if not naming:
+        return set()
+    totals: set[int] = set()
+    for position in reversed(range(count)):
+        row = [column[position] for column in cells if position < len(column)]
+        filled = [v for v in row if v is not None and str(v).strip()]
+        named = any(
+            index < len(cells)
+            and cells[index][position] is not None
+            and str(cells[index][position]).strip()
+            for index in naming
+        )
+        if named or not filled or not all(_is_number(v) for v in filled):
+            break
+        totals.add(position)
+    return totals

@@ -1,6 +1,7 @@
 """Rules on rows: which rows are planned at all and which service each one is.
 
-Skipped rows: a total or summary row (no key, no ID, a name such as Summe, Gesamt, Anzahl) and
+Skipped rows: a total or summary row (no key, no ID, a name such as Summe, Gesamt, Anzahl; rows
+of numbers only at the foot of a sheet are skipped while reading, see ``reading.parse``) and
 a row that repeats an earlier row exactly are skipped, each with a note.
 
 Duplicates: a LeiKa key, an ID, or (without key and ID) a name that appears in two rows
