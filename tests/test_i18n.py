@@ -175,7 +175,8 @@ def test_help_headings_are_german_by_default_and_english_on_request() -> None:
             "Unbekannter Befehl 'lst'. Meinten Sie 'list'?",
             "No such command 'lst'. Did you mean 'list'?",
         ),
-        (["targets", "add"], "Argument 'name' fehlt.", "Missing argument 'name'."),
+        (["targets", "add"], "Argument 'NAME' fehlt.", "Missing argument 'NAME'."),
+        (["db", "backup"], "Argument 'DATEI' fehlt.", "Missing argument 'FILE'."),
         (
             ["services", "list", "--department"],
             "Option '--department' braucht einen Wert.",
@@ -311,6 +312,22 @@ def test_every_help_speaks_one_language(lang: str) -> None:
         if found:
             mixed[" ".join(path) or "egov"] = found
     assert not mixed, mixed
+
+
+@pytest.mark.parametrize(("lang", "file"), [("de", "DATEI"), ("en", "FILE")])
+def test_every_help_names_what_a_value_is_in_the_run_language(lang: str, file: str) -> None:
+    for path in every_command():
+        shown = egov("--lang", lang, *path, "--help").stdout
+        assert "<str>" not in shown, path  # a metavar says what is wanted, not a type
+        assert "{" not in shown.splitlines()[0], path
+    assert (
+        f"egov db backup [{_options(lang)}] {file}"
+        in egov("--lang", lang, "db", "backup", "-h").stdout
+    )
+
+
+def _options(lang: str) -> str:
+    return "OPTIONEN" if lang == "de" else "OPTIONS"
 
 
 FAILING = [

@@ -215,7 +215,7 @@ def root(
         typer.Option(
             "--db",
             envvar="EGOV_DB",
-            metavar="KATALOG",
+            metavar=N_("CATALOGUE"),
             help=N_(
                 "Catalogue: a file path or a SQLAlchemy URL (postgresql+psycopg://...). "
                 "Default: catalogue.db in the user data directory."
@@ -227,7 +227,7 @@ def root(
         str | None,
         typer.Option(
             "--actor",
-            metavar="NAME",
+            metavar=N_("NAME"),
             help=N_("Name recorded in the change history (default: the OS user)."),
         ),
     ] = None,

@@ -147,7 +147,10 @@ def upgrade(ctx: typer.Context, json: JsonOpt = False) -> None:
 @db_app.command("backup")
 def backup(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help=N_("Where to write the copy (must not exist)."))],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar=N_("FILE"), help=N_("Where to write the copy (must not exist).")),
+    ],
     json: JsonOpt = False,
 ) -> None:
     """Write a consistent copy of a SQLite catalogue, even while others are writing.
@@ -204,7 +207,9 @@ def copy(
     to: Annotated[
         str,
         typer.Option(
-            "--to", metavar="ZIEL", help=N_("Destination: a file path or a database URL.")
+            "--to",
+            metavar=N_("DESTINATION"),
+            help=N_("Destination: a file path or a database URL."),
         ),
     ],
     replace: ReplaceOpt = False,
@@ -231,7 +236,10 @@ def copy(
 def dump(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help=N_("Dump file to write (.jsonl.gz; must not exist)."))
+        Path,
+        typer.Argument(
+            metavar=N_("FILE"), help=N_("Dump file to write (.jsonl.gz; must not exist).")
+        ),
     ],
     json: JsonOpt = False,
 ) -> None:
@@ -248,7 +256,9 @@ def dump(
 @db_app.command("restore")
 def restore(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help=N_("A dump written by 'egov db dump'."))],
+    file: Annotated[
+        Path, typer.Argument(metavar=N_("FILE"), help=N_("A dump written by 'egov db dump'."))
+    ],
     replace: ReplaceOpt = False,
     dry_run: DryRunOpt = False,
     json: JsonOpt = False,

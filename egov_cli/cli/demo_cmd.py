@@ -45,7 +45,7 @@ def demo(
         str | None,
         typer.Option(
             "--db",
-            metavar="KATALOG",
+            metavar=N_("CATALOGUE"),
             help=N_(
                 "Where to create the demo catalogue: a file (default: egov-demo.db in "
                 "the current folder) or an empty PostgreSQL database URL. Never the catalogue of "

@@ -39,10 +39,10 @@ def departments_list(ctx: typer.Context, json: JsonOpt = False) -> None:
 @departments_app.command("add")
 def departments_add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help=N_("Short code, e.g. 32."))],
-    name: Annotated[str, typer.Argument(help=N_("Name, e.g. Ordnungsamt."))],
+    code: Annotated[str, typer.Argument(metavar=N_("CODE"), help=N_("Short code, e.g. 32."))],
+    name: Annotated[str, typer.Argument(metavar=N_("NAME"), help=N_("Name, e.g. Ordnungsamt."))],
     contact: Annotated[
-        str | None, Opt("--contact", metavar="KONTAKT", help=N_("Contact person or mailbox."))
+        str | None, Opt("--contact", metavar=N_("CONTACT"), help=N_("Contact person or mailbox."))
     ] = None,
     json: JsonOpt = False,
 ) -> None:
@@ -68,11 +68,15 @@ def departments_add(
 @departments_app.command("rename")
 def departments_rename(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help=N_("Current code of the department."))],
-    name: Annotated[str | None, typer.Argument(help=N_("New name."))] = None,
-    new_code: Annotated[str | None, Opt("--code", metavar="AMT", help=N_("New code."))] = None,
+    code: Annotated[
+        str, typer.Argument(metavar=N_("CODE"), help=N_("Current code of the department."))
+    ],
+    name: Annotated[str | None, typer.Argument(metavar=N_("NAME"), help=N_("New name."))] = None,
+    new_code: Annotated[
+        str | None, Opt("--code", metavar=N_("DEPARTMENT"), help=N_("New code."))
+    ] = None,
     contact: Annotated[
-        str | None, Opt("--contact", metavar="KONTAKT", help=N_("New contact."))
+        str | None, Opt("--contact", metavar=N_("CONTACT"), help=N_("New contact."))
     ] = None,
     json: JsonOpt = False,
 ) -> None:

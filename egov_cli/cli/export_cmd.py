@@ -41,7 +41,7 @@ LangOpt = Annotated[
     str | None,
     Opt(
         "--lang",
-        metavar="SPRACHE",
+        metavar=N_("LANGUAGE"),
         help=N_("Language of headers and labels: de or en (default: the run's language)."),
         case_sensitive=False,
     ),
@@ -90,29 +90,34 @@ def export(
     ctx: typer.Context,
     file: Annotated[
         str | None,
-        typer.Argument(help=N_("File to write (.xlsx, .csv, .json), or - for stdout (CSV/JSON).")),
+        typer.Argument(
+            metavar=N_("FILE"),
+            help=N_("File to write (.xlsx, .csv, .json), or - for stdout (CSV/JSON)."),
+        ),
     ] = None,
     format_: Annotated[
         str | None,
         Opt(
             "--format",
             "-f",
-            metavar="FORMAT",
+            metavar=N_("FORMAT"),
             help=N_("xlsx, csv or json (default: from the extension)."),
         ),
     ] = None,
     department: Annotated[
         str | None,
-        Opt("--department", "-d", metavar="AMT", help=N_("Only this department (code).")),
+        Opt(
+            "--department", "-d", metavar=N_("DEPARTMENT"), help=N_("Only this department (code).")
+        ),
     ] = None,
     level: ExactLevelOpt = None,
     below: BelowOpt = None,
     min_level: MinLevelFilterOpt = None,
     status: Annotated[
-        str | None, Opt("--status", "-s", metavar="STATUS", help=N_("Only this status."))
+        str | None, Opt("--status", "-s", metavar=N_("STATUS"), help=N_("Only this status."))
     ] = None,
     topic: Annotated[
-        str | None, Opt("--topic", metavar="THEMENFELD", help=N_("Only this OZG Themenfeld."))
+        str | None, Opt("--topic", metavar=N_("THEMENFELD"), help=N_("Only this OZG Themenfeld."))
     ] = None,
     search: SearchOpt = None,
     columns: Annotated[
@@ -120,7 +125,7 @@ def export(
         Opt(
             "--columns",
             "-c",
-            metavar="SPALTEN",
+            metavar=N_("COLUMNS"),
             help=N_(
                 "Columns to write, in this order, by field or header "
                 "(e.g. leika_key,name,Reifegrad). Default: all."
@@ -132,18 +137,18 @@ def export(
         str | None,
         Opt(
             "--per-department",
-            metavar="ORDNER",
+            metavar=N_("FOLDER"),
             help=N_("Write one file per department into this folder."),
         ),
     ] = None,
     delimiter: Annotated[
-        str, Opt("--delimiter", metavar="ZEICHEN", help=N_("CSV delimiter (default ;)."))
+        str, Opt("--delimiter", metavar=N_("CHARACTER"), help=N_("CSV delimiter (default ;)."))
     ] = ";",
     encoding: Annotated[
         str | None,
         Opt(
             "--encoding",
-            metavar="KODIERUNG",
+            metavar=N_("ENCODING"),
             help=N_("CSV encoding (default utf-8-sig, i.e. UTF-8 with BOM; utf-8 on stdout)."),
         ),
     ] = None,
@@ -230,7 +235,7 @@ export.__doc__ = EXPORT_HELP
 
 def template(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help=N_("Workbook to write (.xlsx)."))],
+    file: Annotated[str, typer.Argument(metavar=N_("FILE"), help=N_("Workbook to write (.xlsx)."))],
     lang: LangOpt = None,
     json: JsonOpt = False,
 ) -> None:

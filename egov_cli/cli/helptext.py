@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -27,13 +29,31 @@ def help_text(text: str | None) -> str:
     return _(inspect.cleandoc(text).partition("\f")[0].strip())
 
 
+@contextmanager
+def translated_metavars(command: Any) -> Iterator[None]:
+    """The command's metavars (English message ids: ``FILE``, ``LEVEL``) in the run's
+    language while its help is written (``DATEI``, ``STUFE``)."""
+    originals = [(param, param.metavar) for param in command.params]
+    for param, metavar in originals:
+        if metavar:
+            param.metavar = _(metavar)
+    try:
+        yield
+    finally:
+        for param, metavar in originals:
+            param.metavar = metavar
+
+
 def format_usage(command: Any, ctx: Any, formatter: HelpFormatter) -> None:
     """``Aufruf: egov targets add [OPTIONEN] NAME``."""
-    pieces = [_piece(command, piece) for piece in command.collect_usage_pieces(ctx)]
+    with translated_metavars(command):
+        pieces = [_piece(command, piece) for piece in command.collect_usage_pieces(ctx)]
     formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
 
 
 def _piece(command: Any, piece: str) -> str:
+    if piece.startswith("{") and "}" in piece:  # Typer's braces round a required argument
+        return piece[1:].replace("}", "", 1)
     if piece == "[OPTIONS]":
         return _("[OPTIONS]")
     if piece == getattr(command, "subcommand_metavar", None) and piece == "COMMAND [ARGS]...":
@@ -75,8 +95,9 @@ TYPER_WORDS = (
 def format_params(command: Any, ctx: Any, formatter: HelpFormatter) -> None:
     """The arguments and options with their help, under translated headings."""
     args, opts = [], []
-    for param in command.get_params(ctx):
-        record = _help_record(param, ctx)
+    with translated_metavars(command):
+        records = [(param, _help_record(param, ctx)) for param in command.get_params(ctx)]
+    for param, record in records:
         if record is None:
             continue
         if param.param_type_name == "argument":
@@ -101,6 +122,8 @@ def _help_record(param: Any, ctx: Any) -> tuple[str, str] | None:
     if record is None:
         return None
     names, text = record
+    if param.param_type_name == "argument":  # its metavar says what is wanted, not "<str>"
+        names = re.sub(r" <[^>]*>$", "", names)
     head, bracket, extra = text.rpartition("  [") if text.endswith("]") else (text, "", "")
     if not bracket and text.startswith("[") and text.endswith("]"):
         head, bracket, extra = "", "[", text[1:]
@@ -176,6 +199,10 @@ def translate_parser_message(text: str) -> str:
         found = re.fullmatch(pattern, text, flags=re.DOTALL)
         if found:
             values = found.groupdict()
+            if "name" in values:  # an argument's metavar (an English message id): translated
+                values["name"] = re.sub(
+                    r"'([A-Z][A-Z/:=_]*)'", lambda m: f"'{_(m.group(1))}'", values["name"]
+                )
             if "message" in values:  # a message of its own, translated in turn
                 values["message"] = translate_parser_message(values["message"])
             if "stem" in values:  # a sentence whose full stop was taken off

@@ -32,30 +32,43 @@ def import_(
     file: Annotated[
         Path | None,
         typer.Argument(
+            metavar=N_("FILE"),
             help=N_(
                 "The workbook (.xlsx, .xlsm) or CSV file (.csv, .txt); or 'profiles' with "
                 "list, show NAME or remove NAME."
-            )
+            ),
         ),
     ] = None,
     words: Annotated[
         list[str] | None,
         typer.Argument(
-            help=N_("After 'profiles': list, show NAME or remove NAME."), show_default=False
+            metavar=N_("WORDS"),
+            help=N_("After 'profiles': list, show NAME or remove NAME."),
+            show_default=False,
         ),
     ] = None,
     sheet: Annotated[
         str | None,
-        typer.Option("--sheet", help=N_("Sheet name or number (default: first with a header).")),
+        typer.Option(
+            "--sheet",
+            metavar=N_("SHEET"),
+            help=N_("Sheet name or number (default: first with a header)."),
+        ),
     ] = None,
     header_row: Annotated[
         int | None,
-        typer.Option("--header-row", min=1, help=N_("Row of the headers (default: found).")),
+        typer.Option(
+            "--header-row",
+            min=1,
+            metavar=N_("ROW"),
+            help=N_("Row of the headers (default: found)."),
+        ),
     ] = None,
     map_: Annotated[
         list[str] | None,
         typer.Option(
             "--map",
+            metavar=N_("HEADER=FIELD"),
             help=N_('Map a header to a field: --map "Nummer=leika_key" (repeatable; =- ignores).'),
         ),
     ] = None,
@@ -63,6 +76,7 @@ def import_(
         str,
         typer.Option(
             "--mode",
+            metavar="upsert|insert|update",
             help=N_("upsert: add and change; insert: only new services; update: only existing."),
         ),
     ] = "upsert",
@@ -73,6 +87,7 @@ def import_(
         str,
         typer.Option(
             "--on-error",
+            metavar="abort|skip",
             help=N_(
                 "abort: any bad row stops the import (nothing written); skip: import the "
                 "valid rows and list the rest (exit code 12 when rows were rejected)."
@@ -82,21 +97,30 @@ def import_(
     rejects: Annotated[
         Path | None,
         typer.Option(
-            "--rejects", help=N_("With --on-error skip: write rejected rows to this .xlsx file.")
+            "--rejects",
+            metavar=N_("FILE"),
+            help=N_("With --on-error skip: write rejected rows to this .xlsx file."),
         ),
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help=N_("CSV encoding (default: detected)."))
+        str | None,
+        typer.Option(
+            "--encoding", metavar=N_("ENCODING"), help=N_("CSV encoding (default: detected).")
+        ),
     ] = None,
     delimiter: Annotated[
         str | None,
-        typer.Option("--delimiter", help=N_("CSV delimiter: ; , or tab (default: detected).")),
+        typer.Option(
+            "--delimiter",
+            metavar=N_("CHARACTER"),
+            help=N_("CSV delimiter: ; , or tab (default: detected)."),
+        ),
     ] = None,
     value_map: Annotated[
         list[str] | None,
         typer.Option(
             "--value-map",
-            metavar="FIELD:WORD=VALUE",
+            metavar=N_("FIELD:WORD=VALUE"),
             help=N_(
                 'A sender\'s word for a value, e.g. --value-map "status:in Arbeit=in_progress" '
                 "(repeatable; any field of terms)."
@@ -107,7 +131,7 @@ def import_(
         str | None,
         typer.Option(
             "--base-url",
-            metavar="URL",
+            metavar=N_("URL"),
             help=N_(
                 "Join relative links (/antrag/...) with this address; without it they are "
                 "left out with a warning."
@@ -118,7 +142,7 @@ def import_(
         str | None,
         typer.Option(
             "--profile",
-            metavar="NAME",
+            metavar=N_("NAME"),
             help=N_(
                 "Read the file as the saved import profile NAME says (column map, value maps, "
                 "sheet, header row, base URL); options given as well add to it."
@@ -129,7 +153,7 @@ def import_(
         str | None,
         typer.Option(
             "--save-profile",
-            metavar="NAME",
+            metavar=N_("NAME"),
             help=N_(
                 "Keep how this file was read as the import profile NAME (not in a dry run); "
                 "next month: egov import FILE --profile NAME."

@@ -45,30 +45,30 @@ DryRunRemoveOpt = Annotated[
 # --- the filters of services list and export ---------------------------------------------------
 
 FilterDeptOpt = Annotated[
-    str | None, Opt("--department", "-d", metavar="AMT", help=N_("Department code."))
+    str | None, Opt("--department", "-d", metavar=N_("DEPARTMENT"), help=N_("Department code."))
 ]
 ExactLevelOpt = Annotated[
-    str | None, Opt("--level", "-l", metavar="STUFE", help=N_("Exactly this level."))
+    str | None, Opt("--level", "-l", metavar=N_("LEVEL"), help=N_("Exactly this level."))
 ]
-BelowOpt = Annotated[str | None, Opt("--below", metavar="STUFE", help=N_("Below this level."))]
+BelowOpt = Annotated[str | None, Opt("--below", metavar=N_("LEVEL"), help=N_("Below this level."))]
 MinLevelFilterOpt = Annotated[
-    str | None, Opt("--min-level", metavar="STUFE", help=N_("At least this level."))
+    str | None, Opt("--min-level", metavar=N_("LEVEL"), help=N_("At least this level."))
 ]
 StatusFilterOpt = Annotated[
     str | None,
     Opt(
         "--status",
         "-s",
-        metavar="STATUS",
+        metavar=N_("STATUS"),
         help=N_("planned, in progress, pilot, live, deferred, retired."),
     ),
 ]
 TopicFilterOpt = Annotated[
-    str | None, Opt("--topic", metavar="THEMENFELD", help=N_("OZG Themenfeld."))
+    str | None, Opt("--topic", metavar=N_("THEMENFELD"), help=N_("OZG Themenfeld."))
 ]
 SearchOpt = Annotated[
     str | None,
-    Opt("--search", metavar="TEXT", help=N_("Free text (ignores case and umlaut spelling).")),
+    Opt("--search", metavar=N_("TEXT"), help=N_("Free text (ignores case and umlaut spelling).")),
 ]
 
 # --- the fields of a service: services add and services edit ---------------------------------

@@ -18,38 +18,40 @@ procedures_app = typer.Typer(help=N_("Online procedures (Onlinedienste)."), no_a
 Opt = typer.Option
 
 # The options of add and edit: what a procedure offers.
-UrlOpt = Annotated[str | None, Opt("--url", metavar="URL", help=N_("Address of the procedure."))]
+UrlOpt = Annotated[
+    str | None, Opt("--url", metavar=N_("URL"), help=N_("Address of the procedure."))
+]
 ProvOpt = Annotated[
     str | None,
     Opt(
         "--provision",
-        metavar="BEREITSTELLUNG",
+        metavar=N_("PROVISION"),
         help=N_("own, central state service, EfA reuse, third party."),
     ),
 ]
 BayernportalOpt = Annotated[
     str | None,
-    Opt("--bayernportal", metavar="JA/NEIN", help=N_("Linked on BayernPortal: ja/nein.")),
+    Opt("--bayernportal", metavar=N_("YES/NO"), help=N_("Linked on BayernPortal: ja/nein.")),
 ]
 AuthOpt = Annotated[
     str | None,
     Opt(
         "--auth",
-        metavar="ANMELDUNG",
+        metavar=N_("AUTHENTICATION"),
         help=N_("none, username/password, ELSTER certificate, eID substantial, eID high."),
     ),
 ]
 BayernidOpt = Annotated[
-    str | None, Opt("--bayernid", metavar="JA/NEIN", help=N_("BayernID connected: ja/nein."))
+    str | None, Opt("--bayernid", metavar=N_("YES/NO"), help=N_("BayernID connected: ja/nein."))
 ]
 BundidOpt = Annotated[
-    str | None, Opt("--bundid", metavar="JA/NEIN", help=N_("BundID connected: ja/nein."))
+    str | None, Opt("--bundid", metavar=N_("YES/NO"), help=N_("BundID connected: ja/nein."))
 ]
 EpaymentOpt = Annotated[
-    str | None, Opt("--epayment", metavar="JA/NEIN", help=N_("E-payment: ja/nein."))
+    str | None, Opt("--epayment", metavar=N_("YES/NO"), help=N_("E-payment: ja/nein."))
 ]
 SubmitsOpt = Annotated[
-    str | None, Opt("--submits", metavar="JA/NEIN", help=N_("Submits electronically: ja/nein."))
+    str | None, Opt("--submits", metavar=N_("YES/NO"), help=N_("Submits electronically: ja/nein."))
 ]
 
 
@@ -121,7 +123,9 @@ def procedures_list(ctx: typer.Context, json: JsonOpt = False) -> None:
 @procedures_app.command("add")
 def procedures_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=N_("Name of the online procedure."))],
+    name: Annotated[
+        str, typer.Argument(metavar=N_("NAME"), help=N_("Name of the online procedure."))
+    ],
     url: UrlOpt = None,
     provision: ProvOpt = None,
     bayernportal: BayernportalOpt = None,
@@ -156,8 +160,10 @@ def procedures_add(
 @procedures_app.command("edit")
 def procedures_edit(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=N_("Name of the online procedure."))],
-    new_name: Annotated[str | None, Opt("--name", metavar="TEXT", help=N_("New name."))] = None,
+    name: Annotated[
+        str, typer.Argument(metavar=N_("NAME"), help=N_("Name of the online procedure."))
+    ],
+    new_name: Annotated[str | None, Opt("--name", metavar=N_("TEXT"), help=N_("New name."))] = None,
     url: UrlOpt = None,
     provision: ProvOpt = None,
     bayernportal: BayernportalOpt = None,

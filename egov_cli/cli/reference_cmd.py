@@ -45,10 +45,14 @@ def _warn_all(warnings: list[str] | tuple[str, ...], limit: int = 20) -> None:
 def search(
     ctx: typer.Context,
     text: Annotated[
-        str, typer.Argument(help=N_("Words of the name, or the start of a LeiKa key."))
+        str,
+        typer.Argument(
+            metavar=N_("TEXT"), help=N_("Words of the name, or the start of a LeiKa key.")
+        ),
     ],
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, metavar="ZAHL", help=N_("At most this many."))
+        int,
+        typer.Option("--limit", "-n", min=1, metavar=N_("NUMBER"), help=N_("At most this many.")),
     ] = 20,
     json: JsonOpt = False,
 ) -> None:
@@ -95,7 +99,9 @@ def _entries_table(entries: list[ReferenceEntry]) -> None:
 @reference_app.command("show")
 def show(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help=N_("14-digit LeiKa key (spaces allowed)."))],
+    key: Annotated[
+        str, typer.Argument(metavar=N_("KEY"), help=N_("14-digit LeiKa key (spaces allowed)."))
+    ],
     json: JsonOpt = False,
 ) -> None:
     """Explain a LeiKa key: its parts, the LeiKa type in words, OZG service, Themenfeld,
@@ -166,10 +172,11 @@ def update(
     file: Annotated[
         str,
         typer.Argument(
+            metavar=N_("FILE"),
             help=N_(
                 "A reference CSV (the shipped columns), the FIM portal's LeiKa export "
                 "(leika_leistungen_de.csv) or the OZG dashboard's data export (JSON or CSV)."
-            )
+            ),
         ),
     ],
     dry_run: Annotated[

@@ -48,14 +48,18 @@ report_app = typer.Typer(
 DeptOpt = Annotated[
     str | None,
     typer.Option(
-        "--department", "-d", metavar="AMT", help=N_("Only this department (code or name).")
+        "--department",
+        "-d",
+        metavar=N_("DEPARTMENT"),
+        help=N_("Only this department (code or name)."),
     ),
 ]
 TopicOpt = Annotated[
-    str | None, typer.Option("--topic", metavar="THEMENFELD", help=N_("Only this OZG Themenfeld."))
+    str | None,
+    typer.Option("--topic", metavar=N_("THEMENFELD"), help=N_("Only this OZG Themenfeld.")),
 ]
 TypeOpt = Annotated[
-    str | None, typer.Option("--leika-type", metavar="TYP", help=N_("Only this LeiKa type."))
+    str | None, typer.Option("--leika-type", metavar=N_("TYPE"), help=N_("Only this LeiKa type."))
 ]
 SdgOpt = Annotated[
     bool | None,
@@ -113,7 +117,8 @@ def readiness(
 def targets(
     ctx: typer.Context,
     target: Annotated[
-        str | None, typer.Option("--target", "-t", metavar="ZIEL", help=N_("Only this target."))
+        str | None,
+        typer.Option("--target", "-t", metavar=N_("DESTINATION"), help=N_("Only this target.")),
     ] = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
@@ -134,7 +139,7 @@ def overdue(
         typer.Option(
             "--days",
             min=0,
-            metavar="ZAHL",
+            metavar=N_("NUMBER"),
             help=N_("Also list services due within this many days (30)."),
         ),
     ] = None,
@@ -159,7 +164,7 @@ def changes(
         str | None,
         typer.Option(
             "--since",
-            metavar="DATUM",
+            metavar=N_("DATE"),
             help=N_("A date (01.10.2026 or 2026-10-01) or 'last': since the last changes report."),
         ),
     ] = None,
@@ -218,13 +223,16 @@ def council(
 def run(
     ctx: typer.Context,
     schedule: Annotated[
-        Path, typer.Argument(help=N_("The schedule (TOML): reports, formats, folder."))
+        Path,
+        typer.Argument(
+            metavar=N_("FILE"), help=N_("The schedule (TOML): reports, formats, folder.")
+        ),
     ],
     fail_on: Annotated[
         str | None,
         typer.Option(
             "--fail-on",
-            metavar="STATUS",
+            metavar=N_("STATUS"),
             help=N_(
                 "Exit 10 when a target is at risk (at-risk), 11 when one is missed (at-risk "
                 "or missed)."
@@ -289,7 +297,7 @@ CoverageTypesOpt = Annotated[
     str | None,
     typer.Option(
         "--leika-type",
-        metavar="TYPEN",
+        metavar=N_("TYPES"),
         help=N_(
             "Only these LeiKa types, comma separated (e.g. 5 or 2b,5). Default: the types "
             "a municipality executes (2b, 3b, 4b, 5; and 2, 3, 2/3, 4, marked 'prüfen')."

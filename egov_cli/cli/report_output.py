@@ -45,7 +45,7 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        metavar="FORMAT",
+        metavar=N_("FORMAT"),
         help=N_(
             "rich, md, html, pdf, xlsx, csv or json. Default: from the --output file's extension, "
             "else rich on a terminal and md otherwise."
@@ -57,7 +57,7 @@ OutputOpt = Annotated[
     typer.Option(
         "--output",
         "-o",
-        metavar="DATEI",
+        metavar=N_("FILE"),
         help=N_("Write to this file ('-' for stdout, the default)."),
     ),
 ]
@@ -65,7 +65,7 @@ LangOpt = Annotated[
     str | None,
     typer.Option(
         "--lang",
-        metavar="SPRACHE",
+        metavar=N_("LANGUAGE"),
         help=N_("Language of labels, numbers and dates: de or en (default: the run's language)."),
     ),
 ]

@@ -73,7 +73,8 @@ def list_(
         bool, Opt("--all", help=N_("Show every matching service, not one page."))
     ] = False,
     page: Annotated[
-        int, Opt("--page", min=1, metavar="ZAHL", help=N_("Page to show (50 services a page)."))
+        int,
+        Opt("--page", min=1, metavar=N_("NUMBER"), help=N_("Page to show (50 services a page).")),
     ] = 1,
     json: JsonOpt = False,
 ) -> None:
@@ -117,7 +118,7 @@ def list_(
 @services_app.command("show")
 def show(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id."))],
+    service: Annotated[str, typer.Argument(metavar=N_("SERVICE"), help=N_("LeiKa key or id."))],
     json: JsonOpt = False,
 ) -> None:
     """Show every field of one service.
@@ -141,10 +142,11 @@ def add(
     name: Annotated[
         str | None,
         typer.Argument(
+            metavar=N_("NAME"),
             help=N_(
                 "Name of the service; may be left out with --leika where the reference knows "
                 "the key."
-            )
+            ),
         ),
     ] = None,
     fields: dict[str, str | None] | None = None,
@@ -171,7 +173,9 @@ def add(
 @service_field_options()
 def edit(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id of the service."))],
+    service: Annotated[
+        str, typer.Argument(metavar=N_("SERVICE"), help=N_("LeiKa key or id of the service."))
+    ],
     fields: dict[str, str | None],
     json: JsonOpt = False,
 ) -> None:
@@ -199,7 +203,9 @@ def edit(
 @services_app.command("remove")
 def remove(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id of the service."))],
+    service: Annotated[
+        str, typer.Argument(metavar=N_("SERVICE"), help=N_("LeiKa key or id of the service."))
+    ],
     yes: YesOpt = False,
     dry_run: DryRunRemoveOpt = False,
     json: JsonOpt = False,
@@ -237,7 +243,9 @@ def remove(
 @services_app.command("history")
 def history_(
     ctx: typer.Context,
-    service: Annotated[str, typer.Argument(help=N_("LeiKa key or id of the service."))],
+    service: Annotated[
+        str, typer.Argument(metavar=N_("SERVICE"), help=N_("LeiKa key or id of the service."))
+    ],
     json: JsonOpt = False,
 ) -> None:
     """Show every recorded change of a service: when, who, what, old and new value.

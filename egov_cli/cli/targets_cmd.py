@@ -50,39 +50,40 @@ MinLevelOpt = Annotated[
     str | None,
     Opt(
         "--min-level",
-        metavar="STUFE",
+        metavar=N_("LEVEL"),
         help=N_("Threshold: services at this level or higher count."),
     ),
 ]
 CountOpt = Annotated[
-    str | None, Opt("--count", metavar="ZAHL", help=N_("Goal as a number of services."))
+    str | None, Opt("--count", metavar=N_("NUMBER"), help=N_("Goal as a number of services."))
 ]
 ShareOpt = Annotated[
     str | None,
-    Opt("--share", metavar="ANTEIL", help=N_("Goal as a share of the scope: 0.8, 0,8 or 80%.")),
+    Opt("--share", metavar=N_("SHARE"), help=N_("Goal as a share of the scope: 0.8, 0,8 or 80%.")),
 ]
 DueOpt = Annotated[
     str | None,
-    Opt("--due", metavar="DATUM", help=N_("Due date (default 31.12. of the current year).")),
+    Opt("--due", metavar=N_("DATE"), help=N_("Due date (default 31.12. of the current year).")),
 ]
 StartOpt = Annotated[
     str | None,
     Opt(
         "--start",
-        metavar="DATUM",
+        metavar=N_("DATE"),
         help=N_("Start of the period (default 1.1. of the due date's year)."),
     ),
 ]
 DeptOpt = Annotated[
-    str | None, Opt("--department", "-d", metavar="AMT", help=N_("Scope: department code."))
+    str | None,
+    Opt("--department", "-d", metavar=N_("DEPARTMENT"), help=N_("Scope: department code.")),
 ]
 TopicOpt = Annotated[
-    str | None, Opt("--topic", metavar="THEMENFELD", help=N_("Scope: OZG Themenfeld."))
+    str | None, Opt("--topic", metavar=N_("THEMENFELD"), help=N_("Scope: OZG Themenfeld."))
 ]
 TypeOpt = Annotated[
-    str | None, Opt("--leika-type", metavar="TYP", help=N_("Scope: LeiKa type, e.g. 2/3."))
+    str | None, Opt("--leika-type", metavar=N_("TYPE"), help=N_("Scope: LeiKa type, e.g. 2/3."))
 ]
-NotesOpt = Annotated[str | None, Opt("--notes", metavar="TEXT", help=N_("Free text."))]
+NotesOpt = Annotated[str | None, Opt("--notes", metavar=N_("TEXT"), help=N_("Free text."))]
 
 
 def _today() -> date:
@@ -120,7 +121,7 @@ def _num(value: float | None, digits: int = 1) -> str:
 @targets_app.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=N_("Name of the target."))],
+    name: Annotated[str, typer.Argument(metavar=N_("NAME"), help=N_("Name of the target."))],
     min_level: MinLevelOpt = None,
     count: CountOpt = None,
     share: ShareOpt = None,
@@ -134,7 +135,7 @@ def add(
         str,
         Opt(
             "--kind",
-            metavar="ART",
+            metavar=N_("KIND"),
             help=N_("'level' (default) or 'digitales-amt' (online services)."),
         ),
     ] = "level",
@@ -236,7 +237,7 @@ def list_(ctx: typer.Context, json: JsonOpt = False) -> None:
 @targets_app.command("show")
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=N_("Name or id of the target."))],
+    name: Annotated[str, typer.Argument(metavar=N_("NAME"), help=N_("Name or id of the target."))],
     json: JsonOpt = False,
 ) -> None:
     """Show a target's progress: start, today, pace, pace needed, forecast, status.
@@ -282,8 +283,8 @@ def show(
 @targets_app.command("edit")
 def edit(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=N_("Name or id of the target."))],
-    new_name: Annotated[str | None, Opt("--name", metavar="TEXT", help=N_("New name."))] = None,
+    name: Annotated[str, typer.Argument(metavar=N_("NAME"), help=N_("Name or id of the target."))],
+    new_name: Annotated[str | None, Opt("--name", metavar=N_("TEXT"), help=N_("New name."))] = None,
     min_level: MinLevelOpt = None,
     count: CountOpt = None,
     share: ShareOpt = None,
@@ -295,7 +296,9 @@ def edit(
     sdg: Annotated[
         str | None,
         Opt(
-            "--sdg", metavar="JA/NEIN", help=N_('Scope SDG Annex II only: ja or nein ("" clears).')
+            "--sdg",
+            metavar=N_("YES/NO"),
+            help=N_('Scope SDG Annex II only: ja or nein ("" clears).'),
         ),
     ] = None,
     notes: NotesOpt = None,
@@ -351,7 +354,7 @@ def edit(
 @targets_app.command("remove")
 def remove(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=N_("Name or id of the target."))],
+    name: Annotated[str, typer.Argument(metavar=N_("NAME"), help=N_("Name or id of the target."))],
     yes: YesOpt = False,
     dry_run: DryRunRemoveOpt = False,
     json: JsonOpt = False,
