@@ -321,8 +321,7 @@ def test_every_help_names_what_a_value_is_in_the_run_language(lang: str, file: s
         assert "<str>" not in shown, path  # a metavar says what is wanted, not a type
         assert "{" not in shown.splitlines()[0], path
     assert (
-        f"db backup [{_options(lang)}] {file}"
-        in egov("--lang", lang, "db", "backup", "-h").stdout
+        f"db backup [{_options(lang)}] {file}" in egov("--lang", lang, "db", "backup", "-h").stdout
     )
 
 

@@ -26,12 +26,13 @@ def column_map(st: State, result: ImportResult) -> None:
     if not result.column_map:
         return
     from egov_cli.imports.reading.headers import map_hint_text, reason_text
+    from egov_cli.values.display import percent
 
     output.message(_("Columns:"), quiet=st.quiet)
     for column in result.column_map:
         reason = reason_text(column.reason)
         if column.field is not None:
-            sure = "" if column.confidence >= 1 else f", {column.confidence:.0%}"
+            sure = "" if column.confidence >= 1 else f", {percent(column.confidence, 0)}"
             output.message(f"  {column.header} -> {column.field} ({reason}{sure})", quiet=st.quiet)
         else:
             output.message(

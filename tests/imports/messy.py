@@ -193,7 +193,7 @@ def _expect_two_authority_columns(out: Outcome) -> None:
         entry = out.column(header)
         assert (entry["field"], entry["reason"]) == (None, "ambiguous")
         assert entry["map_hint"] == f'--map "{header}=department"'
-    assert "könnten jeweils department sein" in out.warnings
+    assert "könnten jeweils Amt (department) sein" in out.warnings
     assert out.service("Wohngeld")["department"] is None
 
 
@@ -208,7 +208,7 @@ def _build_two_key_columns(tmp: Path) -> Path:
 
 
 def _expect_two_key_columns(out: Outcome) -> None:
-    assert "enthalten alle Werte von leika_key" in out.warnings
+    assert "enthalten alle Werte von LeiKa-Schlüssel (leika_key)" in out.warnings
     assert out.column("Nr. alt")["field"] is None
     assert out.column("Nr. neu")["field"] is None
 

@@ -125,7 +125,7 @@ def match_cells(
                     "imported. If it is, add {hint}."
                 ).format(
                     header=header,
-                    field=guess.field,
+                    field=field_label(guess.field),
                     reason=reason_text(guess.reason),
                     why=reason_text(why),
                     hint=_map_hint(header, guess.field),
@@ -193,7 +193,7 @@ def _by_content(
                 "with e.g. {hint}."
             ).format(
                 headers=", ".join(repr(h) for h in headers),
-                field=content,
+                field=field_label(content),
                 hint=_map_hint(headers[0], content),
             )
         )
@@ -225,7 +225,7 @@ def _one_column_per_field(
                     "with e.g. {hint}."
                 ).format(
                     headers=", ".join(repr(i.header) for i in items),
-                    field=field_name,
+                    field=field_label(field_name),
                     hint=_map_hint(items[0].header, field_name),
                 )
             )
@@ -249,7 +249,7 @@ def _one_column_per_field(
                     "{reason}); {other!r} is not imported."
                 ).format(
                     other=other.header,
-                    field=field_name,
+                    field=field_label(field_name),
                     best=best.header,
                     reason=reason_text(best.reason),
                 )
@@ -295,3 +295,14 @@ def _best_row(
         if best is None or match.score > best[1].score:
             best = (index, match)
     return best
+
+
+def field_label(name: str) -> str:
+    """A field as a message names it: its column's heading in the run's language, with the
+    name ``--map`` takes (``Zielgruppe (addressee)``)."""
+    from egov_cli.core.schema import BY_FIELD
+    from egov_cli.i18n import language
+
+    column = BY_FIELD.get(name)
+    heading = column.header(language()) if column is not None else name
+    return name if fold(heading) == fold(name) else f"{heading} ({name})"
