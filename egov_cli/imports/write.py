@@ -162,7 +162,9 @@ def _write_new_procedures(
     at_db = bulk.process(table, "created_at", ctx.at)
     columns: dict[str, list[Any]] = {"name": names}
     for attribute in attributes:
-        columns[attribute] = bulk.bind_column(table, attribute, [d[attribute] for d in details])
+        values = [d[attribute] for d in details]
+        needs = bulk.needs(table, attribute)
+        columns[attribute] = bulk.bind_column(table, attribute, values) if needs else values
     count = len(names)
     columns["created_at"] = columns["updated_at"] = [at_db] * count
     bulk.insert_columns(table, columns)
