@@ -152,7 +152,9 @@ def _write_new_procedures(
     """INSERT the new online procedures (name -> details) in one go, each with its create
     record; returns their ids by name. A file with e-payment or a link per service and no
     procedure column gives every such service a procedure of its own: one ORM object and
-    flush each made 33,000 of them take about a minute, the batched INSERT a second."""
+    flush each made 33,000 of them take about a minute, the batched INSERT half a second.
+    On SQLite the create records' snapshots are made by SQLite from the stored rows, as for
+    services (0.2 s of the 33,000 procedures' 0.55 s made in Python)."""
     table = Procedure.__table__  # type: ignore[attr-defined]
     history_table = ChangeRecord.__table__  # type: ignore[attr-defined]
     attributes = tuple(schema.PROCEDURE_ATTRIBUTES.values())
@@ -167,12 +169,14 @@ def _write_new_procedures(
         columns[attribute] = bulk.bind_column(table, attribute, values) if needs else values
     count = len(names)
     columns["created_at"] = columns["updated_at"] = [at_db] * count
+    # The write lock is held (the import run is written): the new rows are those after it.
+    last = bulk.connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar()
     bulk.insert_columns(table, columns)
-    wanted = set(names)
-    ids = {
+    ids: dict[str, int] = {
         name: pid
-        for pid, name in bulk.connection.execute(select(table.c.id, table.c.name))
-        if name in wanted
+        for pid, name in bulk.connection.execute(
+            select(table.c.id, table.c.name).where(table.c.id > last)
+        )
     }
     shared = {
         "changed_at": bulk.process(history_table, "changed_at", ctx.at),
@@ -180,14 +184,44 @@ def _write_new_procedures(
         "source": ctx.source,
         "import_id": ctx.import_id,
         "entity": "procedure",
-        "action": "create",
     }
+    if bulk.json_in_sql:
+        bulk.execute(_procedure_records_sql(table, columns), [(*shared.values(), last)])
+        return ids
     rows = [
         (ids[name], name, history.snapshot({"name": name, **d}))
         for name, d in zip(names, details, strict=True)
     ]
-    bulk.insert_with(history_table, shared, ("entity_id", "entity_key", "new_value"), rows)
+    bulk.insert_with(
+        history_table,
+        {**shared, "action": "create"},
+        ("entity_id", "entity_key", "new_value"),
+        rows,
+    )
     return ids
+
+
+def _procedure_records_sql(table: Any, columns: dict[str, list[Any]]) -> str:
+    """SQLite: an INSERT of the create records of the procedures after an id (bound after the
+    record's changed_at, actor, source, import_id and entity), each with its snapshot made by
+    SQLite from the row as stored (``history.snapshot_sql``) over the fields that hold a value
+    in some of the new procedures (``columns``: their values by field, as bound)."""
+    fields: list[tuple[str, str, str]] = []
+    gaps = False
+    for name in sorted(("name", *schema.PROCEDURE_ATTRIBUTES.values())):
+        values = columns[name]
+        blank = values.count(None) + values.count("")
+        if blank == len(values):
+            continue  # a snapshot leaves a blank field out
+        gaps = gaps or blank > 0
+        kind = "bool" if isinstance(table.c[name].type, Boolean) else "text"
+        fields.append((name, f"p.{name}", kind))
+    return (
+        f"INSERT INTO {ChangeRecord.__tablename__} ({', '.join(HISTORY_COLUMNS[:5])}, "
+        "entity_id, entity_key, action, new_value) "
+        f"SELECT ?, ?, ?, ?, ?, p.id, p.name, 'create', {history.snapshot_sql(fields, gaps)} "
+        f"FROM {table.name} AS p WHERE p.id > ? ORDER BY p.id"
+    )
 
 
 def _write_new(target: _Target, plan: Plan, new_positions: list[int], present: int) -> int:
