@@ -63,7 +63,17 @@ def search_texts(columns: Mapping[str, list[Any]], count: int) -> list[str]:
 def _search_column(values: list[Any]) -> list[str | None] | None:
     """:func:`search_fold` of a column's values (None where blank); None if a value folds to
     nothing (then the row-by-row way is taken: it leaves such a value out)."""
-    out = [search_fold(str(v)) if v else None for v in values]
+    try:  # text, as it mostly is: lowered in one pass, no call of search_fold per value
+        lowered = [v.casefold() if v else None for v in values]
+    except AttributeError:
+        out = [search_fold(str(v)) if v else None for v in values]
+    else:
+        # Only the values that are not ASCII once lowered need search_fold (500,000 calls of
+        # it were a tenth of the import of a 100,000-row workbook).
+        out = [
+            low if low is None or low.isascii() else search_fold(value)
+            for value, low in zip(values, lowered, strict=True)
+        ]
     return None if "" in out else out
 
 

@@ -71,6 +71,20 @@ def yes_no(cell: object) -> bool | None:
     return None
 
 
+def _yes_no_column(cells: Sequence[Any]) -> bool:
+    """Whether every filled cell is a yes or a no, and some cell is filled. The look ends at
+    the first cell that is neither (a status word, in most files: the first filled cell);
+    each distinct cell is looked at once."""
+    answered: set[tuple[type, Any]] = set()
+    for cell in cells:
+        if cell is None or cell == "" or (key := (type(cell), cell)) in answered:
+            continue
+        if yes_no(cell) is None:
+            return False
+        answered.add(key)
+    return bool(answered)
+
+
 def is_list_literal(cell: object) -> bool:
     """Whether a cell is a list written out (``['a', 'b']``, ``["a"]``)."""
     if not isinstance(cell, str):
@@ -94,15 +108,14 @@ def translate(
     """``cells`` of ``column`` in the catalogue's words (see the module's docstring);
     ``value_map``: folded sender word -> the catalogue's value, for this column's field."""
     name = column.field
-    if value_map:
-        cells = [
-            value_map.get(fold(c), c) if isinstance(c, str) and c.strip() else c for c in cells
-        ]
-    if name == "status":
-        filled = [c for c in cells if c not in (None, "")]
-        # a yes/no column: live or not (the first status word ends the look)
-        if filled and all(yes_no(c) is not None for c in filled):
-            cells = ["live" if yes_no(c) else None for c in cells]
+    if value_map:  # each distinct word folded once
+        words = {c for c in cells if isinstance(c, str) and c.strip()}
+        mapped = {word: value_map.get(fold(word), word) for word in words}
+        cells = [mapped.get(c, c) if isinstance(c, str) else c for c in cells]
+    if name == "status" and _yes_no_column(cells):  # live or not, each distinct cell once
+        # (values equal across types, 1 and True, are a yes alike in a yes/no column)
+        live = {c: "live" if yes_no(c) else None for c in set(cells)}
+        cells = [live[c] for c in cells]
     out = Translated(cells)
     if column.kind == schema.TEXT and _may_hold(cells, "["):
         joined = list(cells) if name in FREE_TEXT else None
