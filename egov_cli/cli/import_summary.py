@@ -97,11 +97,11 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
     output.plain(counts)
     if result.new_departments:
         output.plain(
-            "  " + _("new departments: {names}").format(names=", ".join(result.new_departments))
+            "  " + _("new departments: {names}").format(names=_some(result.new_departments))
         )
     if result.new_procedures:
         output.plain(
-            "  " + _("new online services: {names}").format(names=", ".join(result.new_procedures))
+            "  " + _("new online services: {names}").format(names=_some(result.new_procedures))
         )
     for change in result.changed_procedures:
         for name, (old, new) in change.changes.items():
@@ -191,3 +191,19 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
                 _("Rejected rows with an error column: {file}").format(file=rejects),
                 quiet=st.quiet,
             )
+
+
+#: Names a summary line lists before it counts the rest (--json lists them all).
+SHOWN_NAMES = 20
+
+
+def _some(names: list[str]) -> str:
+    """The first names, then how many more: a workbook that gives 30,000 services an online
+    service of their own is summarised in one line."""
+    shown = ", ".join(names[:SHOWN_NAMES])
+    rest = len(names) - SHOWN_NAMES
+    if rest <= 0:
+        return shown
+    from egov_cli.values.display import number
+
+    return shown + " " + _("and {count} more").format(count=number(rest))
