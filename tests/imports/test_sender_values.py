@@ -21,7 +21,7 @@ def test_a_value_map_to_a_value_the_field_does_not_have_is_refused(
     path = write_csv(tmp_path / "stand.csv", [["Leistung", "Status"], ["Wohngeld", "fertig"]])
     out = run_import(path, "--value-map", "status:fertig=done")
     assert out.exit_code == 3
-    assert "'done' is not a value of status" in out.result["message"]
+    assert "'done' ist kein Wert von status" in out.result["message"]
     assert out.services == []
 
 
@@ -46,7 +46,7 @@ def test_a_url_cell_that_is_no_web_address_rejects_its_row(db_url: str, tmp_path
     out = run_import(path)
     assert out.exit_code == 12, out.result
     (rejected,) = out.result["rejected_rows"]
-    assert "'siehe oben' is not a web address" in rejected["problems"][0]["message"]
+    assert "'siehe oben' ist keine Webadresse" in rejected["problems"][0]["message"]
 
 
 def test_a_list_in_a_field_of_one_value_rejects_its_row(db_url: str, tmp_path: Path) -> None:

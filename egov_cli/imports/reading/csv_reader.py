@@ -23,6 +23,7 @@ from egov_cli.core.files import shown_name
 from egov_cli.i18n import _
 from egov_cli.imports.reading.guard import MAX_CELL_CHARS, MAX_COLUMNS
 from egov_cli.imports.reading.xlsx import SheetData
+from egov_cli.values import display
 from egov_cli.values.cellsafety import PREFIX, restore
 
 DELIMITERS = (";", ",", "\t")
@@ -81,12 +82,15 @@ def _too_wide(name: str, row: int, cells: int) -> InputRejected:
     return InputRejected(
         [
             Problem(
-                f"the row has {cells:,} cells; a sheet has at most {MAX_COLUMNS:,} columns "
-                "(Excel's limit)",
+                _(
+                    "the row has {cells} cells; a sheet has at most {limit} columns (Excel's limit)"
+                ).format(cells=display.number(cells), limit=display.number(MAX_COLUMNS)),
                 file=name,
                 row=row,
-                hint="Check the delimiter (--delimiter) and remove the empty cells at the end "
-                "of the row.",
+                hint=_(
+                    "Check the delimiter (--delimiter) and remove the empty cells at the end "
+                    "of the row."
+                ),
             )
         ]
     )
@@ -126,12 +130,19 @@ def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> SheetDa
                 raise InputRejected(
                     [
                         Problem(
-                            f"a cell holds more than {csv.field_size_limit():,} characters; "
-                            f"at most {MAX_CELL_CHARS:,} are allowed (Excel's limit)",
+                            _(
+                                "a cell holds more than {count} characters; at most {limit} "
+                                "are allowed (Excel's limit)"
+                            ).format(
+                                count=display.number(csv.field_size_limit()),
+                                limit=display.number(MAX_CELL_CHARS),
+                            ),
                             file=name,
                             row=reader.line_num,
-                            hint="Shorten the text in that line, or check the quoting (a quote "
-                            "that is never closed makes the rest of the file one cell).",
+                            hint=_(
+                                "Shorten the text in that line, or check the quoting (a quote "
+                                "that is never closed makes the rest of the file one cell)."
+                            ),
                         )
                     ]
                 ) from None

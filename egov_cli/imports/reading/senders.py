@@ -25,7 +25,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from egov_cli.core import schema
-from egov_cli.core.errors import ValidationError
+from egov_cli.core.errors import ValidationError, shown_value
+from egov_cli.i18n import _, language
 from egov_cli.values.fold import fold
 
 #: Fields holding web addresses.
@@ -130,8 +131,10 @@ def translate(
                     (
                         position,
                         ValidationError(
-                            f"{column.de} holds a list of values; the column takes one value",
-                            "Give one value in the cell (or split the row).",
+                            _("{column} holds a list of values; the column takes one value").format(
+                                column=column.header(language())
+                            ),
+                            _("Give one value in the cell (or split the row)."),
                         ),
                     )
                 )
@@ -157,8 +160,10 @@ def translate(
                     (
                         position,
                         ValidationError(
-                            f"{column.de} {text!r} is not a web address",
-                            "Give an address beginning with https:// (or www.).",
+                            _("{column} {value} is not a web address").format(
+                                column=column.header(language()), value=shown_value(text)
+                            ),
+                            _("Give an address beginning with https:// (or www.)."),
                         ),
                     )
                 )
@@ -170,8 +175,8 @@ def check_base_url(base_url: str | None) -> None:
     """``--base-url`` must be a web address itself."""
     if base_url is not None and not re.match(r"^https?://\S+$", base_url, re.IGNORECASE):
         raise ValidationError(
-            f"--base-url {base_url!r} is not a web address.",
-            "Give the portal's address, e.g. --base-url https://www.stadt.example.",
+            _("--base-url {value} is not a web address.").format(value=shown_value(base_url)),
+            _("Give the portal's address, e.g. --base-url https://www.stadt.example."),
         )
 
 
@@ -184,19 +189,23 @@ def parse_value_map(items: Sequence[str]) -> dict[str, dict[str, str]]:
         column = schema.BY_FIELD.get(field_name.strip())
         if not sep or not colon or not word.strip() or column is None:
             raise ValidationError(
-                f"--value-map {item!r} is not FIELD:WORD=VALUE.",
-                'Write e.g. --value-map "status:in Arbeit=in_progress".',
+                _("--value-map {value} is not FIELD:WORD=VALUE.").format(value=shown_value(item)),
+                _('Write e.g. --value-map "status:in Arbeit=in_progress".'),
             )
         if column.kind != schema.TERM or column.terms is None:
             raise ValidationError(
-                f"--value-map {item!r}: {field_name.strip()} is not a field of terms.",
-                "Value maps translate the values of term fields (e.g. status, addressee).",
+                _("--value-map {value}: {field} is not a field of terms.").format(
+                    value=shown_value(item), field=field_name.strip()
+                ),
+                _("Value maps translate the values of term fields (e.g. status, addressee)."),
             )
         known = {t.code for t in column.terms}
         if value.strip() not in known:
             raise ValidationError(
-                f"--value-map {item!r}: {value.strip()!r} is not a value of {column.field}.",
-                f"Use one of: {', '.join(sorted(known))}.",
+                _("--value-map {value}: {word!r} is not a value of {field}.").format(
+                    value=shown_value(item), word=value.strip(), field=column.field
+                ),
+                _("Use one of: {choices}.").format(choices=", ".join(sorted(known))),
             )
         maps.setdefault(column.field, {})[fold(word)] = value.strip()
     return maps
