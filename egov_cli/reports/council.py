@@ -32,6 +32,7 @@ from egov_cli.domain.levels import (
     first_level_changes,
     levels_at,
     local_day,
+    procedure_scope_size,
     scoped,
 )
 from egov_cli.domain.progress import alerts_of, all_progress, service_targets
@@ -75,6 +76,9 @@ def _counts_section(
         else 0
     )
     procedures = count_procedures(session, flt, now)
+    # All online services of the scope, as the readiness report counts them; online: those
+    # linked on BayernPortal that take applications electronically ("Digitales Amt").
+    procedures_total = procedure_scope_size(session, flt)
     rows = (
         {
             "count": L_LEIKA,
@@ -89,13 +93,15 @@ def _counts_section(
         },
         {
             "count": L_PROCEDURES,
-            "total": procedures,
+            "total": procedures_total,
             "online": procedures,
             "meaning": Label(
-                "Verschiedene Online-Dienste, über die Bürger Leistungen beantragen (so zählen "
-                "BayernPortal und „Digitales Amt“); ein Online-Dienst kann mehrere Leistungen tragen.",
-                "Distinct online procedures through which people apply (as BayernPortal and "
-                '"Digitales Amt" count); one procedure may serve several services.',
+                "Verschiedene Online-Dienste, über die Bürger Leistungen beantragen; ein "
+                "Online-Dienst kann mehrere Leistungen tragen. Online = im BayernPortal verlinkt "
+                "und elektronisch einzureichen (so zählt „Digitales Amt“).",
+                "Distinct online services through which people apply for services; one online "
+                "service may serve several services. Online = linked on BayernPortal and taking "
+                'applications electronically (as "Digitales Amt" counts).',
             ),
         },
         {
@@ -116,7 +122,7 @@ def _counts_section(
         figures=(
             Figure("services", L_LEIKA, total),
             Figure("services_online", Label("davon online", "of which online"), online),
-            Figure("procedures", L_PROCEDURES, procedures),
+            Figure("procedures", L_PROCEDURES, procedures_total),
             Figure("ozg", L_OZG, ozg_total),
         ),
         tables=(

@@ -56,7 +56,9 @@ def test_a_list_in_a_field_of_one_value_rejects_its_row(db_url: str, tmp_path: P
     )
     out = run_import(path)
     assert out.result["rejected"] == 1, out.result
-    assert "enthält eine Liste von Werten" in out.result["rejected_rows"][0]["problems"][0]["message"]
+    assert (
+        "enthält eine Liste von Werten" in out.result["rejected_rows"][0]["problems"][0]["message"]
+    )
     assert [s["name"] for s in out.services] == ["Wohngeld"]
 
 

@@ -33,7 +33,9 @@ def test_the_three_counts_stand_side_by_side_with_what_each_means(city: Catalogu
     counts = {r["count"].de: r for r in _table(report, "counts").rows}
     assert list(counts) == ["Leistungen (LeiKa)", "Online-Dienste", "OZG-Leistungen"]
     assert (counts["Leistungen (LeiKa)"]["total"], counts["Leistungen (LeiKa)"]["online"]) == (7, 5)
-    assert counts["Online-Dienste"]["total"] == 2  # P1 and P2 (since October) submit online
+    # P1, P2 and P3 serve the catalogue's services (as readiness counts them); P1 and P2
+    # (since October) are on BayernPortal and take applications electronically
+    assert (counts["Online-Dienste"]["total"], counts["Online-Dienste"]["online"]) == (3, 2)
     assert counts["OZG-Leistungen"]["total"] == 0  # no service names an OZG bundle
     assert all(r["meaning"].de and r["meaning"].en for r in counts.values())
 
@@ -98,3 +100,16 @@ def test_targets_come_with_status_forecast_and_burn_up_and_the_pack_shows_depart
 
 def test_the_council_pack_prints_as_pdf(city: Catalogue) -> None:
     assert report_pdf.render(_council(city), "de").startswith(b"%PDF-")
+
+
+def test_the_council_pack_and_the_readiness_report_count_alike(city: Catalogue) -> None:
+    council = {r["count"].de: r["total"] for r in _table(_council(city), "counts").rows}
+    with transaction(city) as s:
+        readiness = build("readiness", s, "city.db", NOW, ReportOptions())
+    three = next(
+        t
+        for section in readiness.sections
+        for t in section.tables
+        if t.rows and "value" in t.rows[0] and "count" in t.rows[0]
+    )
+    assert {r["count"].de: r["value"] for r in three.rows} == council
