@@ -172,9 +172,7 @@ def test_a_report_onto_a_locked_file_says_so_and_leaves_the_file_as_it_was(
     _locked(monkeypatch, target)
     result = egov("report", "readiness", "-o", str(target))
     assert result.exit_code == 8
-    assert (
-        f"{target} lässt sich nicht schreiben: The process cannot access the file." in result.stderr
-    )
+    assert f"{target} lässt sich nicht schreiben: keine Berechtigung." in result.stderr
     assert "Ist die Datei in einem anderen Programm (Excel) geöffnet?" in result.stderr
     assert target.read_bytes() == b"old content"
     assert sorted(p.name for p in out.iterdir()) == [target.name]

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from egov_cli.core.errors import FileError
+from egov_cli.core.os_reason import os_reason
 from egov_cli.i18n import _
 
 _ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -85,7 +86,7 @@ def _describe_os_error(path: Path, exc: OSError) -> FileError:
             _("Cannot write {path}: it is a folder.").format(path=path), _("Give a file name.")
         )
     return FileError(
-        _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc),
+        _("Cannot write {path}: {reason}.").format(path=path, reason=os_reason(exc)),
         _("Check the disk space and the folder's permissions; nothing was written."),
     )
 
@@ -186,7 +187,7 @@ def ensure_folder(folder: Path) -> Path:
     except OSError as exc:
         raise FileError(
             _("Cannot create the folder {folder}: {reason}.").format(
-                folder=folder, reason=exc.strerror or exc
+                folder=folder, reason=os_reason(exc)
             ),
             _("Check the path and its permissions."),
         ) from exc
@@ -214,7 +215,7 @@ def _temp_beside(path: Path, data: bytes) -> Path:
         ) from None
     except OSError as exc:
         raise FileError(
-            _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc),
+            _("Cannot write {path}: {reason}.").format(path=path, reason=os_reason(exc)),
             _("Check that the folder exists and is writable."),
         ) from None
     temp = Path(name)
@@ -227,7 +228,7 @@ def _temp_beside(path: Path, data: bytes) -> Path:
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise FileError(
-            _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc),
+            _("Cannot write {path}: {reason}.").format(path=path, reason=os_reason(exc)),
             _("Check free disk space and permissions; nothing was written."),
         ) from None
     return temp
@@ -259,7 +260,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
                 handle.write(data)
         except OSError as exc:
             raise FileError(
-                _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+                _("Cannot write {path}: {reason}.").format(path=path, reason=os_reason(exc))
             ) from None
         return path
     temp = _temp_beside(path, data)
@@ -268,7 +269,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise FileError(
-            _("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc),
+            _("Cannot write {path}: {reason}.").format(path=path, reason=os_reason(exc)),
             _("Is the file open in another program (Excel)? Close it and try again."),
         ) from None
     return path
@@ -296,9 +297,7 @@ def write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
                 return target
     except OSError as exc:
         raise FileError(
-            _("Cannot write into {folder}: {reason}.").format(
-                folder=folder, reason=exc.strerror or exc
-            ),
+            _("Cannot write into {folder}: {reason}.").format(folder=folder, reason=os_reason(exc)),
             _("Check that the folder is writable."),
         ) from None
     finally:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_cli.core.errors import FileError, ValidationError
+from egov_cli.core.os_reason import os_reason
 from egov_cli.i18n import _
 
 FILE_FORMATS = ("md", "html", "pdf", "xlsx", "csv", "json")
@@ -166,9 +167,7 @@ def load_schedule(path: Path, known_reports: tuple[str, ...]) -> Schedule:
         ) from None
     except OSError as exc:
         raise FileError(
-            _("Cannot read schedule {path}: {reason}.").format(
-                path=path, reason=exc.strerror or exc
-            ),
+            _("Cannot read schedule {path}: {reason}.").format(path=path, reason=os_reason(exc)),
             _("Check its permissions."),
         ) from None
     try:

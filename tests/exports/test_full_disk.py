@@ -73,7 +73,9 @@ def test_a_workbook_export_onto_a_full_disk_says_so_without_a_traceback(
     target = small_disk / "leistungen.xlsx"
     done = _egov(demo, "export", str(target))
     assert done.returncode == 8
-    assert f"{target} lässt sich nicht schreiben: No space left on device." in done.stderr
+    assert (
+        f"{target} lässt sich nicht schreiben: kein Platz mehr auf dem Datenträger." in done.stderr
+    )
     assert "nichts wurde geschrieben" in done.stderr
     assert "Traceback" not in done.stderr
     assert "Exception ignored" not in done.stderr
@@ -122,7 +124,9 @@ def test_a_rejects_file_onto_a_full_disk_says_so_without_a_traceback(
     rejects = small_disk / "abgelehnt.xlsx"
     done = _egov(demo, "import", str(source), "--on-error", "skip", "--rejects", str(rejects))
     assert done.returncode == 8
-    assert f"{rejects} lässt sich nicht schreiben: No space left on device." in done.stderr
+    assert (
+        f"{rejects} lässt sich nicht schreiben: kein Platz mehr auf dem Datenträger." in done.stderr
+    )
     assert "Traceback" not in done.stderr
     assert "Exception ignored" not in done.stderr
     assert not rejects.exists()

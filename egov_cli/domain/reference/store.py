@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from egov_cli.core.errors import FileError, InputRejected
+from egov_cli.core.os_reason import os_reason
 from egov_cli.domain.reference.entries import Reference
 from egov_cli.domain.reference.files import REFERENCE_FILE, ParsedFile, parse_reference, to_csv
 from egov_cli.domain.reference.sources import (
@@ -86,7 +87,7 @@ def _read(path: Path, source: str) -> Reference:
     except OSError as exc:
         raise FileError(
             _("Cannot read the reference catalogue {path}: {reason}.").format(
-                path=path, reason=exc.strerror
+                path=path, reason=os_reason(exc)
             )
         ) from exc
     parsed = parse_reference(data, path.name)
@@ -153,7 +154,7 @@ def update_reference(
         ) from exc
     except OSError as exc:
         raise FileError(
-            _("Cannot read {file}: {reason}.").format(file=file, reason=exc.strerror)
+            _("Cannot read {file}: {reason}.").format(file=file, reason=os_reason(exc))
         ) from exc
     kind = detect_format(data)
     parsed: ParsedFile = {
@@ -218,7 +219,7 @@ def _store(destination: Path, text: str) -> None:
         partial.unlink(missing_ok=True)
         raise FileError(
             _("Cannot store the reference at {path}: {reason}.").format(
-                path=destination, reason=exc.strerror
+                path=destination, reason=os_reason(exc)
             ),
             _("Check that the folder is writable, or point {variable} at another file.").format(
                 variable=REFERENCE_ENV

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from egov_cli.core.errors import FileError
 from egov_cli.core.files import shown_name
+from egov_cli.core.os_reason import os_reason
 from egov_cli.i18n import _
 from egov_cli.imports.reading.guard import check_file
 from egov_cli.imports.reading.halves import (
@@ -183,7 +184,7 @@ def open_file(checked: CheckedFile, options: ReadOptions | None = None) -> Opene
         sha = file_sha256(path)
     except OSError as exc:
         raise FileError(
-            _("{file} cannot be read: {reason}.").format(file=path.name, reason=exc.strerror or exc)
+            _("{file} cannot be read: {reason}.").format(file=path.name, reason=os_reason(exc))
         ) from exc
     if suffix in TEXT_SUFFIXES:
         from egov_cli.imports.reading.csv_reader import read_csv

@@ -20,6 +20,7 @@ from typing import Any
 
 from egov_cli.core.errors import FileError, InputRejected, Problem
 from egov_cli.core.files import shown_name
+from egov_cli.core.os_reason import os_reason
 from egov_cli.i18n import _
 from egov_cli.imports.reading.guard import MAX_CELL_CHARS, MAX_COLUMNS
 from egov_cli.imports.reading.xlsx import SheetData
@@ -101,7 +102,7 @@ def read_csv(path: Path, encoding: str | None, delimiter: str | None) -> SheetDa
         data = path.read_bytes()
     except OSError as exc:
         raise FileError(
-            _("{file} cannot be read: {reason}.").format(file=path.name, reason=exc.strerror or exc)
+            _("{file} cannot be read: {reason}.").format(file=path.name, reason=os_reason(exc))
         ) from exc
     text, _used = decode(data, encoding, path.name)
     if delimiter:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from egov_cli.core.errors import FileError
+from egov_cli.core.os_reason import os_reason
 from egov_cli.i18n import _
 from egov_cli.imports.reading.guard_archive import check_declarations, check_sizes
 from egov_cli.imports.reading.guard_cells import (
@@ -61,7 +62,7 @@ def check_file(path: Path, tee: SheetTee | None = None) -> None:
             head = stream.read(8)
     except OSError as exc:
         raise FileError(
-            _("{file} cannot be read: {reason}.").format(file=path.name, reason=exc.strerror or exc)
+            _("{file} cannot be read: {reason}.").format(file=path.name, reason=os_reason(exc))
         ) from exc
     if size == 0:
         raise FileError(
@@ -183,5 +184,5 @@ def _check_zip(path: Path, head: bytes, tee: SheetTee | None = None) -> None:
         ) from exc
     except OSError as exc:
         raise FileError(
-            _("{file} cannot be read: {reason}.").format(file=path.name, reason=exc.strerror or exc)
+            _("{file} cannot be read: {reason}.").format(file=path.name, reason=os_reason(exc))
         ) from exc
