@@ -286,4 +286,4 @@ def test_a_lock_timeout_that_is_not_a_number_of_seconds_is_refused(
         monkeypatch.setenv("EGOV_LOCK_TIMEOUT", value)
         result = egov("services", "list")
         assert result.exit_code == 3, result.stderr
-        assert f"EGOV_LOCK_TIMEOUT={value!r} is not a number of seconds." in result.stderr
+        assert f"EGOV_LOCK_TIMEOUT={value!r} ist keine Zahl von Sekunden." in result.stderr

@@ -80,10 +80,10 @@ def test_a_connection_error_masks_every_password_of_the_url() -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("postgresq://egov:geheim@dbserver/egov", "names the database kind 'postgresq'"),
-        ("mysql://egov:geheim@dbserver/egov", "The database driver of mysql://egov:***@dbserver"),
-        ("postgresql://egov:geheim@dbserver:notaport/egov", "The port 'notaport'"),
-        ("postgres-ql://egov:geheim@dbserver/egov", "is not a database URL"),
+        ("postgresq://egov:geheim@dbserver/egov", "nennt die Datenbankart 'postgresq'"),
+        ("mysql://egov:geheim@dbserver/egov", "Der Datenbanktreiber für mysql://egov:***@dbserver"),
+        ("postgresql://egov:geheim@dbserver:notaport/egov", "Der Port 'notaport'"),
+        ("postgres-ql://egov:geheim@dbserver/egov", "ist keine Datenbank-URL"),
     ],
 )
 def test_a_malformed_database_url_is_a_usage_error_with_a_clear_message(

@@ -140,7 +140,7 @@ def _foreign_database(target: str) -> None:
 def _init_refuses_then_forces(target: str) -> None:
     refused = egov("--db", target, "init")
     assert refused.exit_code == 7, refused.stderr
-    assert "is not an egov catalogue and not empty: it holds kunden." in refused.stderr
+    assert "ist kein egov-Katalog und nicht leer; darin: kunden." in refused.stderr
     assert "--force" in refused.stderr
     assert _tables(target) == ["kunden"]
 
