@@ -20,6 +20,7 @@ from egov_cli.imports.reading.parts import joined_parts, parse_part
 from egov_cli.imports.reading.senders import EXAMPLES
 from egov_cli.imports.reading.types import ImportFile, RawCells, ReadOptions
 from egov_cli.imports.reading.xlsx import SheetData, column_letters
+from egov_cli.values.parse import is_blank
 
 if TYPE_CHECKING:
     from egov_cli.domain.scale import Scale
@@ -149,26 +150,18 @@ def read_rows(
         problems_by_row.pop(all_numbers[position], None)
     problems: list[Problem] = []
     rejected_raw: dict[int, list[Any]] = {}
-    numbers = all_numbers
-    if totals:
-        keep = [p for p in range(count) if p not in totals]
-        numbers = [all_numbers[p] for p in keep]
-        converted = [[values[p] for p in keep] for values in converted]
-        all_numbers = numbers
-        count_kept = len(keep)
-    else:
-        count_kept = count
+    dropped = set(totals)  # positions of total rows and of rejected rows
     if problems_by_row:
         position_of = {number: p for p, number in enumerate(all_numbers)}
-        bad = set()
         for number in sorted(n for n in problems_by_row if n in position_of):
             problems.extend(problems_by_row[number])
             rejected_raw[number] = raw.row(number)
-            bad.add(position_of[number])
-        if bad:
-            keep = [p for p in range(count_kept) if p not in bad]
-            numbers = [all_numbers[p] for p in keep]
-            converted = [[values[p] for p in keep] for values in converted]
+            dropped.add(position_of[number])
+    numbers = all_numbers
+    if dropped:
+        keep = [p for p in range(count) if p not in dropped]
+        numbers = [all_numbers[p] for p in keep]
+        converted = [[values[p] for p in keep] for values in converted]
     bare_keys: list[int] = []
     if "leika_key" in fields:
         keys = converted[fields.index("leika_key")]
@@ -182,7 +175,7 @@ def read_rows(
         _(
             "row {row}: skipped: a row at the foot of the sheet with numbers only (no key, no "
             "name) reads as a total row, not a service."
-        ).format(row=raw.numbers[p])
+        ).format(row=all_numbers[p])
         for p in sorted(totals)
     )
     if left_out:
@@ -256,15 +249,10 @@ def _total_rows_at_the_foot(match: HeaderMatch, cells: list[Sequence[Any]], coun
         return set()
     totals: set[int] = set()
     for position in reversed(range(count)):
-        row = [column[position] for column in cells if position < len(column)]
-        filled = [v for v in row if v is not None and str(v).strip()]
-        named = any(
-            index < len(cells)
-            and cells[index][position] is not None
-            and str(cells[index][position]).strip()
-            for index in naming
-        )
-        if named or not filled or not all(_is_number(v) for v in filled):
+        row = {i: column[position] for i, column in enumerate(cells) if position < len(column)}
+        filled = [v for v in row.values() if not is_blank(v)]
+        named = any(not is_blank(row.get(index)) for index in naming)
+        if named or not filled or not all(map(_is_number, filled)):
             break
         totals.add(position)
     return totals
