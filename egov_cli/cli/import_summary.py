@@ -141,12 +141,8 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
         from egov_cli.core.errors import SHOWN_CHARS, shown_value
 
         unknown = [h if len(h) <= SHOWN_CHARS else shown_value(h) for h in result.unknown_headers]
-        more = len(unknown) - MAX_SHOWN
         output.message(
-            _("Columns not recognised (ignored): {names}").format(
-                names=", ".join(unknown[:MAX_SHOWN])
-            )
-            + (" " + _("... and {count} more").format(count=more) if more > 0 else ""),
+            _("Columns not recognised (ignored): {names}").format(names=_some(unknown, MAX_SHOWN)),
             quiet=st.quiet,
         )
     for warning in result.warnings[:MAX_SHOWN]:
@@ -197,11 +193,11 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
 SHOWN_NAMES = 20
 
 
-def _some(names: list[str]) -> str:
-    """The first names, then how many more: a workbook that gives 30,000 services an online
-    service of their own is summarised in one line."""
-    shown = ", ".join(names[:SHOWN_NAMES])
-    rest = len(names) - SHOWN_NAMES
+def _some(names: list[str], limit: int = SHOWN_NAMES) -> str:
+    """The first ``limit`` names, then how many more: a workbook that gives 30,000 services an
+    online service of their own is summarised in one line."""
+    shown = ", ".join(names[:limit])
+    rest = len(names) - limit
     if rest <= 0:
         return shown
     from egov_cli.values.display import number
