@@ -12,7 +12,7 @@ from egov_cli.cli.options import DryRunRemoveOpt, JsonOpt, YesOpt, confirm_remov
 from egov_cli.cli.state import use_json
 from egov_cli.core.errors import ValidationError
 from egov_cli.core.models import utcnow
-from egov_cli.domain.levels import local_day
+from egov_cli.domain.days import local_day
 from egov_cli.domain.progress import Progress, all_progress, progress
 from egov_cli.domain.scale import Scale, load_scale
 from egov_cli.domain.targets import (
@@ -109,7 +109,7 @@ def _level(p: Progress, scale: Scale) -> str:
 def _scope(p: Progress) -> str:
     """A target's scope in words, in the run's language (``Amt 50, Themenfeld Familie``;
     ``alle``)."""
-    from egov_cli.reports.targets import scope_text
+    from egov_cli.reports.target_status import scope_text
 
     return scope_text(p)(language())
 

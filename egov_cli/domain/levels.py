@@ -4,11 +4,11 @@ A service's level at time T is the ``old_value`` of its earliest level update af
 is one, else its current level; a service created after T did not exist at T (``levels_at``:
 one window function over the level updates, the same SQL on SQLite and PostgreSQL).
 
-The counting around it lives in modules of its own, and is offered here too, where the reports
-and target progress have always found it: days and times (:mod:`egov_cli.domain.days`), queries
-over the services a filter selects (:mod:`egov_cli.domain.service_scope`), counts at a
-threshold over time (:mod:`egov_cli.domain.level_series`) and the Digitales Amt counts of online
-procedures (:mod:`egov_cli.domain.procedure_counts`). Target progress and status:
+The counting around it lives in modules of its own: days and times
+(:mod:`egov_cli.domain.days`), queries over the services a filter selects
+(:mod:`egov_cli.domain.service_scope`), counts at a threshold over time
+(:mod:`egov_cli.domain.level_series`) and the Digitales Amt counts of online procedures
+(:mod:`egov_cli.domain.procedure_counts`). Target progress and status:
 ``domain/progress.py``.
 """
 
@@ -23,37 +23,7 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import ChangeRecord, Service
 from egov_cli.domain.catalogue import ServiceFilter
-from egov_cli.domain.days import aware, day_start, local_day
-from egov_cli.domain.level_series import (
-    LEVEL_CHANGES,
-    LevelSeries,
-    count_at_level,
-    level_changes,
-    level_series,
-    level_series_many,
-)
-from egov_cli.domain.procedure_counts import count_procedures, procedure_scope_size
-from egov_cli.domain.service_scope import narrowed, scope_size, scoped, service_rows
-
-__all__ = [
-    "LEVEL_CHANGES",
-    "LevelSeries",
-    "aware",
-    "count_at_level",
-    "count_procedures",
-    "day_start",
-    "first_level_changes",
-    "level_changes",
-    "level_series",
-    "level_series_many",
-    "levels_at",
-    "local_day",
-    "narrowed",
-    "procedure_scope_size",
-    "scope_size",
-    "scoped",
-    "service_rows",
-]
+from egov_cli.domain.service_scope import scoped
 
 
 def first_level_changes(after: datetime | None, *, created_after: datetime | None = None) -> Any:

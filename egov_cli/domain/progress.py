@@ -21,15 +21,10 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Service, Target
 from egov_cli.domain.catalogue import ServiceFilter
-from egov_cli.domain.levels import (
-    aware,
-    count_procedures,
-    day_start,
-    level_series_many,
-    local_day,
-    narrowed,
-    procedure_scope_size,
-)
+from egov_cli.domain.days import aware, day_start, local_day
+from egov_cli.domain.level_series import level_series_many
+from egov_cli.domain.procedure_counts import count_procedures, procedure_scope_size
+from egov_cli.domain.service_scope import narrowed
 from egov_cli.domain.targets import DIGITALES_AMT, goal_of, scope_filter
 
 ON_TRACK = "on-track"

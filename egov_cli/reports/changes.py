@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import ChangeRecord, Department, Service
 from egov_cli.domain.catalogue import apply_filter
-from egov_cli.domain.levels import aware, day_start, local_day
+from egov_cli.domain.days import aware, day_start, local_day
 from egov_cli.domain.scale import load_scale
 from egov_cli.reports.builders import ReportOptions, last_run
 from egov_cli.reports.document import (

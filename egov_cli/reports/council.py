@@ -26,22 +26,18 @@ from sqlalchemy import case, func, or_, select
 from sqlmodel import Session, col
 
 from egov_cli.core.models import Department, Service
-from egov_cli.domain.levels import (
-    count_procedures,
-    day_start,
-    first_level_changes,
-    levels_at,
-    local_day,
-    procedure_scope_size,
-    scoped,
-)
+from egov_cli.domain.days import day_start, local_day
+from egov_cli.domain.levels import first_level_changes, levels_at
+from egov_cli.domain.procedure_counts import count_procedures, procedure_scope_size
 from egov_cli.domain.progress import alerts_of, all_progress, service_targets
 from egov_cli.domain.scale import load_scale
+from egov_cli.domain.service_scope import scoped
 from egov_cli.reports import readiness
 from egov_cli.reports.builders import ReportOptions, last_run
 from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table, scale_labels
 from egov_cli.reports.scope import scope_filters
-from egov_cli.reports.targets import burnup_chart, status_figures, status_table
+from egov_cli.reports.target_status import status_figures, status_table
+from egov_cli.reports.targets import burnup_chart
 
 TITLE = Label(
     "Bericht an den Stadtrat: Stand der Digitalisierung", "Council report: state of digitalisation"

@@ -11,9 +11,10 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Department, Service
 from egov_cli.domain.catalogue import ServiceFilter
-from egov_cli.domain.levels import local_day, scoped, service_rows
+from egov_cli.domain.days import local_day
 from egov_cli.domain.progress import alerts_of
 from egov_cli.domain.scale import load_scale
+from egov_cli.domain.service_scope import scoped, service_rows
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import (
     Col,

@@ -10,8 +10,9 @@ from sqlmodel import Session, col
 
 from egov_cli.core.models import Department, Service
 from egov_cli.domain.catalogue import ServiceFilter
-from egov_cli.domain.levels import local_day, scoped
+from egov_cli.domain.days import local_day
 from egov_cli.domain.scale import load_scale
+from egov_cli.domain.service_scope import scoped
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import (
     Chart,

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from egov_cli.domain import to_move
 from egov_cli.domain.days import local_day
 from egov_cli.domain.progress import (
     Progress,
@@ -23,8 +24,6 @@ from egov_cli.domain.progress import (
 )
 from egov_cli.domain.scale import Scale, load_scale
 from egov_cli.domain.targets import DIGITALES_AMT, scope_filter
-from egov_cli.domain.to_move import procedures_to_move as procedures_still_missing
-from egov_cli.domain.to_move import services_to_move as services_below
 from egov_cli.reports.builders import ReportOptions
 from egov_cli.reports.document import (
     Chart,
@@ -44,9 +43,6 @@ from egov_cli.reports.target_status import (
     status_figures,
     status_table,
 )
-
-#: Offered here too (the council report and ``targets show`` take them from this module).
-__all__ = ["build", "burnup_chart", "scope_text", "status_figures", "status_table"]
 
 TITLE = Label("Ziele", "Targets")
 PER_SERVICE = Label("Zielvorgaben je Leistung", "Per-service targets")
@@ -141,7 +137,7 @@ _MOVE_COLUMNS = (
 def services_to_move(session: Session, p: Progress, target: Any, limit: int) -> Table:
     """Services in scope below the threshold, closest first (highest level, then name)."""
     assert p.threshold_level is not None
-    found = services_below(session, scope_filter(target), p.threshold_level, limit)
+    found = to_move.services_to_move(session, scope_filter(target), p.threshold_level, limit)
     return Table(
         f"to_move_{p.target_id}",
         Label("Leistungen, die sich noch bewegen müssen", "Services that still have to move"),
@@ -163,7 +159,7 @@ def _more_note(total: int, shown: int) -> Label | None:
 def procedures_to_move(session: Session, p: Progress, target: Any, limit: int) -> Table:
     """Online procedures serving the scope that are not yet on BayernPortal or do not yet
     submit electronically."""
-    found = procedures_still_missing(session, scope_filter(target), limit)
+    found = to_move.procedures_to_move(session, scope_filter(target), limit)
     return Table(
         f"to_move_{p.target_id}",
         Label("Online-Dienste, die noch fehlen", "Online procedures still missing"),

@@ -9,7 +9,10 @@ import pytest
 
 from egov_cli.core.history import ChangeContext
 from egov_cli.domain.catalogue import ServiceFilter, edit_service
-from egov_cli.domain.levels import count_at_level, count_procedures, day_start, levels_at
+from egov_cli.domain.days import day_start
+from egov_cli.domain.level_series import count_at_level
+from egov_cli.domain.levels import levels_at
+from egov_cli.domain.procedure_counts import count_procedures
 from egov_cli.domain.progress import AT_RISK, MISSED, ON_TRACK, progress, service_targets
 from egov_cli.domain.targets import add_target
 from egov_cli.storage.db import Catalogue, transaction
@@ -163,7 +166,7 @@ def test_a_reused_id_does_not_inherit_the_history_of_a_removed_service(
 
 
 def test_the_count_at_each_week_agrees_with_the_levels_at_that_time(city: Catalogue) -> None:
-    from egov_cli.domain.levels import level_series
+    from egov_cli.domain.level_series import level_series
     from egov_cli.domain.progress import week_points
 
     points = week_points(day_start(date(2025, 11, 20)), NOW)
@@ -181,7 +184,7 @@ def test_the_count_at_each_week_agrees_with_the_levels_at_that_time(city: Catalo
 
 
 def test_a_level_change_back_and_forth_within_a_week_leaves_the_count(city: Catalogue) -> None:
-    from egov_cli.domain.levels import level_series
+    from egov_cli.domain.level_series import level_series
 
     with transaction(city) as s:
         edit_service(s, at("2026-11-10"), KEYS["E"], {"level": 4})
@@ -196,7 +199,7 @@ def test_level_updates_are_read_from_the_partial_covering_index(city: Catalogue)
     from sqlalchemy import select, text
 
     from egov_cli.core.models import ChangeRecord
-    from egov_cli.domain.levels import LEVEL_CHANGES
+    from egov_cli.domain.level_series import LEVEL_CHANGES
 
     query = select(ChangeRecord.entity_id, ChangeRecord.old_value).where(LEVEL_CHANGES)
     with transaction(city) as s:
