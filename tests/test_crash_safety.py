@@ -26,7 +26,7 @@ from sqlalchemy import inspect, text
 
 from egov_cli.core.errors import SchemaMismatch
 from egov_cli.storage.db import HEAD_REVISION, Catalogue, current_revision, make_engine, sqlite_path
-from egov_cli.storage.transfer import content_checksum
+from egov_cli.storage.records import content_checksum
 from tests.conftest import BACKEND, PG_ADMIN_URL, _pg_database
 
 pytestmark = [

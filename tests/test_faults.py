@@ -18,7 +18,7 @@ from sqlalchemy import exc as sa_exc
 from egov_cli.core.errors import DatabaseError
 from egov_cli.imports import ImportOptions, run_import
 from egov_cli.storage.db import Catalogue, database_error, sqlite_path
-from egov_cli.storage.transfer import content_checksum
+from egov_cli.storage.records import content_checksum
 from tests.helpers import egov, on_read_only_storage
 
 ROWS = 3_000

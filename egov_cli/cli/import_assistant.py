@@ -60,7 +60,7 @@ def assistant(options: ImportOptions, file: Path, *, interactive: bool) -> Impor
 
 def _ask(column: UnknownColumn) -> str | None:
     """One column put to the officer: its samples and guesses; a number, a field or nothing."""
-    from egov_cli.imports.reading.headers import reason_text
+    from egov_cli.imports.reading.header_names import reason_text
 
     typer.echo(
         "\n"

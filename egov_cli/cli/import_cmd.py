@@ -203,7 +203,7 @@ def import_(
         )
 
     from egov_cli.imports import ImportOptions, result_json, run_import
-    from egov_cli.imports.reading.headers import parse_mapping
+    from egov_cli.imports.reading.header_names import parse_mapping
     from egov_cli.imports.reading.senders import parse_value_map
 
     mapping = parse_mapping(map_ or [])

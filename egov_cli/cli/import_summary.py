@@ -25,7 +25,7 @@ def column_map(st: State, result: ImportResult) -> None:
     imported with the --map that would take it."""
     if not result.column_map:
         return
-    from egov_cli.imports.reading.headers import map_hint_text, reason_text
+    from egov_cli.imports.reading.header_names import map_hint_text, reason_text
     from egov_cli.values.display import percent
 
     output.message(_("Columns:"), quiet=st.quiet)

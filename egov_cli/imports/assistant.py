@@ -16,7 +16,7 @@ from pathlib import Path
 from egov_cli.core import schema
 from egov_cli.imports.options import ImportOptions
 from egov_cli.imports.reading import check_input, open_file
-from egov_cli.imports.reading.headers import recognise_header
+from egov_cli.imports.reading.header_names import recognise_header
 
 #: Sample values shown per column.
 SAMPLES = 3

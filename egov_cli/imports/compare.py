@@ -15,8 +15,9 @@ from typing import Any
 
 from egov_cli.core.schema import SERVICE_FIELDS
 from egov_cli.imports.known import KnownCatalogue
-from egov_cli.imports.plan import ABSENT, SHOWN_FIELDS, Plan, Planner
+from egov_cli.imports.plan import Planner
 from egov_cli.imports.result import NewService, ProcedureDiff, ServiceDiff
+from egov_cli.imports.rules.shared import ABSENT, SHOWN_FIELDS, Plan
 
 #: field -> (old value, new value)
 Changes = dict[str, tuple[Any, Any]]

@@ -22,9 +22,9 @@ from egov_cli.imports.rules.departments import DepartmentRules
 from egov_cli.imports.rules.procedures import ProcedureRules
 from egov_cli.imports.rules.reference import ReferenceRules
 from egov_cli.imports.rules.rows import RowRules
-from egov_cli.imports.rules.shared import ABSENT, NEW_DEFAULTS, SHOWN_FIELDS, Plan
+from egov_cli.imports.rules.shared import ABSENT, Plan
 
-__all__ = ["ABSENT", "NEW_DEFAULTS", "SHOWN_FIELDS", "Plan", "Planner"]
+__all__ = ["Planner"]
 
 
 class Planner(RowRules, ReferenceRules, DepartmentRules, ProcedureRules):

@@ -119,7 +119,7 @@ def _import(
     from egov_cli.imports.compare import compare, listed
     from egov_cli.imports.known import load_known
     from egov_cli.imports.plan import Planner
-    from egov_cli.imports.reading.headers import map_hint_text, reason_text
+    from egov_cli.imports.reading.header_names import map_hint_text, reason_text
     from egov_cli.imports.write import write_import
 
     known = load_known(session, early)

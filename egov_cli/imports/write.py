@@ -26,8 +26,9 @@ from egov_cli.imports.bulk import BulkWriter
 from egov_cli.imports.compare import Changes, Comparison
 from egov_cli.imports.known import KnownCatalogue
 from egov_cli.imports.options import WriteSizes
-from egov_cli.imports.plan import ABSENT, NEW_DEFAULTS, Plan, Planner
+from egov_cli.imports.plan import Planner
 from egov_cli.imports.result import ImportResult
+from egov_cli.imports.rules.shared import ABSENT, NEW_DEFAULTS, Plan
 from egov_cli.values.fold import SEARCH_FIELDS, search_texts
 
 HISTORY_COLUMNS = (

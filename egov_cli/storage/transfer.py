@@ -36,10 +36,7 @@ from egov_cli.storage.records import (
 )
 
 __all__ = [
-    "DUMP_FORMAT",
-    "DUMP_VERSION",
     "TransferResult",
-    "content_checksum",
     "copy_catalogue",
     "dump_catalogue",
     "plan_copy",

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from egov_cli.core.history import ChangeContext
 from egov_cli.domain.catalogue import add_service
 from egov_cli.storage.db import open_catalogue, transaction
-from egov_cli.storage.transfer import content_checksum
+from egov_cli.storage.records import content_checksum
 from tests.helpers import egov
 from tests.hostile import corpus
 

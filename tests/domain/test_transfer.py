@@ -14,12 +14,8 @@ from egov_cli.domain.catalogue import ServiceFilter, add_service, edit_service, 
 from egov_cli.domain.departments import add_department
 from egov_cli.domain.procedures import add_procedure
 from egov_cli.storage.db import Catalogue, open_catalogue, transaction
-from egov_cli.storage.transfer import (
-    content_checksum,
-    copy_catalogue,
-    dump_catalogue,
-    restore_catalogue,
-)
+from egov_cli.storage.records import content_checksum
+from egov_cli.storage.transfer import copy_catalogue, dump_catalogue, restore_catalogue
 from tests.helpers import egov
 
 

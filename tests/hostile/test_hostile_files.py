@@ -19,7 +19,7 @@ from egov_cli.core.errors import FileError, InputRejected
 from egov_cli.domain.scale import Scale, default_preset_name, presets
 from egov_cli.imports.reading import read_file
 from egov_cli.storage.db import open_catalogue
-from egov_cli.storage.transfer import content_checksum
+from egov_cli.storage.records import content_checksum
 from tests.helpers import egov
 from tests.hostile import corpus
 

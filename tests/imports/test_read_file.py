@@ -13,7 +13,7 @@ from egov_cli.core.errors import FileError, InputRejected
 from egov_cli.domain.scale import Scale, default_preset_name, presets
 from egov_cli.imports.reading import ReadOptions, read_file
 from egov_cli.imports.reading.csv_reader import sniff_delimiter
-from egov_cli.imports.reading.headers import parse_mapping
+from egov_cli.imports.reading.header_names import parse_mapping
 
 #: These tests read the messages in English, their message ids.
 pytestmark = pytest.mark.usefixtures("english")

@@ -10,7 +10,7 @@ import pytest
 
 from egov_cli.domain.scale import Scale, default_preset_name, presets
 from egov_cli.imports.reading import ImportFile, ReadOptions, read_file
-from egov_cli.imports.reading.headers import parse_mapping
+from egov_cli.imports.reading.header_names import parse_mapping
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from egov_cli.core.errors import FileError, InputRejected, Problem
 from egov_cli.core.files import shown_name
 from egov_cli.core.os_reason import os_reason
 from egov_cli.i18n import _
-from egov_cli.imports.reading.guard import MAX_CELL_CHARS, MAX_COLUMNS
+from egov_cli.imports.reading.guard_cells import MAX_CELL_CHARS, MAX_COLUMNS
 from egov_cli.imports.reading.xlsx import SheetData
 from egov_cli.values import display
 from egov_cli.values.cellsafety import PREFIX, restore

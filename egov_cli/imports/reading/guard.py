@@ -26,15 +26,13 @@ from egov_cli.core.os_reason import os_reason
 from egov_cli.i18n import _
 from egov_cli.imports.reading.guard_archive import check_declarations, check_sizes
 from egov_cli.imports.reading.guard_cells import (
-    MAX_CELL_CHARS,
-    MAX_COLUMNS,
     PieceSink,
     check_sheet,
     check_strings,
 )
 from egov_cli.values import display as formats
 
-__all__ = ["MAX_CELL_CHARS", "MAX_COLUMNS", "SheetTee", "check_file"]
+__all__ = ["SheetTee", "check_file"]
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"

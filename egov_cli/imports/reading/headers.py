@@ -28,8 +28,6 @@ from egov_cli.imports.reading.header_names import (
     BY_MAP,
     IGNORED_BY_MAP,
     NOT_RECOGNISED,
-    map_hint_text,
-    parse_mapping,
     reason_text,
     recognise_header,
 )
@@ -37,17 +35,7 @@ from egov_cli.imports.reading.header_values import column_samples, content_field
 from egov_cli.imports.reading.types import ColumnMapping, ImportColumn
 from egov_cli.values.fold import fold
 
-__all__ = [
-    "HEADER_SEARCH_ROWS",
-    "HeaderMatch",
-    "find_header",
-    "is_header",
-    "map_hint_text",
-    "match_cells",
-    "parse_mapping",
-    "reason_text",
-    "recognise_header",
-]
+__all__ = ["HEADER_SEARCH_ROWS", "HeaderMatch", "find_header", "is_header", "match_cells"]
 
 #: How far down a sheet the header row is looked for (title rows, notes, blank rows above it).
 HEADER_SEARCH_ROWS = 30
