@@ -31,7 +31,7 @@ from egov_cli.domain.levels import first_level_changes, levels_at
 from egov_cli.domain.procedure_counts import count_procedures, procedure_scope_size
 from egov_cli.domain.progress import alerts_of, all_progress, service_targets
 from egov_cli.domain.scale import load_scale
-from egov_cli.domain.service_scope import scoped
+from egov_cli.domain.service_scope import scoped, service_rows
 from egov_cli.reports import readiness
 from egov_cli.reports.builders import ReportOptions, last_run
 from egov_cli.reports.document import Col, Figure, Label, Report, Section, Table, scale_labels
@@ -254,20 +254,13 @@ def _went_online(
 def _late(session: Session, options: ReportOptions, today: date) -> Table:
     """Services past their target date below their target level, with their notes (why)."""
     flt = options.service_filter()
-    query = scoped(
-        select(
-            col(Service.leika_key),
-            col(Service.name),
-            col(Department.code).label("department"),
-            col(Service.level),
-            col(Service.target_level),
-            col(Service.target_date),
-            col(Service.notes),
-        ).select_from(Service),
-        flt,
-    ).where(
-        col(Service.level) < col(Service.target_level),
-        col(Service.target_date) < today,
+    query = (
+        service_rows(flt)
+        .add_columns(col(Service.notes))
+        .where(
+            col(Service.level) < col(Service.target_level),
+            col(Service.target_date) < today,
+        )
     )
     rows = session.execute(
         query.order_by(col(Service.target_date), col(Service.name)).limit(options.max_rows)
