@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,22 @@ def on_read_only_storage(folder: Path) -> list[str]:
     if probe.returncode == 0 or (folder / "probe").exists():
         pytest.skip("a read-only bind mount cannot be made here")
     return prefix
+
+
+def egov_on_read_only_storage(
+    folder: Path, catalogue: Path, **env: str
+) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """A way to run ``egov --db CATALOGUE ...`` as a process where ``folder`` really cannot be
+    written (see :func:`on_read_only_storage`), with ``env`` added to the environment."""
+    prefix = on_read_only_storage(folder)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", "egov_cli", "--db", str(catalogue), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, **env},
+        )
+
+    return run

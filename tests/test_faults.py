@@ -19,7 +19,7 @@ from egov_cli.core.errors import DatabaseError
 from egov_cli.imports import ImportOptions, run_import
 from egov_cli.storage.db import Catalogue, database_error, sqlite_path
 from egov_cli.storage.records import content_checksum
-from tests.helpers import egov, on_read_only_storage
+from tests.helpers import egov, egov_on_read_only_storage
 
 ROWS = 3_000
 READ_ONLY_HINT = "The catalogue file or its folder is read-only; check its permissions."
@@ -361,8 +361,6 @@ def test_a_text_overwritten_with_bytes_that_are_not_utf8_is_reported_as_damaged(
 def test_reports_read_a_catalogue_on_read_only_storage_and_writes_stop_with_exit_code_7(
     tmp_path: Path,
 ) -> None:
-    import subprocess
-    import sys
 
     from egov_cli.storage.migrate import init_catalogue
 
@@ -374,16 +372,7 @@ def test_reports_read_a_catalogue_on_read_only_storage_and_writes_stop_with_exit
     held = sorted(p.name for p in folder.iterdir())
     out = tmp_path / "berichte"
     out.mkdir()
-    prefix = on_read_only_storage(folder)
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*prefix, sys.executable, "-m", "egov_cli", "--db", str(catalogue), *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "EGOV_NOW": "2026-11-25T09:00:00Z"},
-        )
+    run = egov_on_read_only_storage(folder, catalogue, EGOV_NOW="2026-11-25T09:00:00Z")
 
     report = run("report", "readiness", "-o", str(out / "bericht.html"))
     listed = run("services", "list", "--json")

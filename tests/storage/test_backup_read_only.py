@@ -5,16 +5,14 @@ anyone else (``tests.helpers.on_read_only_storage``)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import egov, on_read_only_storage
+from tests.helpers import egov, egov_on_read_only_storage
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -30,18 +28,7 @@ def on_read_only(tmp_path: Path) -> tuple[Path, Run]:
     path = folder / "catalogue.db"
     assert egov("--db", str(path), "init").exit_code == 0
     assert egov("--db", str(path), "departments", "add", "32", "Ordnungsamt").exit_code == 0
-    prefix = on_read_only_storage(folder)
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*prefix, sys.executable, "-m", "egov_cli", "--db", str(path), *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=os.environ.copy(),
-        )
-
-    return path, run
+    return path, egov_on_read_only_storage(folder, path)
 
 
 def test_a_backup_of_a_catalogue_in_a_read_only_folder_is_written_elsewhere(
