@@ -32,7 +32,9 @@ ROWS: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 
-def _sqlite_snapshots(tmp_path: Path, rows: list[dict[str, Any]], gaps: bool) -> list[str]:
+def _sqlite_snapshots(
+    tmp_path: Path, rows: list[dict[str, Any]], gaps: tuple[str, ...]
+) -> list[str]:
     """The snapshots SQLite makes with ``snapshot_sql`` of ``rows`` stored as egov stores
     them (dates as ISO text, flags as 1 and 0)."""
     db = sqlite3.connect(tmp_path / "snapshots.db")
@@ -55,10 +57,22 @@ def _sqlite_snapshots(tmp_path: Path, rows: list[dict[str, Any]], gaps: bool) ->
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    "gaps",
+    [
+        ("go_live", "level", "notes", "sdg_annex2"),  # more than a few: json_patch drops them
+        ("level", "sdg_annex2"),  # a few: one object for each way they can be blank
+    ],
+)
 def test_the_snapshot_sqlite_makes_of_rows_with_blank_fields_is_the_python_snapshot(
-    tmp_path: Path,
+    tmp_path: Path, gaps: tuple[str, ...]
 ) -> None:
-    assert _sqlite_snapshots(tmp_path, ROWS, gaps=True) == [snapshot(row) for row in ROWS]
+    # Rows blank at most in the fields ``gaps`` names (the import passes those it finds).
+    rows = [
+        {name: value if name in gaps else ROWS[0][name] for name, value in row.items()}
+        for row in ROWS
+    ]
+    assert _sqlite_snapshots(tmp_path, rows, gaps) == [snapshot(row) for row in rows]
 
 
 @pytest.mark.sqlite_only
@@ -66,7 +80,7 @@ def test_the_snapshot_sqlite_makes_of_rows_without_blanks_is_the_python_snapshot
     tmp_path: Path,
 ) -> None:
     rows = ROWS[:1]
-    assert _sqlite_snapshots(tmp_path, rows, gaps=False) == [snapshot(row) for row in rows]
+    assert _sqlite_snapshots(tmp_path, rows, gaps=()) == [snapshot(row) for row in rows]
 
 
 def test_a_column_of_values_is_stored_as_each_value_alone() -> None:

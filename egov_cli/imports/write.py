@@ -208,13 +208,14 @@ def _procedure_records_sql(table: Any, columns: dict[str, list[Any]]) -> str:
     SQLite from the row as stored (``history.snapshot_sql``) over the fields that hold a value
     in some of the new procedures (``columns``: their values by field, as bound)."""
     fields: list[tuple[str, str, str]] = []
-    gaps = False
+    gaps: list[str] = []
     for name in sorted(("name", *schema.PROCEDURE_ATTRIBUTES.values())):
         values = columns[name]
         blank = values.count(None) + values.count("")
         if blank == len(values):
             continue  # a snapshot leaves a blank field out
-        gaps = gaps or blank > 0
+        if blank:
+            gaps.append(name)
         kind = "bool" if isinstance(table.c[name].type, Boolean) else "text"
         fields.append((name, f"p.{name}", kind))
     return (
@@ -339,13 +340,14 @@ def _create_records_sql(table: Any, cols: dict[str, list[Any]]) -> str:
     made by SQLite from the row as stored (``history.snapshot_sql``) over the fields that hold
     a value in some row of the batch ``cols`` (columns as :func:`_new_columns` gives them)."""
     fields: list[tuple[str, str, str]] = []
-    gaps = False
+    gaps: list[str] = []
     for name in sorted(cols):
         values = cols[name]
         blank = values.count(None) + values.count("")
         if blank == len(values):
             continue  # a snapshot leaves a blank field out
-        gaps = gaps or blank > 0
+        if blank:
+            gaps.append(name)
         if name == "department":
             fields.append((name, "d.code", "text"))
         elif name == "procedure":
