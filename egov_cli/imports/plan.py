@@ -103,44 +103,63 @@ class Planner(RowRules, ReferenceRules, DepartmentRules, ProcedureRules):
         return plan.take([i for i in range(len(plan.numbers)) if i not in rejected])
 
     def _links(self, plan: Plan) -> Plan:
-        """Departments and online procedures by code and name (new ones are noted)."""
+        """Departments and online procedures by code and name (new ones are noted), each
+        distinct text looked up once."""
         values = plan.values
         codes = values.get("department")
         dept_names = values.get("department_name")
         if codes is None and dept_names is not None:  # departments given by name only
             codes, dept_names = dept_names, None
+        if codes is not None:
+            plan.departments = self._department_links(codes, dept_names)
         procedures = values.get("procedure")
-        details = [values[f] for f in self._procedure_columns]
-        count = len(plan.numbers)
-        departments: list[str | None] = [None] * count
-        names: list[str | None] = [None] * count
-        rejected: list[int] = []
-        implicit = False  # online-procedure details given for a service without a procedure
-        dept_cache = self._dept_cache
-        proc_cache = self._proc_cache
-        for i in range(count):
-            if codes is not None and (code := codes[i]) is not None:
-                known = dept_cache.get(code) or self._department(code)
-                if (
-                    dept_names is not None
-                    and dept_names[i]
-                    and self.new_departments.get(known) == known
-                ):
-                    self.new_departments[known] = dept_names[i]
-                departments[i] = known
-            if procedures is not None and (name := procedures[i]) is not None:
-                names[i] = proc_cache.get(name) or self._procedure(name)
-            elif details and any(column[i] not in (None, False, "") for column in details):
-                names[i] = self._own_procedure(plan, i)
-                implicit = True
-        plan.departments = departments if codes is not None else None
-        if procedures is None and implicit:
-            # No procedure column: the other rows keep their services' procedures.
+        named = None
+        if procedures is not None:
+            known = {name: self._procedure(name) for name in _distinct(procedures)}
+            named = [None if name is None else known[name] for name in procedures]
+        plan.procedures = self._implicit_procedures(plan, named)
+        return plan
+
+    def _department_links(
+        self, codes: list[str | None], dept_names: list[str | None] | None
+    ) -> list[str | None]:
+        """The department code of each row; a new department given by code takes the name of
+        the first row that names it."""
+        known = {code: self._department(code) for code in _distinct(codes)}
+        departments = [None if code is None else known[code] for code in codes]
+        if dept_names is not None:
+            for code, name in zip(departments, dept_names, strict=True):
+                if code is not None and name and self.new_departments.get(code) == code:
+                    self.new_departments[code] = name
+        return departments
+
+    def _implicit_procedures(
+        self, plan: Plan, named: list[str | None] | None
+    ) -> list[str | None] | None:
+        """The rows' online procedures: those ``named`` (the procedure column's, None without
+        one), and for rows that name none but give online-procedure details, the services' own
+        (see ``rules.procedures``). Without a procedure column, the other rows keep their
+        services' procedures; and where no row gives details, the plan has no procedures."""
+        details = [plan.values[f] for f in self._procedure_columns]
+        given = {
+            i
+            for column in details
+            for i, value in enumerate(column)
+            if value not in (None, False, "") and (named is None or named[i] is None)
+        }
+        if not given:
+            return named
+        positions = sorted(given)
+        names = named or [None] * len(plan.numbers)
+        for i, name in zip(positions, self._own_procedures(plan, positions), strict=True):
+            names[i] = name
+        if named is None:
             for i, existing in enumerate(plan.existing):
                 if names[i] is None and existing is not None:
                     names[i] = self._current_procedure(existing)
-        plan.procedures = names if procedures is not None or implicit else None
-        if rejected:
-            gone = set(rejected)
-            plan = plan.take([i for i in range(count) if i not in gone])
-        return plan
+        return names
+
+
+def _distinct(texts: list[str | None]) -> list[str]:
+    """The texts, each once, in the order they first appear; blanks left out."""
+    return [text for text in dict.fromkeys(texts) if text is not None]

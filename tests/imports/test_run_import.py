@@ -292,6 +292,63 @@ def test_procedure_details_update_the_named_procedure(catalogue: Catalogue, tmp_
         assert session.exec(select(Procedure)).one().epayment is True
 
 
+def _procedures_of_services(catalogue: Catalogue) -> dict[str, tuple[str | None, bool | None]]:
+    """Service name -> its online procedure's name and e-payment."""
+    with transaction(catalogue, write=False) as session:
+        procedures = {p.id: p for p in session.exec(select(Procedure)).all()}
+        return {
+            s.name: (
+                procedures[s.procedure_id].name if s.procedure_id else None,
+                procedures[s.procedure_id].epayment if s.procedure_id else None,
+            )
+            for s in session.exec(select(Service)).all()
+        }
+
+
+def test_details_for_a_row_that_names_no_procedure_go_to_the_services_own_procedure(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # The procedure column is there, blank in the second and third rows; the second gives
+    # e-payment, the third says no: only the second gets a procedure of its own.
+    result = run(
+        catalogue,
+        write(
+            tmp_path,
+            "99990012104000;Gewerbeanmeldung;;;;Gewerbe-Online;ja\n"
+            "99102013000000;Hundesteuer;;;;;ja\n"
+            "99107023000000;Wohngeld;;;;;nein\n",
+        ),
+    )
+    assert result.rejected == 0
+    assert result.new_procedures == ["Gewerbe-Online", "Hundesteuer (99102013000000)"]
+    assert _procedures_of_services(catalogue) == {
+        "Gewerbeanmeldung": ("Gewerbe-Online", True),
+        "Hundesteuer": ("Hundesteuer (99102013000000)", True),
+        "Wohngeld": (None, None),
+    }
+
+
+def test_details_without_a_procedure_column_go_to_the_procedure_a_service_has(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    run(catalogue, write(tmp_path, "99990012104000;Gewerbeanmeldung;;;;Gewerbe-Online;nein\n"))
+    path = tmp_path / "epayment.csv"
+    path.write_text(
+        "LeiKa-Schlüssel;Leistung;E-Payment\n"
+        "99990012104000;Gewerbeanmeldung;ja\n"
+        "99102013000000;Hundesteuer;ja\n"
+        "99107023000000;Wohngeld;\n",
+        encoding="utf-8",
+    )
+    result = run(catalogue, path)
+    assert result.new_procedures == ["Hundesteuer (99102013000000)"]
+    assert _procedures_of_services(catalogue) == {
+        "Gewerbeanmeldung": ("Gewerbe-Online", True),
+        "Hundesteuer": ("Hundesteuer (99102013000000)", True),
+        "Wohngeld": (None, None),
+    }
+
+
 def test_services_without_key_are_matched_by_id_or_name(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:

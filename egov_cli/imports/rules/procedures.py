@@ -25,21 +25,24 @@ class ProcedureRules(PlannerState):
         """The name of the online procedure of the existing service ``service_id``."""
         return self.cat.proc_name_of.get(self.cat.value(service_id, "procedure_id"))
 
-    def _own_procedure(self, plan: Plan, i: int) -> str:
-        """The online procedure that carries the details of row ``i``, which names none: the
-        service's current procedure, else a procedure of the service's own, named after it
-        (and its LeiKa key, so that two services never share one by accident)."""
-        existing = plan.existing[i]
-        if existing is not None and (current := self._current_procedure(existing)):
-            return current
+    def _own_procedures(self, plan: Plan, positions: list[int]) -> list[str]:
+        """The online procedures that carry the details of the rows at ``positions``, which
+        name none: a service's current procedure, else a procedure of the service's own, named
+        after it (and its LeiKa key, so that two services never share one by accident)."""
         names = plan.values.get("name")
-        name = names[i] if names is not None and names[i] is not ABSENT else None
-        if not name and existing is not None:
-            name = self.cat.value(existing, "name")
         keys = plan.values.get("leika_key")
-        key = keys[i] if keys is not None and keys[i] is not ABSENT else None
-        own = f"{name} ({key})" if key else str(name or plan.numbers[i])
-        return self._procedure(own)
+        own: list[str] = []
+        for i in positions:
+            existing = plan.existing[i]
+            if existing is not None and (current := self._current_procedure(existing)):
+                own.append(current)
+                continue
+            name = names[i] if names is not None and names[i] is not ABSENT else None
+            if not name and existing is not None:
+                name = self.cat.value(existing, "name")
+            key = keys[i] if keys is not None and keys[i] is not ABSENT else None
+            own.append(f"{name} ({key})" if key else str(name or plan.numbers[i]))
+        return [self._procedure(name) for name in own]
 
     def _procedure(self, name: str) -> str:
         """The name of the procedure ``name`` names (new ones are noted)."""
@@ -60,43 +63,36 @@ class ProcedureRules(PlannerState):
         return known
 
     def _procedures(self, plan: Plan) -> None:
-        """Procedure attributes: rows naming one procedure must agree."""
-        given: dict[str, dict[str, tuple[Any, int]]] = {}
-        if plan.procedures is not None:
-            columns = [
-                (column, attr, plan.values[column])
-                for column, attr in schema.PROCEDURE_ATTRIBUTES.items()
-                if column in plan.values
-            ]
-            for i, procedure in enumerate(plan.procedures):
-                if procedure is None:
+        """Procedure attributes: rows naming one procedure must agree. Column by column, each
+        procedure's first value is kept; a row that gives another is named with that row."""
+        self.procedure_values = {}
+        if plan.procedures is None:
+            return
+        for column, attr in schema.PROCEDURE_ATTRIBUTES.items():
+            values = plan.values.get(column)
+            if values is None:
+                continue
+            first: dict[str, tuple[Any, int]] = {}  # procedure -> its first value, row
+            for procedure, number, value in zip(plan.procedures, plan.numbers, values, strict=True):
+                if procedure is None or value is None or value is ABSENT:  # blank: says nothing
                     continue
-                attrs = given.setdefault(procedure, {})
-                number = plan.numbers[i]
-                for column, attr, values in columns:
-                    value = values[i]
-                    if value is None or value is ABSENT:  # blank: says nothing
-                        continue
-                    if attr in attrs and attrs[attr][0] != value:
-                        first_value, first_row = attrs[attr]
-                        for row, shown in ((number, value), (first_row, first_value)):
-                            other = first_row if row == number else number
-                            self.problem(
-                                row,
-                                _(
-                                    "online service {name}: row {row} gives another value for "
-                                    "this column"
-                                ).format(name=shown_value(procedure), row=other),
-                                column,
-                                shown,
-                                _(
-                                    "Give the online service's details the same in every row, "
-                                    "or only in one row."
-                                ),
-                            )
-                        continue
-                    attrs.setdefault(attr, (value, number))
-        self.procedure_values = {
-            name: {attr: value for attr, (value, _row) in attrs.items()}
-            for name, attrs in given.items()
-        }
+                first_value, first_row = first.setdefault(procedure, (value, number))
+                if first_value != value:
+                    self._disagree(procedure, column, (number, value), (first_row, first_value))
+            for procedure, (value, _row) in first.items():
+                self.procedure_values.setdefault(procedure, {})[attr] = value
+
+    def _disagree(
+        self, procedure: str, column: str, one: tuple[int, Any], other: tuple[int, Any]
+    ) -> None:
+        """Two rows give the procedure's detail (``column``) differently: both are named."""
+        for (row, shown), (other_row, _value) in ((one, other), (other, one)):
+            self.problem(
+                row,
+                _("online service {name}: row {row} gives another value for this column").format(
+                    name=shown_value(procedure), row=other_row
+                ),
+                column,
+                shown,
+                _("Give the online service's details the same in every row, or only in one row."),
+            )
