@@ -161,7 +161,7 @@ def timed(*command: str, env: dict[str, str] | None = None) -> dict[str, object]
 #: The history's secondary indexes, whose upkeep every import pays (see --drop-indexes): what
 #: they cost, measured; the catalogue's queries need them (history, changes report, targets).
 HISTORY_INDEXES = ("ix_change_entity", "ix_change_field_time", "ix_change_record_changed_at",
-                   "ix_change_record_import_id", "ix_change_level")  # fmt: skip
+                   "ix_change_level")  # fmt: skip
 
 
 def drop_indexes(catalogue: Path) -> None:

@@ -160,7 +160,7 @@ class ChangeRecord(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=utcnow, index=True)
     actor: str
     source: str  # the command (e.g. "services edit") or "import"
-    import_id: int | None = Field(default=None, foreign_key="import_run.id", index=True)
+    import_id: int | None = Field(default=None, foreign_key="import_run.id")
     entity: str  # service, department, procedure, target, scale
     entity_id: int
     entity_key: str | None = None  # LeiKa key, department code, procedure name ...
