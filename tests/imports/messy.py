@@ -260,16 +260,19 @@ def _build_department_names(tmp: Path) -> Path:
             ["Schlüssel", "Leistung", "Zuständiges Amt"],
             ["99050012104000", "Gewerbe", "Amt für Wirtschaft"],
             ["99102013000000", "Hundesteuer", "Bezirksregierungen (alle) / Bezirksregierungen"],
+            ["99107023000000", "Wohngeld", "Straßenverkehrsamt"],
         ],
     )
 
 
 def _expect_department_names(out: Outcome) -> None:
     assert out.result.get("rejected") == 0, out.result
-    assert len(out.services) == 2
+    assert len(out.services) == 3
     departments = {s["department"] for s in out.services}
     assert None not in departments
     assert "Das neue Amt 'Amt für Wirtschaft' erhält das Kürzel 'AFW'" in out.warnings
+    # One word is its own code: its initial alone ('S') would say nothing.
+    assert out.service("Wohngeld")["department"] == "Straßenverkehrsamt"
 
 
 def _build_department_near_duplicates(tmp: Path) -> Path:

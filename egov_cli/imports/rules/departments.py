@@ -1,8 +1,9 @@
 """Rules on departments: a department given by code or by name, and new ones.
 
 A known code, or a known department's code or name (case, spacing and umlaut spelling aside);
-else a new department, with the text as its code where it reads as one (short, at most two
-words), else as its name with a generated short code (named in the warnings). New departments
+else a new department, with the text as its code where it reads as one (one word, as
+``Standesamt`` or ``Straßenverkehrsamt``, or two short ones, as ``Amt 32``), else as its name
+with a generated short code (named in the warnings). New departments
 that may be the same as another are named as a warning, never merged. A file with only
 department names (no code column) is read the same way.
 """
@@ -17,9 +18,11 @@ from egov_cli.i18n import _
 from egov_cli.imports.rules.shared import PlannerState
 from egov_cli.values.fold import fold
 
-#: Longest text, and most words, read as a department code (longer text is a name).
+#: Longest text of two words read as a department code (longer text is a name); one word is
+#: its own code up to the longest code a department may have.
 CODE_LENGTH = 16
 CODE_WORDS = 2
+MAX_CODE_LENGTH = 32
 #: Longest generated department code (initials of the name's words).
 MAX_GENERATED_CODE = 8
 #: Similarity (0-100) from which two departments' texts are named as possibly the same.
@@ -100,5 +103,10 @@ class DepartmentRules(PlannerState):
 
 
 def _looks_like_code(text: str) -> bool:
-    """Whether a department's text reads as a code (``32``, ``FB3``, ``Amt 32``), not a name."""
-    return len(text) <= CODE_LENGTH and len(text.split()) <= CODE_WORDS
+    """Whether a department's text reads as a code (``32``, ``FB3``, ``Amt 32``,
+    ``Straßenverkehrsamt``), not a name (``Amt für Wirtschaft``): one word (its initials
+    would say nothing), or two within CODE_LENGTH."""
+    words = len(text.split())
+    if words == 1:
+        return len(text) <= MAX_CODE_LENGTH
+    return len(text) <= CODE_LENGTH and words <= CODE_WORDS
