@@ -65,10 +65,10 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
     counts = "  " + _(
         "new: {created}, changed: {changed}, unchanged: {unchanged}, rejected: {rejected}"
     ).format(
-        created=result.created,
-        changed=result.changed,
-        unchanged=result.unchanged,
-        rejected=result.rejected,
+        created=number(result.created),
+        changed=number(result.changed),
+        unchanged=number(result.unchanged),
+        rejected=number(result.rejected),
     )
     n = result.rejected
     if n:

@@ -37,7 +37,9 @@ def _warn_all(warnings: list[str] | tuple[str, ...], limit: int = 20) -> None:
         more = len(warnings) - limit
         output.warning(
             "... "
-            + ngettext("and {count} more note", "and {count} more notes", more).format(count=more)
+            + ngettext("and {count} more note", "and {count} more notes", more).format(
+                count=number(more)
+            )
         )
 
 
@@ -73,9 +75,9 @@ def search(
         "{count} match in the reference catalogue",
         "{count} matches in the reference catalogue",
         len(hits),
-    ).format(count=len(hits))
+    ).format(count=number(len(hits)))
     if len(hits) > len(shown):
-        found += " " + _("(the first {count}; more with --limit)").format(count=len(shown))
+        found += " " + _("(the first {count}; more with --limit)").format(count=number(len(shown)))
     output.message(found, quiet=st.quiet)
 
 

@@ -312,7 +312,7 @@ def enrich(
                 "{count} keys are not in the reference catalogue: {keys}",
                 missing,
             ).format(
-                count=missing,
+                count=number(missing),
                 keys=", ".join(result.not_in_reference[:10]) + (" ..." if missing > 10 else ""),
             )
         )

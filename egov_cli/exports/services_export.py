@@ -22,6 +22,7 @@ from egov_cli.exports import csv_writer, json_writer
 from egov_cli.exports.columns import ExportMeta, fetch_rows, filter_fields, filter_text
 from egov_cli.exports.xlsx import write_workbook
 from egov_cli.i18n import _, ngettext
+from egov_cli.values.display import number
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -292,7 +293,7 @@ def _partly_written(exc: FileError, written: list[Written], missing: list[Path])
         details=[
             ngettext(
                 "written: {path} ({count} service)", "written: {path} ({count} services)", w.rows
-            ).format(path=w.path, count=w.rows)
+            ).format(path=w.path, count=number(w.rows))
             for w in written
         ]
         + [_("not written: {path}").format(path=path) for path in missing],

@@ -34,6 +34,7 @@ from egov_cli.storage.records import (
     table_rows,
     typed_row,
 )
+from egov_cli.values.display import number
 
 __all__ = [
     "TransferResult",
@@ -74,7 +75,7 @@ def _prepare_destination(target: str, *, replace: bool) -> Engine:
     if held and not replace:
         raise Conflict(
             _("The destination {name} already holds a catalogue ({count} records).").format(
-                name=describe(target), count=held
+                name=describe(target), count=number(held)
             ),
             _("Choose an empty destination, or add --replace to overwrite it."),
         )

@@ -126,3 +126,20 @@ def test_json_keeps_its_codes_while_the_warnings_are_german(db_url: str, tmp_pat
     warnings = "\n".join(result["warnings"])
     assert "nur einmal importiert" in warnings
     assert "imported once" not in warnings
+
+
+def test_counts_are_written_as_the_language_writes_numbers(db_url: str, tmp_path: Path) -> None:
+    # 1,200 services whose keys the reference does not know: the counts of the summary and of
+    # the warning are grouped in thousands as each language does.
+    path = tmp_path / "viele.csv"
+    path.write_text(
+        "LeiKa-Schlüssel;Leistung\n"
+        + "".join(f"99{n:012d};Leistung {n}\n" for n in range(1, 1201)),
+        encoding="utf-8",
+    )
+    german = _printed("import", str(path), "--dry-run")
+    assert "neu: 1.200" in german
+    assert "1.200 Zeilen haben einen LeiKa-Schlüssel" in german
+    english = _printed("--lang", "en", "import", str(path), "--dry-run")
+    assert "new: 1,200" in english
+    assert "1,200 rows have a LeiKa key" in english

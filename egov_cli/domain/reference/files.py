@@ -11,6 +11,7 @@ from egov_cli.core.errors import FileError, InputRejected, Problem, ValidationEr
 from egov_cli.domain.reference.codes import known_type_codes, unknown_type_parts
 from egov_cli.domain.reference.entries import ReferenceEntry
 from egov_cli.i18n import _, ngettext
+from egov_cli.values.display import number
 from egov_cli.values.fold import fold
 from egov_cli.values.parse import ascii_digits, parse_flag, parse_leika_key
 
@@ -108,7 +109,7 @@ def parse_reference(data: bytes, file_name: str) -> ParsedFile:
                 "{file} lacks {count} reference column; nothing was loaded",
                 "{file} lacks {count} reference columns; nothing was loaded",
                 len(missing),
-            ).format(file=file_name, count=len(missing)),
+            ).format(file=file_name, count=number(len(missing))),
             hint=_("The header must name these columns: {columns}.").format(
                 columns=", ".join(COLUMNS)
             ),

@@ -20,6 +20,7 @@ from egov_cli.imports.reading.parts import joined_parts, parse_part
 from egov_cli.imports.reading.senders import EXAMPLES
 from egov_cli.imports.reading.types import ImportFile, RawCells, ReadOptions
 from egov_cli.imports.reading.xlsx import SheetData, column_letters
+from egov_cli.values import display as formats
 from egov_cli.values.parse import is_blank
 
 if TYPE_CHECKING:
@@ -191,7 +192,7 @@ def read_rows(
                 "addresses a citizen can open. Give the portal's address with --base-url to "
                 "join them.",
                 len(left_out),
-            ).format(count=len(left_out), column=left_out[0][1], rows=shown + more)
+            ).format(count=formats.number(len(left_out)), column=left_out[0][1], rows=shown + more)
         )
     if joined_lists:
         rows = ", ".join(str(n) for n, _h in joined_lists[:EXAMPLES])
@@ -211,7 +212,7 @@ def read_rows(
                 "{count} rows have a LeiKa key of a bare Leistungsobjekt (no Verrichtung; "
                 "rows {rows}); prefer the key of the concrete service where there is one.",
                 len(bare_keys),
-            ).format(count=len(bare_keys), rows=shown)
+            ).format(count=formats.number(len(bare_keys)), rows=shown)
         )
     return ImportFile(
         file_name=file_name,

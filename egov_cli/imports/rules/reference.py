@@ -32,6 +32,7 @@ from egov_cli.imports.rules.shared import (
     Plan,
     PlannerState,
 )
+from egov_cli.values.display import number
 from egov_cli.values.fold import fold
 
 
@@ -97,7 +98,7 @@ class ReferenceRules(PlannerState):
                     "{count} LeiKa key filled from the reference by name: {rows}",
                     "{count} LeiKa keys filled from the reference by name: {rows}",
                     len(done),
-                ).format(count=len(done), rows=", ".join(done[:WARNING_EXAMPLES]))
+                ).format(count=number(len(done)), rows=", ".join(done[:WARNING_EXAMPLES]))
                 + (" ..." if len(done) > WARNING_EXAMPLES else "")
             )
             values = {**values, "leika_key": filled}
@@ -121,7 +122,7 @@ class ReferenceRules(PlannerState):
                     "({rows}); the services are kept as given (local services and newer keys "
                     "exist). Check the keys with 'egov reference search'.",
                     len(missing),
-                ).format(count=len(missing), rows=shown + more)
+                ).format(count=number(len(missing)), rows=shown + more)
             )
         notes = self.reference_notes
         for row, note in notes[:WARNING_EXAMPLES]:
@@ -135,7 +136,7 @@ class ReferenceRules(PlannerState):
                     "... and {count} more such warnings about values taken from the reference "
                     "catalogue.",
                     more_notes,
-                ).format(count=more_notes)
+                ).format(count=number(more_notes))
             )
 
     def _fill(self, plan: Plan) -> None:
