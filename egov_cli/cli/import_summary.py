@@ -103,18 +103,22 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
         output.plain(
             "  " + _("new online services: {names}").format(names=_some(result.new_procedures))
         )
-    for change in result.changed_procedures:
-        for name, (old, new) in change.changes.items():
-            output.plain(
-                "  "
-                + _("Online service {name}: {field}: {old} -> {new}").format(
-                    name=change.name,
-                    field=name,
-                    old=output.cell(old) or "-",
-                    new=output.cell(new) or "-",
+    if result.changed_procedures:
+        from egov_cli.cli.service_display import changed_field
+        from egov_cli.core.schema import PROCEDURE_ATTRIBUTES
+
+        column_of = {attribute: column for column, attribute in PROCEDURE_ATTRIBUTES.items()}
+        for change in result.changed_procedures:
+            for name, (old, new) in change.changes.items():
+                output.plain(
+                    "  "
+                    + _("Online service {name}: {change}").format(
+                        name=change.name, change=changed_field(column_of.get(name, name), old, new)
+                    )
                 )
-            )
     if result.dry_run:
+        from egov_cli.cli.service_display import changed_field
+
         for diff in result.changes[:MAX_SHOWN]:
             output.plain(
                 "  "
@@ -123,9 +127,7 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
                 )
             )
             for name, (old, new) in diff.changes.items():
-                output.plain(
-                    f"      {name}: {output.cell(old) or '-'} -> {output.cell(new) or '-'}"
-                )
+                output.plain("      " + changed_field(name, old, new))
         if len(result.changes) > MAX_SHOWN:
             more = len(result.changes) - MAX_SHOWN
             output.plain(

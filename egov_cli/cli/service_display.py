@@ -80,10 +80,12 @@ def report_change(st: State, done: str, change: ServiceChange, json: bool) -> No
         return
     output.message(done.format(service=named, id=s.id), quiet=st.quiet)
     for name, (old, new) in change.changes.items():
-        output.message(
-            f"  {field_label(name)}: {_shown(name, old) or '-'} -> {_shown(name, new) or '-'}",
-            quiet=st.quiet,
-        )
+        output.message("  " + changed_field(name, old, new), quiet=st.quiet)
+
+
+def changed_field(name: str, old: Any, new: Any) -> str:
+    """A changed field as people read it: ``Reifegrad: 3 -> 4``, ``Status: geplant -> live``."""
+    return f"{field_label(name)}: {_shown(name, old) or '-'} -> {_shown(name, new) or '-'}"
 
 
 def _shown(name: str, value: Any) -> str:

@@ -52,10 +52,31 @@ def test_a_dry_run_shows_field_differences_and_writes_nothing(
         "Probelauf (nichts geschrieben): v2.csv, Kopfzeile 1, Modus upsert",
         "  neu: 0, geändert: 1, unverändert: 0, abgelehnt: 0",
         "  Zeile 2: 99990012104000 Gewerbeanmeldung",
-        "      level: 3 -> 4",
+        "      Reifegrad: 3 -> 4",
     ]
     shown = egov("services", "show", "99990012104000", "--json")
     assert json.loads(shown.stdout)["level"] == 3
+
+
+def test_a_dry_run_names_changed_fields_and_details_as_the_columns_are_headed(
+    db_url: str, tmp_path: Path
+) -> None:
+    first = tmp_path / "v1.csv"
+    first.write_text(
+        "LeiKa-Schlüssel;Leistung;Umsetzungsstatus;Online-Dienst;E-Payment\n"
+        "99990012104000;Gewerbeanmeldung;geplant;Gewerbe-Online;nein\n",
+        encoding="utf-8",
+    )
+    assert egov("import", str(first)).exit_code == 0
+    second = tmp_path / "v2.csv"
+    second.write_text(
+        "LeiKa-Schlüssel;Leistung;Umsetzungsstatus;Online-Dienst;E-Payment\n"
+        "99990012104000;Gewerbeanmeldung;live;Gewerbe-Online;ja\n",
+        encoding="utf-8",
+    )
+    printed = egov("import", str(second), "--dry-run").stdout.splitlines()
+    assert "  Online-Dienst Gewerbe-Online: E-Payment: nein -> ja" in printed
+    assert "      Umsetzungsstatus: geplant -> live" in printed
 
 
 def test_json_prints_the_import_result(db_url: str, sheet: Path) -> None:
