@@ -16,7 +16,7 @@ from typer.models import CommandInfo, DefaultPlaceholder, TyperInfo
 from egov_cli import __version__, i18n
 from egov_cli.cli import helptext, json_shapes, output
 from egov_cli.cli.state import State, state
-from egov_cli.core.errors import EgovError
+from egov_cli.core.errors import EgovError, InputRejected
 from egov_cli.i18n import N_, _, ngettext
 from egov_cli.values.display import number
 
@@ -172,6 +172,10 @@ def report_error(exc: EgovError, *, as_json: bool) -> None:
             ),
             markup=False,
         )
+    if isinstance(exc, InputRejected) and exc.column_map:
+        from egov_cli.cli.import_summary import column_map
+
+        column_map(exc.column_map)  # what became of the file's columns: also when stopped
     if exc.hint:
         console.print(
             _("Hint: {hint}").format(hint=exc.hint), style="yellow", markup=False, highlight=False

@@ -8,7 +8,7 @@ warnings and the rows not imported, each list cut at :data:`MAX_SHOWN` (all of i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from egov_cli.cli import output
 from egov_cli.cli.state import State
@@ -20,29 +20,33 @@ if TYPE_CHECKING:
 MAX_SHOWN = 200
 
 
-def column_map(st: State, result: ImportResult) -> None:
+def column_map(entries: list[dict[str, Any]], *, quiet: bool = False) -> None:
     """Each column of the file -> the field it is imported as and why; each column not
-    imported with the --map that would take it."""
-    if not result.column_map:
+    imported with the --map that would take it. ``entries``: the column map as ``--json`` has
+    it (an import's, or a stopped import's error's)."""
+    if not entries:
         return
     from egov_cli.imports.reading.header_names import map_hint_text, reason_text
     from egov_cli.values.display import percent
 
-    output.message(_("Columns:"), quiet=st.quiet)
-    for column in result.column_map:
-        reason = reason_text(column.reason)
-        if column.field is not None:
-            sure = "" if column.confidence >= 1 else f", {percent(column.confidence, 0)}"
-            output.message(f"  {column.header} -> {column.field} ({reason}{sure})", quiet=st.quiet)
+    output.message(_("Columns:"), quiet=quiet)
+    for column in entries:
+        reason = reason_text(column["reason"])
+        if column["field"] is not None:
+            confidence = column["confidence"]
+            sure = "" if confidence >= 1 else f", {percent(confidence, 0)}"
+            output.message(
+                f"  {column['header']} -> {column['field']} ({reason}{sure})", quiet=quiet
+            )
         else:
             output.message(
                 "  "
                 + _("{header}: not imported ({reason}); {hint}").format(
-                    header=column.header,
+                    header=column["header"],
                     reason=reason,
-                    hint=map_hint_text(column.header, column.candidates),
+                    hint=map_hint_text(column["header"], tuple(column["candidates"])),
                 ),
-                quiet=st.quiet,
+                quiet=quiet,
             )
 
 
@@ -138,7 +142,9 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
                     more,
                 ).format(count=number(more))
             )
-    column_map(st, result)
+    from egov_cli.imports.result import column_map_json
+
+    column_map(column_map_json(result.column_map), quiet=st.quiet)
     if result.unknown_headers:
         from egov_cli.core.errors import SHOWN_CHARS, shown_value
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 from egov_cli.i18n import _, ngettext
+from egov_cli.values import display as formats
 
 #: The most characters of a value a message shows (a cell may hold 32,767, a file far more).
 SHOWN_CHARS = 80
@@ -117,9 +119,9 @@ class Problem:
 
 
 class InputRejected(EgovError):
-    """A file had invalid rows; nothing was written. ``problems`` lists every one; ``columns``
-    (after them in the details) says what became of the file's columns not imported, each with
-    the ``--map`` that would take it, so that a stopped import shows its column map too."""
+    """A file had invalid rows; nothing was written. ``problems`` lists every one (the details);
+    ``column_map`` (JSON-ready entries, as in the import's result) says what became of each
+    column of the file, so that a stopped import shows its column map too."""
 
     exit_code = ExitCode.INVALID_INPUT
 
@@ -129,7 +131,7 @@ class InputRejected(EgovError):
         message: str | None = None,
         hint: str | None = None,
         *,
-        columns: list[str] | None = None,
+        column_map: list[dict[str, Any]] | None = None,
     ):
         count = len(problems)
         super().__init__(
@@ -138,15 +140,22 @@ class InputRejected(EgovError):
                 "{count} problem found; nothing was written",
                 "{count} problems found; nothing was written",
                 count,
-            ).format(count=count),
+            ).format(count=formats.number(count)),
             hint
             or _(
                 "Fix the listed cells and run the command again, or use --on-error skip "
                 "--rejects FILE.xlsx to import the valid rows and send the rest back."
             ),
-            details=[str(p) for p in problems] + list(columns or []),
+            details=[str(p) for p in problems],
         )
         self.problems = problems
+        self.column_map = column_map or []
+
+    def to_dict(self) -> dict[str, object]:
+        shown = super().to_dict()
+        if self.column_map:
+            shown["column_map"] = self.column_map
+        return shown
 
 
 class BadLocation(EgovError):

@@ -169,19 +169,25 @@ def result_json(result: ImportResult) -> dict[str, Any]:
         ],
         "unknown_headers": list(result.unknown_headers),
         "warnings": list(result.warnings),
-        "column_map": [
-            {
-                "column": c.index + 1,
-                "header": c.header,
-                "field": c.field,
-                "reason": c.reason,
-                "confidence": c.confidence,
-                "candidates": list(c.candidates),
-                "map_hint": c.map_hint,
-            }
-            for c in result.column_map
-        ],
+        "column_map": column_map_json(result.column_map),
     }
+
+
+def column_map_json(column_map: list[ColumnMapping]) -> list[dict[str, Any]]:
+    """The column map as plain JSON values: in the result, and in the error of an import
+    stopped by problems."""
+    return [
+        {
+            "column": c.index + 1,
+            "header": c.header,
+            "field": c.field,
+            "reason": c.reason,
+            "confidence": c.confidence,
+            "candidates": list(c.candidates),
+            "map_hint": c.map_hint,
+        }
+        for c in column_map
+    ]
 
 
 def _changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, list[Any]]:

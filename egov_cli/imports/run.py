@@ -36,7 +36,7 @@ from egov_cli.imports.background import Background
 from egov_cli.imports.early import EarlyRead, start_early_read
 from egov_cli.imports.options import ImportOptions
 from egov_cli.imports.reading import OpenedFile, check_input, open_file
-from egov_cli.imports.result import ImportResult, RejectedRow
+from egov_cli.imports.result import ImportResult, RejectedRow, column_map_json
 from egov_cli.values.fold import fold
 
 if TYPE_CHECKING:
@@ -119,7 +119,6 @@ def _import(
     from egov_cli.imports.compare import compare, listed
     from egov_cli.imports.known import load_known
     from egov_cli.imports.plan import Planner
-    from egov_cli.imports.reading.header_names import map_hint_text, reason_text
     from egov_cli.imports.write import write_import
 
     known = load_known(session, early)
@@ -149,18 +148,7 @@ def _import(
         key=lambda p: p.row or 0,
     )
     if problems and options.on_error == "abort":
-        raise InputRejected(
-            problems,
-            columns=[
-                _("column {header!r}: not imported ({reason}); {hint}").format(
-                    header=c.header,
-                    reason=reason_text(c.reason),
-                    hint=map_hint_text(c.header, c.candidates),
-                )
-                for c in data.column_map
-                if c.field is None and c.map_hint
-            ],
-        )
+        raise InputRejected(problems, column_map=column_map_json(data.column_map))
     rejected_rows = [
         RejectedRow(number, row_problems, data.raw_row(number))
         for number, row_problems in _by_row(problems).items()

@@ -79,6 +79,25 @@ def test_a_dry_run_names_changed_fields_and_details_as_the_columns_are_headed(
     assert "      Umsetzungsstatus: geplant -> live" in printed
 
 
+def test_a_dry_run_stopped_by_problems_shows_them_and_then_every_column(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "fehler.csv"
+    path.write_text("Leistung;Reifegrad;Spalte X\nWohngeld;9;egal\n", encoding="utf-8")
+    result = egov("import", str(path), "--dry-run")
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Fehler: 1 Problem gefunden; nichts wurde geschrieben"
+    assert lines[1].startswith("  - fehler.csv, Zeile 2, Spalte 'Reifegrad': ")
+    assert lines[2:6] == [
+        "Spalten:",
+        "  Leistung -> name (Name)",
+        "  Reifegrad -> level (Name)",
+        '  Spalte X: nicht importiert (nicht erkannt); --map "Spalte X=FELD"',
+    ]
+    assert lines[6].startswith("Hinweis: ")
+
+
 def test_json_prints_the_import_result(db_url: str, sheet: Path) -> None:
     result = egov("import", str(sheet), "--json")
     data = json.loads(result.stdout)

@@ -243,11 +243,14 @@ def _build_map_when_stopped(tmp: Path) -> Path:
 
 
 def _expect_map_when_stopped(out: Outcome) -> None:
-    assert out.exit_code != 0
-    # --json: the error's details (parsed: JSON escapes the quotes) list the column map too
-    assert "Spalte 'Spalte X': nicht importiert (nicht erkannt); --map \"Spalte X=FELD\"" in (
-        out.result.get("details", [])
-    )
+    assert out.exit_code == 3
+    # --json: the error lists the problem (one) and, apart, the whole column map
+    assert len(out.result["details"]) == 1
+    assert [(c["header"], c["field"], c["map_hint"]) for c in out.result["column_map"]] == [
+        ("Leistung", "name", None),
+        ("Reifegrad", "level", None),
+        ("Spalte X", None, '--map "Spalte X=FIELD"'),
+    ]
 
 
 # --- 3. departments as people write them ------------------------------------------------------
