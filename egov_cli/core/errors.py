@@ -34,12 +34,12 @@ class ExitCode(IntEnum):
     OK = 0
     FAILURE = 1  # unexpected failure
     USAGE = 2  # wrong options or arguments (reported by Typer)
-    INVALID_INPUT = 3  # a value, row or file did not validate
-    NOT_FOUND = 4  # no such service, department, procedure, target, file
+    INVALID_INPUT = 3  # a value (in a file or given to an option), row or file did not validate
+    NOT_FOUND = 4  # no such service, department, procedure, target, profile, reference entry
     CONFLICT = 5  # already exists, duplicate key, concurrent change
     SCHEMA_MISMATCH = 6  # catalogue schema older or newer than this program
     DATABASE = 7  # catalogue cannot be opened, is locked or read-only
-    FILE_ERROR = 8  # a file cannot be read or written
+    FILE_ERROR = 8  # a file is missing, or cannot be read or written
     ABORTED = 9  # the user declined a confirmation
     TARGET_AT_RISK = 10  # report run --fail-on at-risk: a target is at risk
     TARGET_MISSED = 11  # report run --fail-on missed/at-risk: a target is missed
