@@ -21,8 +21,18 @@ def test_a_value_map_to_a_value_the_field_does_not_have_is_refused(
     path = write_csv(tmp_path / "stand.csv", [["Leistung", "Status"], ["Wohngeld", "fertig"]])
     out = run_import(path, "--value-map", "status:fertig=done")
     assert out.exit_code == 3
-    assert "'done' ist kein Wert von status" in out.result["message"]
+    assert "'done' ist kein Wert von Umsetzungsstatus" in out.result["message"]
+    assert "geplant, in Umsetzung, Pilot, live" in out.result["hint"]
     assert out.services == []
+
+
+def test_a_value_map_takes_the_value_as_the_catalogue_writes_it_in_german(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "stand.csv", [["Leistung", "Status"], ["Wohngeld", "in Arbeit"]])
+    out = run_import(path, "--value-map", "status:in Arbeit=in Umsetzung")
+    assert out.exit_code == 0, out.result
+    assert out.service("Wohngeld")["status"] == "in_progress"
 
 
 def test_relative_links_are_joined_with_the_base_url(db_url: str, tmp_path: Path) -> None:

@@ -3,8 +3,9 @@
 Lists from departments and portals say the same things in their own words; these rules make
 them the catalogue's, column by column, and say what they did:
 
-- ``--value-map "status:in Arbeit=in_progress"``: a sender's word for a term field's value
-  (case, spacing and umlaut spelling aside);
+- ``--value-map "status:in Arbeit=in Umsetzung"``: a sender's word for a term field's value,
+  given as the catalogue writes it (its label in either language, or its code), the sender's
+  word matched with case, spacing and umlaut spelling aside;
 - a yes/no column taken as the status (``Live: Ja``): yes is live; no says only "not live",
   so the cell counts as blank (a service keeps its status, a new one is planned);
 - list literals (``['a', 'b']``, as data exports write lists): no field of the catalogue takes
@@ -28,6 +29,7 @@ from egov_cli.core import schema
 from egov_cli.core.errors import ValidationError, shown_value
 from egov_cli.i18n import _, language
 from egov_cli.values.fold import fold
+from egov_cli.values.vocab import find_term
 
 #: Fields holding web addresses.
 URL_FIELDS = frozenset({"online_url", "bayernportal_url", "procedure_url"})
@@ -199,13 +201,16 @@ def parse_value_map(items: Sequence[str]) -> dict[str, dict[str, str]]:
                 ),
                 _("Value maps translate the values of term fields (e.g. status, addressee)."),
             )
-        known = {t.code for t in column.terms}
-        if value.strip() not in known:
+        term = find_term(column.terms, value.strip())  # its code or label, either language
+        if term is None:
+            lang = language()
             raise ValidationError(
                 _("--value-map {value}: {word!r} is not a value of {field}.").format(
-                    value=shown_value(item), word=value.strip(), field=column.field
+                    value=shown_value(item), word=value.strip(), field=column.header(lang)
                 ),
-                _("Use one of: {choices}.").format(choices=", ".join(sorted(known))),
+                _("Use one of: {choices}.").format(
+                    choices=", ".join(t.label(lang) for t in column.terms)
+                ),
             )
-        maps.setdefault(column.field, {})[fold(word)] = value.strip()
+        maps.setdefault(column.field, {})[fold(word)] = term.code
     return maps
