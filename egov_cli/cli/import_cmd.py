@@ -191,7 +191,10 @@ def import_(
         _describe(json)
         return
     if file is None:
-        raise typer.BadParameter(_("Missing FILE (or use --describe-format)."), param_hint="FILE")
+        raise typer.BadParameter(
+            _("Missing FILE (or use --describe-format)."),
+            param_hint=_("FILE"),
+        )
     if str(file) == PROFILES and not file.exists():
         # Profiles are looked after under 'egov import' because that is where they are made
         # and used (--save-profile, --profile): the officer finds them in 'egov import --help'.

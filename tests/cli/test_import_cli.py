@@ -142,6 +142,15 @@ def test_describe_format_lists_the_schema(db_url: str) -> None:
     assert "LeiKa-Schlüssel" in plain.stdout
 
 
+def test_import_without_a_file_names_the_argument_in_the_runs_language(db_url: str) -> None:
+    german = egov("import")
+    assert german.exit_code == 2
+    assert "Ungültiger Wert für DATEI: DATEI fehlt" in german.stderr
+    assert "FILE" not in german.stderr
+    english = egov("--lang", "en", "import")
+    assert "Invalid value for FILE: Missing FILE" in english.stderr
+
+
 def test_a_missing_file_is_a_file_error(db_url: str, tmp_path: Path) -> None:
     result = egov("import", str(tmp_path / "fehlt.xlsx"))
     assert result.exit_code == 8
