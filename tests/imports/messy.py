@@ -468,7 +468,10 @@ def _build_names_without_keys(tmp: Path) -> Path:
 
 
 def _expect_names_matched(out: Outcome) -> None:
-    assert out.service("hundesteuer")["leika_key"] == "99102013000000"
+    hundesteuer = out.service("hundesteuer")
+    assert hundesteuer["leika_key"] == "99102013000000"
+    # The key found fills the reference fields, as a key in the file does.
+    assert (hundesteuer["ozg_id"], hundesteuer["topic"]) == ("10160", "Engagement & Hobby")
     assert out.service("Gewerbe anmelden")["leika_key"] is None  # only suggested
     assert "Gewerbe Anmeldung" in out.warnings
 

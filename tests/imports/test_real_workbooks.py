@@ -53,8 +53,10 @@ def test_the_ifo_topics_are_not_taken_as_ozg_topics_and_that_is_said(ifo: Outcom
         assert entry["field"] is None, entry
         assert entry["map_hint"].startswith(f'--map "{header}=')
         assert header in ifo.warnings
-    assert {s["topic"] for s in ifo.services} == {None}
+    assert {s["topic"] for s in ifo.services if s["leika_key"] is None} == {None}
     assert {s["addressee"] for s in ifo.services} == {None}
+    # A key found by the name brings the reference's OZG Themenfeld, never ifo's.
+    assert ifo.service("Insolvenzgeld.")["topic"] == "Arbeit & Ruhestand"
 
 
 def test_no_ifo_list_literal_is_stored_as_text(ifo: Outcome) -> None:

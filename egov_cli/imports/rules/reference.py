@@ -43,7 +43,8 @@ class ReferenceRules(PlannerState):
         self, values: dict[str, list[Any]], numbers: list[int]
     ) -> dict[str, list[Any]]:
         """Rows without key and ID whose name is the name of exactly one reference entry get
-        its key (reported as filled); close names are suggested, never applied. A name the
+        its key (reported as filled; it fills the reference fields as a key in the file does);
+        close names are suggested, never applied. A name the
         catalogue has as a service without key stays that service's."""
         names = values.get("name")
         if names is None:
@@ -72,7 +73,6 @@ class ReferenceRules(PlannerState):
             if entry is not None and entry.key and entry.key not in in_file:
                 filled[p] = entry.key
                 in_file.add(entry.key)
-                self._keys_by_name.add(numbers[p])
                 done.append(
                     _("row {row}: {name!r} -> {key} ({reference})").format(
                         row=numbers[p], name=names[p], key=entry.key, reference=entry.name
@@ -155,8 +155,6 @@ class ReferenceRules(PlannerState):
             missing = [i for i, key in enumerate(keys) if key is not None and key not in reference]
             self.not_in_reference.extend((numbers[i], keys[i]) for i in missing)
             known = [i for i, key in enumerate(keys) if key is not None and key in reference]
-            if self._keys_by_name:  # a key found by name fills nothing more: it is checked first
-                known = [i for i in known if numbers[i] not in self._keys_by_name]
             if known and self._all_reference_columns:
                 reference_columns = [values[f] for f in REFERENCE_FIELDS]
                 known = [i for i in known if any(c[i] is None for c in reference_columns)]

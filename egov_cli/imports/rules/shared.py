@@ -84,7 +84,6 @@ class PlannerState:
         self._all_reference_columns = fields >= REFERENCE_SET
         self.not_in_reference: list[tuple[int, str]] = []  # (row, key)
         self.reference_notes: list[tuple[int, str]] = []  # (row, warning)
-        self._keys_by_name: set[int] = set()  # rows whose key was found by their name
 
     def problem(
         self, row: int, message: str, field: str | None, value: object, hint: str | None
