@@ -218,7 +218,7 @@ def _build_lists_not_topics(tmp: Path) -> Path:
         tmp / "themen.csv",
         [
             ["leistung", "themenfelder", "zielgruppe1"],
-            ["Kindergeld", "['Familie & Kinder', 'Steuern']", "Kinder"],
+            ["Familienberatung der Stadt", "['Familie & Kinder', 'Steuern']", "Kinder"],
         ],
         delimiter=",",
     )
@@ -228,7 +228,7 @@ def _expect_lists_not_topics(out: Outcome) -> None:
     assert out.exit_code == 0, out.result
     assert out.column("themenfelder")["reason"] == "not recognised: its values are lists"
     assert out.column("zielgruppe1")["reason"] == "not recognised: its values do not fit"
-    assert out.service("Kindergeld")["topic"] is None
+    assert out.service("Familienberatung der Stadt")["topic"] is None
     assert '--map "themenfelder=topic"' in out.warnings
 
 
