@@ -82,3 +82,20 @@ def test_a_list_in_the_notes_is_kept_as_its_items_with_a_warning(
     out = run_import(path)
     assert out.service("Kindergeld")["notes"] == "Familie; Steuern"
     assert "enthält Listen (Zeilen 2)" in out.warnings  # German: the default language
+
+
+def test_a_list_of_one_value_is_that_value_and_a_longer_list_is_refused(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "listen.csv",
+        [
+            ["Leistung", "Lebenslage"],
+            ["Wohngeld", "['Wohnen']"],
+            ["Elterngeld", "['Geburt', 'Familie']"],
+        ],
+    )
+    out = run_import(path)
+    assert out.service("Wohngeld")["life_event"] == "Wohnen"
+    assert "Spalte 'Lebenslage' enthält Listen (Zeilen 2)" in out.warnings
+    assert [row["row"] for row in out.result["rejected_rows"]] == [3]

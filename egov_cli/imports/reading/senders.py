@@ -9,8 +9,9 @@ them the catalogue's, column by column, and say what they did:
 - a yes/no column taken as the status (``Live: Ja``): yes is live; no says only "not live",
   so the cell counts as blank (a service keeps its status, a new one is planned);
 - list literals (``['a', 'b']``, as data exports write lists): no field of the catalogue takes
-  several values, so such a cell is refused with a message, never stored as written; only in
-  free text (the notes) it becomes its items, separated by "; ", with a warning;
+  several values, so such a cell is refused with a message, never stored as written; a list
+  of one value is that value, and in free text (the notes) a list becomes its items,
+  separated by "; " (both with a warning);
 - web addresses: a relative link (``/antrag/...``) is joined with ``--base-url``, else left out
   with a warning (it is no address a citizen can open); anything else that is no web address
   (``http(s)://...`` or ``www....``) is refused.
@@ -121,12 +122,14 @@ def translate(
         cells = [live[c] for c in cells]
     out = Translated(cells)
     if column.kind == schema.TEXT and _may_hold(cells, "["):
-        joined = list(cells) if name in FREE_TEXT else None
+        joined: list[Any] | None = None
         for position, cell in enumerate(cells):
             if not is_list_literal(cell):
                 continue
-            if joined is not None:
-                joined[position] = "; ".join(map(str, ast.literal_eval(cell.strip())))
+            items = ast.literal_eval(cell.strip())
+            if name in FREE_TEXT or len(items) == 1:  # its items, or its one value
+                joined = list(cells) if joined is None else joined
+                joined[position] = "; ".join(map(str, items))
                 out.joined.append(position)
             else:
                 out.errors.append(
