@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -180,7 +180,9 @@ def cell(value: Any) -> str:
     if isinstance(value, datetime | date):
         from egov_cli.values import display as formats
 
-        return formats.clock(value) if isinstance(value, datetime) else formats.day(value)
+        if isinstance(value, datetime):  # stored in UTC (SQLite gives it back naive): local time
+            return formats.timestamp(value if value.tzinfo else value.replace(tzinfo=UTC))
+        return formats.day(value)
     return str(value)
 
 

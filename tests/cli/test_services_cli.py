@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tests.helpers import egov
 
@@ -99,6 +101,14 @@ def test_add_with_only_a_known_key_takes_the_name_from_the_reference(db_url: str
     assert added.exit_code == 0, added.stderr
     service = json.loads(added.stdout)["service"]
     assert (service["name"], service["ozg_id"]) == ("Gewerbe Anmeldung", "10294")
+
+
+def test_show_gives_the_times_a_service_was_added_and_changed_in_local_time(db_url: str) -> None:
+    assert egov("services", "add", "--leika", "99050012104000").exit_code == 0
+    stored = json.loads(egov("services", "show", "99050012104000", "--json").stdout)
+    added = datetime.fromisoformat(stored["created_at"]).astimezone(ZoneInfo("Europe/Berlin"))
+    shown = egov("services", "show", "99050012104000").stdout
+    assert added.strftime("%d.%m.%Y %H:%M") in shown
 
 
 def test_add_without_a_name_and_with_an_unknown_key_says_a_name_is_needed(db_url: str) -> None:
