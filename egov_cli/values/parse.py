@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from egov_cli.core.errors import ValidationError, shown_value
-from egov_cli.i18n import _, ngettext
+from egov_cli.i18n import _, language, ngettext
 from egov_cli.values import display as formats
 from egov_cli.values.fold import fold
 from egov_cli.values.vocab import Term, find_term
@@ -263,7 +263,7 @@ def parse_term(terms: tuple[Term, ...], value: object, field: str) -> str | None
         return None
     term = find_term(terms, str(value))
     if term is None:
-        allowed = ", ".join(t.de for t in terms)
+        allowed = ", ".join(t.label(language()) for t in terms)
         raise ValidationError(
             _("{field} {value} is not known.").format(field=field, value=shown_value(value)),
             _("Use one of: {allowed}.").format(allowed=allowed),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import egov
 from tests.imports.messy import run_import, write_csv
 
 
@@ -99,3 +100,13 @@ def test_a_list_of_one_value_is_that_value_and_a_longer_list_is_refused(
     assert out.service("Wohngeld")["life_event"] == "Wohnen"
     assert "Spalte 'Lebenslage' enthält Listen (Zeilen 2)" in out.warnings
     assert [row["row"] for row in out.result["rejected_rows"]] == [3]
+
+
+def test_a_status_the_catalogue_does_not_know_lists_the_statuses_in_the_runs_language(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "stand.csv", [["Leistung", "Status"], ["Wohngeld", "fertig"]])
+    german = run_import(path)
+    assert "geplant, in Umsetzung, Pilot, live" in str(german.result["rejected_rows"])
+    english = egov("--lang", "en", "import", str(path), "--on-error", "skip", "--json")
+    assert "planned, in progress, pilot, live" in english.stdout
