@@ -22,9 +22,10 @@ from egov_cli.domain.common import (
 )
 from egov_cli.domain.german_order import german_order
 from egov_cli.domain.scale import load_scale
-from egov_cli.i18n import _
+from egov_cli.i18n import _, language
 from egov_cli.values.fold import search_fold
 from egov_cli.values.parse import leika_key_warning, parse_leika_key
+from egov_cli.values.vocab import STATUSES, label_of
 
 #: Service fields a user may set (besides department and procedure, given by code and name).
 EDITABLE = (
@@ -95,15 +96,34 @@ class ServiceFilter:
     sdg_annex2: bool | None = None
 
     def describe(self) -> str:
+        """The filter in the reader's words (``Amt 32, Reifegrad ab 3``), or "all services"."""
         parts = [
-            f"{f.name}={getattr(self, f.name)}"
+            _filter_words(f.name, value)
             for f in fields(self)
-            if getattr(self, f.name) is not None
+            if (value := getattr(self, f.name)) is not None
         ]
         return ", ".join(parts) if parts else _("all services")
 
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))
+
+
+def _filter_words(name: str, value: Any) -> str:
+    """One filter of :class:`ServiceFilter` in the reader's words."""
+    if name == "status":
+        return _("status {value}").format(value=label_of(STATUSES, value, language()))
+    if name == "sdg_annex2":
+        return _("SDG Annex II: yes") if value else _("SDG Annex II: no")
+    words = {
+        "department": _("department {value}"),
+        "level": _("maturity level {value}"),
+        "below": _("maturity level below {value}"),
+        "min_level": _("maturity level {value} or higher"),
+        "topic": _("Themenfeld {value}"),
+        "search": _("search {value!r}"),
+        "leika_type": _("LeiKa type {value}"),
+    }
+    return words[name].format(value=value)
 
 
 @dataclass(frozen=True)

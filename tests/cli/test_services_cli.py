@@ -111,6 +111,14 @@ def test_show_gives_the_times_a_service_was_added_and_changed_in_local_time(db_u
     assert added.strftime("%d.%m.%Y %H:%M") in shown
 
 
+def test_the_list_says_its_filter_in_the_runs_language(db_url: str) -> None:
+    assert egov("services", "add", "--leika", "99050012104000").exit_code == 0
+    german = egov("services", "list", "--min-level", "0", "--status", "geplant")
+    assert "1 Leistung (Reifegrad ab 0, Status geplant)" in german.stderr + german.stdout
+    english = egov("--lang", "en", "services", "list", "--status", "planned")
+    assert "1 service (status planned)" in english.stderr + english.stdout
+
+
 def test_add_without_a_name_and_with_an_unknown_key_says_a_name_is_needed(db_url: str) -> None:
     refused = egov("services", "add", "--leika", "99050012104999")
     assert refused.exit_code == 3
