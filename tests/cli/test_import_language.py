@@ -77,10 +77,10 @@ def test_a_messy_workbook_is_summarised_in_german(db_url: str, tmp_path: Path) -
     for german in (
         "Probelauf (nichts geschrieben)",
         "Spalten:",
-        "  Amt -> department (Name)",
+        "  Amt -> department (Spaltenname)",
         "  themenfelder: nicht importiert (nicht erkannt: ihre Werte sind Listen); "
         '--map "themenfelder=topic"',
-        "Spalte 'themenfelder' sieht nach Themenfeld (topic) aus (ähnlicher Name), aber ihre Werte sind "
+        "Spalte 'themenfelder' sieht nach Themenfeld (topic) aus (ähnlicher Spaltenname), aber ihre Werte sind "
         "Listen; sie wird nicht importiert.",
         "Zeile 4: nur einmal importiert: sie wiederholt Zeile 3 genau.",
         "Zeile 6: 'Summe' übersprungen: sie liest sich als Summenzeile, nicht als Leistung.",
