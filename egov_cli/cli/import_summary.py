@@ -51,6 +51,8 @@ def column_map(entries: list[dict[str, Any]], *, quiet: bool = False) -> None:
 
 
 def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
+    from egov_cli.cli.service_display import changed_field
+    from egov_cli.imports.result import column_map_json
     from egov_cli.values.display import number
 
     where = result.file_name
@@ -108,7 +110,6 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
             "  " + _("new online services: {names}").format(names=_some(result.new_procedures))
         )
     if result.changed_procedures:
-        from egov_cli.cli.service_display import changed_field
         from egov_cli.core.schema import PROCEDURE_ATTRIBUTES
 
         column_of = {attribute: column for column, attribute in PROCEDURE_ATTRIBUTES.items()}
@@ -121,8 +122,6 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
                     )
                 )
     if result.dry_run:
-        from egov_cli.cli.service_display import changed_field
-
         for diff in result.changes[:MAX_SHOWN]:
             output.plain(
                 "  "
@@ -142,8 +141,6 @@ def summary(st: State, result: ImportResult, rejects: Path | None) -> None:
                     more,
                 ).format(count=number(more))
             )
-    from egov_cli.imports.result import column_map_json
-
     column_map(column_map_json(result.column_map), quiet=st.quiet)
     if result.unknown_headers:
         from egov_cli.core.errors import SHOWN_CHARS, shown_value

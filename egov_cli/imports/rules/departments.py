@@ -36,11 +36,9 @@ class DepartmentRules(PlannerState):
         """The code of the department ``code`` names: a known code, or a known department's
         code or name (case, spacing and umlaut spelling aside); else a new department, with
         ``code`` as its code where it reads as one, else as its name with a generated code."""
-        known = self._dept_cache.get(code)
-        if known is not None:
-            return known
         cat = self.cat
         folded = fold(code)
+        known: str | None
         if code in cat.dept_by_code:
             known = code
         else:
@@ -59,7 +57,6 @@ class DepartmentRules(PlannerState):
                     ).format(name=code, code=known)
                 )
             self._new_dept_folded[folded] = known
-        self._dept_cache[code] = known
         return known
 
     def _generated_code(self, name: str) -> str:

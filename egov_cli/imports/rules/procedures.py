@@ -45,12 +45,11 @@ class ProcedureRules(PlannerState):
         return [self._procedure(name) for name in own]
 
     def _procedure(self, name: str) -> str:
-        """The name of the procedure ``name`` names (new ones are noted)."""
-        known = self._proc_cache.get(name)
-        if known is not None:
-            return known
+        """The name of the procedure ``name`` names (new ones are noted; asked again, the same
+        answer)."""
         cat = self.cat
         folded = fold(name)
+        known: str | None
         if name in cat.procedures:
             known = name
         else:
@@ -59,7 +58,6 @@ class ProcedureRules(PlannerState):
             self.new_procedures[name] = {}
             self._new_proc_folded[folded] = name
             known = name
-        self._proc_cache[name] = known
         return known
 
     def _procedures(self, plan: Plan) -> None:

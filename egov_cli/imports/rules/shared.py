@@ -74,9 +74,7 @@ class PlannerState:
         self.new_procedures: dict[str, dict[str, Any]] = {}  # name -> attributes
         self.procedure_values: dict[str, dict[str, Any]] = {}
         self.headers = {c.field: c.header for c in data.columns}
-        self._dept_cache: dict[str, str] = {}
         self._new_dept_folded: dict[str, str] = {}
-        self._proc_cache: dict[str, str] = {}
         self._new_proc_folded: dict[str, str] = {}
         self._reference = load_reference().by_key
         fields = data.fields
