@@ -391,6 +391,28 @@ def _expect_total_row(out: Outcome) -> None:
     assert "'Summe' übersprungen" in out.warnings
 
 
+def _build_total_row_with_formulas(tmp: Path) -> Path:
+    """A named total row whose cells in recognised columns do not parse: a formula without a
+    saved result (as many generators write it), a sum off the maturity scale."""
+    return write_xlsx(
+        tmp / "summe-gesamt.xlsx",
+        [
+            ["Leistung", "Reifegrad", "Fallzahl pro Jahr"],
+            ["Wohngeld", 3, 120],
+            ["Elterngeld", 4, 80],
+            ["Gesamt:", 7, None],
+        ],
+        formulas={(3, 2): "=SUM(C2:C3)"},
+    )
+
+
+def _expect_total_row_with_formulas(out: Outcome) -> None:
+    assert out.exit_code == 0, out.result
+    assert out.result.get("rejected") == 0, out.result
+    assert {s["name"] for s in out.services} == {"Wohngeld", "Elterngeld"}
+    assert "Zeile 4: 'Gesamt:' übersprungen" in out.warnings
+
+
 def _build_formula_total_row(tmp: Path) -> Path:
     """A total row at the foot without any name: only the saved results of formulas."""
     path = tmp / "summe-formel.xlsx"
@@ -526,6 +548,10 @@ CASES: tuple[Case, ...] = (
     Case("duplicate rows", "6", _build_duplicate_rows, _expect_duplicate_rows),
     Case("total row", "6", _build_total_row, _expect_total_row),
     Case("formula total row", "6", _build_formula_total_row, _expect_formula_total_row),
+    Case(
+        "total row with formulas", "6", _build_total_row_with_formulas,
+        _expect_total_row_with_formulas,
+    ),
     Case("title and blank rows", "6", _build_title_and_blank_rows, _expect_title_and_blank_rows),
     Case(
         "profile saved", "7", _build_monthly_workbook, _expect_profile_saved,

@@ -21,6 +21,7 @@ from egov_cli.imports.reading.senders import EXAMPLES
 from egov_cli.imports.reading.types import ImportFile, RawCells, ReadOptions
 from egov_cli.imports.reading.xlsx import SheetData, column_letters
 from egov_cli.values import display as formats
+from egov_cli.values.fold import search_fold
 from egov_cli.values.parse import is_blank
 
 if TYPE_CHECKING:
@@ -146,7 +147,9 @@ def read_rows(
             )
         ]
 
-    totals = _total_rows_at_the_foot(match, transposed, count)
+    # Total rows are skipped with a note, whatever their cells hold (a formula, a sum).
+    named_totals = _named_total_rows(match, transposed)
+    totals = _total_rows_at_the_foot(match, transposed, count) | set(named_totals)
     for position in totals:
         problems_by_row.pop(all_numbers[position], None)
     problems: list[Problem] = []
@@ -173,7 +176,11 @@ def read_rows(
         ]
     warnings = list(match.notes)
     warnings.extend(
-        _(
+        _("row {row}: skipped {name!r}: it reads as a total row, not a service.").format(
+            row=all_numbers[p], name=named_totals[p]
+        )
+        if p in named_totals
+        else _(
             "row {row}: skipped: a row at the foot of the sheet with numbers only (no key, no "
             "name) reads as a total row, not a service."
         ).format(row=all_numbers[p])
@@ -240,6 +247,38 @@ def _is_number(value: Any) -> bool:
         return True
     text = str(value).strip().replace(".", "").replace(",", "").replace(" ", "")
     return text.lstrip("-").isdigit()
+
+
+#: First words of the names of total and summary rows (folded).
+TOTAL_WORDS = frozenset(
+    {"summe", "summen", "gesamt", "gesamtsumme", "insgesamt", "zwischensumme", "anzahl", "total"}
+)
+#: Their first three letters: a quick look before a name is folded.
+_TOTAL_STARTS = frozenset(word[:3] for word in TOTAL_WORDS)
+
+
+def is_total_name(name: str) -> bool:
+    """Whether a name reads as that of a total or summary row (``Summe``, ``Gesamt:``,
+    ``Anzahl Leistungen``)."""
+    words = search_fold(name).split()
+    return bool(words) and words[0].strip(":.") in TOTAL_WORDS
+
+
+def _named_total_rows(match: HeaderMatch, cells: list[Sequence[Any]]) -> dict[int, str]:
+    """The rows that name themselves a total (no key, no ID, a name such as ``Summe``):
+    position -> the name."""
+    at = {c.field: c.index for c in match.columns}
+    if "name" not in at or at["name"] >= len(cells):
+        return {}
+    keys = [cells[at[f]] for f in ("leika_key", "id") if f in at and at[f] < len(cells)]
+    return {
+        p: name.strip()
+        for p, name in enumerate(cells[at["name"]])
+        if type(name) is str
+        and name.lstrip()[:3].lower() in _TOTAL_STARTS
+        and is_total_name(name)
+        and not any(p < len(column) and not is_blank(column[p]) for column in keys)
+    }
 
 
 def _total_rows_at_the_foot(match: HeaderMatch, cells: list[Sequence[Any]], count: int) -> set[int]:

@@ -1,8 +1,7 @@
 """Rules on rows: which rows are planned at all and which service each one is.
 
-Skipped rows: a total or summary row (no key, no ID, a name such as Summe, Gesamt, Anzahl; rows
-of numbers only at the foot of a sheet are skipped while reading, see ``reading.parse``) and
-a row that repeats an earlier row exactly are skipped, each with a note.
+Skipped rows: a row that repeats an earlier row exactly is skipped with a note (total and
+summary rows are skipped while reading, see ``reading.parse``).
 
 Duplicates: a LeiKa key, an ID, or (without key and ID) a name that appears in two rows
 rejects both rows; so does a service that two rows match. Modes: ``insert`` rejects rows of
@@ -15,12 +14,7 @@ from typing import Any
 
 from egov_cli.i18n import _, ngettext
 from egov_cli.imports.rules.shared import PlannerState
-from egov_cli.values.fold import fold, search_fold
-
-#: First words of the names of total and summary rows (folded).
-TOTAL_WORDS = frozenset(
-    {"summe", "summen", "gesamt", "gesamtsumme", "insgesamt", "zwischensumme", "anzahl", "total"}
-)
+from egov_cli.values.fold import fold
 
 
 class RowRules(PlannerState):
@@ -29,24 +23,12 @@ class RowRules(PlannerState):
     def _skip_rows(
         self, values: dict[str, list[Any]], numbers: list[int]
     ) -> tuple[dict[str, list[Any]], list[int]]:
-        """The rows to plan: total rows (no key, no ID, a name such as ``Summe``) and repeats
-        of an identical earlier row are skipped, each with a note."""
+        """The rows to plan: repeats of an identical earlier row are skipped, each with a note
+        (total rows are skipped while reading, see ``reading.parse``)."""
         count = len(numbers)
         skipped: dict[int, str] = {}  # position -> note
         names = values.get("name")
         keys = values.get("leika_key")
-        ids = values.get("id")
-        if names is not None:
-            for p, name in enumerate(names):
-                if (
-                    name
-                    and (keys is None or keys[p] is None)
-                    and (ids is None or ids[p] is None)
-                    and _is_total(name)
-                ):
-                    skipped[p] = _(
-                        "row {row}: skipped {name!r}: it reads as a total row, not a service."
-                    ).format(row=numbers[p], name=name)
         repeated = keys if keys is not None else names
         if repeated is not None:
             present = [v for v in repeated if v is not None]
@@ -54,8 +36,6 @@ class RowRules(PlannerState):
                 columns = list(values.values())
                 first: dict[tuple[Any, ...], int] = {}
                 for p in range(count):
-                    if p in skipped:
-                        continue
                     row = tuple(column[p] for column in columns)
                     if row in first:
                         skipped[p] = _(
@@ -218,10 +198,3 @@ class RowRules(PlannerState):
             positions.append(position)
             found.append(existing)
         return positions, found
-
-
-def _is_total(name: str) -> bool:
-    """Whether a name without key reads as a total or summary row (``Summe``, ``Gesamt:``,
-    ``Anzahl Leistungen``)."""
-    words = search_fold(name).split()
-    return bool(words) and words[0].strip(":.") in TOTAL_WORDS
