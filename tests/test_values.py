@@ -129,6 +129,7 @@ def test_flags_read_german_and_english(typed: object, expected: bool | None) -> 
         ("Online-Leistung", 3),
         ("online-leistung", 3),
         ("0 Offline", 0),
+        ("Online service", 3),  # its English name
     ],
 )
 def test_levels_are_read_as_number_or_label(typed: object, expected: int) -> None:

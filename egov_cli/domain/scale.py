@@ -67,7 +67,8 @@ class Scale:
         return level
 
     def parse(self, text: object, field: str = "level") -> int:
-        """A level from ``3``, ``3.0``, ``3 - Online-Leistung`` or ``Online-Leistung``."""
+        """A level from ``3``, ``3.0``, ``3 - Online-Leistung``, ``Online-Leistung`` or its
+        English name (``Online service``)."""
         raw = str(text).strip()
         head = raw.split("-", 1)[0].split(" ", 1)[0].strip().rstrip(".").replace(",", ".")
         number: int | None = None
@@ -79,7 +80,14 @@ class Scale:
             number = None
         if number is None:
             wanted = fold(raw)
-            number = next((lv.level for lv in self.levels if fold(lv.label) == wanted), None)
+            number = next(
+                (
+                    lv.level
+                    for lv in self.levels
+                    if wanted in (fold(lv.label), fold(self.name_of(lv.level, "en")))
+                ),
+                None,
+            )
         if number is None:
             raise ValidationError(
                 _("{field} {value} is not a level of the maturity scale {scale!r}.").format(
