@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -64,3 +65,19 @@ def egov_on_read_only_storage(
         )
 
     return run
+
+
+def downgrade(engine: Any, revision: str) -> None:
+    """Take the catalogue behind ``engine`` back to the schema ``revision`` with the shipped
+    migrations' downgrades: an older catalogue with records written by today's code (which
+    can no longer write into an older schema itself)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from egov_cli.storage.migrate import MIGRATIONS
+
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)

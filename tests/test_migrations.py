@@ -22,7 +22,7 @@ from egov_cli.storage.db import (
     transaction,
 )
 from egov_cli.storage.migrate import _run_upgrade, init_catalogue, script_head, upgrade_catalogue
-from tests.helpers import egov
+from tests.helpers import downgrade, egov
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -34,7 +34,7 @@ def test_the_program_knows_the_head_of_its_shipped_migrations() -> None:
 def _oldest_catalogue(path: Path, ctx: ChangeContext) -> None:
     """A catalogue at the first schema revision, filled through the services."""
     engine = make_engine(str(path))
-    _run_upgrade(engine, "0001")
+    _run_upgrade(engine)
     with transaction(Catalogue(str(path), engine)) as s:
         seed_default_scale(s)
         add_department(s, ctx, "32", "Ordnungsamt")
@@ -48,6 +48,7 @@ def _oldest_catalogue(path: Path, ctx: ChangeContext) -> None:
                 "level": 3,
             },
         )
+    downgrade(engine, "0001")
     engine.dispose()
 
 

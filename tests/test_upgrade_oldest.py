@@ -23,7 +23,7 @@ from egov_cli.reports.builders import record_run
 from egov_cli.storage.db import HEAD_REVISION, Catalogue, current_revision, make_engine, transaction
 from egov_cli.storage.migrate import _run_upgrade
 from tests.exports.services_sample import fill
-from tests.helpers import egov
+from tests.helpers import downgrade, egov
 from tests.test_crash_safety import _drop_scratch_databases, _empty_database
 
 __all__ = ["_drop_scratch_databases"]  # the fixture that drops PostgreSQL scratch databases
@@ -49,7 +49,7 @@ def _fill_oldest(target: str, tmp_path: Path) -> None:
     procedure with every attribute, services with every field, history of creating, updating
     and removing, an import run, targets, a report run and a reference update."""
     engine = make_engine(target)
-    _run_upgrade(engine, "0001")
+    _run_upgrade(engine)  # filled by today's code, then taken back to the first revision
     catalogue = Catalogue(target, engine)
     ctx = ChangeContext(actor="tester", source="test", at=datetime(2026, 11, 20, 9, tzinfo=UTC))
     with transaction(catalogue) as s:
@@ -88,6 +88,7 @@ def _fill_oldest(target: str, tmp_path: Path) -> None:
     with transaction(catalogue) as s:
         at = datetime(2026, 11, 21, 9, tzinfo=UTC)
         run_import(s, _workbook(tmp_path / "amt.xlsx"), ImportOptions(actor="tester", at=at))
+    downgrade(engine, "0001")
     engine.dispose()
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from egov_cli.cli import json_shapes, output
 from egov_cli.cli.state import State
-from egov_cli.core.schema import BY_FIELD
+from egov_cli.core.schema import BY_FIELD, PROCEDURE_ATTRIBUTES
 from egov_cli.domain.catalogue import ServiceChange, ServiceView
 from egov_cli.domain.scale import Scale
 from egov_cli.i18n import N_, _, language
-from egov_cli.values.vocab import ADDRESSEES, STATUSES, label_of
+from egov_cli.values.vocab import ADDRESSEES, AUTHENTICATIONS, PROVISIONS, STATUSES, label_of
 
 
 def services_table(rows: list[ServiceView], scale: Scale) -> None:
@@ -42,6 +42,14 @@ def services_table(rows: list[ServiceView], scale: Scale) -> None:
     )
 
 
+#: The fields whose stored codes are shown by their labels, and their vocabularies.
+_TERMS = {
+    "status": STATUSES,
+    "addressee": ADDRESSEES,
+    "procedure_provision": PROVISIONS,
+    "procedure_authentication": AUTHENTICATIONS,
+}
+
 #: The labels of a service's fields that are not columns of the spreadsheets.
 _RECORD_LABELS = {"created_at": N_("Added on"), "updated_at": N_("Changed on")}
 
@@ -57,9 +65,11 @@ def show_service(found: ServiceView, scale: Scale) -> None:
     lang = language()
     pairs: list[tuple[str, Any]] = []
     for name, value in found.as_dict().items():
+        if name in PROCEDURE_ATTRIBUTES and value is None:
+            continue  # an online-service detail the service does not state
         if name in ("level", "target_level") and value is not None:
             value = f"{value} {scale.name_of(value, lang)}"
-        elif name in ("status", "addressee"):
+        elif name in _TERMS:
             value = _shown(name, value)
         pairs.append((field_label(name), value))
     output.key_values(pairs, title=found.name)
@@ -91,10 +101,8 @@ def changed_field(name: str, old: Any, new: Any) -> str:
 def _shown(name: str, value: Any) -> str:
     """A field value as people read it: status and addressee by their labels in the run's
     language."""
-    if name == "status" and isinstance(value, str):
-        return label_of(STATUSES, value, language())
-    if name == "addressee" and isinstance(value, str):
-        return label_of(ADDRESSEES, value, language())
+    if name in _TERMS and isinstance(value, str):
+        return label_of(_TERMS[name], value, language())
     return output.cell(value)
 
 

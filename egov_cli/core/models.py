@@ -91,6 +91,18 @@ class ServiceBase(SQLModel):
     sdg_annex2: bool = False
     cases_per_year: int | None = None
     notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The service's own online-service details, as a city list gives them per service (an
+    # ePayment or BayernPortal column) when it names no online procedure: kept here while the
+    # service has no procedure; with one, the procedure's details count. None: not stated.
+    # Named as the spreadsheet columns (core.procedure_columns) that fill them.
+    procedure_url: str | None = None
+    procedure_provision: str | None = None  # vocab.PROVISIONS
+    procedure_bayernportal: bool | None = None
+    procedure_authentication: str | None = None  # vocab.AUTHENTICATIONS
+    procedure_bayernid: bool | None = None
+    procedure_bundid: bool | None = None
+    procedure_epayment: bool | None = None
+    procedure_submits: bool | None = None
 
 
 class Service(ServiceBase, table=True):

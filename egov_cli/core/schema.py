@@ -44,11 +44,12 @@ __all__ = [
 ]
 
 #: The service's own fields an import sets and compares (department and procedure, given by code
-#: and name, are links).
+#: and name, are links), last the online-service details it keeps while it names no procedure.
 SERVICE_FIELDS = (
     "leika_key", "name", "citizen_name", "leika_type", "ozg_id", "ozg_name", "topic",
     "life_event", "addressee", "level", "status", "online_url", "bayernportal_url", "go_live",
     "target_level", "target_date", "sdg_annex2", "cases_per_year", "notes",
+    *PROCEDURE_ATTRIBUTES,
 )  # fmt: skip
 
 #: Every column, in the order of the spreadsheets: the service's, then its online service's.

@@ -61,6 +61,15 @@ class ServiceView:
     sdg_annex2: bool
     cases_per_year: int | None
     notes: str | None
+    # Online-service details kept on the service while it names no procedure (see models).
+    procedure_url: str | None
+    procedure_provision: str | None
+    procedure_bayernportal: bool | None
+    procedure_authentication: str | None
+    procedure_bayernid: bool | None
+    procedure_bundid: bool | None
+    procedure_epayment: bool | None
+    procedure_submits: bool | None
     created_at: datetime
     updated_at: datetime
 

@@ -1,4 +1,6 @@
-"""Online procedures (Onlinedienste): one procedure can serve several services."""
+"""Online procedures (Onlinedienste): one procedure can serve several services. A service that
+names none keeps the details of its online offer itself (``Service.procedure_*``):
+:func:`online_detail` reads a service's detail from wherever it is kept."""
 
 from __future__ import annotations
 
@@ -6,19 +8,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
 
 from egov_cli.core import history
 from egov_cli.core.errors import Conflict, ValidationError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import Procedure, ProcedureBase, Service
+from egov_cli.core.schema import PROCEDURE_ATTRIBUTES
 from egov_cli.domain.common import apply_changes, procedure_by_name
 from egov_cli.i18n import _
 from egov_cli.values.fold import german_key
 from egov_cli.values.parse import parse_text
 
 FIELDS = tuple(ProcedureBase.model_fields)
+
+
+def online_detail(column: str) -> ColumnElement[Any]:
+    """A service's online-service detail ``column`` (a procedure column, ``procedure_epayment``)
+    in SQL: its procedure's when it has one, else its own. The query joins ``procedure`` on
+    ``service.procedure_id`` (an outer join: not every service has one)."""
+    return case(
+        (col(Service.procedure_id).is_(None), getattr(Service, column)),
+        else_=getattr(Procedure, PROCEDURE_ATTRIBUTES[column]),
+    )
 
 
 @dataclass(frozen=True)

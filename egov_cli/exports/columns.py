@@ -92,6 +92,7 @@ def _sql_columns(columns: Sequence[schema.Column]) -> list[Any]:
     from sqlmodel import col
 
     from egov_cli.core.models import Department, Procedure, Service
+    from egov_cli.domain.procedures import online_detail
 
     sql: list[Any] = []
     for column in columns:
@@ -103,7 +104,7 @@ def _sql_columns(columns: Sequence[schema.Column]) -> list[Any]:
         elif name == "procedure":
             sql.append(col(Procedure.name))
         elif name in schema.PROCEDURE_ATTRIBUTES:
-            sql.append(col(getattr(Procedure, schema.PROCEDURE_ATTRIBUTES[name])))
+            sql.append(online_detail(name))
         else:
             sql.append(col(getattr(Service, name)))
     return sql

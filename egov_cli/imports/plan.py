@@ -69,6 +69,7 @@ class Planner(RowRules, ReferenceRules, DepartmentRules, ProcedureRules):
         plan = self._names(plan)
         plan = self._links(plan)
         self._procedures(plan)
+        self._own_details(plan)
         self._near_duplicate_departments()
         self._summarise_warnings()
         problems = self.problems
@@ -117,7 +118,7 @@ class Planner(RowRules, ReferenceRules, DepartmentRules, ProcedureRules):
         if procedures is not None:
             known = {name: self._procedure(name) for name in _distinct(procedures)}
             named = [None if name is None else known[name] for name in procedures]
-        plan.procedures = self._implicit_procedures(plan, named)
+        plan.procedures = self._detail_procedures(plan, named)
         return plan
 
     def _department_links(
@@ -133,31 +134,17 @@ class Planner(RowRules, ReferenceRules, DepartmentRules, ProcedureRules):
                     self.new_departments[code] = name
         return departments
 
-    def _implicit_procedures(
+    def _detail_procedures(
         self, plan: Plan, named: list[str | None] | None
     ) -> list[str | None] | None:
-        """The rows' online procedures: those ``named`` (the procedure column's, None without
-        one), and for rows that name none but give online-procedure details, the services' own
-        (see ``rules.procedures``). Without a procedure column, the other rows keep their
-        services' procedures; and where no row gives details, the plan has no procedures."""
-        details = [plan.values[f] for f in self._procedure_columns]
-        given = {
-            i
-            for column in details
-            for i, value in enumerate(column)
-            if value not in (None, False, "") and (named is None or named[i] is None)
-        }
-        if not given:
+        """The rows' online procedures: those ``named`` (the procedure column's; None without
+        one). Without a procedure column, a row giving online-procedure details for a service
+        that has a procedure gives them to it (the link stays as it is); the other rows'
+        services keep the details as their own (see ``rules.procedures``)."""
+        if named is not None or not self._procedure_columns:
             return named
-        positions = sorted(given)
-        names = named or [None] * len(plan.numbers)
-        for i, name in zip(positions, self._own_procedures(plan, positions), strict=True):
-            names[i] = name
-        if named is None:
-            for i, existing in enumerate(plan.existing):
-                if names[i] is None and existing is not None:
-                    names[i] = self._current_procedure(existing)
-        return names
+        current = [None if e is None else self._current_procedure(e) for e in plan.existing]
+        return current if any(current) else None
 
 
 def _distinct(texts: list[str | None]) -> list[str]:

@@ -61,9 +61,9 @@ __all__ = [
 ]
 
 #: The newest schema revision this program knows (the head of ``egov_cli/migrations``).
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 #: Revisions in order, oldest first; a catalogue at an earlier one can be upgraded.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, inspect, select
+from sqlalchemy import Table, inspect, null, select
 from sqlalchemy.engine import Connection, Engine
 
 from egov_cli.core.models import (
@@ -48,8 +48,13 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def table_rows(conn: Connection, table: Table) -> Iterator[dict[str, Any]]:
-    query = select(table).order_by(*table.primary_key.columns)
+def table_rows(
+    conn: Connection, table: Table, held: set[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The table's rows as plain values, by primary key. ``held``: the columns the catalogue's
+    table has (an older schema); the others read as None."""
+    columns = [c if held is None or c.name in held else null().label(c.name) for c in table.columns]
+    query = select(*columns).order_by(*table.primary_key.columns)
     for row in conn.execution_options(yield_per=BATCH).execute(query):
         yield {k: plain_value(v) for k, v in row._mapping.items()}
 
@@ -79,14 +84,17 @@ def content_checksum(engine: Engine) -> tuple[dict[str, int], str]:
 
 
 def connection_checksum(conn: Connection) -> tuple[dict[str, int], str]:
-    """A table the catalogue does not hold yet (an older schema) counts as empty: an upgrade
-    that adds an empty table leaves the content, and so the checksum, as it was."""
+    """A table the catalogue does not hold yet (an older schema) counts as empty, a column it
+    does not hold yet as blank: an upgrade that adds an empty table or a column without values
+    leaves the content, and so the checksum, as it was."""
     digest = Digest()
-    present = set(inspect(conn).get_table_names())
+    found = inspect(conn)
+    present = set(found.get_table_names())
     for table in TABLES:
         if table.name not in present:
             continue
-        for row in table_rows(conn, table):
+        held = {c["name"] for c in found.get_columns(table.name)}
+        for row in table_rows(conn, table, held):
             digest.add(table.name, row)
     return digest.counts, digest.checksum
 

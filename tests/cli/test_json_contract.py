@@ -24,13 +24,16 @@ N = type(None)
 TEXT = (str, N)
 INT = (int, N)
 NUMBER = (int, float, N)
+FLAG = (bool, N)
 SERVICE = {
     "id": int, "leika_key": TEXT, "name": str, "citizen_name": TEXT, "leika_type": TEXT,
     "ozg_id": TEXT, "ozg_name": TEXT, "topic": TEXT, "life_event": TEXT, "addressee": TEXT,
     "department": TEXT, "level": int, "status": str, "procedure": TEXT, "online_url": TEXT,
     "bayernportal_url": TEXT, "go_live": TEXT, "target_level": INT, "target_date": TEXT,
-    "sdg_annex2": bool, "cases_per_year": INT, "notes": TEXT, "created_at": str,
-    "updated_at": str,
+    "sdg_annex2": bool, "cases_per_year": INT, "notes": TEXT, "procedure_url": TEXT,
+    "procedure_provision": TEXT, "procedure_bayernportal": FLAG, "procedure_authentication": TEXT,
+    "procedure_bayernid": FLAG, "procedure_bundid": FLAG, "procedure_epayment": FLAG,
+    "procedure_submits": FLAG, "created_at": str, "updated_at": str,
 }  # fmt: skip
 RECORD = {
     "id": int, "changed_at": str, "actor": str, "source": str, "import_id": INT, "entity": str,

@@ -311,6 +311,11 @@ def _build_epayment_per_service(tmp: Path) -> Path:
 def _expect_epayment_per_service(out: Outcome) -> None:
     assert out.result.get("rejected") == 0, out.result
     assert {s["name"] for s in out.services} == {"Hundesteuer", "Wohngeld"}
+    # Kept on the services themselves: no online service is made up for them.
+    assert out.result.get("new_procedures") == []
+    assert out.service("Hundesteuer")["procedure_epayment"] is True
+    assert out.service("Wohngeld")["procedure_epayment"] is False
+    assert out.service("Hundesteuer")["bayernportal_url"].endswith("/leistung/1")
 
 
 # --- 5. values ---------------------------------------------------------------------------------

@@ -293,23 +293,24 @@ def test_procedure_details_update_the_named_procedure(catalogue: Catalogue, tmp_
 
 
 def _procedures_of_services(catalogue: Catalogue) -> dict[str, tuple[str | None, bool | None]]:
-    """Service name -> its online procedure's name and e-payment."""
+    """Service name -> its online procedure's name (None: it names none) and its e-payment: the
+    procedure's, else the service's own (None: not stated)."""
     with transaction(catalogue, write=False) as session:
         procedures = {p.id: p for p in session.exec(select(Procedure)).all()}
         return {
             s.name: (
                 procedures[s.procedure_id].name if s.procedure_id else None,
-                procedures[s.procedure_id].epayment if s.procedure_id else None,
+                procedures[s.procedure_id].epayment if s.procedure_id else s.procedure_epayment,
             )
             for s in session.exec(select(Service)).all()
         }
 
 
-def test_details_for_a_row_that_names_no_procedure_go_to_the_services_own_procedure(
+def test_details_for_a_row_that_names_no_procedure_stay_with_the_service(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    # The procedure column is there, blank in the second and third rows; the second gives
-    # e-payment, the third says no: only the second gets a procedure of its own.
+    # The procedure column is there, blank in the second and third rows: their services keep
+    # the e-payment they give (yes and no) as their own; no procedure is made for them.
     result = run(
         catalogue,
         write(
@@ -320,12 +321,16 @@ def test_details_for_a_row_that_names_no_procedure_go_to_the_services_own_proced
         ),
     )
     assert result.rejected == 0
-    assert result.new_procedures == ["Gewerbe-Online", "Hundesteuer (99102013000000)"]
+    assert result.new_procedures == ["Gewerbe-Online"]
     assert _procedures_of_services(catalogue) == {
         "Gewerbeanmeldung": ("Gewerbe-Online", True),
-        "Hundesteuer": ("Hundesteuer (99102013000000)", True),
-        "Wohngeld": (None, None),
+        "Hundesteuer": (None, True),
+        "Wohngeld": (None, False),
     }
+    with transaction(catalogue, write=False) as session:
+        # The named procedure's services do not keep the detail a second time.
+        named = session.exec(select(Service).where(Service.name == "Gewerbeanmeldung")).one()
+        assert named.procedure_epayment is None
 
 
 def test_details_without_a_procedure_column_go_to_the_procedure_a_service_has(
@@ -341,12 +346,32 @@ def test_details_without_a_procedure_column_go_to_the_procedure_a_service_has(
         encoding="utf-8",
     )
     result = run(catalogue, path)
-    assert result.new_procedures == ["Hundesteuer (99102013000000)"]
+    assert result.new_procedures == []
+    assert [(c.name, c.changes) for c in result.changed_procedures] == [
+        ("Gewerbe-Online", {"epayment": (False, True)})
+    ]
     assert _procedures_of_services(catalogue) == {
         "Gewerbeanmeldung": ("Gewerbe-Online", True),
-        "Hundesteuer": ("Hundesteuer (99102013000000)", True),
+        "Hundesteuer": (None, True),
         "Wohngeld": (None, None),
     }
+
+
+def test_a_services_own_detail_changes_like_any_field_and_is_recorded(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = tmp_path / "epayment.csv"
+    path.write_text("LeiKa-Schlüssel;Leistung;ePayment\n99102013000000;Hundesteuer;nein\n")
+    run(catalogue, path)
+    path.write_text("LeiKa-Schlüssel;Leistung;ePayment\n99102013000000;Hundesteuer;ja\n")
+    result = run(catalogue, path)
+    assert (result.created, result.changed, result.new_procedures) == (0, 1, [])
+    assert _procedures_of_services(catalogue) == {"Hundesteuer": (None, True)}
+    with transaction(catalogue, write=False) as session:
+        records = session.exec(
+            select(ChangeRecord).where(ChangeRecord.field == "procedure_epayment")
+        ).all()
+        assert [(r.old_value, r.new_value) for r in records] == [("false", "true")]
 
 
 def test_services_without_key_are_matched_by_id_or_name(

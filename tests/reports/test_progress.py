@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -12,9 +13,12 @@ from egov_cli.domain.catalogue import ServiceFilter, edit_service
 from egov_cli.domain.days import day_start
 from egov_cli.domain.level_series import count_at_level
 from egov_cli.domain.levels import levels_at
-from egov_cli.domain.procedure_counts import count_procedures
+from egov_cli.domain.procedure_counts import count_procedures, procedure_scope_size
 from egov_cli.domain.progress import AT_RISK, MISSED, ON_TRACK, progress, service_targets
 from egov_cli.domain.targets import add_target
+from egov_cli.domain.to_move import procedures_to_move
+from egov_cli.imports.options import ImportOptions
+from egov_cli.imports.run import run_import
 from egov_cli.storage.db import Catalogue, transaction
 
 from .conftest import KEYS, NOW, at
@@ -206,3 +210,27 @@ def test_level_updates_are_read_from_the_partial_covering_index(city: Catalogue)
         compiled = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
         plan = s.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
     assert "USING COVERING INDEX ix_change_level" in " ".join(str(row) for row in plan)
+
+
+def test_a_services_own_online_offer_counts_once_for_digitales_amt_from_its_history(
+    city: Catalogue, tmp_path: Path
+) -> None:
+    # A city list gives online-service details per service, naming no procedure: D is linked
+    # on BayernPortal and submits electronically from 10.10., F only takes payments online.
+    path = tmp_path / "liste.csv"
+    path.write_text(
+        "LeiKa-Schlüssel;Im BayernPortal verlinkt;Elektronische Einreichung;E-Payment\n"
+        f"{KEYS['D']};ja;ja;\n{KEYS['F']};;;ja\n",
+        encoding="utf-8",
+    )
+    with transaction(city) as s:
+        run_import(s, path, ImportOptions(actor="tester", at=datetime(2026, 10, 10, tzinfo=UTC)))
+    with transaction(city, write=False) as s:
+        # P1 and P2, and D's own offer; before 10.10. D stated nothing
+        assert count_procedures(s, ALL) == 3
+        assert count_procedures(s, ALL, datetime(2026, 10, 1, tzinfo=UTC)) == 1
+        assert count_procedures(s, ServiceFilter(department="50")) == 2
+        assert procedure_scope_size(s, ALL) == 5
+        missing = procedures_to_move(s, ALL, 10)
+    assert [(r["name"], r["services"]) for r in missing.rows] == [("Leistung F", 1), ("P3", 1)]
+    assert missing.total == 2

@@ -2,9 +2,10 @@
 
 Rows naming one procedure must agree on its details (else both rows are rejected). Details
 given for a service without a named procedure (e-payment, BayernPortal, BayernID/BundID,
-electronic submission: the way city lists write them) go to the service's current procedure,
-else to a procedure of the service's own, named after the service (so it is counted once, like
-any procedure); details that are all "no" create nothing.
+electronic submission: the way city lists write them) go to the service's current procedure
+(when the file has no procedure column), else the service keeps them as its own (the
+``procedure_*`` fields of ``Service``; the Digitales Amt counts such a service as one online
+procedure, see ``domain.procedure_counts``).
 """
 
 from __future__ import annotations
@@ -25,25 +26,6 @@ class ProcedureRules(PlannerState):
         """The name of the online procedure of the existing service ``service_id``."""
         return self.cat.proc_name_of.get(self.cat.value(service_id, "procedure_id"))
 
-    def _own_procedures(self, plan: Plan, positions: list[int]) -> list[str]:
-        """The online procedures that carry the details of the rows at ``positions``, which
-        name none: a service's current procedure, else a procedure of the service's own, named
-        after it (and its LeiKa key, so that two services never share one by accident)."""
-        names = plan.values.get("name")
-        keys = plan.values.get("leika_key")
-        own: list[str] = []
-        for i in positions:
-            existing = plan.existing[i]
-            if existing is not None and (current := self._current_procedure(existing)):
-                own.append(current)
-                continue
-            name = names[i] if names is not None and names[i] is not ABSENT else None
-            if not name and existing is not None:
-                name = self.cat.value(existing, "name")
-            key = keys[i] if keys is not None and keys[i] is not ABSENT else None
-            own.append(f"{name} ({key})" if key else str(name or plan.numbers[i]))
-        return [self._procedure(name) for name in own]
-
     def _procedure(self, name: str) -> str:
         """The name of the procedure ``name`` names (new ones are noted; asked again, the same
         answer)."""
@@ -59,6 +41,18 @@ class ProcedureRules(PlannerState):
             self._new_proc_folded[folded] = name
             known = name
         return known
+
+    def _own_details(self, plan: Plan) -> None:
+        """The details of rows with an online procedure are the procedure's
+        (:meth:`_procedures`): the service's own fields are left alone there. The other rows'
+        services keep theirs."""
+        if plan.procedures is None:
+            return
+        for column in self._procedure_columns:
+            plan.values[column] = [
+                value if procedure is None else ABSENT
+                for procedure, value in zip(plan.procedures, plan.values[column], strict=True)
+            ]
 
     def _procedures(self, plan: Plan) -> None:
         """Procedure attributes: rows naming one procedure must agree. Column by column, each
