@@ -75,6 +75,31 @@ def test_importing_an_unchanged_export_changes_nothing(full: Catalogue, tmp_path
     assert _history_count(full) == records
 
 
+def test_a_services_own_online_details_come_back_unchanged_from_the_workbook(
+    full: Catalogue, tmp_path: Path
+) -> None:
+    # A city list gave e-payment and BayernID for a service that names no online procedure.
+    given = tmp_path / "liste.csv"
+    given.write_text(
+        f"Leistung;E-Payment;BayernID;Authentifizierung\n{MINUS_NAME};ja;nein;eID hoch\n",
+        encoding="utf-8",
+    )
+    assert _import(full, given).changed == 1
+    path = tmp_path / "alle.xlsx"
+    _export(full, path, "xlsx")
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if MINUS_NAME in r)
+    shown = {h: row[headers.index(h)] for h in ("E-Payment", "BayernID", "Authentifizierung")}
+    assert shown == {"E-Payment": "ja", "BayernID": "nein", "Authentifizierung": "eID hoch"}
+    before, records = _snapshot(full), _history_count(full)
+    result = _import(full, path)
+    assert (result.created, result.changed, result.unchanged, result.rejected) == (0, 0, 4, 0)
+    assert result.new_procedures == []
+    assert _snapshot(full) == before
+    assert _history_count(full) == records
+
+
 def test_text_that_looks_like_a_formula_comes_back_unchanged_from_the_workbook(
     full: Catalogue, tmp_path: Path
 ) -> None:

@@ -151,11 +151,9 @@ def _write_new_procedures(
     bulk: BulkWriter, ctx: ChangeContext, new: dict[str, dict[str, Any]]
 ) -> dict[str, int]:
     """INSERT the new online procedures (name -> details) in one go, each with its create
-    record; returns their ids by name. A file with e-payment or a link per service and no
-    procedure column gives every such service a procedure of its own: one ORM object and
-    flush each made 33,000 of them take about a minute, the batched INSERT half a second.
-    On SQLite the create records' snapshots are made by SQLite from the stored rows, as for
-    services (0.2 s of the 33,000 procedures' 0.55 s made in Python)."""
+    record; returns their ids by name. A file may name thousands (one ORM object and flush
+    each made 33,000 take about a minute, the batched INSERT half a second). On SQLite the
+    create records' snapshots are made by SQLite from the stored rows, as for services."""
     table = Procedure.__table__  # type: ignore[attr-defined]
     history_table = ChangeRecord.__table__  # type: ignore[attr-defined]
     attributes = tuple(schema.PROCEDURE_ATTRIBUTES.values())
