@@ -93,11 +93,13 @@ def _counts_section(
             "online": procedures,
             "meaning": Label(
                 "Verschiedene Online-Dienste, über die Bürger Leistungen beantragen; ein "
-                "Online-Dienst kann mehrere Leistungen tragen. Online = im BayernPortal verlinkt "
-                "und elektronisch einzureichen (so zählt „Digitales Amt“).",
+                "Online-Dienst kann mehrere Leistungen tragen, eine Leistung mit eigenen "
+                "Online-Angaben ohne benannten Online-Dienst zählt als einer. Online = im "
+                "BayernPortal verlinkt und elektronisch einzureichen (so zählt „Digitales Amt“).",
                 "Distinct online services through which people apply for services; one online "
-                "service may serve several services. Online = linked on BayernPortal and taking "
-                'applications electronically (as "Digitales Amt" counts).',
+                "service may serve several services, a service with online details of its own "
+                "but no named online service counts as one. Online = linked on BayernPortal and "
+                'taking applications electronically (as "Digitales Amt" counts).',
             ),
         },
         {

@@ -164,10 +164,13 @@ def three_counts(session: Session, flt: ServiceFilter) -> Table:
             "value": procedure_scope_size(session, flt),
             "meaning": Label(
                 "Verschiedene Online-Dienste, über die diese Leistungen beantragt werden "
-                "(ein Online-Dienst kann viele Leistungen tragen); so zählen BayernPortal und "
-                "„Digitales Amt“.",
+                "(ein Online-Dienst kann viele Leistungen tragen; eine Leistung mit eigenen "
+                "Online-Angaben wie E-Payment, aber ohne benannten Online-Dienst, zählt als "
+                "einer); so zählen BayernPortal und „Digitales Amt“.",
                 "Distinct online procedures through which these services are applied for (one "
-                "can carry many services); what BayernPortal and “Digitales Amt” count.",
+                "can carry many services; a service with online details of its own, such as "
+                "e-payment, but no named procedure counts as one); what BayernPortal and "
+                "“Digitales Amt” count.",
             ),
         },
         {
