@@ -250,3 +250,23 @@ def test_a_file_egov_cannot_import_is_reported_before_the_catalogue_is_opened(
     assert result.exit_code == 8, result.stderr
     assert f"Keine Datei {str(missing)!r}" in " ".join(result.stderr.split())
     assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_online_details_without_an_online_service_are_shown_with_the_service(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "stadt.csv"
+    path.write_text(
+        "LeiKa-Schlüssel;Leistung;ePayment;Authentifizierung\n"
+        "99990012104000;Gewerbeanmeldung;ja;eID hoch\n",
+        encoding="utf-8",
+    )
+    result = egov("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "neue Online-Dienste" not in result.stdout  # none is made up for the service
+    shown = egov("services", "show", "99990012104000")
+    assert shown.exit_code == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert "E-Payment\tja" in lines
+    assert "Authentifizierung\teID hoch" in lines
+    assert not any(line.startswith(("BayernID", "BundID")) for line in lines)  # not stated
