@@ -27,6 +27,7 @@ def column_map(entries: list[dict[str, Any]], *, quiet: bool = False) -> None:
     if not entries:
         return
     from egov_cli.imports.reading.header_names import map_hint_text, reason_text
+    from egov_cli.imports.reading.headers import field_label
     from egov_cli.values.display import percent
 
     output.message(_("Columns:"), quiet=quiet)
@@ -35,9 +36,8 @@ def column_map(entries: list[dict[str, Any]], *, quiet: bool = False) -> None:
         if column["field"] is not None:
             confidence = column["confidence"]
             sure = "" if confidence >= 1 else f", {percent(confidence, 0)}"
-            output.message(
-                f"  {column['header']} -> {column['field']} ({reason}{sure})", quiet=quiet
-            )
+            field = field_label(column["field"])  # its heading in the run's language (id)
+            output.message(f"  {column['header']} -> {field} – {reason}{sure}", quiet=quiet)
         else:
             output.message(
                 "  "

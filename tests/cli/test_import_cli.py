@@ -91,8 +91,8 @@ def test_a_dry_run_stopped_by_problems_shows_them_and_then_every_column(
     assert lines[1].startswith("  - fehler.csv, Zeile 2, Spalte 'Reifegrad': ")
     assert lines[2:6] == [
         "Spalten:",
-        "  Leistung -> name (Spaltenname)",
-        "  Reifegrad -> level (Spaltenname)",
+        "  Leistung -> Leistung (name) – Spaltenname",
+        "  Reifegrad -> Reifegrad (level) – Spaltenname",
         '  Spalte X: nicht importiert (nicht erkannt); --map "Spalte X=FELD"',
     ]
     assert lines[6].startswith("Hinweis: ")

@@ -77,7 +77,7 @@ def test_a_messy_workbook_is_summarised_in_german(db_url: str, tmp_path: Path) -
     for german in (
         "Probelauf (nichts geschrieben)",
         "Spalten:",
-        "  Amt -> department (Spaltenname)",
+        "  Amt -> Amt (department) – Spaltenname",
         "  themenfelder: nicht importiert (nicht erkannt: ihre Werte sind Listen); "
         '--map "themenfelder=topic"',
         "Spalte 'themenfelder' sieht nach Themenfeld (topic) aus (ähnlicher Spaltenname), aber ihre Werte sind "
@@ -99,10 +99,10 @@ def test_the_same_workbook_is_summarised_in_english_on_request(db_url: str, tmp_
     for english in (
         "Dry run (nothing written)",
         "Columns:",
-        "  Amt -> department (name)",
+        "  Amt -> department – heading",
         "  themenfelder: not imported (not recognised: its values are lists); "
         '--map "themenfelder=topic"',
-        "Column 'themenfelder' looks like topic by its similar name, but its values are lists; "
+        "Column 'themenfelder' looks like topic by its similar heading, but its values are lists; "
         "it is not imported.",
         "row 4: imported once: it repeats row 3 exactly.",
         "row 6: skipped 'Summe': it reads as a total row, not a service.",

@@ -33,8 +33,8 @@ NOT_RECOGNISED, AMBIGUOUS, IGNORED_BY_MAP = "not recognised", "ambiguous", "igno
 VALUES_ARE_LISTS, VALUES_DO_NOT_FIT = "its values are lists", "its values do not fit"
 #: The reasons as people read them (translated where shown; ``--json`` keeps the reasons).
 _REASON_TEXTS = {
-    BY_NAME: N_("name"),
-    BY_SIMILAR_NAME: N_("similar name"),
+    BY_NAME: N_("heading"),
+    BY_SIMILAR_NAME: N_("similar heading"),
     BY_CONTENT: N_("content"),
     NOT_RECOGNISED: N_("not recognised"),
     AMBIGUOUS: N_("ambiguous"),
