@@ -107,6 +107,15 @@ SERVICE_FIELD_OPTIONS: tuple[FieldOption, ...] = (
     FieldOption("sdg_annex2", "sdg", ("--sdg",), "JA/NEIN", N_("SDG Annex II: ja or nein.")),
     FieldOption("cases_per_year", "cases", ("--cases",), "ZAHL", N_("Cases per year.")),
     FieldOption("notes", "notes", ("--notes",), "TEXT", N_("Free text.")),
+    # The online details the service keeps while it names no online procedure.
+    FieldOption("procedure_url", "procedure_url", ("--procedure-url",), N_("URL"), N_("Address of its online service (without a named online procedure).")),
+    FieldOption("procedure_provision", "provision", ("--provision",), N_("PROVISION"), N_("Provision of its online service: own, central state service, EfA reuse, third party.")),
+    FieldOption("procedure_bayernportal", "bayernportal", ("--bayernportal",), N_("YES/NO"), N_("Its online service is linked on BayernPortal: ja/nein.")),
+    FieldOption("procedure_authentication", "auth", ("--auth",), N_("AUTHENTICATION"), N_("Sign-in of its online service: none, username/password, ELSTER certificate, eID substantial, eID high.")),
+    FieldOption("procedure_bayernid", "bayernid", ("--bayernid",), N_("YES/NO"), N_("Its online service is connected to BayernID: ja/nein.")),
+    FieldOption("procedure_bundid", "bundid", ("--bundid",), N_("YES/NO"), N_("Its online service is connected to BundID: ja/nein.")),
+    FieldOption("procedure_epayment", "epayment", ("--epayment",), N_("YES/NO"), N_("E-payment online: ja/nein.")),
+    FieldOption("procedure_submits", "submits", ("--submits",), N_("YES/NO"), N_("Applications are submitted electronically: ja/nein.")),
 )  # fmt: skip
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -14,6 +14,7 @@ from egov_cli.core import history
 from egov_cli.core.errors import Conflict, NotFound, ValidationError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import ChangeRecord, Department, Procedure, Service
+from egov_cli.core.schema import PROCEDURE_ATTRIBUTES
 from egov_cli.domain.common import (
     department_by_code,
     diff,
@@ -32,6 +33,7 @@ EDITABLE = (
     "leika_key", "name", "citizen_name", "leika_type", "ozg_id", "ozg_name", "topic",
     "life_event", "addressee", "level", "status", "online_url", "bayernportal_url", "go_live",
     "target_level", "target_date", "sdg_annex2", "cases_per_year", "notes",
+    *PROCEDURE_ATTRIBUTES,  # the online details the service keeps while it names no procedure
 )  # fmt: skip
 
 
@@ -268,6 +270,28 @@ def _resolve_links(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
+def _check_own_details(
+    session: Session, values: Mapping[str, Any], procedure_id: int | None
+) -> None:
+    """Online details are kept on a service only while it names no online procedure (then the
+    procedure's count): for a service with one, they are refused (clearing them is not), with
+    the command that changes the procedure's."""
+    given = [name for name in PROCEDURE_ATTRIBUTES if values.get(name) is not None]
+    if not given or procedure_id is None:
+        return
+    procedure = session.get(Procedure, procedure_id)
+    assert procedure is not None
+    raise ValidationError(
+        _(
+            "The service has the online service {name!r}: its online details are the online "
+            "service's."
+        ).format(name=procedure.name),
+        _("Change them with: egov procedures edit {quoted}").format(
+            quoted=f'"{procedure.name}"'  # double quotes: read alike by cmd, PowerShell and sh
+        ),
+    )
+
+
 def _check(session: Session, values: Mapping[str, Any], service_id: int | None) -> list[str]:
     """Validate levels against the scale and the key's uniqueness; return warnings."""
     scale = load_scale(session)
@@ -318,6 +342,7 @@ def add_service(session: Session, ctx: ChangeContext, values: Mapping[str, Any])
         )
     warnings += _check(session, clean, None)
     resolved = _resolve_links(session, clean)
+    _check_own_details(session, clean, resolved.get("procedure_id"))
     service = Service(**resolved, created_at=ctx.at, updated_at=ctx.at)
     service.search_text = service_search_text(resolved)
     session.add(service)
@@ -349,6 +374,7 @@ def edit_service(
     warnings = _check(session, values, service.id)
     before = view(session, service)
     resolved = _resolve_links(session, dict(values))
+    _check_own_details(session, values, resolved.get("procedure_id", service.procedure_id))
     changes = diff(service, resolved)
     if not changes:
         return ServiceChange(before, {}, warnings)

@@ -104,4 +104,4 @@ def test_add_and_edit_offer_the_same_service_fields() -> None:
     assert options["services edit"] == [
         "--leika", "--name", *options["services add"][1:]
     ]  # fmt: skip
-    assert len(options["services add"]) == 21  # 20 fields (the name is an argument) and --json
+    assert len(options["services add"]) == 29  # 28 fields (the name is an argument) and --json

@@ -130,3 +130,46 @@ def test_add_without_a_name_and_with_an_unknown_key_says_a_name_is_needed(db_url
     assert nothing.exit_code == 3
     assert "Eine Leistung braucht einen Namen." in nothing.stderr
     assert json.loads(egov("services", "list", "--json").stdout)["services"] == []
+
+
+def test_a_service_without_an_online_service_keeps_online_details_set_on_the_command_line(
+    db_url: str,
+) -> None:
+    added = egov("services", "add", "Hundesteuer", "--epayment", "ja", "--auth", "eID hoch")
+    assert added.exit_code == 0, added.stderr
+    edited = egov("services", "edit", "1", "--bayernportal", "ja", "--submits", "ja", "--json")
+    assert edited.exit_code == 0, edited.stderr
+    done = json.loads(edited.stdout)
+    assert done["changes"] == {
+        "procedure_bayernportal": [None, True],
+        "procedure_submits": [None, True],
+    }
+    service = done["service"]
+    assert (service["procedure_epayment"], service["procedure_authentication"]) == (
+        True,
+        "eid_high",
+    )
+    history = json.loads(egov("services", "history", "1", "--json").stdout)["history"]
+    assert {r["field"] for r in history if r["action"] == "update"} == {
+        "procedure_bayernportal",
+        "procedure_submits",
+    }
+
+
+def test_online_details_of_a_service_with_an_online_service_are_refused_with_the_way_to_change_them(
+    db_url: str,
+) -> None:
+    assert egov("procedures", "add", "Hund online").exit_code == 0
+    assert egov("services", "add", "Hundesteuer", "--procedure", "Hund online").exit_code == 0
+    refused = egov("services", "edit", "1", "--epayment", "ja", "--level", "3")
+    assert refused.exit_code == 3
+    assert refused.stderr.splitlines() == [
+        "Fehler: Die Leistung hat den Online-Dienst 'Hund online': ihre Online-Angaben sind die "
+        "des Online-Dienstes.",
+        'Hinweis: Ändern Sie sie mit: egov procedures edit "Hund online"',
+    ]
+    shown = json.loads(egov("services", "show", "1", "--json").stdout)
+    assert (shown["level"], shown["procedure_epayment"]) == (0, None)  # nothing written
+    # Naming no online service any more, the service takes them.
+    moved = egov("services", "edit", "1", "--procedure", "", "--epayment", "ja")
+    assert moved.exit_code == 0, moved.stderr
