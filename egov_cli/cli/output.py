@@ -137,8 +137,9 @@ def _json_default(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    """JSON on stdout: indented for people on a terminal, compact (and fast) otherwise."""
-    indent = 2 if stdout_is_terminal() else None
+    """JSON on stdout: indented for people on a terminal, compact (and fast) otherwise. (The
+    stream itself tells: a script's JSON needs no Rich console.)"""
+    indent = 2 if sys.stdout.isatty() else None
     sys.stdout.write(_json_text(data, indent) + "\n")
     sys.stdout.flush()
 

@@ -43,7 +43,6 @@ from egov_cli.domain.catalogue import (
     service_history,
     view,
 )
-from egov_cli.domain.reference import enrich_services
 from egov_cli.domain.scale import load_scale
 from egov_cli.i18n import N_, _, ngettext
 from egov_cli.values.display import number, timestamp
@@ -289,6 +288,8 @@ def enrich(
 
     Example: egov services enrich --dry-run
     """
+    from egov_cli.domain.reference import enrich_services  # the reference: only here
+
     st = use_json(ctx, json)
     with st.session(write=not dry_run) as session:
         result = enrich_services(session, st.change_context("services enrich"), dry_run=dry_run)
