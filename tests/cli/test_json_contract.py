@@ -24,16 +24,13 @@ N = type(None)
 TEXT = (str, N)
 INT = (int, N)
 NUMBER = (int, float, N)
-FLAG = (bool, N)
 SERVICE = {
     "id": int, "leika_key": TEXT, "name": str, "citizen_name": TEXT, "leika_type": TEXT,
     "ozg_id": TEXT, "ozg_name": TEXT, "topic": TEXT, "life_event": TEXT, "addressee": TEXT,
     "department": TEXT, "level": int, "status": str, "procedure": TEXT, "online_url": TEXT,
     "bayernportal_url": TEXT, "go_live": TEXT, "target_level": INT, "target_date": TEXT,
-    "sdg_annex2": bool, "cases_per_year": INT, "notes": TEXT, "procedure_url": TEXT,
-    "procedure_provision": TEXT, "procedure_bayernportal": FLAG, "procedure_authentication": TEXT,
-    "procedure_bayernid": FLAG, "procedure_bundid": FLAG, "procedure_epayment": FLAG,
-    "procedure_submits": FLAG, "created_at": str, "updated_at": str,
+    "sdg_annex2": bool, "cases_per_year": INT, "notes": TEXT, "online_details": (dict, N),
+    "created_at": str, "updated_at": str,
 }  # fmt: skip
 RECORD = {
     "id": int, "changed_at": str, "actor": str, "source": str, "import_id": INT, "entity": str,
@@ -48,6 +45,8 @@ PROCEDURE_FIELDS = {
     "bayernid": bool, "bundid": bool, "epayment": bool, "submits_electronically": bool,
 }  # fmt: skip
 PROCEDURE = {"id": int, "name": str, **PROCEDURE_FIELDS, "created_at": str, "updated_at": str}
+#: A service's own online details: a procedure's keys, each stated or not (null).
+ONLINE_DETAILS = {k: TEXT if v == TEXT else (bool, N) for k, v in PROCEDURE_FIELDS.items()}
 ENTRY = {
     "leika_key": TEXT, "name": str, "leika_type": TEXT, "ozg_id": TEXT, "ozg_name": TEXT,
     "topic": TEXT, "life_event": TEXT, "sdg_annex1": bool, "sdg_annex2": bool, "law": TEXT,
@@ -96,9 +95,12 @@ def test_services_json_has_the_documented_shapes_and_the_library_content(db_url:
                  "--go-live", "01.10.2026")  # fmt: skip
     _check(added, {"schema": int, "service": dict, "changes": CHANGES, "warnings": list})
     _check(added["service"], SERVICE)
-    edited = _doc("services", "edit", "99050012104000", "--level", "3")
+    assert added["service"]["online_details"] is None
+    edited = _doc("services", "edit", "99050012104000", "--level", "3", "--epayment", "ja")
     _check(edited, {"schema": int, "service": dict, "changes": CHANGES, "warnings": list})
     assert edited["changes"]["level"] == [0, 3]
+    _check(edited["service"]["online_details"], ONLINE_DETAILS)
+    assert edited["service"]["online_details"]["epayment"] is True
     listed = _doc("services", "list")
     _check(listed, {"schema": int, "services": list})
     _check(listed["services"][0], SERVICE)

@@ -144,11 +144,10 @@ def test_a_service_without_an_online_service_keeps_online_details_set_on_the_com
         "procedure_bayernportal": [None, True],
         "procedure_submits": [None, True],
     }
-    service = done["service"]
-    assert (service["procedure_epayment"], service["procedure_authentication"]) == (
-        True,
-        "eid_high",
-    )
+    assert done["service"]["online_details"] == {
+        "url": None, "provision": None, "bayernportal": True, "authentication": "eid_high",
+        "bayernid": None, "bundid": None, "epayment": True, "submits_electronically": True,
+    }  # fmt: skip
     history = json.loads(egov("services", "history", "1", "--json").stdout)["history"]
     assert {r["field"] for r in history if r["action"] == "update"} == {
         "procedure_bayernportal",
@@ -169,7 +168,7 @@ def test_online_details_of_a_service_with_an_online_service_are_refused_with_the
         'Hinweis: Ändern Sie sie mit: egov procedures edit "Hund online"',
     ]
     shown = json.loads(egov("services", "show", "1", "--json").stdout)
-    assert (shown["level"], shown["procedure_epayment"]) == (0, None)  # nothing written
+    assert (shown["level"], shown["online_details"]) == (0, None)  # nothing written
     # Naming no online service any more, the service takes them.
     moved = egov("services", "edit", "1", "--procedure", "", "--epayment", "ja")
     assert moved.exit_code == 0, moved.stderr

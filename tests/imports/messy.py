@@ -313,8 +313,8 @@ def _expect_epayment_per_service(out: Outcome) -> None:
     assert {s["name"] for s in out.services} == {"Hundesteuer", "Wohngeld"}
     # Kept on the services themselves: no online service is made up for them.
     assert out.result.get("new_procedures") == []
-    assert out.service("Hundesteuer")["procedure_epayment"] is True
-    assert out.service("Wohngeld")["procedure_epayment"] is False
+    assert out.service("Hundesteuer")["online_details"]["epayment"] is True
+    assert out.service("Wohngeld")["online_details"]["epayment"] is False
     assert out.service("Hundesteuer")["bayernportal_url"].endswith("/leistung/1")
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from egov_cli.cli.json_shapes.common import JSON, changes, document, iso, plain
+from egov_cli.core.schema import PROCEDURE_ATTRIBUTES
 
 if TYPE_CHECKING:
     from egov_cli.core.models import ChangeRecord
@@ -40,17 +41,19 @@ def service(s: ServiceView) -> JSON:
         "sdg_annex2": s.sdg_annex2,
         "cases_per_year": s.cases_per_year,
         "notes": s.notes,
-        "procedure_url": s.procedure_url,
-        "procedure_provision": s.procedure_provision,
-        "procedure_bayernportal": s.procedure_bayernportal,
-        "procedure_authentication": s.procedure_authentication,
-        "procedure_bayernid": s.procedure_bayernid,
-        "procedure_bundid": s.procedure_bundid,
-        "procedure_epayment": s.procedure_epayment,
-        "procedure_submits": s.procedure_submits,
+        "online_details": _online_details(s),
         "created_at": s.created_at.isoformat(),
         "updated_at": s.updated_at.isoformat(),
     }
+
+
+def _online_details(s: ServiceView) -> JSON | None:
+    """The online details the service keeps while it names no procedure, under the keys of a
+    procedure's (``epayment`` …; None: not stated); None if it states none."""
+    values = [getattr(s, field) for field in PROCEDURE_ATTRIBUTES]
+    if values.count(None) == len(values):
+        return None
+    return dict(zip(PROCEDURE_ATTRIBUTES.values(), values, strict=True))
 
 
 def services_list(page: ServicePage) -> JSON:
