@@ -82,7 +82,7 @@ def test_a_list_in_the_notes_is_kept_as_its_items_with_a_warning(
     )
     out = run_import(path)
     assert out.service("Kindergeld")["notes"] == "Familie; Steuern"
-    assert "enthält Listen (Zeilen 2)" in out.warnings  # German: the default language
+    assert "enthält eine Liste (Zeile 2)" in out.warnings  # German: the default language
 
 
 def test_a_list_of_one_value_is_that_value_and_a_longer_list_is_refused(
@@ -98,7 +98,7 @@ def test_a_list_of_one_value_is_that_value_and_a_longer_list_is_refused(
     )
     out = run_import(path)
     assert out.service("Wohngeld")["life_event"] == "Wohnen"
-    assert "Spalte 'Lebenslage' enthält Listen (Zeilen 2)" in out.warnings
+    assert "Spalte 'Lebenslage' enthält eine Liste (Zeile 2)" in out.warnings
     assert [row["row"] for row in out.result["rejected_rows"]] == [3]
 
 

@@ -205,9 +205,12 @@ def read_rows(
         rows = ", ".join(str(n) for n, _h in joined_lists[:EXAMPLES])
         more = " ..." if len(joined_lists) > EXAMPLES else ""
         warnings.append(
-            _(
+            ngettext(
+                "column {column!r} holds a list (row {rows}); its items are kept as text, "
+                "separated by '; '.",
                 "column {column!r} holds lists (rows {rows}); their items are kept as text, "
-                "separated by '; '."
+                "separated by '; '.",
+                len(joined_lists),
             ).format(column=joined_lists[0][1], rows=rows + more)
         )
     if bare_keys:
