@@ -23,7 +23,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,15 @@ def known_columns(fields: tuple[str, ...]) -> tuple[str, ...]:
     """The columns read for ``fields`` (key and name always, first)."""
     rest = tuple(f for f in fields if f not in ("leika_key", "name"))
     return (*LINK_COLUMNS, "leika_key", "name", *rest)
+
+
+def import_fields(file_fields: Collection[str] = ()) -> tuple[str, ...]:
+    """The service fields an import of a file with the fields ``file_fields`` reads from the
+    catalogue: every one but the online details a service keeps itself, which only a file with
+    such a column compares (most have none; each is a column of every service in memory)."""
+    from egov_cli.core.schema import PROCEDURE_ATTRIBUTES, SERVICE_FIELDS
+
+    return tuple(f for f in SERVICE_FIELDS if f not in PROCEDURE_ATTRIBUTES or f in file_fields)
 
 
 @dataclass(frozen=True)
@@ -115,10 +124,9 @@ def read_parts(
 
 def start_early_read(path: Path, rows: int = PART_ROWS) -> EarlyRead:
     """The services of the SQLite catalogue at ``path`` as ``known.load_known`` reads them,
-    read on a thread from now on, ``rows`` at a time."""
-    from egov_cli.core.schema import SERVICE_FIELDS
-
-    return EarlyRead(path, known_columns(SERVICE_FIELDS), rows)
+    read on a thread from now on, ``rows`` at a time (the fields of a file without online
+    details, see :func:`import_fields`)."""
+    return EarlyRead(path, known_columns(import_fields()), rows)
 
 
 class EarlyRead:

@@ -122,14 +122,19 @@ def _cursor_parts(cursor: Any, table: str, columns: tuple[str, ...]) -> Iterator
 
 
 def load_known(
-    session: Session, early: EarlyRead | None = None, *, part_rows: int = PART_ROWS
+    session: Session,
+    early: EarlyRead | None = None,
+    *,
+    part_rows: int = PART_ROWS,
+    fields: tuple[str, ...] = SERVICE_FIELDS,
 ) -> KnownCatalogue:
-    """The catalogue as an import of any file needs it: every service with every field, the
-    departments and the online procedures, as this transaction sees them. ``early``: the
-    services read before the transaction (:func:`~egov_cli.imports.early.start_early_read`),
-    used where still valid. ``part_rows``: services read at a time (SQLite)."""
+    """The catalogue as an import of any file needs it: every service with ``fields`` (an
+    import: :func:`~egov_cli.imports.early.import_fields`), the departments and the online
+    procedures, as this transaction sees them. ``early``: the services read before the
+    transaction (:func:`~egov_cli.imports.early.start_early_read`), used where it read the
+    same columns and is still valid. ``part_rows``: services read at a time (SQLite)."""
     table = Service.__table__  # type: ignore[attr-defined]
-    columns = known_columns(SERVICE_FIELDS)
+    columns = known_columns(fields)
     parts = None
     if early is not None and early.columns == columns:
         # This transaction's view of the catalogue is fixed by its first read; the early read

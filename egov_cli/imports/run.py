@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from egov_cli.core.errors import InputRejected, Problem
 from egov_cli.i18n import _
 from egov_cli.imports.background import Background
-from egov_cli.imports.early import EarlyRead, start_early_read
+from egov_cli.imports.early import EarlyRead, import_fields, start_early_read
 from egov_cli.imports.options import ImportOptions
 from egov_cli.imports.reading import OpenedFile, check_input, open_file
 from egov_cli.imports.result import ImportResult, RejectedRow, column_map_json
@@ -121,7 +121,8 @@ def _import(
     from egov_cli.imports.plan import Planner
     from egov_cli.imports.write import write_import
 
-    known = load_known(session, early)
+    in_file = {column.field for column in opened.header[1].columns}
+    known = load_known(session, early, fields=import_fields(in_file))
     scale = load_scale(session)
     data = opened.parse(scale, progress)
     allowed = set(scale.numbers)

@@ -372,6 +372,10 @@ def test_a_services_own_detail_changes_like_any_field_and_is_recorded(
             select(ChangeRecord).where(ChangeRecord.field == "procedure_epayment")
         ).all()
         assert [(r.old_value, r.new_value) for r in records] == [("false", "true")]
+    # A later file without such a column leaves the service's own details alone.
+    path.write_text("LeiKa-Schlüssel;Reifegrad\n99102013000000;2\n")
+    assert run(catalogue, path).changes[0].changes == {"level": (0, 2)}
+    assert _procedures_of_services(catalogue) == {"Hundesteuer": (None, True)}
 
 
 def test_services_without_key_are_matched_by_id_or_name(
