@@ -226,7 +226,9 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
         "Online-Dienst",
         "Online procedure",
         TEXT,
-        "Name des Online-Dienstes; mehrere Leistungen können denselben Dienst nutzen.",
+        "Name des Online-Dienstes; mehrere Leistungen können denselben Dienst nutzen. Ohne "
+        "Online-Dienst behält die Leistung die Angaben der Online-Dienst-Spalten (E-Payment "
+        "usw.) selbst.",
         ("Onlinedienst", "Online-Verfahren", "Onlineverfahren", "Verfahren"),
         entity="procedure",
         width=28,
@@ -237,7 +239,9 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
             "Online-Lösung",
             "Digitaler Dienst",
         ),
-        help_en="Name of the online service; several services may use the same online service.",
+        help_en="Name of the online service; several services may use the same online service. "
+        "Without one, the service keeps the online-service columns' details (e-payment etc.) "
+        "itself.",
     ),
     Column(
         "online_url",
