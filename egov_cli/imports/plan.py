@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from egov_cli.core import schema
 from egov_cli.core.errors import shown_value
-from egov_cli.i18n import _
+from egov_cli.i18n import _, language, ngettext
 from egov_cli.imports.rules.departments import DepartmentRules
 from egov_cli.imports.rules.procedures import ProcedureRules
 from egov_cli.imports.rules.reference import ReferenceRules
 from egov_cli.imports.rules.rows import RowRules
-from egov_cli.imports.rules.shared import ABSENT, Plan
+from egov_cli.imports.rules.shared import ABSENT, NEW_DEFAULTS, Plan
+from egov_cli.values.display import number
 
 __all__ = ["Planner"]
 
@@ -67,6 +68,7 @@ class Planner(RowRules, ReferenceRules, DepartmentRules, ProcedureRules):
             )
         self._fill(plan)
         plan = self._names(plan)
+        self._without_level(plan)
         plan = self._links(plan)
         self._procedures(plan)
         self._own_details(plan)
@@ -76,6 +78,32 @@ class Planner(RowRules, ReferenceRules, DepartmentRules, ProcedureRules):
         if any(number in problems for number in plan.numbers):
             plan = plan.take([i for i, n in enumerate(plan.numbers) if n not in problems])
         return plan
+
+    def _without_level(self, plan: Plan) -> None:
+        """New services the file gives no maturity level start at the default one: said once,
+        with how many (a list without the column would otherwise come in all offline, silently)."""
+        levels = plan.values.get("level")
+        count = sum(
+            1
+            for i, existing in enumerate(plan.existing)
+            if existing is None and (levels is None or levels[i] is ABSENT or levels[i] is None)
+        )
+        if count:
+            self.warnings.append(
+                ngettext(
+                    "{count} new service has no maturity level in the file: it starts at level "
+                    "{level}. Give the level in a column {column!r}, or later with 'egov services "
+                    "edit'.",
+                    "{count} new services have no maturity level in the file: they start at level "
+                    "{level}. Give the levels in a column {column!r}, or later with 'egov "
+                    "services edit'.",
+                    count,
+                ).format(
+                    count=number(count),
+                    level=NEW_DEFAULTS["level"],
+                    column=schema.BY_FIELD["level"].header(language()),
+                )
+            )
 
     def _names(self, plan: Plan) -> Plan:
         """A new service needs a name."""

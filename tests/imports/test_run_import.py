@@ -521,7 +521,7 @@ def test_blank_reference_cells_are_filled_from_the_reference_catalogue(
 def test_keys_missing_from_the_reference_give_one_summarised_warning(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    body = "".join(f"999900121{n:05d};Leistung {n};;;;;\n" for n in range(40))
+    body = "".join(f"999900121{n:05d};Leistung {n};;1;;;\n" for n in range(40))
     result = run(catalogue, write(tmp_path, body))
     assert result.created == 40
     assert result.warnings == [
@@ -837,3 +837,22 @@ def test_every_changed_field_gets_its_update_record_across_statements(
         expected
     )
     assert second.history_records == len(expected)
+
+
+def test_new_services_without_a_maturity_level_are_named_once_with_the_level_they_start_at(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # Two new services without a level, one with; an existing one without is left alone.
+    run(catalogue, write(tmp_path, "99990012104000;Gewerbeanmeldung;;3;;;\n"))
+    body = (
+        "99990012104000;Gewerbeanmeldung;;;;;\n"
+        "99990012105000;Gewerbeabmeldung;;;;;\n"
+        "99990012106000;Gewerbeummeldung;;;;;\n"
+        "99990012107000;Reisegewerbe;;2;;;\n"
+    )
+    result = run(catalogue, write(tmp_path, body, "v2.csv"))
+    assert result.created == 3
+    assert [w for w in result.warnings if "maturity level" in w] == [
+        "2 new services have no maturity level in the file: they start at level 0. Give the "
+        "levels in a column 'Maturity level', or later with 'egov services edit'."
+    ]
