@@ -11,7 +11,7 @@ from egov_cli.core.schema import BY_FIELD, PROCEDURE_ATTRIBUTES
 from egov_cli.domain.catalogue import ServiceChange, ServiceView
 from egov_cli.domain.scale import Scale
 from egov_cli.i18n import N_, _, language
-from egov_cli.values.vocab import ADDRESSEES, AUTHENTICATIONS, PROVISIONS, STATUSES, label_of
+from egov_cli.values.vocab import STATUSES, label_of
 
 
 def services_table(rows: list[ServiceView], scale: Scale) -> None:
@@ -42,14 +42,6 @@ def services_table(rows: list[ServiceView], scale: Scale) -> None:
     )
 
 
-#: The fields whose stored codes are shown by their labels, and their vocabularies.
-_TERMS = {
-    "status": STATUSES,
-    "addressee": ADDRESSEES,
-    "procedure_provision": PROVISIONS,
-    "procedure_authentication": AUTHENTICATIONS,
-}
-
 #: The labels of a service's fields that are not columns of the spreadsheets.
 _RECORD_LABELS = {"created_at": N_("Added on"), "updated_at": N_("Changed on")}
 
@@ -69,7 +61,7 @@ def show_service(found: ServiceView, scale: Scale) -> None:
             continue  # an online-service detail the service does not state
         if name in ("level", "target_level") and value is not None:
             value = f"{value} {scale.name_of(value, lang)}"
-        elif name in _TERMS:
+        elif name in BY_FIELD and BY_FIELD[name].terms:
             value = _shown(name, value)
         pairs.append((field_label(name), value))
     output.key_values(pairs, title=found.name)
@@ -99,10 +91,11 @@ def changed_field(name: str, old: Any, new: Any) -> str:
 
 
 def _shown(name: str, value: Any) -> str:
-    """A field value as people read it: status and addressee by their labels in the run's
-    language."""
-    if name in _TERMS and isinstance(value, str):
-        return label_of(_TERMS[name], value, language())
+    """A field value as people read it: a code of a field of terms (status, addressee …) by its
+    label in the run's language, as the column schema lists them."""
+    terms = BY_FIELD[name].terms if name in BY_FIELD else None
+    if terms and isinstance(value, str):
+        return label_of(terms, value, language())
     return output.cell(value)
 
 

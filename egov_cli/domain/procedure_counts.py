@@ -17,23 +17,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from egov_cli.core.models import ChangeRecord, Procedure, Service
+from egov_cli.core.schema import BY_FIELD, FLAG, PROCEDURE_ATTRIBUTES
 from egov_cli.domain.catalogue import ServiceFilter
 from egov_cli.domain.service_scope import scoped
 
-#: The Digitales Amt's two flags: the procedure's attribute and the service's own field.
-FLAGS = (
-    ("bayernportal", "procedure_bayernportal"),
-    ("submits_electronically", "procedure_submits"),
-)
-#: A service's own details that state an online offer when given (a "no" states none).
-_OWN_TEXTS = ("procedure_url", "procedure_provision", "procedure_authentication")
-_OWN_FLAGS = (
-    "procedure_bayernportal",
-    "procedure_bayernid",
-    "procedure_bundid",
-    "procedure_epayment",
-    "procedure_submits",
-)
+#: The Digitales Amt's two flags, as a service's own fields (a procedure's attributes:
+#: ``PROCEDURE_ATTRIBUTES``).
+FLAGS = ("procedure_bayernportal", "procedure_submits")
 
 
 def _flag_at(entity: Any, name: str, field: str, at: datetime | None) -> ColumnElement[bool]:
@@ -72,10 +62,15 @@ def _serves_scope(flt: ServiceFilter) -> ColumnElement[bool]:
 
 def own_offers(query: Any, flt: ServiceFilter) -> Any:
     """``query`` over ``service`` narrowed to the services in scope without a procedure that
-    state an online offer of their own."""
+    state an online offer of their own: a detail given, a flag given as yes (a "no" states
+    none)."""
     states = or_(
-        *(col(getattr(Service, f)).is_not(None) for f in _OWN_TEXTS),
-        *(col(getattr(Service, f)) == true() for f in _OWN_FLAGS),
+        *(
+            col(getattr(Service, f)) == true()
+            if BY_FIELD[f].kind == FLAG
+            else col(getattr(Service, f)).is_not(None)
+            for f in PROCEDURE_ATTRIBUTES
+        )
     )
     return scoped(query, flt).where(col(Service.procedure_id).is_(None), states)
 
@@ -85,9 +80,11 @@ def count_procedures(session: Session, flt: ServiceFilter, at: datetime | None =
     and submit electronically (at time ``at``; None: now), services' own offers included.
     Links are today's."""
     query = select(func.count()).select_from(Procedure).where(_serves_scope(flt))
-    query = query.where(*(_flag_at(Procedure, "procedure", attr, at) for attr, _own in FLAGS))
+    query = query.where(
+        *(_flag_at(Procedure, "procedure", PROCEDURE_ATTRIBUTES[f], at) for f in FLAGS)
+    )
     own = own_offers(select(func.count()).select_from(Service), flt).where(
-        *(_flag_at(Service, "service", own, at) for _a, own in FLAGS)
+        *(_flag_at(Service, "service", f, at) for f in FLAGS)
     )
     if at is not None:
         query = query.where(col(Procedure.created_at) <= at)
