@@ -256,8 +256,6 @@ def _is_number(value: Any) -> bool:
 TOTAL_WORDS = frozenset(
     {"summe", "summen", "gesamt", "gesamtsumme", "insgesamt", "zwischensumme", "anzahl", "total"}
 )
-#: Their first three letters: a quick look before a name is folded.
-_TOTAL_STARTS = frozenset(word[:3] for word in TOTAL_WORDS)
 
 
 def is_total_name(name: str) -> bool:
@@ -278,7 +276,6 @@ def _named_total_rows(match: HeaderMatch, cells: list[Sequence[Any]]) -> dict[in
         p: name.strip()
         for p, name in enumerate(cells[at["name"]])
         if type(name) is str
-        and name.lstrip()[:3].lower() in _TOTAL_STARTS
         and is_total_name(name)
         and not any(p < len(column) and not is_blank(column[p]) for column in keys)
     }
