@@ -14,7 +14,7 @@ from egov_cli.core import history
 from egov_cli.core.errors import Conflict, NotFound, ValidationError
 from egov_cli.core.history import ChangeContext
 from egov_cli.core.models import ChangeRecord, Department, Procedure, Service
-from egov_cli.core.schema import PROCEDURE_ATTRIBUTES
+from egov_cli.core.schema import PROCEDURE_ATTRIBUTES, SERVICE_FIELDS
 from egov_cli.domain.common import (
     department_by_code,
     diff,
@@ -28,13 +28,9 @@ from egov_cli.values.fold import search_fold
 from egov_cli.values.parse import leika_key_warning, parse_leika_key
 from egov_cli.values.vocab import STATUSES, label_of
 
-#: Service fields a user may set (besides department and procedure, given by code and name).
-EDITABLE = (
-    "leika_key", "name", "citizen_name", "leika_type", "ozg_id", "ozg_name", "topic",
-    "life_event", "addressee", "level", "status", "online_url", "bayernportal_url", "go_live",
-    "target_level", "target_date", "sdg_annex2", "cases_per_year", "notes",
-    *PROCEDURE_ATTRIBUTES,  # the online details the service keeps while it names no procedure
-)  # fmt: skip
+#: Service fields a user may set (besides department and procedure, given by code and name):
+#: the ones an import sets.
+EDITABLE = SERVICE_FIELDS
 
 
 @dataclass(frozen=True)
