@@ -72,12 +72,8 @@ def downgrade(engine: Any, revision: str) -> None:
     migrations' downgrades: an older catalogue with records written by today's code (which
     can no longer write into an older schema itself)."""
     from alembic import command
-    from alembic.config import Config
 
-    from egov_cli.storage.migrate import MIGRATIONS
+    from egov_cli.storage.migrate import _alembic_config
 
-    with engine.begin() as conn:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = conn
-        command.downgrade(config, revision)
+    with engine.begin() as conn:  # as storage.migrate runs an upgrade
+        command.downgrade(_alembic_config(engine, conn), revision)  # type: ignore[arg-type]
