@@ -293,4 +293,6 @@ def field_label(name: str) -> str:
 
     column = BY_FIELD.get(name)
     heading = column.header(language()) if column is not None else name
-    return name if fold(heading) == fold(name) else f"{heading} ({name})"
+    # the name alone where it is the heading (``department``), else both (``Online-URL
+    # (online_url)``: the name is what --map takes)
+    return name if heading.casefold() == name.casefold() else f"{heading} ({name})"
